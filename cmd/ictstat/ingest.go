@@ -1,0 +1,191 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ictstat/ictstat/engine/ingest"
+	"github.com/ictstat/ictstat/engine/load"
+	"github.com/ictstat/ictstat/engine/store"
+)
+
+func newIngest(g *globals) *cobra.Command {
+	var (
+		format, edition, released, sheet, delimiter, indicator string
+		columns, constants                                     map[string]string
+		ignore                                                 []string
+		maxRejectRate                                          float64
+	)
+	formats := make([]string, len(ingest.Formats))
+	for i, f := range ingest.Formats {
+		formats[i] = fmt.Sprintf("  %-12s %s", f.Name, f.Description)
+	}
+	cmd := &cobra.Command{
+		Use:   "ingest FILE...",
+		Short: "Load indicator files into the database",
+		Long: `Load indicator files into the database, each in one transaction: a file's good rows and its
+rejects land together, or nothing of it does (a file that cannot be read as its format, or whose
+rejected share passes --max-reject-rate, is refused whole and the command exits with 3). Loading
+the same content again changes nothing.
+
+Every row is checked: numbers, years 1960–2100, percentages within 0–100 (per-100 indicators may
+exceed 100), no negative counts, known economies (ISO3, M49 or the source's codes), known
+indicators (ictstat, WDI, ITU, SDG or DDF codes), known sex/area/age/flag/unit codes, and no
+conflicting values for the same series and year. Rejected rows are kept with file, line, column,
+value and reason: SELECT * FROM rejects WHERE batch = N.
+
+Observations land in an edition (--edition): a newer edition of a series keeps the older one
+queryable (view observations_all_editions) and becomes the default (view observations).
+
+Formats (detected from the file name and header unless --format is given):
+` + strings.Join(formats, "\n") + `
+
+The generic long CSV has the columns indicator, economy, year, value and optionally sex
+(total/female/male), area (total/urban/rural), age (total, 15-24, 15+, <15), unit, flag (A, E, M,
+P, ...), source, note. Other headers can be mapped with --column, e.g. --column economy="Country Code".`,
+		Example: `  ictstat ingest survey_2025.csv --edition "NSO 2025-06"
+  ictstat ingest WDI_extract.csv --format wide
+  ictstat ingest population.csv --set indicator=SP.POP.TOTL --column economy="Country Code"`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, files []string) error {
+			opts := load.Options{MaxRejectRate: maxRejectRate, ToolVersion: Version}
+			opts.Read = ingest.Options{Format: format, Sheet: sheet, Columns: columns, Constants: constants, Ignore: ignore}
+			if indicator != "" {
+				if opts.Read.Constants == nil {
+					opts.Read.Constants = map[string]string{}
+				}
+				opts.Read.Constants["indicator"] = indicator
+			}
+			switch len(delimiter) {
+			case 0:
+			case 1:
+				opts.Read.Delimiter = delimiter[0]
+			default:
+				if delimiter != `\t` && delimiter != "tab" {
+					return usageError("--delimiter takes one character")
+				}
+				opts.Read.Delimiter = '\t'
+			}
+			if maxRejectRate < 0 || maxRejectRate > 1 {
+				return usageError("--max-reject-rate must be between 0 and 1")
+			}
+			if edition != "" {
+				opts.Edition = store.Edition{Label: edition}
+				when := released
+				if when == "" {
+					when = edition
+				}
+				if t, ok := parseDate(when); ok {
+					opts.Edition.Released = t
+				} else if released != "" {
+					return usageError("--released %q is not a date (YYYY, YYYY-MM or YYYY-MM-DD)", released)
+				}
+			} else if released != "" {
+				return usageError("--released needs --edition")
+			}
+			st, err := store.Open(cmd.Context(), g.db, store.Options{})
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			refused := 0
+			for _, f := range files {
+				err := ingestFile(cmd, g, st, f, opts)
+				if err == nil {
+					continue
+				}
+				if load.IsRefused(err) {
+					refused++
+					continue
+				}
+				return err
+			}
+			if err := st.Close(); err != nil {
+				return err
+			}
+			if refused > 0 {
+				return &exitError{exitRefused, fmt.Errorf("%d of %d files refused; nothing of them was loaded", refused, len(files))}
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&format, "format", "", "file format (see above); detected when not given")
+	f.StringVar(&edition, "edition", "", `edition (vintage) the observations belong to, e.g. "ITU 2025-11"; default: today's date`)
+	f.StringVar(&released, "released", "", "release date of the edition, which orders editions (default: read from --edition, else today)")
+	f.StringVar(&indicator, "indicator", "", "indicator of every row, for files of one indicator without an indicator column")
+	f.StringToStringVar(&columns, "column", nil, "map a column: NAME=HEADER, NAME one of indicator, economy, year, value, sex, area, age, unit, flag, source, note")
+	f.StringToStringVar(&constants, "set", nil, "give a column one value for every row: NAME=VALUE")
+	f.StringSliceVar(&ignore, "ignore", nil, "headers to ignore")
+	f.StringVar(&sheet, "sheet", "", "XLSX sheet (default: the first)")
+	f.StringVar(&delimiter, "delimiter", "", `CSV delimiter (default: guessed from the header among , ; and tab; write \t for tab)`)
+	f.Float64Var(&maxRejectRate, "max-reject-rate", load.DefaultMaxRejectRate, "largest share of rejected rows (0–1) a file may have and still load")
+	return cmd
+}
+
+// ingestFile loads one file and prints what happened.
+func ingestFile(cmd *cobra.Command, g *globals, st *store.Store, path string, opts load.Options) error {
+	w := out(g)
+	info, err := os.Stat(path)
+	if err != nil {
+		return err
+	}
+	bar := newBytesProgress(g, info.Size(), path)
+	opts.Progress = func(done, _ int64) { bar.set(done) }
+	o, err := load.File(cmd.Context(), st, path, opts)
+	bar.finish()
+	if o.Skipped {
+		fmt.Fprintf(w, "%s: already loaded as batch %d (same content); nothing changed\n", path, o.Batch)
+		return nil
+	}
+	if err != nil {
+		if errors.Is(err, store.ErrTooManyRejects) {
+			fmt.Fprintf(os.Stderr, "ictstat: %v\n", err)
+			printRejects(os.Stderr, o.FirstRejects, o.RowsRejected)
+			return err
+		}
+		if load.IsRefused(err) {
+			fmt.Fprintf(os.Stderr, "ictstat: %v\n", err)
+		}
+		return err
+	}
+	share := 0.0
+	if o.RowsRead > 0 {
+		share = 100 * float64(o.RowsRejected) / float64(o.RowsRead)
+	}
+	fmt.Fprintf(w, "%s (%s): %d rows read, %d loaded, %d unchanged, %d rejected (%.2f%%): batch %d, edition %s, %d new series, %.1fs\n",
+		path, o.Format, o.RowsRead, o.RowsLoaded, o.RowsUnchanged, o.RowsRejected, share, o.Batch, o.Edition, o.NewSeries, o.Duration.Seconds())
+	if o.RowsRejected > 0 && !g.quiet {
+		printRejects(os.Stderr, o.FirstRejects, o.RowsRejected)
+		fmt.Fprintf(os.Stderr, "  all of them: SELECT * FROM rejects WHERE batch = %d (any DuckDB client)\n", o.Batch)
+	}
+	return nil
+}
+
+func printRejects(w io.Writer, rejects []ingest.Reject, total int64) {
+	for _, r := range rejects {
+		fmt.Fprintf(w, "  %s\n", r)
+	}
+	if int64(len(rejects)) < total {
+		fmt.Fprintf(w, "  … and %d more rejected rows\n", total-int64(len(rejects)))
+	}
+}
+
+// parseDate reads YYYY, YYYY-MM or YYYY-MM-DD at the start of s (edition labels such as
+// "2025-12" or "2025-12 ITU").
+func parseDate(s string) (time.Time, bool) {
+	for _, layout := range []string{"2006-01-02", "2006-01", "2006"} {
+		if len(s) >= len(layout) {
+			if t, err := time.Parse(layout, s[:len(layout)]); err == nil && (len(s) == len(layout) || s[len(layout)] == ' ') {
+				return t, true
+			}
+		}
+	}
+	return time.Time{}, false
+}

@@ -1,0 +1,110 @@
+// Command ictstat loads, checks, stores and queries ICT development indicators: the series of the
+// Partnership on Measuring ICT for Development, as published by ITU, the World Bank and the UN SDG
+// database.
+//
+// Exit codes: 0 success; 1 failure of the machine or the database (I/O, disk, a bug); 2 bad
+// command line; 3 a file refused for its content (unreadable as its format, or more rejected rows
+// than --max-reject-rate allows), nothing of it loaded.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+)
+
+// Version is the version of this build.
+var Version = "0.1.0"
+
+// Exit codes.
+const (
+	exitOK      = 0
+	exitFailure = 1
+	exitUsage   = 2
+	exitRefused = 3
+)
+
+// exitError carries the exit code of a failed command.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+func usageError(format string, args ...any) error {
+	return &exitError{exitUsage, fmt.Errorf(format, args...)}
+}
+
+// globals are the flags every command takes.
+type globals struct {
+	db    string
+	quiet bool
+}
+
+func newRoot() *cobra.Command {
+	g := &globals{}
+	root := &cobra.Command{
+		Use:   "ictstat",
+		Short: "ICT development indicators: load, check, store and query ITU, World Bank and UN SDG series",
+		Long: `ictstat keeps the ICT indicator series of the Partnership on Measuring ICT for Development
+(internet use, mobile and broadband subscriptions, network coverage, the gender and urban/rural
+splits, prices) in one DuckDB database, loaded from the files producers publish, checked row by
+row, with every edition kept.
+
+Start with 'ictstat init' to build the database from the embedded default data (ITU via the
+World Bank WDI, the UN SDG database and ITU DataHub exports), then load your own files with
+'ictstat ingest'. The database is a plain DuckDB file: any DuckDB client can query its views
+(observations, indicators, economies, groups, batches, rejects).
+
+Exit codes: 0 success; 1 failure of the machine or database; 2 bad command line;
+3 a file refused for its content (nothing of it loaded).`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Version:       Version,
+	}
+	defaultDB := os.Getenv("ICTSTAT_DB")
+	if defaultDB == "" {
+		defaultDB = "ictstat.duckdb"
+	}
+	root.PersistentFlags().StringVar(&g.db, "db", defaultDB, "database file (environment ICTSTAT_DB)")
+	root.PersistentFlags().BoolVarP(&g.quiet, "quiet", "q", false, "print only errors")
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		return &exitError{exitUsage, fmt.Errorf("%w\nRun '%s --help' for usage.", err, cmd.CommandPath())}
+	})
+	root.AddCommand(newInit(g), newIngest(g), newInfo(g), newGen(g))
+	return root
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	err := newRoot().ExecuteContext(ctx)
+	os.Exit(report(err))
+}
+
+// report prints err and returns the exit code it stands for.
+func report(err error) int {
+	if err == nil {
+		return exitOK
+	}
+	fmt.Fprintln(os.Stderr, "ictstat:", err)
+	var ee *exitError
+	if errors.As(err, &ee) {
+		return ee.code
+	}
+	if errors.Is(err, context.Canceled) {
+		return exitFailure
+	}
+	// cobra reports unknown commands and wrong argument counts as plain errors.
+	if isUsage(err) {
+		return exitUsage
+	}
+	return exitFailure
+}

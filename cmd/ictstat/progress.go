@@ -1,0 +1,75 @@
+package main
+
+import (
+	"io"
+	"os"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+)
+
+// progress draws a bar on stderr when it is a terminal and stays silent otherwise (pipes, CI,
+// --quiet).
+type progress struct {
+	bar *progressbar.ProgressBar
+}
+
+func interactive(g *globals) bool {
+	return !g.quiet && term.IsTerminal(int(os.Stderr.Fd()))
+}
+
+// newBytesProgress starts a bar over total bytes.
+func newBytesProgress(g *globals, total int64, description string) *progress {
+	if !interactive(g) {
+		return &progress{}
+	}
+	return &progress{bar: progressbar.NewOptions64(total,
+		progressbar.OptionSetWriter(os.Stderr),
+		progressbar.OptionSetDescription(description),
+		progressbar.OptionShowBytes(true),
+		progressbar.OptionSetWidth(30),
+		progressbar.OptionThrottle(100_000_000),
+		progressbar.OptionClearOnFinish(),
+	)}
+}
+
+// newCountProgress starts a bar over n steps.
+func newCountProgress(g *globals, n int, description string) *progress {
+	if !interactive(g) {
+		return &progress{}
+	}
+	return &progress{bar: progressbar.NewOptions(n,
+		progressbar.OptionSetWriter(os.Stderr),
+		progressbar.OptionSetDescription(description),
+		progressbar.OptionShowCount(),
+		progressbar.OptionSetWidth(30),
+		progressbar.OptionClearOnFinish(),
+	)}
+}
+
+func (p *progress) set(n int64) {
+	if p.bar != nil {
+		p.bar.Set64(n)
+	}
+}
+
+func (p *progress) describe(s string) {
+	if p.bar != nil {
+		p.bar.Describe(s)
+	}
+}
+
+func (p *progress) finish() {
+	if p.bar != nil {
+		p.bar.Finish()
+		p.bar.Clear()
+	}
+}
+
+// out is where results are printed: stdout, or nowhere with --quiet.
+func out(g *globals) io.Writer {
+	if g.quiet {
+		return io.Discard
+	}
+	return os.Stdout
+}

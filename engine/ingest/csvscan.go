@@ -1,0 +1,321 @@
+package ingest
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"unicode/utf8"
+)
+
+// blockSize is how much of a CSV file one chunk holds, at least.
+const blockSize = 4 << 20
+
+var blockPool = sync.Pool{New: func() any { b := make([]byte, 0, blockSize+blockSize/4); return &b }}
+
+// csvChunk is a run of whole CSV records.
+type csvChunk struct {
+	data      []byte
+	buf       *[]byte // pooled backing array of data, returned after decoding
+	firstLine int64   // line number of data[0]
+}
+
+func (c *csvChunk) free() {
+	if c.buf != nil {
+		*c.buf = (*c.buf)[:0]
+		blockPool.Put(c.buf)
+		c.buf = nil
+	}
+}
+
+// chunker cuts a CSV stream into chunks that end at a record boundary: a newline outside quotes.
+// Every chunk starts outside quotes, so chunks can be split into records independently.
+type chunker struct {
+	r        io.Reader
+	pending  []byte // bytes read but not yet handed out
+	line     int64  // line number of pending[0]
+	consumed int64  // bytes handed out so far
+	eof      bool
+}
+
+func newChunker(r io.Reader, firstLine int64, pending []byte) *chunker {
+	return &chunker{r: r, line: firstLine, pending: pending}
+}
+
+// next returns the next chunk, or io.EOF when the stream is exhausted.
+func (c *chunker) next() (*csvChunk, error) {
+	bp := blockPool.Get().(*[]byte)
+	buf := append((*bp)[:0], c.pending...)
+	pooled := cap(buf) == cap(*bp)
+	want := blockSize
+	for {
+		for !c.eof && len(buf) < want {
+			if cap(buf) < want {
+				nb := make([]byte, len(buf), want+want/4)
+				copy(nb, buf)
+				buf, pooled = nb, false
+			}
+			n, err := io.ReadFull(c.r, buf[len(buf):want])
+			buf = buf[:len(buf)+n]
+			if err == io.EOF || err == io.ErrUnexpectedEOF {
+				c.eof = true
+			} else if err != nil {
+				return nil, err
+			}
+		}
+		if len(buf) == 0 {
+			if pooled {
+				*bp = buf
+			}
+			blockPool.Put(bp)
+			return nil, io.EOF
+		}
+		cut := len(buf)
+		if !c.eof {
+			if cut = lastRecordEnd(buf); cut < 0 {
+				// One record is longer than the buffer: read on.
+				if want >= 1<<30 {
+					return nil, &FormatError{fmt.Errorf("line %d: a record longer than 1 GiB (an unclosed quote?)", c.line)}
+				}
+				want *= 2
+				continue
+			}
+		}
+		c.pending = append(c.pending[:0], buf[cut:]...)
+		ch := &csvChunk{data: buf[:cut], firstLine: c.line}
+		if pooled {
+			*bp = buf
+			ch.buf = bp
+		} else {
+			blockPool.Put(bp)
+		}
+		c.line += int64(bytes.Count(ch.data, []byte{'\n'}))
+		c.consumed += int64(cut)
+		return ch, nil
+	}
+}
+
+// lastRecordEnd returns the index just past the last newline in b that lies outside quotes, or -1.
+// b must start outside quotes.
+func lastRecordEnd(b []byte) int {
+	if bytes.IndexByte(b, '"') < 0 {
+		i := bytes.LastIndexByte(b, '\n')
+		if i < 0 {
+			return -1
+		}
+		return i + 1
+	}
+	last, inQuote := -1, false
+	for i, c := range b {
+		switch c {
+		case '"':
+			inQuote = !inQuote
+		case '\n':
+			if !inQuote {
+				last = i + 1
+			}
+		}
+	}
+	return last
+}
+
+// errUnclosedQuote is a syntax error no single record can be blamed for: the rest of the file is
+// one unterminated field.
+var errUnclosedQuote = errors.New("a quoted field is never closed")
+
+// recordSplitter splits records into fields. Fields returned by next alias the input or the
+// splitter's scratch buffer and are valid until the next call.
+type recordSplitter struct {
+	delim   byte
+	fields  [][]byte
+	scratch []byte
+}
+
+// next splits the record starting at data[pos:]. It returns the fields, the position after the
+// record, and how many newlines the record spans. A blank line yields no fields.
+// A malformed record yields a non-nil reason and is skipped up to the next record boundary.
+func (s *recordSplitter) next(data []byte, pos int) (fields [][]byte, end int, newlines int, reason string, err error) {
+	s.fields = s.fields[:0]
+	rest := data[pos:]
+	eol := bytes.IndexByte(rest, '\n')
+	line := rest
+	end = len(data)
+	if eol >= 0 {
+		line = rest[:eol]
+		end = pos + eol + 1
+		newlines = 1
+	}
+	if bytes.IndexByte(line, '"') < 0 {
+		line = bytes.TrimSuffix(line, []byte{'\r'})
+		if len(line) == 0 {
+			return nil, end, newlines, "", nil
+		}
+		if !utf8.Valid(line) {
+			return nil, end, newlines, "the record is not valid UTF-8 text", nil
+		}
+		for {
+			i := bytes.IndexByte(line, s.delim)
+			if i < 0 {
+				s.fields = append(s.fields, line)
+				return s.fields, end, newlines, "", nil
+			}
+			s.fields = append(s.fields, line[:i])
+			line = line[i+1:]
+		}
+	}
+	return s.quoted(data, pos)
+}
+
+// quoted is the slow path for records with quotes, which may span lines.
+func (s *recordSplitter) quoted(data []byte, pos int) ([][]byte, int, int, string, error) {
+	s.scratch = s.scratch[:0]
+	type span struct{ from, to int }
+	var spans []span
+	newlines := 0
+	i := pos
+	reason := ""
+	for {
+		// One field starts at i.
+		start := len(s.scratch)
+		if i < len(data) && data[i] == '"' {
+			i++
+			for {
+				j := bytes.IndexByte(data[i:], '"')
+				if j < 0 {
+					return nil, len(data), newlines, "", errUnclosedQuote
+				}
+				seg := data[i : i+j]
+				newlines += bytes.Count(seg, []byte{'\n'})
+				s.scratch = append(s.scratch, seg...)
+				i += j + 1
+				if i < len(data) && data[i] == '"' {
+					s.scratch = append(s.scratch, '"')
+					i++
+					continue
+				}
+				break
+			}
+			// After the closing quote only a delimiter or the end of the record may follow.
+			if i < len(data) && data[i] != s.delim && data[i] != '\n' && data[i] != '\r' {
+				reason = "text after a closing quote"
+				for i < len(data) && data[i] != s.delim && data[i] != '\n' {
+					i++
+				}
+			}
+		} else {
+			for i < len(data) && data[i] != s.delim && data[i] != '\n' {
+				if data[i] == '"' && reason == "" {
+					reason = "a quote inside an unquoted field"
+				}
+				s.scratch = append(s.scratch, data[i])
+				i++
+			}
+		}
+		spans = append(spans, span{start, len(s.scratch)})
+		if i < len(data) && data[i] == '\r' && (i+1 == len(data) || data[i+1] == '\n') {
+			i++
+		}
+		if i >= len(data) {
+			break
+		}
+		if data[i] == '\n' {
+			i++
+			newlines++
+			break
+		}
+		i++ // delimiter
+	}
+	if reason == "" && !utf8.Valid(s.scratch) {
+		reason = "the record is not valid UTF-8 text"
+	}
+	if reason != "" {
+		return nil, i, newlines, reason, nil
+	}
+	for _, sp := range spans {
+		s.fields = append(s.fields, s.scratch[sp.from:sp.to])
+	}
+	return s.fields, i, newlines, "", nil
+}
+
+// readHeader reads the first non-blank record of r as the header. It strips a UTF-8 byte-order
+// mark, guesses the delimiter (comma, semicolon or tab) and returns the bytes it read past the
+// header, with the line number they start at.
+func readHeader(r io.Reader, delim byte) (header []string, d byte, rest []byte, nextLine int64, err error) {
+	buf := make([]byte, 0, 64<<10)
+	eof := false
+	for {
+		if !eof {
+			tmp := make([]byte, 64<<10)
+			n, rerr := io.ReadFull(r, tmp)
+			buf = append(buf, tmp[:n]...)
+			if rerr == io.EOF || rerr == io.ErrUnexpectedEOF {
+				eof = true
+			} else if rerr != nil {
+				return nil, 0, nil, 0, rerr
+			}
+		}
+		data := bytes.TrimPrefix(buf, []byte("\xEF\xBB\xBF"))
+		end := lastRecordEnd(data)
+		first := bytes.IndexByte(data, '\n')
+		if first >= 0 && end >= 0 || eof {
+			if delim == 0 {
+				delim = guessDelimiter(data)
+			}
+			s := recordSplitter{delim: delim}
+			pos, line := 0, int64(1)
+			for pos < len(data) {
+				fields, next, nl, reason, serr := s.next(data, pos)
+				if serr != nil {
+					return nil, 0, nil, 0, fmt.Errorf("line %d: header: %w", line, serr)
+				}
+				if reason != "" {
+					return nil, 0, nil, 0, fmt.Errorf("line %d: header: %s", line, reason)
+				}
+				pos, line = next, line+int64(nl)
+				if len(fields) == 0 {
+					continue
+				}
+				header = make([]string, len(fields))
+				for i, f := range fields {
+					header[i] = string(bytes.TrimSpace(f))
+				}
+				return header, delim, data[pos:], line, nil
+			}
+			if eof {
+				return nil, 0, nil, 0, errors.New("the file is empty: no header line")
+			}
+		}
+		if len(buf) > 16<<20 {
+			return nil, 0, nil, 0, errors.New("line 1: no end of the header line in the first 16 MiB")
+		}
+	}
+}
+
+// guessDelimiter picks the delimiter that occurs most often in the first line, outside quotes.
+func guessDelimiter(data []byte) byte {
+	counts := map[byte]int{}
+	inQuote := false
+	for _, c := range data {
+		if c == '"' {
+			inQuote = !inQuote
+			continue
+		}
+		if inQuote {
+			continue
+		}
+		if c == '\n' {
+			break
+		}
+		if c == ',' || c == ';' || c == '\t' {
+			counts[c]++
+		}
+	}
+	best := byte(',')
+	for _, c := range []byte{';', '\t'} {
+		if counts[c] > counts[best] {
+			best = c
+		}
+	}
+	return best
+}

@@ -1,0 +1,256 @@
+package ingest
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+// Formats lists the formats Open understands, with what each expects.
+var Formats = []struct{ Name, Description string }{
+	{"long", "generic long CSV: one observation per row, columns indicator, economy, year, value and optionally sex, area, age, unit, flag, source, note"},
+	{"wide", "wide CSV: one row per economy (and indicator), one column per year (2005, 2005 [YR2005] or YR2005); World Bank DataBank and WDI exports"},
+	{"itu-datahub", "ITU DataHub CSV export: seriesCode, entityIso, dataValue, dataYear, dataNote, dataSource"},
+	{"ddf", "DDF datapoints (open-numbers, Gapminder): key columns geo/geo_area and time/year, one column per indicator"},
+	{"sdg", "UN SDG global database CSV: SeriesCode, GeoAreaCode (M49), TimePeriod, Value, Nature and dimension columns"},
+	{"owid", "Our World in Data grapher CSV: Entity, Code, Year, one column per indicator"},
+	{"xlsx", "Excel workbook: one sheet laid out as long or wide"},
+	{"parquet", "Parquet file laid out as long"},
+}
+
+// Options say how to read a file. The zero value reads a file of any supported format with its
+// own headers.
+type Options struct {
+	Format    string            // one of Formats; "" tells the format from the file name and header
+	Delimiter byte              // CSV field delimiter; 0 guesses comma, semicolon or tab from the header
+	Sheet     string            // XLSX sheet; "" is the first sheet
+	Columns   map[string]string // raw column name (indicator, economy, ...) → the file's header for it
+	Constants map[string]string // raw column name → value for every row, e.g. indicator for a one-indicator file
+	Ignore    []string          // headers to ignore
+}
+
+// FormatError means the file cannot be read in its format at all: a header without the columns
+// the format needs, a quote never closed, a sheet with no table. No part of such a file loads.
+type FormatError struct{ Err error }
+
+func (e *FormatError) Error() string { return e.Err.Error() }
+func (e *FormatError) Unwrap() error { return e.Err }
+
+// Reject is a record, or one field of it, that cannot become an observation.
+type Reject struct {
+	Line   int64  // line (or spreadsheet row) where the record starts; 0 for the whole file
+	Column string // the file's name for the column, "" for the whole record
+	Value  string // the text as written
+	Reason string
+}
+
+func (r Reject) String() string {
+	var b strings.Builder
+	if r.Line > 0 {
+		fmt.Fprintf(&b, "line %d", r.Line)
+	}
+	if r.Column != "" {
+		fmt.Fprintf(&b, ", column %s", r.Column)
+	}
+	if r.Value != "" || r.Column != "" {
+		fmt.Fprintf(&b, ", value %q", r.Value)
+	}
+	if b.Len() > 0 {
+		b.WriteString(": ")
+	}
+	b.WriteString(r.Reason)
+	return b.String()
+}
+
+// Batch is a decoded piece of a file: records in the raw layout (Schema) plus the records that
+// could not be split into fields.
+type Batch struct {
+	Record  arrow.RecordBatch
+	Rejects []Reject
+}
+
+// Release frees the batch's record.
+func (b *Batch) Release() {
+	if b.Record != nil {
+		b.Record.Release()
+	}
+}
+
+// Chunk is a piece of a file that can be decoded independently of, and concurrently with, the
+// other pieces.
+type Chunk interface {
+	Decode(mem memory.Allocator) (*Batch, error)
+}
+
+// Source is an opened file, read chunk by chunk.
+type Source struct {
+	Path   string
+	Format string
+	// IndicatorScheme and EconomyScheme name the code lists the file's codes come from
+	// (e.g. "itu", "wdi", "sdg"; "iso3", "m49", "ddf"), so that validation can resolve them.
+	IndicatorScheme string
+	EconomyScheme   string
+	// Names are the file's names for the raw columns, for rejects. NamedByYear marks a value
+	// column named by its year (wide files).
+	Names [numColumns]string
+
+	next   func() (Chunk, error)
+	size   int64
+	offset func() int64
+	close  func() error
+}
+
+// NamedByYear is the column name of values in files with one column per year.
+const NamedByYear = "{year}"
+
+// Next returns the next chunk of the file, or io.EOF after the last.
+func (s *Source) Next() (Chunk, error) { return s.next() }
+
+// Progress reports how many bytes of the file have been handed out in chunks, of how many.
+func (s *Source) Progress() (done, total int64) { return s.offset(), s.size }
+
+// Close releases the file.
+func (s *Source) Close() error {
+	if s.close == nil {
+		return nil
+	}
+	return s.close()
+}
+
+// ColumnName is the file's name for raw column col.
+func (s *Source) ColumnName(col int) string {
+	if n := s.Names[col]; n != "" {
+		return n
+	}
+	return ColumnNames[col]
+}
+
+// Open opens path for reading in the format opts.Format, or the format its name and header tell.
+func Open(path string, opts Options) (*Source, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	if st.IsDir() {
+		f.Close()
+		return nil, fmt.Errorf("%s is a directory", path)
+	}
+	format := opts.Format
+	if format == "" {
+		switch strings.ToLower(filepath.Ext(path)) {
+		case ".xlsx", ".xlsm":
+			format = "xlsx"
+		case ".parquet", ".pq":
+			format = "parquet"
+		}
+	} else if !knownFormat(format) {
+		f.Close()
+		return nil, &FormatError{fmt.Errorf("unknown format %q; known formats: %s", format, formatNames())}
+	}
+	var src *Source
+	switch format {
+	case "xlsx":
+		src, err = openXLSX(f, st.Size(), opts)
+	case "parquet":
+		src, err = openParquet(f, st.Size(), opts)
+	default:
+		src, err = openCSV(f, st.Size(), format, opts)
+	}
+	if err != nil {
+		f.Close()
+		var fe *FormatError
+		if !errors.As(err, &fe) {
+			err = &FormatError{err}
+		}
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	src.Path = path
+	return src, nil
+}
+
+func knownFormat(name string) bool {
+	for _, f := range Formats {
+		if f.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+func formatNames() string {
+	names := make([]string, len(Formats))
+	for i, f := range Formats {
+		names[i] = f.Name
+	}
+	return strings.Join(names, ", ")
+}
+
+// rawColumn returns the raw column index for a raw column name such as "economy".
+func rawColumn(name string) (int, bool) {
+	for i, n := range ColumnNames {
+		if n == name && i != ColLine {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+// checkOptionColumns rejects Columns and Constants keys that are not raw column names.
+func checkOptionColumns(opts Options) error {
+	var bad []string
+	for _, m := range []map[string]string{opts.Columns, opts.Constants} {
+		for k := range m {
+			if _, ok := rawColumn(k); !ok {
+				bad = append(bad, k)
+			}
+		}
+	}
+	if len(bad) > 0 {
+		sort.Strings(bad)
+		return fmt.Errorf("unknown column name %s in the column mapping; use one of %s",
+			strings.Join(bad, ", "), strings.Join(ColumnNames[1:], ", "))
+	}
+	return nil
+}
+
+// errNoChunks is returned by sources that are already exhausted.
+var errNoChunks = io.EOF
+
+// decodedChunk is a chunk decoded while the file was opened (XLSX, Parquet).
+type decodedChunk struct{ batch *Batch }
+
+func (c decodedChunk) Decode(memory.Allocator) (*Batch, error) { return c.batch, nil }
+
+// sliceSource hands out already decoded batches.
+func sliceSource(format string, batches []*Batch, size int64, closeFn func() error) *Source {
+	i := 0
+	s := &Source{Format: format, size: size, close: closeFn}
+	s.next = func() (Chunk, error) {
+		if i >= len(batches) {
+			return nil, errNoChunks
+		}
+		i++
+		return decodedChunk{batches[i-1]}, nil
+	}
+	s.offset = func() int64 {
+		if len(batches) == 0 {
+			return size
+		}
+		return size * int64(i) / int64(len(batches))
+	}
+	return s
+}
+
+var errNotTabular = errors.New("no header row found")

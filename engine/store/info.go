@@ -1,0 +1,117 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"os"
+	"time"
+)
+
+// Summary is what a database holds.
+type Summary struct {
+	Path          string           `json:"path"`
+	Bytes         int64            `json:"bytes"`
+	SchemaVersion int              `json:"schema_version"`
+	Indicators    int              `json:"indicators"`
+	Economies     int              `json:"economies"`
+	Groups        int              `json:"groups"`
+	Series        int64            `json:"series"`
+	Observations  int64            `json:"observations"` // all editions
+	Rejects       int64            `json:"rejects"`
+	Editions      []EditionSummary `json:"editions"`
+	Loaded        []SeriesSummary  `json:"indicators_loaded"`
+	Batches       []BatchSummary   `json:"batches"`
+}
+
+// EditionSummary is one edition and how much of the store it holds.
+type EditionSummary struct {
+	Edition      string    `json:"edition"`
+	Released     time.Time `json:"released"`
+	Observations int64     `json:"observations"`
+	Newest       int64     `json:"newest_series"` // series for which it is the default edition
+}
+
+// SeriesSummary describes one indicator's observations in the newest editions.
+type SeriesSummary struct {
+	Indicator    string `json:"indicator"`
+	Unit         string `json:"unit"`
+	Economies    int    `json:"economies"`
+	Groups       int    `json:"groups"`
+	FirstYear    int    `json:"first_year"`
+	LastYear     int    `json:"last_year"`
+	Observations int64  `json:"observations"`
+	Breakdowns   int    `json:"breakdowns"` // distinct sex × area × age combinations
+	Editions     string `json:"editions"`
+}
+
+// BatchSummary is one load.
+type BatchSummary struct {
+	Batch     int       `json:"batch"`
+	File      string    `json:"file"`
+	Format    string    `json:"format"`
+	Edition   string    `json:"edition"`
+	Read      int64     `json:"rows_read"`
+	Loaded    int64     `json:"rows_loaded"`
+	Unchanged int64     `json:"rows_unchanged"`
+	Rejected  int64     `json:"rows_rejected"`
+	Finished  time.Time `json:"finished_at"`
+}
+
+// Summarize reports what the database holds.
+func (s *Store) Summarize(ctx context.Context) (Summary, error) {
+	sum := Summary{Path: s.path, SchemaVersion: SchemaVersion()}
+	if st, err := os.Stat(s.path); err == nil {
+		sum.Bytes = st.Size()
+	}
+	err := s.db.QueryRowContext(ctx, `SELECT
+		(SELECT count(*) FROM store.indicators), (SELECT count(*) FROM store.economies),
+		(SELECT count(*) FROM store.groups), (SELECT count(*) FROM store.series),
+		(SELECT count(*) FROM store.observations), (SELECT count(*) FROM store.rejects)`).
+		Scan(&sum.Indicators, &sum.Economies, &sum.Groups, &sum.Series, &sum.Observations, &sum.Rejects)
+	if err != nil {
+		return sum, err
+	}
+	err = scanRows(ctx, s.db, `SELECT e.edition, e.released,
+			(SELECT count(*) FROM store.observations o WHERE o.edition_id = e.edition_id),
+			(SELECT count(*) FROM store.series s WHERE s.edition_id = e.edition_id)
+		FROM store.editions e ORDER BY e.released, e.edition_id`, func(r *sql.Rows) error {
+		var e EditionSummary
+		if err := r.Scan(&e.Edition, &e.Released, &e.Observations, &e.Newest); err != nil {
+			return err
+		}
+		sum.Editions = append(sum.Editions, e)
+		return nil
+	})
+	if err != nil {
+		return sum, err
+	}
+	err = scanRows(ctx, s.db, `SELECT i.code, i.unit,
+			count(DISTINCT s.economy_id), count(DISTINCT s.group_id), min(o.year), max(o.year), count(*),
+			count(DISTINCT (s.sex, s.area, s.age)), string_agg(DISTINCT e.edition, '; ' ORDER BY e.edition)
+		FROM store.observations o
+		JOIN store.series s ON s.series_id = o.series_id AND s.edition_id = o.edition_id
+		JOIN store.indicators i USING (indicator_id)
+		JOIN store.editions e ON e.edition_id = o.edition_id
+		GROUP BY i.indicator_id, i.code, i.unit ORDER BY i.indicator_id`, func(r *sql.Rows) error {
+		var x SeriesSummary
+		if err := r.Scan(&x.Indicator, &x.Unit, &x.Economies, &x.Groups, &x.FirstYear, &x.LastYear, &x.Observations, &x.Breakdowns, &x.Editions); err != nil {
+			return err
+		}
+		sum.Loaded = append(sum.Loaded, x)
+		return nil
+	})
+	if err != nil {
+		return sum, err
+	}
+	err = scanRows(ctx, s.db, `SELECT b.batch_id, b.file, b.format, e.edition, b.rows_read, b.rows_loaded,
+			b.rows_unchanged, b.rows_rejected, b.finished_at
+		FROM store.batches b JOIN store.editions e USING (edition_id) ORDER BY b.batch_id`, func(r *sql.Rows) error {
+		var b BatchSummary
+		if err := r.Scan(&b.Batch, &b.File, &b.Format, &b.Edition, &b.Read, &b.Loaded, &b.Unchanged, &b.Rejected, &b.Finished); err != nil {
+			return err
+		}
+		sum.Batches = append(sum.Batches, b)
+		return nil
+	})
+	return sum, err
+}

@@ -1,0 +1,529 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/ictstat/ictstat/engine/ingest"
+	"github.com/ictstat/ictstat/engine/validate"
+)
+
+// Edition names a vintage of published data.
+type Edition struct {
+	Label       string
+	Released    time.Time // orders editions: the newest is the default
+	Description string
+}
+
+// LoadSpec describes a file about to be loaded.
+type LoadSpec struct {
+	File          string
+	SHA256        string
+	Bytes         int64
+	Format        string
+	Options       string // the reader options, as JSON, kept with the batch
+	EconomyScheme string // scheme of the file's economy codes; qualifies the codes of aggregates it adds
+	ValueColumn   string // the file's name for the value column, for rejects
+	Edition       Edition
+	ToolVersion   string
+	MaxRejectRate float64 // share of rows read that may be rejected before the whole file is refused
+}
+
+// Result is what a load did. RowsRead = RowsLoaded + RowsUnchanged + RowsRejected.
+type Result struct {
+	Batch         int
+	Edition       string
+	RowsRead      int64
+	RowsLoaded    int64
+	RowsUnchanged int64 // rows equal to what the store already held for the edition
+	RowsRejected  int64
+	NewSeries     int
+	FirstRejects  []ingest.Reject // the first rejects by line, for display
+}
+
+// ErrTooManyRejects is returned by Finish when the file's reject share passes the limit; nothing
+// of the file has landed then.
+var ErrTooManyRejects = errors.New("too many rejected rows")
+
+// Load is a file's load in progress: one transaction on one connection. Batches are appended in
+// file order from one goroutine while DuckDB copies them into a staging table.
+type Load struct {
+	s        *Store
+	ctx      context.Context
+	conn     *sql.Conn
+	spec     LoadSpec
+	batchID  int32
+	edition  int32
+	released time.Time
+	started  time.Time
+
+	series  *seriesIndex
+	ages    *interner
+	sources *interner
+	notes   *interner
+	groups  *interner
+	names   map[string]string // names of the source aggregates the load adds, by code
+
+	handle      int64
+	stream      *rowStream
+	inserted    chan struct{} // closed when the staging insert has ended
+	insertErr   error         // its error, valid once inserted is closed
+	streamEnded bool
+	finished    bool
+
+	mem      memory.Allocator
+	rowsRead int64
+	rejects  []ingest.Reject
+}
+
+// FindBatch returns the batch that loaded a file with this content into this edition, or into any
+// edition when anyEdition is set.
+func (s *Store) FindBatch(ctx context.Context, sha256, edition string, anyEdition bool) (int, bool, error) {
+	var id int
+	err := s.db.QueryRowContext(ctx, `SELECT b.batch_id FROM store.batches b JOIN store.editions e USING (edition_id)
+		WHERE b.sha256 = ? AND (e.edition = ? OR ?) ORDER BY b.batch_id LIMIT 1`, sha256, edition, anyEdition).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, false, nil
+	}
+	return id, err == nil, err
+}
+
+// BeginLoad starts loading a file: it opens the transaction, finds or creates the edition and
+// starts the staging insert that consumes appended batches.
+func (s *Store) BeginLoad(ctx context.Context, spec LoadSpec) (l *Load, err error) {
+	if s.readOnly {
+		return nil, errors.New("the database is open read-only")
+	}
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	l = &Load{s: s, ctx: ctx, conn: conn, spec: spec, started: time.Now(), mem: memory.DefaultAllocator, names: map[string]string{}}
+	defer func() {
+		if err != nil {
+			conn.ExecContext(context.Background(), "ROLLBACK")
+			conn.Close()
+		}
+	}()
+	if err := registerStream(conn); err != nil && !strings.Contains(err.Error(), "already exists") {
+		return nil, err
+	}
+	if _, err := conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
+		return nil, err
+	}
+	if err := l.findEdition(); err != nil {
+		return nil, err
+	}
+	if err := conn.QueryRowContext(ctx, `SELECT coalesce(max(batch_id), 0) + 1 FROM store.batches`).Scan(&l.batchID); err != nil {
+		return nil, err
+	}
+	if l.series, err = loadSeriesIndex(ctx, conn); err != nil {
+		return nil, err
+	}
+	if l.ages, err = loadInterner(ctx, conn, `SELECT code_id, code FROM store.codes WHERE dimension = 'age'`); err != nil {
+		return nil, err
+	}
+	if l.sources, err = loadInterner(ctx, conn, `SELECT source_id, name FROM store.sources`); err != nil {
+		return nil, err
+	}
+	if l.notes, err = loadInterner(ctx, conn, `SELECT note_id, text FROM store.notes`); err != nil {
+		return nil, err
+	}
+	if l.groups, err = loadInterner(ctx, conn, `SELECT group_id, code FROM store.groups`); err != nil {
+		return nil, err
+	}
+	if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE ingest_rows (line INTEGER, series_id INTEGER,
+		year SMALLINT, value DOUBLE, flag SMALLINT, source_id INTEGER, note_id INTEGER)`); err != nil {
+		return nil, err
+	}
+	l.handle, l.stream = openStream(ctx)
+	l.inserted = make(chan struct{})
+	go func() {
+		_, l.insertErr = conn.ExecContext(ctx, `INSERT INTO ingest_rows SELECT * FROM `+streamFunction+`(?)`, l.handle)
+		close(l.inserted)
+	}()
+	return l, nil
+}
+
+// findEdition looks the edition up by label, creating it when new.
+func (l *Load) findEdition() error {
+	e := l.spec.Edition
+	if e.Label == "" {
+		return errors.New("no edition given")
+	}
+	err := l.conn.QueryRowContext(l.ctx, `SELECT edition_id, released FROM store.editions WHERE edition = ?`, e.Label).Scan(&l.edition, &l.released)
+	if err == nil {
+		return nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	if err := l.conn.QueryRowContext(l.ctx, `SELECT coalesce(max(edition_id), 0) + 1 FROM store.editions`).Scan(&l.edition); err != nil {
+		return err
+	}
+	l.released = e.Released
+	_, err = l.conn.ExecContext(l.ctx, `INSERT INTO store.editions VALUES (?, ?, ?, ?, now())`,
+		l.edition, e.Label, e.Released.Format("2006-01-02"), nullable(e.Description))
+	return err
+}
+
+// Append adds one validated batch (validate.Schema) and the rejects of the raw batch it came
+// from. Batches must be appended in file order. Append does not keep rec.
+func (l *Load) Append(rec arrow.RecordBatch, rejects []ingest.Reject) error {
+	l.rowsRead += rec.NumRows() + int64(len(rejects))
+	l.rejects = append(l.rejects, rejects...)
+	if rec.NumRows() == 0 {
+		return nil
+	}
+	out := l.keyRows(rec)
+	select {
+	case l.stream.batches <- out:
+		return nil
+	case <-l.inserted:
+		out.Release()
+		if l.insertErr != nil {
+			return l.insertErr
+		}
+		return errors.New("the staging insert ended early")
+	case <-l.ctx.Done():
+		out.Release()
+		return l.ctx.Err()
+	}
+}
+
+// keyRows turns a validated batch into staging rows: texts of open lists become IDs and each row
+// gets its series.
+func (l *Load) keyRows(rec arrow.RecordBatch) arrow.RecordBatch {
+	n := int(rec.NumRows())
+	col := func(i int) arrow.Array { return rec.Column(i) }
+	ids := func(i int, in *interner) (*array.Dictionary, []int32) {
+		d := col(i).(*array.Dictionary)
+		dict := d.Dictionary().(*array.String)
+		out := make([]int32, dict.Len())
+		for j := range out {
+			out[j] = in.id(dict.Value(j))
+		}
+		return d, out
+	}
+	ageArr, ageIDs := ids(validate.OutAge, l.ages)
+	srcArr, srcIDs := ids(validate.OutSource, l.sources)
+	noteArr, noteIDs := ids(validate.OutNote, l.notes)
+	// Aggregates the source declares and the store lacks become groups of kind "source".
+	newGrpArr := col(validate.OutNewGroup).(*array.Dictionary)
+	newGrpName := col(validate.OutNewGroupName).(*array.Dictionary)
+	newGrpDict := newGrpArr.Dictionary().(*array.String)
+	newGrpCodes := make([]string, newGrpDict.Len())
+	newGrpIDs := make([]int32, newGrpDict.Len())
+	for j := range newGrpCodes {
+		newGrpCodes[j] = l.spec.EconomyScheme + ":" + newGrpDict.Value(j)
+		newGrpIDs[j] = l.groups.id(newGrpCodes[j])
+	}
+
+	lines := col(validate.OutLine).(*array.Int32).Int32Values()
+	inds := col(validate.OutIndicator).(*array.Int32).Int32Values()
+	econ := col(validate.OutEconomy).(*array.Int32).Int32Values()
+	grp := col(validate.OutGroup).(*array.Int32).Int32Values()
+	sex := col(validate.OutSex).(*array.Uint8).Uint8Values()
+	area := col(validate.OutArea).(*array.Uint8).Uint8Values()
+	years := col(validate.OutYear).(*array.Int16).Int16Values()
+	values := col(validate.OutValue).(*array.Float64).Float64Values()
+	flags := col(validate.OutFlag).(*array.Uint8).Uint8Values()
+
+	series := make([]int32, n)
+	flag16 := make([]int16, n)
+	source := make([]int32, n)
+	note := make([]int32, n)
+	for r := 0; r < n; r++ {
+		g := grp[r]
+		if newGrpArr.IsValid(r) {
+			e := newGrpArr.GetValueIndex(r)
+			g = newGrpIDs[e]
+			if code := newGrpCodes[e]; g >= l.groups.firstNew && l.names[code] == "" {
+				l.names[code] = code
+				if newGrpName.IsValid(r) {
+					l.names[code] = newGrpName.Dictionary().(*array.String).Value(newGrpName.GetValueIndex(r))
+				}
+			}
+		}
+		series[r] = l.series.id(seriesKey{
+			indicator: inds[r], economy: econ[r], group: g,
+			sex: sex[r], area: area[r], age: int16(ageIDs[ageArr.GetValueIndex(r)]),
+		})
+		flag16[r] = int16(flags[r])
+		if srcArr.IsValid(r) {
+			source[r] = srcIDs[srcArr.GetValueIndex(r)]
+		}
+		if noteArr.IsValid(r) {
+			note[r] = noteIDs[noteArr.GetValueIndex(r)]
+		}
+	}
+	b := array.NewRecordBuilder(l.mem, rowSchema)
+	defer b.Release()
+	b.Field(0).(*array.Int32Builder).AppendValues(lines, nil)
+	b.Field(1).(*array.Int32Builder).AppendValues(series, nil)
+	b.Field(2).(*array.Int16Builder).AppendValues(years, nil)
+	b.Field(3).(*array.Float64Builder).AppendValues(values, nil)
+	b.Field(4).(*array.Int16Builder).AppendValues(flag16, nil)
+	b.Field(5).(*array.Int32Builder).AppendValues(source, nil)
+	b.Field(6).(*array.Int32Builder).AppendValues(note, nil)
+	return b.NewRecordBatch()
+}
+
+// endStream tells DuckDB the file has ended and waits for the staging insert to finish.
+func (l *Load) endStream() error {
+	if !l.streamEnded {
+		l.streamEnded = true
+		close(l.stream.batches)
+		<-l.inserted
+		l.stream.release()
+		closeStream(l.handle)
+	}
+	return l.insertErr
+}
+
+// Abort rolls the load back. It is safe to call after Finish.
+func (l *Load) Abort() {
+	if l.finished {
+		return
+	}
+	l.finished = true
+	l.endStream()
+	l.conn.ExecContext(context.Background(), "ROLLBACK")
+	l.conn.Close()
+}
+
+// Finish ends the stream, applies the rules that need the whole file (a series and year repeated
+// within the file, a value differing from the one stored for the edition), and commits, unless
+// the share of rejected rows passes spec.MaxRejectRate, in which case it rolls back and returns
+// ErrTooManyRejects with the result that was refused.
+func (l *Load) Finish() (Result, error) {
+	if l.finished {
+		return Result{}, errors.New("load already finished")
+	}
+	if err := l.endStream(); err != nil {
+		l.Abort()
+		return Result{}, err
+	}
+	res, err := l.finish()
+	if err != nil {
+		l.Abort()
+		return res, err
+	}
+	l.finished = true
+	l.conn.Close()
+	return res, nil
+}
+
+func (l *Load) finish() (Result, error) {
+	ctx, conn := l.ctx, l.conn
+	exec := func(query string, args ...any) error {
+		_, err := conn.ExecContext(ctx, query, args...)
+		return err
+	}
+	res := Result{Batch: int(l.batchID), Edition: l.spec.Edition.Label, RowsRead: l.rowsRead, NewSeries: len(l.series.added)}
+
+	// A series and year given twice in the file: every row of a key with differing values is
+	// rejected; of a key repeated with one value, the first row stays.
+	if err := exec(`CREATE OR REPLACE TEMP TABLE ingest_excluded AS
+		WITH keys AS (
+			SELECT series_id, year, min(line) AS first_line, count(DISTINCT value) AS n_values,
+			       array_to_string(list(line ORDER BY line)[1:5], ', ') || CASE WHEN count(*) > 5 THEN ', …' ELSE '' END AS lines
+			FROM ingest_rows GROUP BY series_id, year HAVING count(*) > 1)
+		SELECT r.line, r.series_id, r.year, CAST(r.value AS VARCHAR) AS value, true AS rejected,
+		       CASE WHEN k.n_values > 1
+		            THEN 'conflicting values for the same indicator, economy, breakdown and year on lines ' || k.lines
+		            ELSE 'repeats line ' || k.first_line END AS reason
+		FROM ingest_rows r JOIN keys k USING (series_id, year)
+		WHERE k.n_values > 1 OR r.line <> k.first_line`); err != nil {
+		return res, err
+	}
+	// Against the store: a row equal to the stored value of the edition is unchanged; a different
+	// value is rejected (a revision belongs in a new edition). Only series the store already had
+	// can hold stored values.
+	if l.series.existing {
+		if err := exec(`INSERT INTO ingest_excluded
+			SELECT r.line, r.series_id, r.year, CAST(r.value AS VARCHAR), r.value <> o.value,
+			       'conflicts with the value ' || CAST(o.value AS VARCHAR) || ' stored for edition ' || ? ||
+			       ' by batch ' || o.batch_id || ' (line ' || o.line || '); load a revision as a new edition'
+			FROM ingest_rows r
+			JOIN store.observations o ON o.series_id = r.series_id AND o.year = r.year AND o.edition_id = ?
+			ANTI JOIN ingest_excluded x ON x.line = r.line AND x.series_id = r.series_id AND x.year = r.year`,
+			l.spec.Edition.Label, l.edition); err != nil {
+			return res, err
+		}
+	}
+	var staged, setRejected, unchanged int64
+	if err := conn.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM ingest_rows),
+		(SELECT count(*) FILTER (WHERE rejected) FROM ingest_excluded), (SELECT count(*) FILTER (WHERE NOT rejected) FROM ingest_excluded)`).
+		Scan(&staged, &setRejected, &unchanged); err != nil {
+		return res, err
+	}
+	res.RowsUnchanged = unchanged
+	res.RowsRejected = int64(len(l.rejects)) + setRejected
+	res.RowsLoaded = staged - setRejected - unchanged
+	if res.RowsRead != staged+int64(len(l.rejects)) {
+		return res, fmt.Errorf("internal error: %d rows read but %d staged and %d rejected", res.RowsRead, staged, len(l.rejects))
+	}
+	var err error
+	if res.FirstRejects, err = l.firstRejects(setRejected); err != nil {
+		return res, err
+	}
+	if res.RowsRead > 0 && float64(res.RowsRejected)/float64(res.RowsRead) > l.spec.MaxRejectRate {
+		return res, fmt.Errorf("%w: %d of %d rows (%.1f%%), more than the %.1f%% allowed",
+			ErrTooManyRejects, res.RowsRejected, res.RowsRead, 100*float64(res.RowsRejected)/float64(res.RowsRead), 100*l.spec.MaxRejectRate)
+	}
+
+	if err := l.putOpenLists(); err != nil {
+		return res, err
+	}
+	insert := `INSERT INTO store.observations SELECT r.series_id, ?, r.year, r.value, r.flag,
+		nullif(r.source_id, 0), nullif(r.note_id, 0), ?, r.line FROM ingest_rows r`
+	if setRejected+unchanged > 0 {
+		insert += ` ANTI JOIN ingest_excluded x ON x.line = r.line AND x.series_id = r.series_id AND x.year = r.year`
+	}
+	if err := exec(insert, l.edition, l.batchID); err != nil {
+		return res, err
+	}
+	// The new edition becomes the default for the series it loaded, when it is the newest.
+	if l.series.existing {
+		if err := exec(`UPDATE store.series s SET edition_id = ?
+			FROM store.editions cur
+			WHERE cur.edition_id = s.edition_id
+			  AND (cur.released < ?::DATE OR (cur.released = ?::DATE AND cur.edition_id < ?))
+			  AND s.series_id IN (SELECT DISTINCT series_id FROM store.observations WHERE batch_id = ?)`,
+			l.edition, l.released.Format("2006-01-02"), l.released.Format("2006-01-02"), l.edition, l.batchID); err != nil {
+			return res, err
+		}
+	}
+	// New series with no observation left (all their rows rejected) are not kept.
+	if res.NewSeries > 0 && setRejected > 0 {
+		if err := exec(`DELETE FROM store.series WHERE series_id >= ? AND series_id NOT IN
+			(SELECT DISTINCT series_id FROM store.observations WHERE batch_id = ?)`, l.series.firstNew, l.batchID); err != nil {
+			return res, err
+		}
+	}
+	if err := exec(`INSERT INTO store.rejects SELECT ?, line, ?, value, reason FROM ingest_excluded WHERE rejected`,
+		l.batchID, nullable(l.spec.ValueColumn)); err != nil {
+		return res, err
+	}
+	if err := l.putBatch(res); err != nil {
+		return res, err
+	}
+	if err := exec(`DROP TABLE ingest_rows; DROP TABLE ingest_excluded`); err != nil {
+		return res, err
+	}
+	if err := exec("COMMIT"); err != nil {
+		return res, err
+	}
+	return res, nil
+}
+
+// firstRejects returns up to ten rejects by line, from both the row rules and the file rules.
+func (l *Load) firstRejects(setRejected int64) ([]ingest.Reject, error) {
+	const n = 10
+	sort.SliceStable(l.rejects, func(i, j int) bool { return l.rejects[i].Line < l.rejects[j].Line })
+	out := append([]ingest.Reject(nil), l.rejects[:min(n, len(l.rejects))]...)
+	if setRejected > 0 {
+		err := scanRows(l.ctx, l.conn, fmt.Sprintf(`SELECT line, value, reason FROM ingest_excluded WHERE rejected ORDER BY line LIMIT %d`, n),
+			func(r *sql.Rows) error {
+				var rj ingest.Reject
+				if err := r.Scan(&rj.Line, &rj.Value, &rj.Reason); err != nil {
+					return err
+				}
+				out = append(out, rj)
+				return nil
+			})
+		if err != nil {
+			return nil, err
+		}
+		sort.SliceStable(out, func(i, j int) bool { return out[i].Line < out[j].Line })
+	}
+	return out[:min(n, len(out))], nil
+}
+
+// putOpenLists writes the sources, notes, age groups, source aggregates and series this load
+// added.
+func (l *Load) putOpenLists() error {
+	return withDriverConn(l.conn, func(drv driver.Conn) error {
+		texts := func(in *interner, table string, prefix ...driver.Value) error {
+			rows := make([][]driver.Value, 0, len(in.added))
+			for i, t := range in.added {
+				id := in.firstNew + int32(i)
+				row := append(append([]driver.Value{}, prefix...), driver.Value(id), t)
+				if table == "codes" {
+					row = []driver.Value{"age", int16(id), t, t}
+				}
+				rows = append(rows, row)
+			}
+			return appendRows(drv, table, rows)
+		}
+		if err := texts(l.sources, "sources"); err != nil {
+			return err
+		}
+		if err := texts(l.notes, "notes"); err != nil {
+			return err
+		}
+		if err := texts(l.ages, "codes"); err != nil {
+			return err
+		}
+		var groups, groupCodes [][]driver.Value
+		for i, code := range l.groups.added {
+			id := l.groups.firstNew + int32(i)
+			groups = append(groups, []driver.Value{id, code, l.names[code], "source", l.spec.File})
+			scheme, raw, _ := strings.Cut(code, ":")
+			groupCodes = append(groupCodes, []driver.Value{scheme, raw, id})
+		}
+		if err := appendRows(drv, "groups", groups); err != nil {
+			return err
+		}
+		if err := appendRows(drv, "group_codes", groupCodes); err != nil {
+			return err
+		}
+		series := make([][]driver.Value, 0, len(l.series.added))
+		for i, k := range l.series.added {
+			var econ, grp driver.Value
+			if k.economy != 0 {
+				econ = k.economy
+			}
+			if k.group != 0 {
+				grp = k.group
+			}
+			series = append(series, []driver.Value{l.series.firstNew + int32(i), k.indicator, econ, grp,
+				int16(k.sex), int16(k.area), k.age, l.edition})
+		}
+		if err := appendRows(drv, "series", series); err != nil {
+			return err
+		}
+		rejects := make([][]driver.Value, 0, len(l.rejects))
+		for _, r := range l.rejects {
+			var line driver.Value
+			if r.Line > 0 {
+				line = r.Line
+			}
+			rejects = append(rejects, []driver.Value{l.batchID, line, nullable(clean(r.Column)), nullable(clean(r.Value)), clean(r.Reason)})
+		}
+		return appendRows(drv, "rejects", rejects)
+	})
+}
+
+func (l *Load) putBatch(res Result) error {
+	_, err := l.conn.ExecContext(l.ctx, `INSERT INTO store.batches VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), ?, ?)`,
+		l.batchID, l.spec.File, l.spec.SHA256, l.spec.Bytes, l.spec.Format, l.edition,
+		res.RowsRead, res.RowsLoaded, res.RowsUnchanged, res.RowsRejected, l.started, l.spec.ToolVersion, nullable(l.spec.Options))
+	return err
+}
+
+// clean makes text from a file safe to store: valid UTF-8 without NUL bytes.
+func clean(s string) string {
+	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "\uFFFD")
+}

@@ -1,0 +1,100 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+)
+
+// seriesKey identifies a series: an indicator for an economy (or a group) and a breakdown.
+type seriesKey struct {
+	indicator, economy, group int32
+	sex, area                 uint8
+	age                       int16
+}
+
+// seriesIndex maps series keys to series IDs and records the series a load adds. Rows of a long
+// file come series by series, so the last key is checked before the map.
+type seriesIndex struct {
+	ids      map[seriesKey]int32
+	next     int32
+	firstNew int32
+	added    []seriesKey // series added by this load, IDs firstNew, firstNew+1, ...
+	existing bool        // whether the load touched a series the store already had
+
+	last   seriesKey
+	lastID int32
+}
+
+func loadSeriesIndex(ctx context.Context, q queryer) (*seriesIndex, error) {
+	x := &seriesIndex{ids: map[seriesKey]int32{}}
+	err := scanRows(ctx, q, `SELECT series_id, indicator_id, coalesce(economy_id, 0), coalesce(group_id, 0), sex, area, age FROM store.series`,
+		func(r *sql.Rows) error {
+			var id int32
+			var k seriesKey
+			if err := r.Scan(&id, &k.indicator, &k.economy, &k.group, &k.sex, &k.area, &k.age); err != nil {
+				return err
+			}
+			x.ids[k] = id
+			x.next = max(x.next, id)
+			return nil
+		})
+	x.next++
+	x.firstNew = x.next
+	return x, err
+}
+
+// id returns the series ID of k, adding the series when the store lacks it.
+func (x *seriesIndex) id(k seriesKey) int32 {
+	if x.lastID != 0 && k == x.last {
+		return x.lastID
+	}
+	id, ok := x.ids[k]
+	if !ok {
+		id = x.next
+		x.next++
+		x.ids[k] = id
+		x.added = append(x.added, k)
+	} else if id < x.firstNew {
+		x.existing = true
+	}
+	x.last, x.lastID = k, id
+	return id
+}
+
+// interner maps the texts of an open list (sources, notes, age groups, source aggregates) to
+// IDs, adding the texts a load brings in the order it meets them.
+type interner struct {
+	ids      map[string]int32
+	next     int32
+	firstNew int32
+	added    []string
+}
+
+func loadInterner(ctx context.Context, q queryer, query string) (*interner, error) {
+	in := &interner{ids: map[string]int32{}}
+	err := scanRows(ctx, q, query, func(r *sql.Rows) error {
+		var id int32
+		var text string
+		if err := r.Scan(&id, &text); err != nil {
+			return err
+		}
+		in.ids[text] = id
+		in.next = max(in.next, id)
+		return nil
+	})
+	in.next++
+	in.firstNew = in.next
+	return in, err
+}
+
+// id returns the ID of text, adding it when new.
+func (in *interner) id(text string) int32 {
+	id, ok := in.ids[text]
+	if !ok {
+		id = in.next
+		in.next++
+		in.ids[text] = id
+		in.added = append(in.added, text)
+	}
+	return id
+}

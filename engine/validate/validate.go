@@ -1,0 +1,441 @@
+// Package validate checks raw observation batches (engine/ingest) against the store's code lists
+// and value rules, column by column, and turns them into typed batches ready for the store.
+//
+// Every raw row comes out either as a good row or as exactly one reject naming its line, column,
+// value and reason; nothing is dropped. Codes are resolved once per distinct value of a batch's
+// dictionary, not once per row.
+package validate
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/ictstat/ictstat/engine/ingest"
+)
+
+// Years outside this range are rejected.
+const (
+	MinYear = 1960
+	MaxYear = 2100
+)
+
+// Indicator is what validation needs to know of an indicator.
+type Indicator struct {
+	ID       int32
+	Code     string
+	Unit     string
+	UnitKind string  // percent, per100, count, pct_gni, usd, ppp
+	Min, Max float64 // bounds of a valid value; ±Inf when open
+}
+
+// Alias is another code for an indicator, economy or group in a named scheme (wdi, itu, sdg,
+// ddf, m49, ...).
+type Alias struct {
+	Scheme string
+	Code   string
+	ID     int32
+}
+
+// Entity is an economy or a group: an ID and its primary code (ISO3 for economies).
+type Entity struct {
+	ID   int32
+	Code string
+}
+
+// Reference is what raw observations are checked against. It is read-only once built and safe
+// for concurrent use.
+type Reference struct {
+	indicators     []Indicator // by position, looked up through indicatorCodes
+	indicatorCodes map[string]int
+	economyCodes   map[string]int32
+	groupCodes     map[string]int32
+	sex, area      map[string]uint8
+	flag           map[string]uint8
+	units          map[string]string
+}
+
+const anyScheme = "*"
+
+func key(scheme, code string) string { return scheme + "\x00" + fold(code) }
+
+// NewReference indexes the store's code lists. Codes match case-insensitively. An alias code
+// that means two different things in different schemes only matches with its scheme.
+func NewReference(indicators []Indicator, indicatorAliases []Alias, economies []Entity, economyAliases []Alias, groups []Entity, groupAliases []Alias) *Reference {
+	r := &Reference{
+		indicators:     indicators,
+		indicatorCodes: map[string]int{},
+		economyCodes:   map[string]int32{},
+		groupCodes:     map[string]int32{},
+		sex:            codeIndex("sex"),
+		area:           codeIndex("area"),
+		flag:           codeIndex("flag"),
+		units:          unitKinds(),
+	}
+	pos := map[int32]int{}
+	for i, ind := range indicators {
+		pos[ind.ID] = i
+		r.indicatorCodes[key("", ind.Code)] = i
+	}
+	indexAliases(indicatorAliases, func(k string, id int32) { r.indicatorCodes[k] = pos[id] }, func(k string) { r.indicatorCodes[k] = -1 })
+	for _, e := range economies {
+		r.economyCodes[key("", e.Code)] = e.ID
+	}
+	indexAliases(economyAliases, func(k string, id int32) { r.economyCodes[k] = id }, func(k string) { r.economyCodes[k] = -1 })
+	for _, g := range groups {
+		r.groupCodes[key("", g.Code)] = g.ID
+	}
+	indexAliases(groupAliases, func(k string, id int32) { r.groupCodes[k] = id }, func(k string) { r.groupCodes[k] = -1 })
+	return r
+}
+
+// indexAliases adds each alias under its scheme and under anyScheme; an alias claimed by two
+// different IDs across schemes is marked ambiguous under anyScheme.
+func indexAliases(aliases []Alias, set func(string, int32), ambiguous func(string)) {
+	seen := map[string]int32{}
+	for _, a := range aliases {
+		set(key(a.Scheme, a.Code), a.ID)
+		k := key(anyScheme, a.Code)
+		if prev, ok := seen[k]; ok && prev != a.ID {
+			ambiguous(k)
+			continue
+		}
+		seen[k] = a.ID
+		set(k, a.ID)
+	}
+}
+
+// lookup finds code in idx: the primary code, then the scheme's alias, then any scheme's.
+func lookup[T int | int32](idx map[string]T, scheme, code string) (T, bool) {
+	for _, k := range []string{key("", code), key(scheme, code), key(anyScheme, code)} {
+		if v, ok := idx[k]; ok {
+			return v, v >= 0
+		}
+	}
+	return 0, false
+}
+
+// indicator resolves an indicator code.
+func (r *Reference) indicator(scheme, code string) (Indicator, bool) {
+	i, ok := lookup(r.indicatorCodes, scheme, code)
+	if !ok {
+		return Indicator{}, false
+	}
+	return r.indicators[i], true
+}
+
+// geo resolves an economy or group code. M49 codes match with or without leading zeros.
+func (r *Reference) geo(scheme, code string) (economy, group int32, ok bool) {
+	c := strings.TrimSpace(code)
+	if isDigits(c) {
+		c = strings.TrimLeft(c, "0")
+		if c == "" {
+			c = "0"
+		}
+	}
+	if id, ok := lookup(r.economyCodes, scheme, c); ok {
+		return id, 0, true
+	}
+	if id, ok := lookup(r.groupCodes, scheme, c); ok {
+		return 0, id, true
+	}
+	return 0, 0, false
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// Schema is the layout of validated batches.
+var Schema = arrow.NewSchema([]arrow.Field{
+	{Name: "line", Type: arrow.PrimitiveTypes.Int32},
+	{Name: "indicator", Type: arrow.PrimitiveTypes.Int32},
+	{Name: "economy", Type: arrow.PrimitiveTypes.Int32}, // 0 when the row is a group's
+	{Name: "group", Type: arrow.PrimitiveTypes.Int32},   // 0 when the row is an economy's or a new aggregate's
+	{Name: "new_group", Type: textType, Nullable: true}, // code of an aggregate the source declares and the store lacks
+	{Name: "new_group_name", Type: textType, Nullable: true},
+	{Name: "sex", Type: arrow.PrimitiveTypes.Uint8},
+	{Name: "area", Type: arrow.PrimitiveTypes.Uint8},
+	{Name: "age", Type: textType},
+	{Name: "year", Type: arrow.PrimitiveTypes.Int16},
+	{Name: "value", Type: arrow.PrimitiveTypes.Float64},
+	{Name: "flag", Type: arrow.PrimitiveTypes.Uint8},
+	{Name: "source", Type: textType, Nullable: true},
+	{Name: "note", Type: textType, Nullable: true},
+}, nil)
+
+// Column positions of Schema.
+const (
+	OutLine = iota
+	OutIndicator
+	OutEconomy
+	OutGroup
+	OutNewGroup
+	OutNewGroupName
+	OutSex
+	OutArea
+	OutAge
+	OutYear
+	OutValue
+	OutFlag
+	OutSource
+	OutNote
+)
+
+var textType = &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: arrow.BinaryTypes.String}
+
+// Check validates one raw batch read from src. It returns the good rows in Schema and one reject
+// per bad row; together they account for every row of raw.
+func (r *Reference) Check(src *ingest.Source, raw arrow.RecordBatch, mem memory.Allocator) (arrow.RecordBatch, []ingest.Reject) {
+	c := checker{ref: r, src: src, raw: raw, n: int(raw.NumRows())}
+	c.bad = make([]bool, c.n)
+	c.rejects = make([]ingest.Reject, 0)
+	return c.run(mem), c.rejects
+}
+
+type checker struct {
+	ref     *Reference
+	src     *ingest.Source
+	raw     arrow.RecordBatch
+	n       int
+	bad     []bool
+	rejects []ingest.Reject
+	lines   []int32
+}
+
+// geoRef is a resolved economy or group code.
+type geoRef struct {
+	economy, group int32
+	ok             bool
+}
+
+// dict is a resolved dictionary column: per dictionary entry, a reason when it is invalid.
+type dict struct {
+	arr     *array.Dictionary
+	reasons []string
+}
+
+func (c *checker) column(col int) *array.Dictionary { return c.raw.Column(col).(*array.Dictionary) }
+
+// resolveDict calls resolve once per dictionary entry.
+func resolveDict(arr *array.Dictionary, resolve func(i int, text string) string) dict {
+	values := arr.Dictionary().(*array.String)
+	d := dict{arr: arr, reasons: make([]string, values.Len())}
+	for i := 0; i < values.Len(); i++ {
+		d.reasons[i] = resolve(i, values.Value(i))
+	}
+	return d
+}
+
+// reject records the first problem of a row.
+func (c *checker) reject(row, col int, value, reason string) {
+	if c.bad[row] {
+		return
+	}
+	c.bad[row] = true
+	name := c.src.ColumnName(col)
+	if name == ingest.NamedByYear {
+		name = c.text(ingest.ColYear, row)
+	}
+	c.rejects = append(c.rejects, ingest.Reject{Line: int64(c.lines[row]), Column: name, Value: value, Reason: reason})
+}
+
+// text is the raw text of a dictionary column at row, "" when null.
+func (c *checker) text(col, row int) string {
+	arr := c.column(col)
+	if arr.IsNull(row) {
+		return ""
+	}
+	return arr.Dictionary().(*array.String).Value(arr.GetValueIndex(row))
+}
+
+// checkDict applies a resolved dictionary column: rows whose entry is invalid are rejected, and
+// rows that are null are rejected when required.
+func (c *checker) checkDict(col int, d dict, required bool) {
+	for row := 0; row < c.n; row++ {
+		if d.arr.IsNull(row) {
+			if required {
+				c.reject(row, col, "", "missing "+ingest.ColumnNames[col])
+			}
+			continue
+		}
+		if reason := d.reasons[d.arr.GetValueIndex(row)]; reason != "" {
+			c.reject(row, col, c.text(col, row), reason)
+		}
+	}
+}
+
+func (c *checker) run(mem memory.Allocator) arrow.RecordBatch {
+	r, src := c.ref, c.src
+	c.lines = c.raw.Column(ingest.ColLine).(*array.Int32).Int32Values()
+
+	// Indicators: resolved once per distinct code.
+	indArr := c.column(ingest.ColIndicator)
+	inds := make([]Indicator, indArr.Dictionary().Len())
+	indDict := resolveDict(indArr, func(i int, code string) string {
+		ind, ok := r.indicator(src.IndicatorScheme, code)
+		if !ok {
+			return "unknown indicator"
+		}
+		inds[i] = ind
+		return ""
+	})
+	c.checkDict(ingest.ColIndicator, indDict, true)
+
+	// Economies and groups.
+	geoArr := c.column(ingest.ColEconomy)
+	aggArr := c.column(ingest.ColAggregate)
+	geos := make([]geoRef, geoArr.Dictionary().Len())
+	resolveDict(geoArr, func(i int, code string) string {
+		e, g, ok := r.geo(src.EconomyScheme, code)
+		geos[i] = geoRef{e, g, ok}
+		return ""
+	})
+	for row := 0; row < c.n; row++ {
+		if geoArr.IsNull(row) {
+			c.reject(row, ingest.ColEconomy, "", "missing economy")
+			continue
+		}
+		if !geos[geoArr.GetValueIndex(row)].ok && aggArr.IsNull(row) {
+			c.reject(row, ingest.ColEconomy, c.text(ingest.ColEconomy, row), "unknown economy or group")
+		}
+	}
+
+	// Years: parsed once per distinct text.
+	yearArr := c.column(ingest.ColYear)
+	years := make([]int16, yearArr.Dictionary().Len())
+	yearDict := resolveDict(yearArr, func(i int, text string) string {
+		y, err := strconv.Atoi(strings.TrimSpace(text))
+		if err != nil {
+			return "year is not a whole number"
+		}
+		if y < MinYear || y > MaxYear {
+			return fmt.Sprintf("year outside %d–%d", MinYear, MaxYear)
+		}
+		years[i] = int16(y)
+		return ""
+	})
+	c.checkDict(ingest.ColYear, yearDict, true)
+
+	// Closed code lists: sex, area, flag, unit.
+	closed := func(col int, idx map[string]uint8, what string) []uint8 {
+		arr := c.column(col)
+		ids := make([]uint8, arr.Dictionary().Len())
+		c.checkDict(col, resolveDict(arr, func(i int, text string) string {
+			id, ok := idx[fold(text)]
+			if !ok {
+				return "unknown " + what + " code"
+			}
+			ids[i] = id
+			return ""
+		}), false)
+		return ids
+	}
+	sexIDs := closed(ingest.ColSex, r.sex, "sex")
+	areaIDs := closed(ingest.ColArea, r.area, "area")
+	flagIDs := closed(ingest.ColFlag, r.flag, "flag")
+
+	unitArr := c.column(ingest.ColUnit)
+	unitKinds := make([]string, unitArr.Dictionary().Len())
+	c.checkDict(ingest.ColUnit, resolveDict(unitArr, func(i int, text string) string {
+		kind, ok := r.units[fold(text)]
+		if !ok {
+			return "unknown unit"
+		}
+		unitKinds[i] = kind
+		return ""
+	}), false)
+
+	// Age groups: an open list, written one way.
+	ageArr := c.column(ingest.ColAge)
+	ages := make([]string, ageArr.Dictionary().Len())
+	c.checkDict(ingest.ColAge, resolveDict(ageArr, func(i int, text string) string {
+		a, ok := CanonicalAge(text)
+		if !ok {
+			return "unknown age group (write 15-24, 15+ or <15)"
+		}
+		ages[i] = a
+		return ""
+	}), false)
+
+	// Values, checked against the indicator's unit and bounds.
+	valArr := c.raw.Column(ingest.ColValue).(*array.String)
+	values := make([]float64, c.n)
+	for row := 0; row < c.n; row++ {
+		if c.bad[row] {
+			continue
+		}
+		ind := inds[indArr.GetValueIndex(row)]
+		if !unitArr.IsNull(row) {
+			if kind := unitKinds[unitArr.GetValueIndex(row)]; kind != ind.UnitKind {
+				c.reject(row, ingest.ColUnit, c.text(ingest.ColUnit, row),
+					fmt.Sprintf("unit does not match %s, which is in %s", ind.Code, ind.Unit))
+				continue
+			}
+		}
+		if valArr.IsNull(row) {
+			c.reject(row, ingest.ColValue, "", "missing value")
+			continue
+		}
+		text := valArr.Value(row)
+		v, reason := parseValue(text)
+		if reason == "" {
+			reason = checkBounds(v, ind)
+		}
+		if reason != "" {
+			c.reject(row, ingest.ColValue, text, reason)
+			continue
+		}
+		values[row] = v
+	}
+
+	return c.build(mem, resolved{inds, geos, sexIDs, areaIDs, flagIDs, ages, years, values})
+}
+
+// parseValue reads a number as producers write it: decimal or scientific notation, with
+// surrounding spaces.
+func parseValue(text string) (float64, string) {
+	t := strings.TrimSpace(text)
+	switch t {
+	case "":
+		return 0, "missing value"
+	case "..", "...", "NA", "n/a", "N/A", "-", "NaN", "nan":
+		return 0, "missing value (" + t + ")"
+	}
+	v, err := strconv.ParseFloat(t, 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0, "not a number"
+	}
+	return v, ""
+}
+
+// checkBounds applies the indicator's valid range, naming the rule broken.
+func checkBounds(v float64, ind Indicator) string {
+	if v >= ind.Min && v <= ind.Max {
+		return ""
+	}
+	switch {
+	case ind.UnitKind == "percent":
+		return "percentage outside 0–100"
+	case v < 0 && ind.Min == 0 && ind.UnitKind == "count":
+		return "negative count"
+	case v < 0 && ind.Min == 0:
+		return "negative value for " + ind.Unit
+	case v < ind.Min:
+		return fmt.Sprintf("below the minimum %g for %s", ind.Min, ind.Code)
+	}
+	return fmt.Sprintf("above the maximum %g for %s", ind.Max, ind.Code)
+}

@@ -1,0 +1,153 @@
+// Package indicators holds what ictstat knows about ICT indicators: the catalogue of indicator
+// series the Partnership on Measuring ICT for Development tracks, with their units, valid ranges
+// and the codes other producers give them.
+//
+// The catalogue is data (catalogue.csv, codes.csv), not code: adding an indicator or a producer's
+// code is an edit to those files.
+package indicators
+
+import (
+	_ "embed"
+	"encoding/csv"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+)
+
+//go:embed catalogue.csv
+var catalogueCSV string
+
+//go:embed codes.csv
+var codesCSV string
+
+// Indicator is one series of the catalogue.
+type Indicator struct {
+	Code         string  // ictstat's code, e.g. internet_use_pct
+	Name         string  // e.g. Individuals using the Internet
+	Unit         string  // e.g. % of population
+	UnitKind     string  // percent, per100, count, pct_gni, usd or ppp
+	Min, Max     float64 // the valid range of a value; ±Inf where open
+	Custodian    string  // the agency that publishes the series, e.g. ITU
+	SDGIndicator string  // e.g. 17.8.1, "" when none
+	CoreCode     string  // Partnership core-list code, e.g. HH7, "" when none
+	Description  string
+}
+
+// Code is a code another producer gives an indicator.
+type Code struct {
+	Indicator string // ictstat's code
+	Scheme    string // itu (ITU DataHub/WTI), wdi (World Bank), sdg (UN SDG series), ddf (Gapminder/open-numbers), owid
+	Code      string
+}
+
+// UnitKinds are the kinds of unit an indicator can have.
+var UnitKinds = []string{"percent", "per100", "count", "pct_gni", "usd", "ppp"}
+
+// Catalogue returns the indicators and their codes. The embedded files are checked when the
+// package loads, so Catalogue cannot fail.
+func Catalogue() ([]Indicator, []Code) {
+	return catalogue, codes
+}
+
+var catalogue, codes = mustParse()
+
+func mustParse() ([]Indicator, []Code) {
+	inds, err := parseCatalogue(catalogueCSV)
+	if err != nil {
+		panic(fmt.Sprintf("indicators/catalogue.csv: %v", err))
+	}
+	cs, err := parseCodes(codesCSV, inds)
+	if err != nil {
+		panic(fmt.Sprintf("indicators/codes.csv: %v", err))
+	}
+	return inds, cs
+}
+
+func readCSV(text string, header string) ([][]string, error) {
+	rows, err := csv.NewReader(strings.NewReader(text)).ReadAll()
+	if err != nil {
+		return nil, err
+	}
+	if len(rows) == 0 || strings.Join(rows[0], ",") != header {
+		return nil, fmt.Errorf("the header must be %s", header)
+	}
+	return rows[1:], nil
+}
+
+func parseCatalogue(text string) ([]Indicator, error) {
+	rows, err := readCSV(text, "code,name,unit,unit_kind,min,max,custodian,sdg_indicator,core_code,description")
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	var out []Indicator
+	for i, r := range rows {
+		line := i + 2
+		ind := Indicator{Code: r[0], Name: r[1], Unit: r[2], UnitKind: r[3], Custodian: r[6],
+			SDGIndicator: r[7], CoreCode: r[8], Description: r[9]}
+		if ind.Code == "" || ind.Name == "" || ind.Unit == "" {
+			return nil, fmt.Errorf("line %d: code, name and unit are required", line)
+		}
+		if seen[ind.Code] {
+			return nil, fmt.Errorf("line %d: indicator %s is listed twice", line, ind.Code)
+		}
+		seen[ind.Code] = true
+		if !isUnitKind(ind.UnitKind) {
+			return nil, fmt.Errorf("line %d: unit_kind %q is not one of %s", line, ind.UnitKind, strings.Join(UnitKinds, ", "))
+		}
+		if ind.Min, err = parseBound(r[4], math.Inf(-1)); err != nil {
+			return nil, fmt.Errorf("line %d, min: %v", line, err)
+		}
+		if ind.Max, err = parseBound(r[5], math.Inf(1)); err != nil {
+			return nil, fmt.Errorf("line %d, max: %v", line, err)
+		}
+		if ind.Min > ind.Max {
+			return nil, fmt.Errorf("line %d: min is above max", line)
+		}
+		out = append(out, ind)
+	}
+	return out, nil
+}
+
+func parseCodes(text string, inds []Indicator) ([]Code, error) {
+	rows, err := readCSV(text, "indicator,scheme,code")
+	if err != nil {
+		return nil, err
+	}
+	known := map[string]bool{}
+	for _, ind := range inds {
+		known[ind.Code] = true
+	}
+	seen := map[string]bool{}
+	var out []Code
+	for i, r := range rows {
+		c := Code{Indicator: r[0], Scheme: r[1], Code: r[2]}
+		if !known[c.Indicator] {
+			return nil, fmt.Errorf("line %d: unknown indicator %s", i+2, c.Indicator)
+		}
+		k := c.Scheme + "\x00" + strings.ToLower(c.Code)
+		if seen[k] {
+			return nil, fmt.Errorf("line %d: %s code %s is listed twice", i+2, c.Scheme, c.Code)
+		}
+		seen[k] = true
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+func isUnitKind(k string) bool {
+	for _, u := range UnitKinds {
+		if u == k {
+			return true
+		}
+	}
+	return false
+}
+
+func parseBound(s string, open float64) (float64, error) {
+	if s == "" {
+		return open, nil
+	}
+	return strconv.ParseFloat(s, 64)
+}

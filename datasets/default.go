@@ -69,6 +69,7 @@ func Editions() (map[string]store.Edition, error) {
 
 // BuildOptions tune Build.
 type BuildOptions struct {
+	Store       store.Options
 	Empty       bool // reference data only, no observations
 	Replace     bool // replace a database already at the path, once the new one is complete
 	ToolVersion string
@@ -105,7 +106,7 @@ func build(ctx context.Context, path string, opts BuildOptions) ([]load.Outcome,
 	if err != nil {
 		return nil, err
 	}
-	st, err := store.Create(ctx, path, store.Options{})
+	st, err := store.Create(ctx, path, opts.Store)
 	if err != nil {
 		return nil, err
 	}

@@ -23,7 +23,7 @@ observations in its newest edition, and the batches loaded with their row counts
 			if format != "table" && format != "json" {
 				return usageError("--format must be table or json")
 			}
-			st, err := store.Open(cmd.Context(), g.db, store.Options{ReadOnly: true})
+			st, err := store.Open(cmd.Context(), g.db, g.storeOptions(true))
 			if err != nil {
 				return err
 			}

@@ -21,6 +21,7 @@ func newIngest(g *globals) *cobra.Command {
 		columns, constants                                     map[string]string
 		ignore                                                 []string
 		maxRejectRate                                          float64
+		verbose                                                bool
 	)
 	formats := make([]string, len(ingest.Formats))
 	for i, f := range ingest.Formats {
@@ -55,6 +56,7 @@ P, ...), source, note. Other headers can be mapped with --column, e.g. --column 
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, files []string) error {
 			opts := load.Options{MaxRejectRate: maxRejectRate, ToolVersion: Version}
+			g.verbose = verbose
 			opts.Read = ingest.Options{Format: format, Sheet: sheet, Columns: columns, Constants: constants, Ignore: ignore}
 			if indicator != "" {
 				if opts.Read.Constants == nil {
@@ -89,7 +91,7 @@ P, ...), source, note. Other headers can be mapped with --column, e.g. --column 
 			} else if released != "" {
 				return usageError("--released needs --edition")
 			}
-			st, err := store.Open(cmd.Context(), g.db, store.Options{})
+			st, err := store.Open(cmd.Context(), g.db, g.loadOptions())
 			if err != nil {
 				return err
 			}
@@ -126,6 +128,7 @@ P, ...), source, note. Other headers can be mapped with --column, e.g. --column 
 	f.StringVar(&sheet, "sheet", "", "XLSX sheet (default: the first)")
 	f.StringVar(&delimiter, "delimiter", "", `CSV delimiter (default: guessed from the header among , ; and tab; write \t for tab)`)
 	f.Float64Var(&maxRejectRate, "max-reject-rate", load.DefaultMaxRejectRate, "largest share of rejected rows (0–1) a file may have and still load")
+	f.BoolVarP(&verbose, "verbose", "v", false, "print how long each step of a load took")
 	return cmd
 }
 
@@ -161,6 +164,11 @@ func ingestFile(cmd *cobra.Command, g *globals, st *store.Store, path string, op
 	}
 	fmt.Fprintf(w, "%s (%s): %d rows read, %d loaded, %d unchanged, %d rejected (%.2f%%): batch %d, edition %s, %d new series, %.1fs\n",
 		path, o.Format, o.RowsRead, o.RowsLoaded, o.RowsUnchanged, o.RowsRejected, share, o.Batch, o.Edition, o.NewSeries, o.Duration.Seconds())
+	if g.verbose {
+		for _, s := range o.Steps {
+			fmt.Fprintf(w, "  %-28s %.2fs\n", s.Name, s.Duration.Seconds())
+		}
+	}
 	if o.RowsRejected > 0 && !g.quiet {
 		printRejects(os.Stderr, o.FirstRejects, o.RowsRejected)
 		fmt.Fprintf(os.Stderr, "  all of them: SELECT * FROM rejects WHERE batch = %d (any DuckDB client)\n", o.Batch)

@@ -30,6 +30,7 @@ Source: ITU. See datasets/README.md for every source and licence.`,
 			started := time.Now()
 			bar := newCountProgress(g, 1, "reference data")
 			outcomes, err := datasets.Build(cmd.Context(), g.db, datasets.BuildOptions{
+				Store:       g.loadOptions(),
 				Empty:       empty,
 				Replace:     force,
 				ToolVersion: Version,

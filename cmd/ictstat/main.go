@@ -16,6 +16,8 @@ import (
 	"syscall"
 
 	"github.com/spf13/cobra"
+
+	"github.com/ictstat/ictstat/engine/store"
 )
 
 // Version is the version of this build.
@@ -44,8 +46,28 @@ func usageError(format string, args ...any) error {
 
 // globals are the flags every command takes.
 type globals struct {
-	db    string
-	quiet bool
+	db          string
+	quiet       bool
+	verbose     bool
+	memoryLimit string
+}
+
+// loadMemoryLimit is DuckDB's memory limit for commands that load files, unless --memory-limit
+// says otherwise: a load streams, so DuckDB needs little, and the process stays well under 1 GiB.
+const loadMemoryLimit = "256MB"
+
+// storeOptions are the options of the database as the global flags set them.
+func (g *globals) storeOptions(readOnly bool) store.Options {
+	return store.Options{ReadOnly: readOnly, MemoryLimit: g.memoryLimit}
+}
+
+// loadOptions are storeOptions for commands that load files.
+func (g *globals) loadOptions() store.Options {
+	o := g.storeOptions(false)
+	if o.MemoryLimit == "" {
+		o.MemoryLimit = loadMemoryLimit
+	}
+	return o
 }
 
 func newRoot() *cobra.Command {
@@ -75,6 +97,7 @@ Exit codes: 0 success; 1 failure of the machine or database; 2 bad command line;
 	}
 	root.PersistentFlags().StringVar(&g.db, "db", defaultDB, "database file (environment ICTSTAT_DB)")
 	root.PersistentFlags().BoolVarP(&g.quiet, "quiet", "q", false, "print only errors")
+	root.PersistentFlags().StringVar(&g.memoryLimit, "memory-limit", "", `most memory DuckDB may use, e.g. "2GB"; it spills to disk beyond (default: `+loadMemoryLimit+` when loading, else DuckDB's 80% of RAM)`)
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return &exitError{exitUsage, fmt.Errorf("%w\nRun '%s --help' for usage.", err, cmd.CommandPath())}
 	})
@@ -85,7 +108,9 @@ Exit codes: 0 success; 1 failure of the machine or database; 2 bad command line;
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	stopProfile := startProfile()
 	err := newRoot().ExecuteContext(ctx)
+	stopProfile()
 	os.Exit(report(err))
 }
 

@@ -261,7 +261,13 @@ func (g *generator) badRow(ind Indicator, eco string, year int, bd breakdown, v 
 				continue
 			}
 			g.write(code, economy, yr, bd, value, flag)
-			value = strconv.FormatFloat(v+1, 'f', 2, 64)
+			// A second value for the same series and year, within the indicator's bounds so that
+			// only the conflict rejects it.
+			other := v / 2
+			if v <= 0.02 {
+				other = v + 0.5
+			}
+			value = strconv.FormatFloat(other, 'f', 2, 64)
 			g.st.Bad[class]++
 			g.st.Rejects++
 		}

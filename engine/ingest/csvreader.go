@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 
 	"github.com/apache/arrow-go/v18/arrow/memory"
 )
@@ -62,7 +61,7 @@ func layoutFor(format string, header []string, opts Options) (string, tableLayou
 }
 
 // openCSV reads the header of a CSV file and hands out the rest in chunks of whole records.
-func openCSV(f *os.File, size int64, format string, opts Options) (*Source, error) {
+func openCSV(f io.Reader, closeFn func() error, size int64, format string, opts Options) (*Source, error) {
 	header, delim, rest, nextLine, err := readHeader(f, opts.Delimiter)
 	if err != nil {
 		return nil, err
@@ -79,7 +78,7 @@ func openCSV(f *os.File, size int64, format string, opts Options) (*Source, erro
 		EconomyScheme:   tl.economyScheme,
 		Names:           tl.names,
 		size:            size,
-		close:           f.Close,
+		close:           closeFn,
 	}
 	src.offset = func() int64 { return min(size, headerBytes+ch.consumed) }
 	src.next = func() (Chunk, error) {

@@ -84,9 +84,6 @@ func NewRawBuilder(mem memory.Allocator) *RawBuilder {
 // StartRow begins a record that starts at the given line. Every column the caller does not set
 // before the next StartRow or NewBatch is null.
 func (b *RawBuilder) StartRow(line int32) {
-	if b.rows > 0 {
-		b.fillNulls()
-	}
 	b.lines = append(b.lines, line)
 	b.rows++
 }
@@ -164,8 +161,7 @@ func (b *RawBuilder) Release() { b.value.Release() }
 type dictColumn struct {
 	memo    map[string]int32
 	values  []string
-	indices []int32
-	valid   []bool
+	indices []int32 // -1 for null
 	nulls   int
 	lastKey []byte
 	lastIdx int32
@@ -177,8 +173,7 @@ func newDictColumn() *dictColumn {
 
 func (d *dictColumn) pad(n int) {
 	for len(d.indices) < n {
-		d.indices = append(d.indices, 0)
-		d.valid = append(d.valid, false)
+		d.indices = append(d.indices, -1)
 		d.nulls++
 	}
 }
@@ -202,7 +197,6 @@ func (d *dictColumn) set(row int, field []byte) {
 		d.lastIdx = idx
 	}
 	d.indices = append(d.indices, idx)
-	d.valid = append(d.valid, true)
 }
 
 func (d *dictColumn) setString(row int, field string) {
@@ -217,7 +211,6 @@ func (d *dictColumn) setString(row int, field string) {
 		d.memo[field] = idx
 	}
 	d.indices = append(d.indices, idx)
-	d.valid = append(d.valid, true)
 }
 
 func (d *dictColumn) newArray(mem memory.Allocator) arrow.Array {
@@ -226,7 +219,15 @@ func (d *dictColumn) newArray(mem memory.Allocator) arrow.Array {
 	if d.nulls == 0 {
 		ib.AppendValues(d.indices, nil)
 	} else {
-		ib.AppendValues(d.indices, d.valid)
+		valid := make([]bool, len(d.indices))
+		for i, x := range d.indices {
+			if x >= 0 {
+				valid[i] = true
+			} else {
+				d.indices[i] = 0
+			}
+		}
+		ib.AppendValues(d.indices, valid)
 	}
 	indices := ib.NewArray()
 	defer indices.Release()
@@ -239,7 +240,6 @@ func (d *dictColumn) newArray(mem memory.Allocator) arrow.Array {
 	clear(d.memo)
 	d.values = d.values[:0]
 	d.indices = d.indices[:0]
-	d.valid = d.valid[:0]
 	d.nulls = 0
 	d.lastIdx = -1
 	return arr

@@ -1,8 +1,11 @@
 package ingest
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"os"
 	"path/filepath"
@@ -105,13 +108,29 @@ type Source struct {
 	size   int64
 	offset func() int64
 	close  func() error
+	hash   hash.Hash // SHA-256 of the bytes read, complete once Next has returned io.EOF
+	done   bool
 }
 
 // NamedByYear is the column name of values in files with one column per year.
 const NamedByYear = "{year}"
 
 // Next returns the next chunk of the file, or io.EOF after the last.
-func (s *Source) Next() (Chunk, error) { return s.next() }
+func (s *Source) Next() (Chunk, error) {
+	c, err := s.next()
+	if err == io.EOF {
+		s.done = true
+	}
+	return c, err
+}
+
+// SHA256 is the hex SHA-256 of the file, known once Next has returned io.EOF.
+func (s *Source) SHA256() (string, bool) {
+	if !s.done || s.hash == nil {
+		return "", false
+	}
+	return hex.EncodeToString(s.hash.Sum(nil)), true
+}
 
 // Progress reports how many bytes of the file have been handed out in chunks, of how many.
 func (s *Source) Progress() (done, total int64) { return s.offset(), s.size }
@@ -160,13 +179,21 @@ func Open(path string, opts Options) (*Source, error) {
 		return nil, &FormatError{fmt.Errorf("unknown format %q; known formats: %s", format, formatNames())}
 	}
 	var src *Source
+	h := sha256.New()
 	switch format {
-	case "xlsx":
-		src, err = openXLSX(f, st.Size(), opts)
-	case "parquet":
-		src, err = openParquet(f, st.Size(), opts)
+	case "xlsx", "parquet":
+		// These are read at random; their hash is taken first, in one pass.
+		if _, err := io.Copy(h, f); err != nil {
+			f.Close()
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		if format == "xlsx" {
+			src, err = openXLSX(f, st.Size(), opts)
+		} else {
+			src, err = openParquet(f, st.Size(), opts)
+		}
 	default:
-		src, err = openCSV(f, st.Size(), format, opts)
+		src, err = openCSV(io.TeeReader(f, h), f.Close, st.Size(), format, opts)
 	}
 	if err != nil {
 		f.Close()
@@ -177,6 +204,7 @@ func Open(path string, opts Options) (*Source, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	src.Path = path
+	src.hash = h
 	return src, nil
 }
 

@@ -18,6 +18,9 @@ const headerSearchRows = 30
 // headerSearchRows, whose cells name a known layout; the rows under it are the records, numbered
 // as the spreadsheet numbers them. Cells are read as stored, not as formatted.
 func openXLSX(f *os.File, size int64, opts Options) (*Source, error) {
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return nil, err
+	}
 	wb, err := excelize.OpenReader(f, excelize.Options{RawCellValue: true})
 	if err != nil {
 		return nil, fmt.Errorf("not a readable XLSX workbook: %w", err)

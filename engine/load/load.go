@@ -63,11 +63,10 @@ func File(ctx context.Context, st *store.Store, path string, opts Options) (out 
 		name = path
 	}
 	out.File = name
-	sum, size, err := hashFile(path)
+	info, err := os.Stat(path)
 	if err != nil {
 		return out, err
 	}
-	out.SHA256 = sum
 	explicitEdition := opts.Edition.Label != ""
 	if !explicitEdition {
 		opts.Edition = store.Edition{Label: started.Format("2006-01-02"), Released: started}
@@ -75,14 +74,28 @@ func File(ctx context.Context, st *store.Store, path string, opts Options) (out 
 	if opts.Edition.Released.IsZero() {
 		opts.Edition.Released = started
 	}
-	batch, found, err := st.FindBatch(ctx, sum, opts.Edition.Label, !explicitEdition)
+	// Content already loaded changes nothing. Only a file of the size of one already loaded can
+	// have its content, and only then is it hashed before reading; otherwise the hash is taken as
+	// the file is read.
+	same, err := st.HasBatchOfSize(ctx, info.Size())
 	if err != nil {
 		return out, err
 	}
-	if found {
-		out.Skipped, out.Batch = true, batch
-		return out, nil
+	if same {
+		sum, _, err := hashFile(path)
+		if err != nil {
+			return out, err
+		}
+		batch, found, err := st.FindBatch(ctx, sum, opts.Edition.Label, !explicitEdition)
+		if err != nil {
+			return out, err
+		}
+		if found {
+			out.SHA256, out.Skipped, out.Batch = sum, true, batch
+			return out, nil
+		}
 	}
+	hashed := time.Now()
 	ref, err := st.ValidationReference(ctx)
 	if err != nil {
 		return out, err
@@ -96,8 +109,7 @@ func File(ctx context.Context, st *store.Store, path string, opts Options) (out 
 	readOpts, _ := json.Marshal(opts.Read)
 	l, err := st.BeginLoad(ctx, store.LoadSpec{
 		File:          name,
-		SHA256:        sum,
-		Bytes:         size,
+		Bytes:         info.Size(),
 		Format:        src.Format,
 		Options:       string(readOpts),
 		EconomyScheme: src.EconomyScheme,
@@ -113,8 +125,16 @@ func File(ctx context.Context, st *store.Store, path string, opts Options) (out 
 		l.Abort()
 		return out, fmt.Errorf("%s: %w", name, err)
 	}
-	res, err := l.Finish()
+	pumped := time.Now()
+	sum, ok := src.SHA256()
+	if !ok {
+		l.Abort()
+		return out, fmt.Errorf("%s: the file was not read to its end", name)
+	}
+	out.SHA256 = sum
+	res, err := l.Finish(sum)
 	out.Result = res
+	out.Steps = append([]store.Step{{Name: "hash", Duration: hashed.Sub(started)}, {Name: "read, validate, stream", Duration: pumped.Sub(hashed)}}, res.Steps...)
 	if err != nil {
 		return out, fmt.Errorf("%s: %w", name, err)
 	}
@@ -148,10 +168,18 @@ func pump(ctx context.Context, src *ingest.Source, ref *validate.Reference, l *s
 	}
 	jobs := make(chan job, workers)
 	results := make(chan decoded, workers)
+	// At most 2×workers chunks are read but not yet appended, so memory stays bounded when one
+	// chunk is slow to decode and those after it wait for their turn.
+	inflight := make(chan struct{}, 2*workers)
 	var readErr error
 	go func() {
 		defer close(jobs)
 		for seq := 0; ; seq++ {
+			select {
+			case inflight <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
 			c, err := src.Next()
 			if err == io.EOF {
 				return
@@ -215,6 +243,7 @@ func pump(ctx context.Context, src *ingest.Source, ref *validate.Reference, l *s
 			}
 			delete(pending, next)
 			next++
+			<-inflight
 			if d.err != nil {
 				firstErr = d.err
 				cancel()

@@ -13,6 +13,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/duckdb/duckdb-go/v2"
 
 	"github.com/ictstat/ictstat/engine/ingest"
 	"github.com/ictstat/ictstat/engine/validate"
@@ -28,7 +29,6 @@ type Edition struct {
 // LoadSpec describes a file about to be loaded.
 type LoadSpec struct {
 	File          string
-	SHA256        string
 	Bytes         int64
 	Format        string
 	Options       string // the reader options, as JSON, kept with the batch
@@ -49,6 +49,13 @@ type Result struct {
 	RowsRejected  int64
 	NewSeries     int
 	FirstRejects  []ingest.Reject // the first rejects by line, for display
+	Steps         []Step          // how long each step of the load took
+}
+
+// Step is a timed step of a load.
+type Step struct {
+	Name     string
+	Duration time.Duration
 }
 
 // ErrTooManyRejects is returned by Finish when the file's reject share passes the limit; nothing
@@ -67,12 +74,14 @@ type Load struct {
 	released time.Time
 	started  time.Time
 
-	series  *seriesIndex
-	ages    *interner
-	sources *interner
-	notes   *interner
-	groups  *interner
-	names   map[string]string // names of the source aggregates the load adds, by code
+	series     *seriesIndex
+	years      *yearsSeen
+	newEdition bool // the edition was created by this load, so the store holds none of its rows
+	ages       *interner
+	sources    *interner
+	notes      *interner
+	groups     *interner
+	names      map[string]string // names of the source aggregates the load adds, by code
 
 	handle      int64
 	stream      *rowStream
@@ -80,10 +89,18 @@ type Load struct {
 	insertErr   error         // its error, valid once inserted is closed
 	streamEnded bool
 	finished    bool
+	sha256      string // of the file, known when it has been read
 
 	mem      memory.Allocator
 	rowsRead int64
 	rejects  []ingest.Reject
+}
+
+// HasBatchOfSize reports whether a file of this many bytes has been loaded.
+func (s *Store) HasBatchOfSize(ctx context.Context, bytes int64) (bool, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM store.batches WHERE bytes = ?`, bytes).Scan(&n)
+	return n > 0, err
 }
 
 // FindBatch returns the batch that loaded a file with this content into this edition, or into any
@@ -142,14 +159,15 @@ func (s *Store) BeginLoad(ctx context.Context, spec LoadSpec) (l *Load, err erro
 	if l.groups, err = loadInterner(ctx, conn, `SELECT group_id, code FROM store.groups`); err != nil {
 		return nil, err
 	}
-	if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE ingest_rows (line INTEGER, series_id INTEGER,
-		year SMALLINT, value DOUBLE, flag SMALLINT, source_id INTEGER, note_id INTEGER)`); err != nil {
-		return nil, err
-	}
+	l.years = newYearsSeen()
+	// Rows stream straight into the observations table; the rules that need the whole file run
+	// afterwards, inside the same transaction, and take out what they reject.
 	l.handle, l.stream = openStream(ctx)
 	l.inserted = make(chan struct{})
 	go func() {
-		_, l.insertErr = conn.ExecContext(ctx, `INSERT INTO ingest_rows SELECT * FROM `+streamFunction+`(?)`, l.handle)
+		_, l.insertErr = conn.ExecContext(ctx, `INSERT INTO store.observations
+			SELECT series_id, ?, year, value, flag, nullif(source_id, 0), nullif(note_id, 0), ?, line
+			FROM `+streamFunction+`(?)`, l.edition, l.batchID, l.handle)
 		close(l.inserted)
 	}()
 	return l, nil
@@ -168,6 +186,7 @@ func (l *Load) findEdition() error {
 	if !errors.Is(err, sql.ErrNoRows) {
 		return err
 	}
+	l.newEdition = true
 	if err := l.conn.QueryRowContext(l.ctx, `SELECT coalesce(max(edition_id), 0) + 1 FROM store.editions`).Scan(&l.edition); err != nil {
 		return err
 	}
@@ -259,6 +278,7 @@ func (l *Load) keyRows(rec arrow.RecordBatch) arrow.RecordBatch {
 			indicator: inds[r], economy: econ[r], group: g,
 			sex: sex[r], area: area[r], age: int16(ageIDs[ageArr.GetValueIndex(r)]),
 		})
+		l.years.add(series[r], years[r])
 		flag16[r] = int16(flags[r])
 		if srcArr.IsValid(r) {
 			source[r] = srcIDs[srcArr.GetValueIndex(r)]
@@ -302,11 +322,12 @@ func (l *Load) Abort() {
 	l.conn.Close()
 }
 
-// Finish ends the stream, applies the rules that need the whole file (a series and year repeated
+// Finish records the file's SHA-256, ends the stream, applies the rules that need the whole file (a series and year repeated
 // within the file, a value differing from the one stored for the edition), and commits, unless
 // the share of rejected rows passes spec.MaxRejectRate, in which case it rolls back and returns
 // ErrTooManyRejects with the result that was refused.
-func (l *Load) Finish() (Result, error) {
+func (l *Load) Finish(sha256 string) (Result, error) {
+	l.sha256 = sha256
 	if l.finished {
 		return Result{}, errors.New("load already finished")
 	}
@@ -331,49 +352,68 @@ func (l *Load) finish() (Result, error) {
 		return err
 	}
 	res := Result{Batch: int(l.batchID), Edition: l.spec.Edition.Label, RowsRead: l.rowsRead, NewSeries: len(l.series.added)}
-
-	// A series and year given twice in the file: every row of a key with differing values is
-	// rejected; of a key repeated with one value, the first row stays.
-	if err := exec(`CREATE OR REPLACE TEMP TABLE ingest_excluded AS
-		WITH keys AS (
-			SELECT series_id, year, min(line) AS first_line, count(DISTINCT value) AS n_values,
-			       array_to_string(list(line ORDER BY line)[1:5], ', ') || CASE WHEN count(*) > 5 THEN ', …' ELSE '' END AS lines
-			FROM ingest_rows GROUP BY series_id, year HAVING count(*) > 1)
-		SELECT r.line, r.series_id, r.year, CAST(r.value AS VARCHAR) AS value, true AS rejected,
-		       CASE WHEN k.n_values > 1
-		            THEN 'conflicting values for the same indicator, economy, breakdown and year on lines ' || k.lines
-		            ELSE 'repeats line ' || k.first_line END AS reason
-		FROM ingest_rows r JOIN keys k USING (series_id, year)
-		WHERE k.n_values > 1 OR r.line <> k.first_line`); err != nil {
+	stepStart := time.Now()
+	step := func(name string) {
+		res.Steps = append(res.Steps, Step{name, time.Since(stepStart)})
+		stepStart = time.Now()
+	}
+	staged := l.stream.rows.Load()
+	if res.RowsRead != staged+int64(len(l.rejects)) {
+		return res, fmt.Errorf("internal error: %d rows read but %d streamed and %d rejected", res.RowsRead, staged, len(l.rejects))
+	}
+	if err := exec(`CREATE OR REPLACE TEMP TABLE ingest_excluded (line INTEGER, series_id INTEGER, year SMALLINT,
+		value VARCHAR, rejected BOOLEAN, reason VARCHAR)`); err != nil {
 		return res, err
 	}
-	// Against the store: a row equal to the stored value of the edition is unchanged; a different
-	// value is rejected (a revision belongs in a new edition). Only series the store already had
-	// can hold stored values.
-	if l.series.existing {
+	// A series and year given twice in the file: every row of a key with differing values is
+	// rejected; of a key repeated with one value, the first row stays.
+	if len(l.years.repeated) > 0 {
+		if err := l.putRepeated(); err != nil {
+			return res, err
+		}
+		if err := exec(`INSERT INTO ingest_excluded
+			WITH repeated AS (
+				SELECT o.line, o.series_id, o.year, o.value FROM store.observations o
+				SEMI JOIN ingest_repeated k ON k.series_id = o.series_id AND k.year = o.year
+				WHERE o.batch_id = ?),
+			keys AS (
+				SELECT series_id, year, min(line) AS first_line, count(DISTINCT value) AS n_values,
+				       array_to_string(list(line ORDER BY line)[1:5], ', ') || CASE WHEN count(*) > 5 THEN ', …' ELSE '' END AS lines
+				FROM repeated GROUP BY series_id, year)
+			SELECT r.line, r.series_id, r.year, CAST(r.value AS VARCHAR), true,
+			       CASE WHEN k.n_values > 1
+			            THEN 'conflicting values for the same indicator, economy, breakdown and year on lines ' || k.lines
+			            ELSE 'repeats line ' || k.first_line END
+			FROM repeated r JOIN keys k USING (series_id, year)
+			WHERE k.n_values > 1 OR r.line <> k.first_line`, l.batchID); err != nil {
+			return res, err
+		}
+	}
+	// Against the store: a row equal to the value stored for the edition is unchanged; a
+	// different value is rejected (a revision belongs in a new edition). Only series the store
+	// already had, in an edition it already had, can hold stored values.
+	if l.series.existing && !l.newEdition {
 		if err := exec(`INSERT INTO ingest_excluded
 			SELECT r.line, r.series_id, r.year, CAST(r.value AS VARCHAR), r.value <> o.value,
 			       'conflicts with the value ' || CAST(o.value AS VARCHAR) || ' stored for edition ' || ? ||
 			       ' by batch ' || o.batch_id || ' (line ' || o.line || '); load a revision as a new edition'
-			FROM ingest_rows r
-			JOIN store.observations o ON o.series_id = r.series_id AND o.year = r.year AND o.edition_id = ?
-			ANTI JOIN ingest_excluded x ON x.line = r.line AND x.series_id = r.series_id AND x.year = r.year`,
-			l.spec.Edition.Label, l.edition); err != nil {
+			FROM store.observations r
+			JOIN store.observations o ON o.series_id = r.series_id AND o.year = r.year AND o.edition_id = r.edition_id
+			ANTI JOIN ingest_excluded x ON x.line = r.line AND x.series_id = r.series_id AND x.year = r.year
+			WHERE r.batch_id = ? AND o.batch_id <> ?`,
+			l.spec.Edition.Label, l.batchID, l.batchID); err != nil {
 			return res, err
 		}
 	}
-	var staged, setRejected, unchanged int64
-	if err := conn.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM ingest_rows),
-		(SELECT count(*) FILTER (WHERE rejected) FROM ingest_excluded), (SELECT count(*) FILTER (WHERE NOT rejected) FROM ingest_excluded)`).
-		Scan(&staged, &setRejected, &unchanged); err != nil {
+	step("file rules")
+	var setRejected, unchanged int64
+	if err := conn.QueryRowContext(ctx, `SELECT count(*) FILTER (WHERE rejected), count(*) FILTER (WHERE NOT rejected) FROM ingest_excluded`).
+		Scan(&setRejected, &unchanged); err != nil {
 		return res, err
 	}
 	res.RowsUnchanged = unchanged
 	res.RowsRejected = int64(len(l.rejects)) + setRejected
 	res.RowsLoaded = staged - setRejected - unchanged
-	if res.RowsRead != staged+int64(len(l.rejects)) {
-		return res, fmt.Errorf("internal error: %d rows read but %d staged and %d rejected", res.RowsRead, staged, len(l.rejects))
-	}
 	var err error
 	if res.FirstRejects, err = l.firstRejects(setRejected); err != nil {
 		return res, err
@@ -382,18 +422,17 @@ func (l *Load) finish() (Result, error) {
 		return res, fmt.Errorf("%w: %d of %d rows (%.1f%%), more than the %.1f%% allowed",
 			ErrTooManyRejects, res.RowsRejected, res.RowsRead, 100*float64(res.RowsRejected)/float64(res.RowsRead), 100*l.spec.MaxRejectRate)
 	}
-
+	if setRejected+unchanged > 0 {
+		if err := exec(`DELETE FROM store.observations o USING ingest_excluded x
+			WHERE o.batch_id = ? AND o.line = x.line AND o.series_id = x.series_id AND o.year = x.year`, l.batchID); err != nil {
+			return res, err
+		}
+	}
+	step("count and take out rejects")
 	if err := l.putOpenLists(); err != nil {
 		return res, err
 	}
-	insert := `INSERT INTO store.observations SELECT r.series_id, ?, r.year, r.value, r.flag,
-		nullif(r.source_id, 0), nullif(r.note_id, 0), ?, r.line FROM ingest_rows r`
-	if setRejected+unchanged > 0 {
-		insert += ` ANTI JOIN ingest_excluded x ON x.line = r.line AND x.series_id = r.series_id AND x.year = r.year`
-	}
-	if err := exec(insert, l.edition, l.batchID); err != nil {
-		return res, err
-	}
+	step("series, sources, rejects")
 	// The new edition becomes the default for the series it loaded, when it is the newest.
 	if l.series.existing {
 		if err := exec(`UPDATE store.series s SET edition_id = ?
@@ -419,13 +458,35 @@ func (l *Load) finish() (Result, error) {
 	if err := l.putBatch(res); err != nil {
 		return res, err
 	}
-	if err := exec(`DROP TABLE ingest_rows; DROP TABLE ingest_excluded`); err != nil {
+	if err := exec(`DROP TABLE ingest_excluded; DROP TABLE IF EXISTS ingest_repeated`); err != nil {
 		return res, err
 	}
+	step("editions and batch")
 	if err := exec("COMMIT"); err != nil {
 		return res, err
 	}
+	step("commit")
 	return res, nil
+}
+
+// putRepeated writes the series and years the file gave more than once into a temporary table.
+func (l *Load) putRepeated() error {
+	if _, err := l.conn.ExecContext(l.ctx, `CREATE OR REPLACE TEMP TABLE ingest_repeated (series_id INTEGER, year SMALLINT)`); err != nil {
+		return err
+	}
+	return withDriverConn(l.conn, func(drv driver.Conn) error {
+		a, err := duckdb.NewAppender(drv, "temp", "main", "ingest_repeated")
+		if err != nil {
+			return err
+		}
+		for _, k := range l.years.repeated {
+			if err := a.AppendRow(k.series, k.year); err != nil {
+				a.Close()
+				return err
+			}
+		}
+		return a.Close()
+	})
 }
 
 // firstRejects returns up to ten rejects by line, from both the row rules and the file rules.
@@ -518,7 +579,7 @@ func (l *Load) putOpenLists() error {
 
 func (l *Load) putBatch(res Result) error {
 	_, err := l.conn.ExecContext(l.ctx, `INSERT INTO store.batches VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), ?, ?)`,
-		l.batchID, l.spec.File, l.spec.SHA256, l.spec.Bytes, l.spec.Format, l.edition,
+		l.batchID, l.spec.File, l.sha256, l.spec.Bytes, l.spec.Format, l.edition,
 		res.RowsRead, res.RowsLoaded, res.RowsUnchanged, res.RowsRejected, l.started, l.spec.ToolVersion, nullable(l.spec.Options))
 	return err
 }

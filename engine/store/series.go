@@ -98,3 +98,51 @@ func (in *interner) id(text string) int32 {
 	}
 	return id
 }
+
+// yearsSeen records, for each series a load touches, the years it has given, to find a series
+// and year given twice in one file as the rows stream past.
+type yearsSeen struct {
+	slots    map[int32]int // series ID → index into bits
+	bits     [][3]uint64   // one bit per year from 1960 to 2151
+	repeated []seriesYear  // keys seen more than once, each listed once
+	listed   map[seriesYear]bool
+	last     int32
+	lastSlot int
+}
+
+type seriesYear struct {
+	series int32
+	year   int16
+}
+
+const firstYearBit = 1960
+
+func newYearsSeen() *yearsSeen {
+	return &yearsSeen{slots: map[int32]int{}, listed: map[seriesYear]bool{}, last: -1}
+}
+
+// add notes a series and year and reports whether it was seen before.
+func (y *yearsSeen) add(series int32, year int16) bool {
+	if series != y.last {
+		slot, ok := y.slots[series]
+		if !ok {
+			slot = len(y.bits)
+			y.bits = append(y.bits, [3]uint64{})
+			y.slots[series] = slot
+		}
+		y.last, y.lastSlot = series, slot
+	}
+	b := int(year) - firstYearBit
+	word, bit := b/64, uint64(1)<<(b%64)
+	w := &y.bits[y.lastSlot][word]
+	if *w&bit == 0 {
+		*w |= bit
+		return false
+	}
+	k := seriesYear{series, year}
+	if !y.listed[k] {
+		y.listed[k] = true
+		y.repeated = append(y.repeated, k)
+	}
+	return true
+}

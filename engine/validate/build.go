@@ -30,87 +30,52 @@ func (c *checker) build(mem memory.Allocator, res resolved) arrow.RecordBatch {
 		}
 	}
 	n := len(keep)
-	idx := func(col, row int) (int, bool) {
-		arr := c.column(col)
-		if arr.IsNull(row) {
-			return 0, false
-		}
-		return arr.GetValueIndex(row), true
-	}
 	lines := make([]int32, n)
 	inds := make([]int32, n)
 	econ := make([]int32, n)
 	grp := make([]int32, n)
-	sex := make([]uint8, n)
-	area := make([]uint8, n)
-	flag := make([]uint8, n)
 	years := make([]int16, n)
 	values := make([]float64, n)
+	ind, geo, year := c.cols[ingest.ColIndicator], c.cols[ingest.ColEconomy], c.cols[ingest.ColYear]
 	for i, row := range keep {
 		lines[i] = c.lines[row]
-		e, _ := idx(ingest.ColIndicator, row)
-		inds[i] = res.indicators[e].ID
-		g, _ := idx(ingest.ColEconomy, row)
-		econ[i], grp[i] = res.geos[g].economy, res.geos[g].group
-		if e, ok := idx(ingest.ColSex, row); ok {
-			sex[i] = res.sex[e]
-		}
-		if e, ok := idx(ingest.ColArea, row); ok {
-			area[i] = res.area[e]
-		}
-		if e, ok := idx(ingest.ColFlag, row); ok {
-			flag[i] = res.flag[e]
-		}
-		y, _ := idx(ingest.ColYear, row)
-		years[i] = res.years[y]
+		inds[i] = res.indicators[ind.idx[row]].ID
+		g := res.geos[geo.idx[row]]
+		econ[i], grp[i] = g.economy, g.group
+		years[i] = res.years[year.idx[row]]
 		values[i] = res.values[row]
 	}
-
-	rawText := func(col int) []string {
-		d := c.column(col).Dictionary().(*array.String)
+	trimmed := func(col int) []string {
+		d := c.cols[col].values
 		out := make([]string, d.Len())
 		for i := range out {
 			out[i] = strings.TrimSpace(d.Value(i))
 		}
 		return out
 	}
-	// New aggregates: rows whose code matched nothing but which the source declares aggregates.
-	newGroup := func(row int) bool {
-		g, _ := idx(ingest.ColEconomy, row)
-		return !res.geos[g].ok
+	// Aggregates a source declares that match no group: the code and the name it gives them.
+	newGroup := make([]string, geo.values.Len())
+	for e, g := range res.geos {
+		if !g.ok {
+			newGroup[e] = strings.TrimSpace(geo.values.Value(e))
+		}
 	}
-	econText := rawText(ingest.ColEconomy)
+	aggregate := c.cols[ingest.ColAggregate]
 	cols := []arrow.Array{
 		int32Array(mem, lines),
 		int32Array(mem, inds),
 		int32Array(mem, econ),
 		int32Array(mem, grp),
-		dictArray(mem, keep, func(row int) (string, bool) {
-			if !newGroup(row) {
-				return "", false
-			}
-			e, _ := idx(ingest.ColEconomy, row)
-			return econText[e], true
-		}),
-		dictArray(mem, keep, func(row int) (string, bool) {
-			if !newGroup(row) {
-				return "", false
-			}
-			return strings.TrimSpace(c.text(ingest.ColAggregate, row)), true
-		}),
-		uint8Array(mem, sex),
-		uint8Array(mem, area),
-		dictArray(mem, keep, func(row int) (string, bool) {
-			if e, ok := idx(ingest.ColAge, row); ok {
-				return res.ages[e], true
-			}
-			return AgeTotal, true
-		}),
+		remap(mem, keep, geo, newGroup, ""),
+		remapIf(mem, keep, aggregate, trimmed(ingest.ColAggregate), func(row int) bool { return newGroup[geo.idx[row]] != "" }, ""),
+		codes(mem, keep, c.cols[ingest.ColSex], res.sex),
+		codes(mem, keep, c.cols[ingest.ColArea], res.area),
+		remap(mem, keep, c.cols[ingest.ColAge], res.ages, AgeTotal),
 		int16Array(mem, years),
 		float64Array(mem, values),
-		uint8Array(mem, flag),
-		textColumn(mem, keep, rawText(ingest.ColSource), func(row int) (int, bool) { return idx(ingest.ColSource, row) }),
-		textColumn(mem, keep, rawText(ingest.ColNote), func(row int) (int, bool) { return idx(ingest.ColNote, row) }),
+		codes(mem, keep, c.cols[ingest.ColFlag], res.flag),
+		remap(mem, keep, c.cols[ingest.ColSource], trimmed(ingest.ColSource), ""),
+		remap(mem, keep, c.cols[ingest.ColNote], trimmed(ingest.ColNote), ""),
 	}
 	rec := array.NewRecordBatch(Schema, cols, int64(n))
 	for _, col := range cols {
@@ -119,27 +84,36 @@ func (c *checker) build(mem memory.Allocator, res resolved) arrow.RecordBatch {
 	return rec
 }
 
-func textColumn(mem memory.Allocator, keep []int, text []string, idx func(row int) (int, bool)) arrow.Array {
-	return dictArray(mem, keep, func(row int) (string, bool) {
-		e, ok := idx(row)
-		if !ok || text[e] == "" {
-			return "", false
+// codes maps each kept row's entry of d through ids; a null row gets code 0 (total, reported).
+func codes(mem memory.Allocator, keep []int, d dictCol, ids []uint8) arrow.Array {
+	out := make([]uint8, len(keep))
+	for i, row := range keep {
+		if e, ok := d.entry(row); ok {
+			out[i] = ids[e]
 		}
-		return text[e], true
-	})
+	}
+	b := array.NewUint8Builder(mem)
+	defer b.Release()
+	b.AppendValues(out, nil)
+	return b.NewArray()
 }
 
-// dictArray dictionary-encodes value(row) for the rows in keep; ok=false is null.
-func dictArray(mem memory.Allocator, keep []int, value func(row int) (string, bool)) arrow.Array {
+// remap dictionary-encodes the kept rows of d with each entry's text replaced by values[entry].
+// A null row, or an entry mapped to "", becomes ifNull (null when ifNull is "").
+func remap(mem memory.Allocator, keep []int, d dictCol, values []string, ifNull string) arrow.Array {
+	return remapIf(mem, keep, d, values, nil, ifNull)
+}
+
+// remapIf is remap for the rows where include holds (all rows when include is nil); the others
+// are null.
+func remapIf(mem memory.Allocator, keep []int, d dictCol, values []string, include func(row int) bool, fallback string) arrow.Array {
+	// Entries of the output dictionary: the distinct mapped values, then the fallback.
 	memo := map[string]int32{}
 	var dict []string
-	indices := make([]int32, len(keep))
-	valid := make([]bool, len(keep))
-	nulls := 0
-	for i, row := range keep {
-		v, ok := value(row)
-		if !ok {
-			nulls++
+	entryOut := make([]int32, len(values))
+	for e, v := range values {
+		if v == "" {
+			entryOut[e] = -1
 			continue
 		}
 		id, seen := memo[v]
@@ -148,13 +122,40 @@ func dictArray(mem memory.Allocator, keep []int, value func(row int) (string, bo
 			memo[v] = id
 			dict = append(dict, v)
 		}
+		entryOut[e] = id
+	}
+	fallbackID := int32(-1)
+	if fallback != "" {
+		id, seen := memo[fallback]
+		if !seen {
+			id = int32(len(dict))
+			dict = append(dict, fallback)
+		}
+		fallbackID = id
+	}
+	indices := make([]int32, len(keep))
+	valid := make([]bool, len(keep))
+	nulls := 0
+	for i, row := range keep {
+		id := fallbackID
+		if include == nil || include(row) {
+			if e, ok := d.entry(row); ok && entryOut[e] >= 0 {
+				id = entryOut[e]
+			}
+		} else {
+			id = -1
+		}
+		if id < 0 {
+			nulls++
+			continue
+		}
 		indices[i], valid[i] = id, true
 	}
-	ib := array.NewInt32Builder(mem)
-	defer ib.Release()
 	if nulls == 0 {
 		valid = nil
 	}
+	ib := array.NewInt32Builder(mem)
+	defer ib.Release()
 	ib.AppendValues(indices, valid)
 	ia := ib.NewArray()
 	defer ia.Release()
@@ -175,13 +176,6 @@ func int32Array(mem memory.Allocator, v []int32) arrow.Array {
 
 func int16Array(mem memory.Allocator, v []int16) arrow.Array {
 	b := array.NewInt16Builder(mem)
-	defer b.Release()
-	b.AppendValues(v, nil)
-	return b.NewArray()
-}
-
-func uint8Array(mem memory.Allocator, v []uint8) arrow.Array {
-	b := array.NewUint8Builder(mem)
 	defer b.Release()
 	b.AppendValues(v, nil)
 	return b.NewArray()

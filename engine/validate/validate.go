@@ -202,7 +202,6 @@ var textType = &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, Valu
 func (r *Reference) Check(src *ingest.Source, raw arrow.RecordBatch, mem memory.Allocator) (arrow.RecordBatch, []ingest.Reject) {
 	c := checker{ref: r, src: src, raw: raw, n: int(raw.NumRows())}
 	c.bad = make([]bool, c.n)
-	c.rejects = make([]ingest.Reject, 0)
 	return c.run(mem), c.rejects
 }
 
@@ -214,6 +213,7 @@ type checker struct {
 	bad     []bool
 	rejects []ingest.Reject
 	lines   []int32
+	cols    [ingest.ColNote + 1]dictCol
 }
 
 // geoRef is a resolved economy or group code.
@@ -222,22 +222,34 @@ type geoRef struct {
 	ok             bool
 }
 
-// dict is a resolved dictionary column: per dictionary entry, a reason when it is invalid.
-type dict struct {
-	arr     *array.Dictionary
-	reasons []string
+// dictCol is a dictionary-encoded raw column with its indices and values at hand.
+type dictCol struct {
+	arr    *array.Dictionary
+	idx    []int32
+	nulls  bool
+	values *array.String
 }
 
-func (c *checker) column(col int) *array.Dictionary { return c.raw.Column(col).(*array.Dictionary) }
+func newDictCol(arr arrow.Array) dictCol {
+	d := arr.(*array.Dictionary)
+	return dictCol{arr: d, idx: d.Indices().(*array.Int32).Int32Values(), nulls: d.NullN() > 0, values: d.Dictionary().(*array.String)}
+}
 
-// resolveDict calls resolve once per dictionary entry.
-func resolveDict(arr *array.Dictionary, resolve func(i int, text string) string) dict {
-	values := arr.Dictionary().(*array.String)
-	d := dict{arr: arr, reasons: make([]string, values.Len())}
-	for i := 0; i < values.Len(); i++ {
-		d.reasons[i] = resolve(i, values.Value(i))
+// entry is the dictionary entry of row, false when the row is null.
+func (d dictCol) entry(row int) (int, bool) {
+	if d.nulls && d.arr.IsNull(row) {
+		return 0, false
 	}
-	return d
+	return int(d.idx[row]), true
+}
+
+// resolve calls fn once per dictionary entry and returns, per entry, the reason it is invalid.
+func (d dictCol) resolve(fn func(i int, text string) string) []string {
+	reasons := make([]string, d.values.Len())
+	for i := range reasons {
+		reasons[i] = fn(i, d.values.Value(i))
+	}
+	return reasons
 }
 
 // reject records the first problem of a row.
@@ -255,25 +267,33 @@ func (c *checker) reject(row, col int, value, reason string) {
 
 // text is the raw text of a dictionary column at row, "" when null.
 func (c *checker) text(col, row int) string {
-	arr := c.column(col)
-	if arr.IsNull(row) {
+	e, ok := c.cols[col].entry(row)
+	if !ok {
 		return ""
 	}
-	return arr.Dictionary().(*array.String).Value(arr.GetValueIndex(row))
+	return c.cols[col].values.Value(e)
 }
 
-// checkDict applies a resolved dictionary column: rows whose entry is invalid are rejected, and
-// rows that are null are rejected when required.
-func (c *checker) checkDict(col int, d dict, required bool) {
+// checkDict rejects the rows whose entry has a reason, and null rows when the column is required.
+func (c *checker) checkDict(col int, reasons []string, required bool) {
+	d := c.cols[col]
+	bad := false
+	for _, r := range reasons {
+		bad = bad || r != ""
+	}
+	if !bad && (!required || !d.nulls) {
+		return
+	}
 	for row := 0; row < c.n; row++ {
-		if d.arr.IsNull(row) {
+		e, ok := d.entry(row)
+		if !ok {
 			if required {
 				c.reject(row, col, "", "missing "+ingest.ColumnNames[col])
 			}
 			continue
 		}
-		if reason := d.reasons[d.arr.GetValueIndex(row)]; reason != "" {
-			c.reject(row, col, c.text(col, row), reason)
+		if reasons[e] != "" {
+			c.reject(row, col, d.values.Value(e), reasons[e])
 		}
 	}
 }
@@ -281,43 +301,54 @@ func (c *checker) checkDict(col int, d dict, required bool) {
 func (c *checker) run(mem memory.Allocator) arrow.RecordBatch {
 	r, src := c.ref, c.src
 	c.lines = c.raw.Column(ingest.ColLine).(*array.Int32).Int32Values()
+	for col := range c.cols {
+		if col != ingest.ColLine && col != ingest.ColValue {
+			c.cols[col] = newDictCol(c.raw.Column(col))
+		}
+	}
+	var res resolved
 
 	// Indicators: resolved once per distinct code.
-	indArr := c.column(ingest.ColIndicator)
-	inds := make([]Indicator, indArr.Dictionary().Len())
-	indDict := resolveDict(indArr, func(i int, code string) string {
-		ind, ok := r.indicator(src.IndicatorScheme, code)
+	ind := c.cols[ingest.ColIndicator]
+	res.indicators = make([]Indicator, ind.values.Len())
+	c.checkDict(ingest.ColIndicator, ind.resolve(func(i int, code string) string {
+		x, ok := r.indicator(src.IndicatorScheme, code)
 		if !ok {
 			return "unknown indicator"
 		}
-		inds[i] = ind
+		res.indicators[i] = x
 		return ""
-	})
-	c.checkDict(ingest.ColIndicator, indDict, true)
+	}), true)
 
-	// Economies and groups.
-	geoArr := c.column(ingest.ColEconomy)
-	aggArr := c.column(ingest.ColAggregate)
-	geos := make([]geoRef, geoArr.Dictionary().Len())
-	resolveDict(geoArr, func(i int, code string) string {
+	// Economies and groups. A code that matches nothing is an error unless the source declares
+	// the row an aggregate.
+	geo, agg := c.cols[ingest.ColEconomy], c.cols[ingest.ColAggregate]
+	res.geos = make([]geoRef, geo.values.Len())
+	unknown := false
+	geo.resolve(func(i int, code string) string {
 		e, g, ok := r.geo(src.EconomyScheme, code)
-		geos[i] = geoRef{e, g, ok}
+		res.geos[i] = geoRef{e, g, ok}
+		unknown = unknown || !ok
 		return ""
 	})
-	for row := 0; row < c.n; row++ {
-		if geoArr.IsNull(row) {
-			c.reject(row, ingest.ColEconomy, "", "missing economy")
-			continue
-		}
-		if !geos[geoArr.GetValueIndex(row)].ok && aggArr.IsNull(row) {
-			c.reject(row, ingest.ColEconomy, c.text(ingest.ColEconomy, row), "unknown economy or group")
+	if unknown || geo.nulls {
+		for row := 0; row < c.n; row++ {
+			e, ok := geo.entry(row)
+			switch {
+			case !ok:
+				c.reject(row, ingest.ColEconomy, "", "missing economy")
+			case !res.geos[e].ok:
+				if _, declared := agg.entry(row); !declared {
+					c.reject(row, ingest.ColEconomy, geo.values.Value(e), "unknown economy or group")
+				}
+			}
 		}
 	}
 
 	// Years: parsed once per distinct text.
-	yearArr := c.column(ingest.ColYear)
-	years := make([]int16, yearArr.Dictionary().Len())
-	yearDict := resolveDict(yearArr, func(i int, text string) string {
+	year := c.cols[ingest.ColYear]
+	res.years = make([]int16, year.values.Len())
+	c.checkDict(ingest.ColYear, year.resolve(func(i int, text string) string {
 		y, err := strconv.Atoi(strings.TrimSpace(text))
 		if err != nil {
 			return "year is not a whole number"
@@ -325,16 +356,15 @@ func (c *checker) run(mem memory.Allocator) arrow.RecordBatch {
 		if y < MinYear || y > MaxYear {
 			return fmt.Sprintf("year outside %d–%d", MinYear, MaxYear)
 		}
-		years[i] = int16(y)
+		res.years[i] = int16(y)
 		return ""
-	})
-	c.checkDict(ingest.ColYear, yearDict, true)
+	}), true)
 
-	// Closed code lists: sex, area, flag, unit.
+	// Closed code lists: sex, area, flag.
 	closed := func(col int, idx map[string]uint8, what string) []uint8 {
-		arr := c.column(col)
-		ids := make([]uint8, arr.Dictionary().Len())
-		c.checkDict(col, resolveDict(arr, func(i int, text string) string {
+		d := c.cols[col]
+		ids := make([]uint8, d.values.Len())
+		c.checkDict(col, d.resolve(func(i int, text string) string {
 			id, ok := idx[fold(text)]
 			if !ok {
 				return "unknown " + what + " code"
@@ -344,13 +374,13 @@ func (c *checker) run(mem memory.Allocator) arrow.RecordBatch {
 		}), false)
 		return ids
 	}
-	sexIDs := closed(ingest.ColSex, r.sex, "sex")
-	areaIDs := closed(ingest.ColArea, r.area, "area")
-	flagIDs := closed(ingest.ColFlag, r.flag, "flag")
+	res.sex = closed(ingest.ColSex, r.sex, "sex")
+	res.area = closed(ingest.ColArea, r.area, "area")
+	res.flag = closed(ingest.ColFlag, r.flag, "flag")
 
-	unitArr := c.column(ingest.ColUnit)
-	unitKinds := make([]string, unitArr.Dictionary().Len())
-	c.checkDict(ingest.ColUnit, resolveDict(unitArr, func(i int, text string) string {
+	unit := c.cols[ingest.ColUnit]
+	unitKinds := make([]string, unit.values.Len())
+	c.checkDict(ingest.ColUnit, unit.resolve(func(i int, text string) string {
 		kind, ok := r.units[fold(text)]
 		if !ok {
 			return "unknown unit"
@@ -360,49 +390,46 @@ func (c *checker) run(mem memory.Allocator) arrow.RecordBatch {
 	}), false)
 
 	// Age groups: an open list, written one way.
-	ageArr := c.column(ingest.ColAge)
-	ages := make([]string, ageArr.Dictionary().Len())
-	c.checkDict(ingest.ColAge, resolveDict(ageArr, func(i int, text string) string {
+	age := c.cols[ingest.ColAge]
+	res.ages = make([]string, age.values.Len())
+	c.checkDict(ingest.ColAge, age.resolve(func(i int, text string) string {
 		a, ok := CanonicalAge(text)
 		if !ok {
 			return "unknown age group (write 15-24, 15+ or <15)"
 		}
-		ages[i] = a
+		res.ages[i] = a
 		return ""
 	}), false)
 
 	// Values, checked against the indicator's unit and bounds.
 	valArr := c.raw.Column(ingest.ColValue).(*array.String)
-	values := make([]float64, c.n)
+	valNulls := valArr.NullN() > 0
+	res.values = make([]float64, c.n)
 	for row := 0; row < c.n; row++ {
 		if c.bad[row] {
 			continue
 		}
-		ind := inds[indArr.GetValueIndex(row)]
-		if !unitArr.IsNull(row) {
-			if kind := unitKinds[unitArr.GetValueIndex(row)]; kind != ind.UnitKind {
-				c.reject(row, ingest.ColUnit, c.text(ingest.ColUnit, row),
-					fmt.Sprintf("unit does not match %s, which is in %s", ind.Code, ind.Unit))
-				continue
-			}
+		x := res.indicators[ind.idx[row]]
+		if e, ok := unit.entry(row); ok && unitKinds[e] != x.UnitKind {
+			c.reject(row, ingest.ColUnit, unit.values.Value(e), fmt.Sprintf("unit does not match %s, which is in %s", x.Code, x.Unit))
+			continue
 		}
-		if valArr.IsNull(row) {
+		if valNulls && valArr.IsNull(row) {
 			c.reject(row, ingest.ColValue, "", "missing value")
 			continue
 		}
 		text := valArr.Value(row)
 		v, reason := parseValue(text)
 		if reason == "" {
-			reason = checkBounds(v, ind)
+			reason = checkBounds(v, x)
 		}
 		if reason != "" {
 			c.reject(row, ingest.ColValue, text, reason)
 			continue
 		}
-		values[row] = v
+		res.values[row] = v
 	}
-
-	return c.build(mem, resolved{inds, geos, sexIDs, areaIDs, flagIDs, ages, years, values})
+	return c.build(mem, res)
 }
 
 // parseValue reads a number as producers write it: decimal or scientific notation, with

@@ -56,6 +56,9 @@ P, ...), source, note. Other headers can be mapped with --column, e.g. --column 
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, files []string) error {
 			opts := load.Options{MaxRejectRate: maxRejectRate, ToolVersion: Version}
+			if maxRejectRate == 0 {
+				opts.MaxRejectRate = load.NoRejects
+			}
 			g.verbose = verbose
 			opts.Read = ingest.Options{Format: format, Sheet: sheet, Columns: columns, Constants: constants, Ignore: ignore}
 			if indicator != "" {
@@ -127,7 +130,7 @@ P, ...), source, note. Other headers can be mapped with --column, e.g. --column 
 	f.StringSliceVar(&ignore, "ignore", nil, "headers to ignore")
 	f.StringVar(&sheet, "sheet", "", "XLSX sheet (default: the first)")
 	f.StringVar(&delimiter, "delimiter", "", `CSV delimiter (default: guessed from the header among , ; and tab; write \t for tab)`)
-	f.Float64Var(&maxRejectRate, "max-reject-rate", load.DefaultMaxRejectRate, "largest share of rejected rows (0–1) a file may have and still load")
+	f.Float64Var(&maxRejectRate, "max-reject-rate", load.DefaultMaxRejectRate, "largest share of rejected rows (0–1) a file may have and still load; 0 refuses any reject")
 	f.BoolVarP(&verbose, "verbose", "v", false, "print how long each step of a load took")
 	return cmd
 }

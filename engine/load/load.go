@@ -30,12 +30,15 @@ import (
 // is refused.
 const DefaultMaxRejectRate = 0.10
 
+// NoRejects as Options.MaxRejectRate refuses a file with any rejected row.
+const NoRejects = -1
+
 // Options say how to load a file.
 type Options struct {
 	Name          string // the file's name as recorded with its batch; "" records the path
 	Read          ingest.Options
-	Edition       store.Edition // an empty label means the load date (YYYY-MM-DD)
-	MaxRejectRate float64
+	Edition       store.Edition           // an empty label means the load date (YYYY-MM-DD)
+	MaxRejectRate float64                 // share of rows that may be rejected; 0 means DefaultMaxRejectRate, NoRejects none
 	Workers       int                     // decode and validate workers; 0 means one per core
 	Progress      func(done, total int64) // called as the file is read, from one goroutine
 	ToolVersion   string
@@ -107,6 +110,13 @@ func File(ctx context.Context, st *store.Store, path string, opts Options) (out 
 	defer src.Close()
 	out.Format = src.Format
 	readOpts, _ := json.Marshal(opts.Read)
+	maxRejects := opts.MaxRejectRate
+	switch {
+	case maxRejects == 0:
+		maxRejects = DefaultMaxRejectRate
+	case maxRejects < 0:
+		maxRejects = 0
+	}
 	l, err := st.BeginLoad(ctx, store.LoadSpec{
 		File:          name,
 		Bytes:         info.Size(),
@@ -116,7 +126,7 @@ func File(ctx context.Context, st *store.Store, path string, opts Options) (out 
 		ValueColumn:   src.ColumnName(ingest.ColValue),
 		Edition:       opts.Edition,
 		ToolVersion:   opts.ToolVersion,
-		MaxRejectRate: opts.MaxRejectRate,
+		MaxRejectRate: maxRejects,
 	})
 	if err != nil {
 		return out, err

@@ -36,7 +36,7 @@ type LoadSpec struct {
 	ValueColumn   string // the file's name for the value column, for rejects
 	Edition       Edition
 	ToolVersion   string
-	MaxRejectRate float64 // share of rows read that may be rejected before the whole file is refused
+	MaxRejectRate float64 // share of rows read that may be rejected before the whole file is refused; 0: none
 }
 
 // Result is what a load did. RowsRead = RowsLoaded + RowsUnchanged + RowsRejected.
@@ -361,7 +361,9 @@ func (l *Load) finish() (Result, error) {
 	if res.RowsRead != staged+int64(len(l.rejects)) {
 		return res, fmt.Errorf("internal error: %d rows read but %d streamed and %d rejected", res.RowsRead, staged, len(l.rejects))
 	}
-	if err := exec(`CREATE OR REPLACE TEMP TABLE ingest_excluded (line INTEGER, series_id INTEGER, year SMALLINT,
+	// number_text writes a value the way files write it: 20 rather than 20.0.
+	if err := exec(`CREATE OR REPLACE TEMP MACRO number_text(v) AS regexp_replace(CAST(v AS VARCHAR), '\.0$', '');
+		CREATE OR REPLACE TEMP TABLE ingest_excluded (line INTEGER, series_id INTEGER, year SMALLINT,
 		value VARCHAR, rejected BOOLEAN, reason VARCHAR)`); err != nil {
 		return res, err
 	}
@@ -380,7 +382,7 @@ func (l *Load) finish() (Result, error) {
 				SELECT series_id, year, min(line) AS first_line, count(DISTINCT value) AS n_values,
 				       array_to_string(list(line ORDER BY line)[1:5], ', ') || CASE WHEN count(*) > 5 THEN ', …' ELSE '' END AS lines
 				FROM repeated GROUP BY series_id, year)
-			SELECT r.line, r.series_id, r.year, CAST(r.value AS VARCHAR), true,
+			SELECT r.line, r.series_id, r.year, number_text(r.value), true,
 			       CASE WHEN k.n_values > 1
 			            THEN 'conflicting values for the same indicator, economy, breakdown and year on lines ' || k.lines
 			            ELSE 'repeats line ' || k.first_line END
@@ -394,8 +396,8 @@ func (l *Load) finish() (Result, error) {
 	// already had, in an edition it already had, can hold stored values.
 	if l.series.existing && !l.newEdition {
 		if err := exec(`INSERT INTO ingest_excluded
-			SELECT r.line, r.series_id, r.year, CAST(r.value AS VARCHAR), r.value <> o.value,
-			       'conflicts with the value ' || CAST(o.value AS VARCHAR) || ' stored for edition ' || ? ||
+			SELECT r.line, r.series_id, r.year, number_text(r.value), r.value <> o.value,
+			       'conflicts with the value ' || number_text(o.value) || ' stored for edition ' || ? ||
 			       ' by batch ' || o.batch_id || ' (line ' || o.line || '); load a revision as a new edition'
 			FROM store.observations r
 			JOIN store.observations o ON o.series_id = r.series_id AND o.year = r.year AND o.edition_id = r.edition_id
@@ -462,7 +464,12 @@ func (l *Load) finish() (Result, error) {
 		return res, err
 	}
 	step("editions and batch")
-	if err := exec("COMMIT"); err != nil {
+	// Past this check the load commits: COMMIT is not interrupted, so that a load reported as
+	// failed has never landed.
+	if err := ctx.Err(); err != nil {
+		return res, err
+	}
+	if _, err := conn.ExecContext(context.Background(), "COMMIT"); err != nil {
 		return res, err
 	}
 	step("commit")

@@ -1,0 +1,239 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/ictstat/ictstat/datasets"
+	"github.com/ictstat/ictstat/datasets/synth"
+	"github.com/ictstat/ictstat/engine/store"
+)
+
+// The test binary doubles as ictstat: run with ICTSTAT_TEST_MAIN=1 it is the command itself, so
+// tests can run it as a separate process, kill it and read its exit code.
+func TestMain(m *testing.M) {
+	if os.Getenv("ICTSTAT_TEST_MAIN") == "1" {
+		main()
+		return
+	}
+	os.Exit(m.Run())
+}
+
+// result is what a run of ictstat did.
+type result struct {
+	code           int
+	stdout, stderr string
+}
+
+func ictstat(t *testing.T, args ...string) result {
+	t.Helper()
+	cmd := command(args...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	var ee *exec.ExitError
+	if err != nil && !errors.As(err, &ee) {
+		t.Fatal(err)
+	}
+	return result{cmd.ProcessState.ExitCode(), out.String(), errb.String()}
+}
+
+func command(args ...string) *exec.Cmd {
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(os.Environ(), "ICTSTAT_TEST_MAIN=1", "ICTSTAT_DB=")
+	return cmd
+}
+
+func writeFile(t *testing.T, dir, name, content string) string {
+	t.Helper()
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// fingerprint sums up the store's tables: row counts and a hash of every row.
+func fingerprint(t *testing.T, path string) string {
+	t.Helper()
+	st, err := store.Open(context.Background(), path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	db := st.DB()
+	var b strings.Builder
+	for _, table := range []string{"batches", "editions", "rejects", "series", "observations", "sources", "notes", "codes", "groups"} {
+		var n int64
+		var h uint64
+		if err := db.QueryRow(fmt.Sprintf(`SELECT count(*), coalesce(bit_xor(hash(t)), 0) FROM store.%s t`, table)).Scan(&n, &h); err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&b, "%s:%d:%x ", table, n, h)
+	}
+	return b.String()
+}
+
+func TestExitCodes(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "x.duckdb")
+	good := writeFile(t, dir, "good.csv", "indicator,economy,year,value\n"+strings.Repeat("internet_use_pct,KEN,2020,29.5\n", 1)+
+		"internet_use_pct,KEN,2021,abc\ninternet_use_pct,UGA,2019,20\ninternet_use_pct,UGA,2020,21\ninternet_use_pct,UGA,2021,22\n"+
+		"internet_use_pct,TZA,2018,20\ninternet_use_pct,TZA,2019,21\ninternet_use_pct,TZA,2020,22\ninternet_use_pct,TZA,2021,23\ninternet_use_pct,TZA,2022,24\ninternet_use_pct,TZA,2023,25\n")
+	bad := writeFile(t, dir, "bad.csv", "indicator,economy,year,value\ninternet_use_pct,KEN,2022,x\ninternet_use_pct,KEN,2023,y\n")
+	unreadable := writeFile(t, dir, "unreadable.csv", "indicator,economy,year,value\ninternet_use_pct,\"KEN,2022,1\n")
+	steps := []struct {
+		args     []string
+		code     int
+		contains string // in stdout or stderr
+	}{
+		{[]string{"--db", db, "info"}, 1, "run `ictstat init`"},
+		{[]string{"--bogus"}, 2, "unknown flag"},
+		{[]string{"frobnicate"}, 2, "unknown command"},
+		{[]string{"--db", db, "init", "--empty"}, 0, "built"},
+		{[]string{"--db", db, "init"}, 2, "--force"},
+		{[]string{"--db", db, "ingest"}, 2, "requires at least 1 arg"},
+		{[]string{"--db", db, "ingest", "--max-reject-rate", "2", good}, 2, "between 0 and 1"},
+		{[]string{"--db", db, "ingest", good}, 0, "11 rows read, 10 loaded, 0 unchanged, 1 rejected"},
+		{[]string{"--db", db, "ingest", good}, 0, "already loaded as batch 1"},
+		{[]string{"--db", db, "ingest", bad}, 3, "line 2, column value, value \"x\": not a number"},
+		{[]string{"--db", db, "ingest", unreadable}, 3, "a quoted field is never closed"},
+		{[]string{"--db", db, "ingest", filepath.Join(dir, "missing.csv")}, 1, "no such file"},
+		{[]string{"--db", db, "info"}, 0, "internet_use_pct"},
+		{[]string{"--db", db, "info", "--format", "yaml"}, 2, "table or json"},
+	}
+	for _, s := range steps {
+		r := ictstat(t, s.args...)
+		if r.code != s.code || !strings.Contains(r.stdout+r.stderr, s.contains) {
+			t.Errorf("ictstat %s: exit %d, want %d with %q\nstdout: %s\nstderr: %s",
+				strings.Join(s.args, " "), r.code, s.code, s.contains, r.stdout, r.stderr)
+		}
+	}
+}
+
+func TestHelp(t *testing.T) {
+	r := ictstat(t, "--help")
+	for _, want := range []string{"init", "ingest", "info", "gen", "--db", "Exit codes"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("--help does not mention %s", want)
+		}
+	}
+	r = ictstat(t, "ingest", "--help")
+	for _, want := range []string{"--edition", "--max-reject-rate", "itu-datahub", "generic long CSV"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("ingest --help does not mention %s", want)
+		}
+	}
+}
+
+// bigFile writes a generated file large enough that loading it takes a few seconds.
+func bigFile(t *testing.T, dir string, rows int64) string {
+	t.Helper()
+	opts, err := datasets.SynthOptions()
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts.Rows, opts.BadRate, opts.Seed = rows, 0.001, 3
+	path := filepath.Join(dir, "big.csv")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := synth.Write(f, opts); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestInterruptedLoadLeavesTheDatabaseAsItWas stops `ictstat ingest` midway through a large
+// file, by SIGKILL (a crash) and by SIGINT (Ctrl-C), and checks that the database holds exactly
+// what it held before, and still loads the file afterwards.
+func TestInterruptedLoadLeavesTheDatabaseAsItWas(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "x.duckdb")
+	if r := ictstat(t, "--db", db, "init"); r.code != 0 {
+		t.Fatalf("init: %s", r.stderr)
+	}
+	big := bigFile(t, dir, 4_000_000)
+	before := fingerprint(t, db)
+	for _, sig := range []syscall.Signal{syscall.SIGKILL, syscall.SIGINT} {
+		t.Run(sig.String(), func(t *testing.T) {
+			cmd := command("--db", db, "ingest", big)
+			var errb bytes.Buffer
+			cmd.Stderr = &errb
+			info, err := os.Stat(db)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			// Wait until rows are being written: the database file grows as DuckDB writes them.
+			deadline := time.Now().Add(20 * time.Second)
+			for {
+				st, err := os.Stat(db)
+				if err == nil && st.Size() >= info.Size()+2<<20 {
+					break
+				}
+				if time.Now().After(deadline) {
+					cmd.Process.Kill()
+					t.Fatal("the load did not start writing within 20 s")
+				}
+				time.Sleep(10 * time.Millisecond)
+			}
+			cmd.Process.Signal(sig)
+			err = cmd.Wait()
+			if err == nil {
+				t.Fatalf("the load finished before the %s", sig)
+			}
+			if ws := cmd.ProcessState.Sys().(syscall.WaitStatus); sig == syscall.SIGKILL && ws.Signal() != syscall.SIGKILL {
+				t.Fatalf("the process ended by %v, not by the kill", cmd.ProcessState)
+			}
+			if sig == syscall.SIGINT && (cmd.ProcessState.ExitCode() != 1 || !strings.Contains(errb.String(), "context canceled")) {
+				t.Errorf("after SIGINT: exit %d, stderr %q", cmd.ProcessState.ExitCode(), errb.String())
+			}
+			if after := fingerprint(t, db); after != before {
+				t.Errorf("the database changed:\nbefore %s\nafter  %s", before, after)
+			}
+		})
+	}
+	r := ictstat(t, "--db", db, "ingest", big)
+	if r.code != 0 || !strings.Contains(r.stdout, "4000000 rows read") {
+		t.Errorf("loading after the interruptions: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+// TestTheDatabaseOpensInAnyDuckDBClient reads the views with the plain DuckDB driver.
+func TestTheDatabaseOpensInAnyDuckDBClient(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "x.duckdb")
+	if r := ictstat(t, "--db", db, "init"); r.code != 0 {
+		t.Fatalf("init: %s", r.stderr)
+	}
+	conn, err := sql.Open("duckdb", db+"?access_mode=read_only")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	for _, view := range []string{"observations", "observations_all_editions", "published_aggregates", "indicators", "economies", "groups", "group_members", "income_groups", "editions", "batches", "rejects"} {
+		var n int
+		if err := conn.QueryRow("SELECT count(*) FROM " + view).Scan(&n); err != nil {
+			t.Errorf("%s: %v", view, err)
+		} else if n == 0 {
+			t.Errorf("%s is empty", view)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -38,38 +39,43 @@ observations in its newest edition, and the batches loaded with their row counts
 				enc.SetIndent("", "  ")
 				return enc.Encode(sum)
 			}
-			fmt.Fprintf(w, "%s: schema %d, %.1f MB\n", sum.Path, sum.SchemaVersion, float64(sum.Bytes)/1e6)
-			fmt.Fprintf(w, "%d indicators, %d economies, %d groups; %d series, %d observations in all editions, %d rejected rows in %d batches\n\n",
-				sum.Indicators, sum.Economies, sum.Groups, sum.Series, sum.Observations, sum.Rejects, len(sum.Batches))
-			tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-			fmt.Fprintln(tw, "EDITION\tRELEASED\tOBSERVATIONS\tDEFAULT FOR SERIES")
-			for _, e := range sum.Editions {
-				fmt.Fprintf(tw, "%s\t%s\t%d\t%d\n", e.Edition, e.Released.Format("2006-01-02"), e.Observations, e.Newest)
-			}
-			tw.Flush()
-			fmt.Fprintln(w)
-			tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-			fmt.Fprintln(tw, "INDICATOR\tUNIT\tECONOMIES\tGROUPS\tYEARS\tBREAKDOWNS\tOBSERVATIONS\tEDITION")
-			for _, x := range sum.Loaded {
-				fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d–%d\t%d\t%d\t%s\n", x.Indicator, x.Unit, x.Economies, x.Groups, x.FirstYear, x.LastYear, x.Breakdowns, x.Observations, x.Editions)
-			}
-			tw.Flush()
-			if batches {
-				fmt.Fprintln(w)
-				tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-				fmt.Fprintln(tw, "BATCH\tFILE\tFORMAT\tEDITION\tREAD\tLOADED\tUNCHANGED\tREJECTED\tFINISHED")
-				for _, b := range sum.Batches {
-					fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%s\n", b.Batch, b.File, b.Format, b.Edition, b.Read, b.Loaded, b.Unchanged, b.Rejected, b.Finished.Format("2006-01-02 15:04:05"))
-				}
-				tw.Flush()
-			} else if n := len(sum.Batches); n > 0 {
-				b := sum.Batches[n-1]
-				fmt.Fprintf(w, "\n%d batches; the last, %d, loaded %s on %s (--batches lists them all)\n", n, b.Batch, b.File, b.Finished.Format("2006-01-02 15:04"))
-			}
+			printSummary(w, sum, batches)
 			return nil
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "table", "table or json")
 	cmd.Flags().BoolVar(&batches, "batches", false, "list every batch")
 	return cmd
+}
+
+// printSummary writes what the database holds as tables.
+func printSummary(w io.Writer, sum store.Summary, batches bool) {
+	fmt.Fprintf(w, "%s: schema %d, %.1f MB\n", sum.Path, sum.SchemaVersion, float64(sum.Bytes)/1e6)
+	fmt.Fprintf(w, "%d indicators, %d economies, %d groups; %d series, %d observations in all editions, %d rejected rows in %d batches\n\n",
+		sum.Indicators, sum.Economies, sum.Groups, sum.Series, sum.Observations, sum.Rejects, len(sum.Batches))
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "EDITION\tRELEASED\tOBSERVATIONS\tDEFAULT FOR SERIES")
+	for _, e := range sum.Editions {
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\n", e.Edition, e.Released.Format("2006-01-02"), e.Observations, e.Newest)
+	}
+	tw.Flush()
+	fmt.Fprintln(w)
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "INDICATOR\tUNIT\tECONOMIES\tGROUPS\tYEARS\tBREAKDOWNS\tOBSERVATIONS\tEDITION")
+	for _, x := range sum.Loaded {
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d–%d\t%d\t%d\t%s\n", x.Indicator, x.Unit, x.Economies, x.Groups, x.FirstYear, x.LastYear, x.Breakdowns, x.Observations, x.Editions)
+	}
+	tw.Flush()
+	if batches {
+		fmt.Fprintln(w)
+		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "BATCH\tFILE\tFORMAT\tEDITION\tREAD\tLOADED\tUNCHANGED\tREJECTED\tFINISHED")
+		for _, b := range sum.Batches {
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%s\n", b.Batch, b.File, b.Format, b.Edition, b.Read, b.Loaded, b.Unchanged, b.Rejected, b.Finished.Format("2006-01-02 15:04:05"))
+		}
+		tw.Flush()
+	} else if n := len(sum.Batches); n > 0 {
+		b := sum.Batches[n-1]
+		fmt.Fprintf(w, "\n%d batches; the last, %d, loaded %s on %s (--batches lists them all)\n", n, b.Batch, b.File, b.Finished.Format("2006-01-02 15:04"))
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ictstat/ictstat/datasets"
+	"github.com/ictstat/ictstat/engine/store"
 )
 
 func newInit(g *globals) *cobra.Command {
@@ -51,9 +52,21 @@ Source: ITU. See datasets/README.md for every source and licence.`,
 				rows += o.RowsLoaded
 				rejected += o.RowsRejected
 			}
-			fmt.Fprintf(out(g), "built %s: %d files, %d observations, %d rejected rows, in %.1fs\n",
+			w := out(g)
+			fmt.Fprintf(w, "built %s: %d files, %d observations, %d rejected rows, in %.1fs\n\n",
 				g.db, len(outcomes), rows, rejected, time.Since(started).Seconds())
-			fmt.Fprintln(out(g), "Source: ITU (via World Bank WDI, UN SDG database, ITU DataHub). Run 'ictstat info' for what it holds.")
+			st, err := store.Open(cmd.Context(), g.db, g.storeOptions(true))
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			sum, err := st.Summarize(cmd.Context())
+			if err != nil {
+				return err
+			}
+			printSummary(w, sum, false)
+			fmt.Fprintln(w, "\nSource: ITU, via World Bank WDI (2025), the UN SDG Global Database (2023-12) and ITU DataHub (2025-12).")
+			fmt.Fprintf(w, "Query it with any DuckDB client, e.g. duckdb %s \"SELECT * FROM observations LIMIT 10\"\n", g.db)
 			return nil
 		},
 	}

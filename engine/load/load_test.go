@@ -393,3 +393,31 @@ func TestWideWorldBankExport(t *testing.T) {
 		t.Errorf("observations: %s", got)
 	}
 }
+
+// TestRejectedRowsLeaveNoTrace: what only rejected rows carry (an unknown code, a source text, a
+// note, an age group) does not reach the store, so a later load still rejects the same rows.
+func TestRejectedRowsLeaveNoTrace(t *testing.T) {
+	st := newStore(t)
+	content := strings.Join([]string{
+		"indicator,economy,year,age,value,source,note",
+		"internet_use_pct,KEN,2020,total,29.5,NSO,",
+		"internet_use_pct,ZZZ,2020,total,30,only on a rejected row,",
+		"internet_use_pct,KEN,2021,25-34,abc,,a note on a rejected row",
+		"",
+	}, "\n")
+	path := writeFile(t, "r.csv", content)
+	for i, ed := range []string{"2024-01", "2025-01"} {
+		o := mustLoad(t, st, path, load.Options{Edition: edition(ed), MaxRejectRate: 1})
+		if o.RowsLoaded != 1 || o.RowsRejected != 2 {
+			t.Errorf("load %d: loaded %d, rejected %d; want 1 and 2", i+1, o.RowsLoaded, o.RowsRejected)
+		}
+	}
+	var sources, notes, ages, groups int
+	st.DB().QueryRow(`SELECT count(*) FROM store.sources WHERE name <> 'NSO'`).Scan(&sources)
+	st.DB().QueryRow(`SELECT count(*) FROM store.notes`).Scan(&notes)
+	st.DB().QueryRow(`SELECT count(*) FROM store.codes WHERE dimension = 'age' AND code <> 'total'`).Scan(&ages)
+	st.DB().QueryRow(`SELECT count(*) FROM store.groups WHERE kind = 'source' AND defined_by LIKE '%r.csv'`).Scan(&groups)
+	if sources+notes+ages+groups != 0 {
+		t.Errorf("rejected rows left %d sources, %d notes, %d age groups, %d groups", sources, notes, ages, groups)
+	}
+}

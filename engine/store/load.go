@@ -225,28 +225,32 @@ func (l *Load) Append(rec arrow.RecordBatch, rejects []ingest.Reject) error {
 func (l *Load) keyRows(rec arrow.RecordBatch) arrow.RecordBatch {
 	n := int(rec.NumRows())
 	col := func(i int) arrow.Array { return rec.Column(i) }
-	ids := func(i int, in *interner) (*array.Dictionary, []int32) {
+	// Texts of open lists get IDs when a row uses them: a batch's dictionaries may also hold
+	// texts of rows that were rejected, which must not reach the store.
+	lazy := func(i int, in *interner, code func(string) string) (*array.Dictionary, func(int) int32) {
 		d := col(i).(*array.Dictionary)
 		dict := d.Dictionary().(*array.String)
-		out := make([]int32, dict.Len())
-		for j := range out {
-			out[j] = in.id(dict.Value(j))
+		ids := make([]int32, dict.Len())
+		return d, func(e int) int32 {
+			if ids[e] == 0 {
+				ids[e] = in.id(code(dict.Value(e))) + 1
+			}
+			return ids[e] - 1
 		}
-		return d, out
 	}
-	ageArr, ageIDs := ids(validate.OutAge, l.ages)
-	srcArr, srcIDs := ids(validate.OutSource, l.sources)
-	noteArr, noteIDs := ids(validate.OutNote, l.notes)
-	// Aggregates the source declares and the store lacks become groups of kind "source".
-	newGrpArr := col(validate.OutNewGroup).(*array.Dictionary)
+	same := func(s string) string { return s }
+	ageArr, ageID := lazy(validate.OutAge, l.ages, same)
+	srcArr, srcID := lazy(validate.OutSource, l.sources, same)
+	noteArr, noteID := lazy(validate.OutNote, l.notes, same)
+	// Aggregates the source declares and the store lacks become groups of kind "source", coded
+	// by the file's scheme: owid:Africa.
+	scheme := l.spec.EconomyScheme
+	if scheme == "" {
+		scheme = "source"
+	}
+	newGrpCode := func(code string) string { return scheme + ":" + code }
+	newGrpArr, newGrpID := lazy(validate.OutNewGroup, l.groups, newGrpCode)
 	newGrpName := col(validate.OutNewGroupName).(*array.Dictionary)
-	newGrpDict := newGrpArr.Dictionary().(*array.String)
-	newGrpCodes := make([]string, newGrpDict.Len())
-	newGrpIDs := make([]int32, newGrpDict.Len())
-	for j := range newGrpCodes {
-		newGrpCodes[j] = l.spec.EconomyScheme + ":" + newGrpDict.Value(j)
-		newGrpIDs[j] = l.groups.id(newGrpCodes[j])
-	}
 
 	lines := col(validate.OutLine).(*array.Int32).Int32Values()
 	inds := col(validate.OutIndicator).(*array.Int32).Int32Values()
@@ -266,8 +270,8 @@ func (l *Load) keyRows(rec arrow.RecordBatch) arrow.RecordBatch {
 		g := grp[r]
 		if newGrpArr.IsValid(r) {
 			e := newGrpArr.GetValueIndex(r)
-			g = newGrpIDs[e]
-			if code := newGrpCodes[e]; g >= l.groups.firstNew && l.names[code] == "" {
+			g = newGrpID(e)
+			if code := newGrpCode(newGrpArr.Dictionary().(*array.String).Value(e)); g >= l.groups.firstNew && l.names[code] == "" {
 				l.names[code] = code
 				if newGrpName.IsValid(r) {
 					l.names[code] = newGrpName.Dictionary().(*array.String).Value(newGrpName.GetValueIndex(r))
@@ -276,15 +280,15 @@ func (l *Load) keyRows(rec arrow.RecordBatch) arrow.RecordBatch {
 		}
 		series[r] = l.series.id(seriesKey{
 			indicator: inds[r], economy: econ[r], group: g,
-			sex: sex[r], area: area[r], age: int16(ageIDs[ageArr.GetValueIndex(r)]),
+			sex: sex[r], area: area[r], age: int16(ageID(ageArr.GetValueIndex(r))),
 		})
 		l.years.add(series[r], years[r])
 		flag16[r] = int16(flags[r])
 		if srcArr.IsValid(r) {
-			source[r] = srcIDs[srcArr.GetValueIndex(r)]
+			source[r] = srcID(srcArr.GetValueIndex(r))
 		}
 		if noteArr.IsValid(r) {
-			note[r] = noteIDs[noteArr.GetValueIndex(r)]
+			note[r] = noteID(noteArr.GetValueIndex(r))
 		}
 	}
 	b := array.NewRecordBuilder(l.mem, rowSchema)

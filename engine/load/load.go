@@ -40,7 +40,7 @@ type Options struct {
 	Edition       store.Edition           // an empty label means the load date (YYYY-MM-DD)
 	MaxRejectRate float64                 // share of rows that may be rejected; 0 means DefaultMaxRejectRate, NoRejects none
 	Workers       int                     // decode and validate workers; 0 means one per core
-	Progress      func(done, total int64) // called as the file is read, from one goroutine
+	Progress      func(done, total int64) // bytes of the file loaded so far, of its size; called from one goroutine
 	ToolVersion   string
 	Allocator     memory.Allocator // for Arrow buffers; nil means the default allocator
 }
@@ -154,6 +154,7 @@ func File(ctx context.Context, st *store.Store, path string, opts Options) (out 
 // decoded is a validated chunk waiting for its turn.
 type decoded struct {
 	seq     int
+	end     int64 // the file offset where the chunk ends
 	rec     arrow.RecordBatch
 	rejects []ingest.Reject
 	err     error
@@ -174,6 +175,7 @@ func pump(ctx context.Context, src *ingest.Source, ref *validate.Reference, l *s
 	}
 	type job struct {
 		seq   int
+		end   int64
 		chunk ingest.Chunk
 	}
 	jobs := make(chan job, workers)
@@ -198,8 +200,9 @@ func pump(ctx context.Context, src *ingest.Source, ref *validate.Reference, l *s
 				readErr = err
 				return
 			}
+			end, _ := src.Progress()
 			select {
-			case jobs <- job{seq, c}:
+			case jobs <- job{seq, end, c}:
 			case <-ctx.Done():
 				return
 			}
@@ -211,7 +214,7 @@ func pump(ctx context.Context, src *ingest.Source, ref *validate.Reference, l *s
 		go func() {
 			defer wg.Done()
 			for j := range jobs {
-				d := decoded{seq: j.seq}
+				d := decoded{seq: j.seq, end: j.end}
 				batch, err := j.chunk.Decode(mem)
 				if err != nil {
 					d.err = err
@@ -267,7 +270,8 @@ func pump(ctx context.Context, src *ingest.Source, ref *validate.Reference, l *s
 				break
 			}
 			if opts.Progress != nil {
-				opts.Progress(src.Progress())
+				_, total := src.Progress()
+				opts.Progress(d.end, total)
 			}
 		}
 	}

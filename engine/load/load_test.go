@@ -330,8 +330,12 @@ func TestGeneratedFile(t *testing.T) {
 	for run := 0; run < 2; run++ {
 		st := newStore(t)
 		mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
-		o := mustLoad(t, st, path, load.Options{Allocator: mem, Workers: 3})
+		var reports []int64
+		o := mustLoad(t, st, path, load.Options{Allocator: mem, Workers: 3, Progress: func(done, total int64) {
+			reports = append(reports, done, total)
+		}})
 		mem.AssertSize(t, 0)
+		checkProgress(t, path, reports)
 		if o.RowsRead != stats.Rows || o.RowsRejected != stats.Rejects || o.RowsLoaded != stats.Rows-stats.Rejects {
 			t.Errorf("read %d rejected %d loaded %d; the generator wrote %d rows, %d bad",
 				o.RowsRead, o.RowsRejected, o.RowsLoaded, stats.Rows, stats.Rejects)
@@ -419,5 +423,29 @@ func TestRejectedRowsLeaveNoTrace(t *testing.T) {
 	st.DB().QueryRow(`SELECT count(*) FROM store.groups WHERE kind = 'source' AND defined_by LIKE '%r.csv'`).Scan(&groups)
 	if sources+notes+ages+groups != 0 {
 		t.Errorf("rejected rows left %d sources, %d notes, %d age groups, %d groups", sources, notes, ages, groups)
+	}
+}
+
+// checkProgress checks progress reports (done, total pairs): done rises, stays within the file,
+// and reaches its size at the end; total is the file's size.
+func checkProgress(t *testing.T, path string, reports []int64) {
+	t.Helper()
+	info, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(reports) < 4 {
+		t.Fatalf("%d progress reports, want several", len(reports)/2)
+	}
+	prev := int64(0)
+	for i := 0; i < len(reports); i += 2 {
+		done, total := reports[i], reports[i+1]
+		if total != info.Size() || done < prev || done > total {
+			t.Fatalf("report %d: %d of %d after %d; the file has %d bytes", i/2, done, total, prev, info.Size())
+		}
+		prev = done
+	}
+	if reports[0] >= info.Size() || prev != info.Size() {
+		t.Errorf("progress went from %d to %d of %d bytes", reports[0], prev, info.Size())
 	}
 }

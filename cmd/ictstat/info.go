@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -24,12 +25,7 @@ observations in its newest edition, and the batches loaded with their row counts
 			if format != "table" && format != "json" {
 				return usageError("--format must be table or json")
 			}
-			st, err := store.Open(cmd.Context(), g.db, g.storeOptions(true))
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			sum, err := st.Summarize(cmd.Context())
+			sum, err := summarize(cmd.Context(), g)
 			if err != nil {
 				return err
 			}
@@ -46,6 +42,16 @@ observations in its newest edition, and the batches loaded with their row counts
 	cmd.Flags().StringVar(&format, "format", "table", "table or json")
 	cmd.Flags().BoolVar(&batches, "batches", false, "list every batch")
 	return cmd
+}
+
+// summarize opens the database read-only and says what it holds.
+func summarize(ctx context.Context, g *globals) (store.Summary, error) {
+	st, err := store.Open(ctx, g.db, g.storeOptions(true))
+	if err != nil {
+		return store.Summary{}, err
+	}
+	defer st.Close()
+	return st.Summarize(ctx)
 }
 
 // printSummary writes what the database holds as tables.

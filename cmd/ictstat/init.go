@@ -8,7 +8,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ictstat/ictstat/datasets"
-	"github.com/ictstat/ictstat/engine/store"
 )
 
 func newInit(g *globals) *cobra.Command {
@@ -55,12 +54,7 @@ Source: ITU. See datasets/README.md for every source and licence.`,
 			w := out(g)
 			fmt.Fprintf(w, "built %s: %d files, %d observations, %d rejected rows, in %.1fs\n\n",
 				g.db, len(outcomes), rows, rejected, time.Since(started).Seconds())
-			st, err := store.Open(cmd.Context(), g.db, g.storeOptions(true))
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			sum, err := st.Summarize(cmd.Context())
+			sum, err := summarize(cmd.Context(), g)
 			if err != nil {
 				return err
 			}

@@ -38,9 +38,11 @@ CREATE VIEW main.rejects AS
 SELECT r.batch_id AS batch, b.file, r.line, r."column", r.value, r.reason
 FROM store.rejects r JOIN store.batches b USING (batch_id);
 
-CREATE VIEW main.observations_all_editions AS
+-- Every observation with its codes, for economies and groups alike. The views below select from it.
+CREATE VIEW store.observations_decoded AS
 SELECT i.code AS indicator,
-       e.iso3 AS economy,
+       s.economy_id,
+       s.group_id,
        o.year,
        sx.code AS sex,
        ar.code AS area,
@@ -57,7 +59,6 @@ SELECT i.code AS indicator,
 FROM store.observations o
 JOIN store.series s USING (series_id)
 JOIN store.indicators i USING (indicator_id)
-JOIN store.economies e USING (economy_id)
 JOIN store.editions ed ON ed.edition_id = o.edition_id
 JOIN store.codes sx ON sx.dimension = 'sex' AND sx.code_id = s.sex
 JOIN store.codes ar ON ar.dimension = 'area' AND ar.code_id = s.area
@@ -66,37 +67,20 @@ JOIN store.codes fl ON fl.dimension = 'flag' AND fl.code_id = o.flag
 LEFT JOIN store.sources src ON src.source_id = o.source_id
 LEFT JOIN store.notes n ON n.note_id = o.note_id;
 
+CREATE VIEW main.observations_all_editions AS
+SELECT d.indicator, e.iso3 AS economy, d.year, d.sex, d.area, d.age, d.value, d.unit, d.flag,
+       d.source, d.note, d.edition, d.newest, d.batch, d.line
+FROM store.observations_decoded d JOIN store.economies e USING (economy_id);
+
 CREATE VIEW main.observations AS
 SELECT * EXCLUDE (newest) FROM main.observations_all_editions WHERE newest;
 
 -- Aggregates as the sources publish them (World, regions, income groups), kept apart from the
 -- economies' observations.
 CREATE VIEW main.published_aggregates_all_editions AS
-SELECT i.code AS indicator,
-       g.code AS group_code,
-       g.name AS group_name,
-       o.year,
-       sx.code AS sex,
-       ar.code AS area,
-       ag.code AS age,
-       o.value,
-       i.unit,
-       fl.code AS flag,
-       src.name AS source,
-       ed.edition,
-       o.edition_id = s.edition_id AS newest,
-       o.batch_id AS batch,
-       o.line
-FROM store.observations o
-JOIN store.series s USING (series_id)
-JOIN store.indicators i USING (indicator_id)
-JOIN store.groups g USING (group_id)
-JOIN store.editions ed ON ed.edition_id = o.edition_id
-JOIN store.codes sx ON sx.dimension = 'sex' AND sx.code_id = s.sex
-JOIN store.codes ar ON ar.dimension = 'area' AND ar.code_id = s.area
-JOIN store.codes ag ON ag.dimension = 'age' AND ag.code_id = s.age
-JOIN store.codes fl ON fl.dimension = 'flag' AND fl.code_id = o.flag
-LEFT JOIN store.sources src ON src.source_id = o.source_id;
+SELECT d.indicator, g.code AS group_code, g.name AS group_name, d.year, d.sex, d.area, d.age,
+       d.value, d.unit, d.flag, d.source, d.note, d.edition, d.newest, d.batch, d.line
+FROM store.observations_decoded d JOIN store.groups g USING (group_id);
 
 CREATE VIEW main.published_aggregates AS
 SELECT * EXCLUDE (newest) FROM main.published_aggregates_all_editions WHERE newest;

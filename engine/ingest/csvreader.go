@@ -62,7 +62,8 @@ func layoutFor(format string, header []string, opts Options) (string, tableLayou
 
 // openCSV reads the header of a CSV file and hands out the rest in chunks of whole records.
 func openCSV(f io.Reader, closeFn func() error, size int64, format string, opts Options) (*Source, error) {
-	header, delim, rest, nextLine, err := readHeader(f, opts.Delimiter)
+	counted := &countingReader{r: f}
+	header, delim, rest, nextLine, err := readHeader(counted, opts.Delimiter)
 	if err != nil {
 		return nil, err
 	}
@@ -70,8 +71,8 @@ func openCSV(f io.Reader, closeFn func() error, size int64, format string, opts 
 	if err != nil {
 		return nil, fmt.Errorf("line 1: %w", err)
 	}
-	ch := newChunker(f, nextLine, append([]byte(nil), rest...))
-	headerBytes := size - int64(len(rest))
+	ch := newChunker(f, delim, nextLine, append([]byte(nil), rest...))
+	headerBytes := counted.n - int64(len(rest)) // the header's bytes: read so far, less what follows it
 	src := &Source{
 		Format:          format,
 		IndicatorScheme: tl.indicatorScheme,
@@ -142,4 +143,16 @@ func recordText(b []byte) string {
 		s = s[:max] + "…"
 	}
 	return s
+}
+
+// countingReader counts the bytes read through it.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
 }

@@ -33,14 +33,15 @@ func (c *csvChunk) free() {
 // Every chunk starts outside quotes, so chunks can be split into records independently.
 type chunker struct {
 	r        io.Reader
+	delim    byte
 	pending  []byte // bytes read but not yet handed out
 	line     int64  // line number of pending[0]
 	consumed int64  // bytes handed out so far
 	eof      bool
 }
 
-func newChunker(r io.Reader, firstLine int64, pending []byte) *chunker {
-	return &chunker{r: r, line: firstLine, pending: pending}
+func newChunker(r io.Reader, delim byte, firstLine int64, pending []byte) *chunker {
+	return &chunker{r: r, delim: delim, line: firstLine, pending: pending}
 }
 
 // next returns the next chunk, or io.EOF when the stream is exhausted.
@@ -73,7 +74,7 @@ func (c *chunker) next() (*csvChunk, error) {
 		}
 		cut := len(buf)
 		if !c.eof {
-			if cut = lastRecordEnd(buf); cut < 0 {
+			if cut = lastRecordEnd(buf, c.delim); cut < 0 {
 				// One record is longer than the buffer: read on.
 				if want >= 1<<30 {
 					return nil, &FormatError{fmt.Errorf("line %d: a record longer than 1 GiB (an unclosed quote?)", c.line)}
@@ -96,9 +97,12 @@ func (c *chunker) next() (*csvChunk, error) {
 	}
 }
 
-// lastRecordEnd returns the index just past the last newline in b that lies outside quotes, or -1.
-// b must start outside quotes.
-func lastRecordEnd(b []byte) int {
+// lastRecordEnd returns the index just past the last newline in b that ends a record, or -1.
+// b must start at the start of a record. Quotes are read as recordSplitter reads them: a quote
+// opens a quoted field only at the start of a field, and a quote inside an unquoted field or in
+// text after a closing quote is text; so a malformed record cannot make a chunk end inside a
+// quoted field.
+func lastRecordEnd(b []byte, delim byte) int {
 	if bytes.IndexByte(b, '"') < 0 {
 		i := bytes.LastIndexByte(b, '\n')
 		if i < 0 {
@@ -106,15 +110,37 @@ func lastRecordEnd(b []byte) int {
 		}
 		return i + 1
 	}
-	last, inQuote := -1, false
+	const (
+		fieldStart   = iota
+		unquoted     // in an unquoted field, or in text after a closing quote
+		quoted       // inside a quoted field
+		quoteInQuote // after a quote inside a quoted field: the closing quote or the first of two
+	)
+	last, state := -1, fieldStart
 	for i, c := range b {
-		switch c {
-		case '"':
-			inQuote = !inQuote
-		case '\n':
-			if !inQuote {
-				last = i + 1
+		switch state {
+		case quoted:
+			if c == '"' {
+				state = quoteInQuote
 			}
+			continue
+		case quoteInQuote:
+			if c == '"' {
+				state = quoted
+				continue
+			}
+		case fieldStart:
+			if c == '"' {
+				state = quoted
+				continue
+			}
+		}
+		state = unquoted
+		switch c {
+		case delim:
+			state = fieldStart
+		case '\n':
+			last, state = i+1, fieldStart
 		}
 	}
 	return last
@@ -197,14 +223,14 @@ func (s *recordSplitter) quoted(data []byte, pos int) ([][]byte, int, int, strin
 				break
 			}
 			// After the closing quote only a delimiter or the end of the record may follow.
-			if i < len(data) && data[i] != s.delim && data[i] != '\n' && data[i] != '\r' {
+			if !endsRecord(data, i) && data[i] != s.delim {
 				reason = "text after a closing quote"
 				for i < len(data) && data[i] != s.delim && data[i] != '\n' {
 					i++
 				}
 			}
 		} else {
-			for i < len(data) && data[i] != s.delim && data[i] != '\n' {
+			for !endsRecord(data, i) && data[i] != s.delim {
 				if data[i] == '"' && reason == "" {
 					reason = "a quote inside an unquoted field"
 				}
@@ -238,6 +264,12 @@ func (s *recordSplitter) quoted(data []byte, pos int) ([][]byte, int, int, strin
 	return s.fields, i, newlines, "", nil
 }
 
+// endsRecord reports whether a record ends at data[i]: at a newline, at the end of data, or at a
+// CR that comes before either.
+func endsRecord(data []byte, i int) bool {
+	return i >= len(data) || data[i] == '\n' || data[i] == '\r' && (i+1 == len(data) || data[i+1] == '\n')
+}
+
 // readHeader reads the first non-blank record of r as the header. It strips a UTF-8 byte-order
 // mark, guesses the delimiter (comma, semicolon or tab) and returns the bytes it read past the
 // header, with the line number they start at.
@@ -256,15 +288,16 @@ func readHeader(r io.Reader, delim byte) (header []string, d byte, rest []byte, 
 			}
 		}
 		data := bytes.TrimPrefix(buf, []byte("\xEF\xBB\xBF"))
-		end := lastRecordEnd(data)
-		first := bytes.IndexByte(data, '\n')
-		if first >= 0 && end >= 0 || eof {
-			if delim == 0 {
-				delim = guessDelimiter(data)
-			}
-			s := recordSplitter{delim: delim}
+		d := delim
+		if d == 0 {
+			d = guessDelimiter(data)
+		}
+		end := lastRecordEnd(data, d)
+		if end >= 0 || eof {
+			s := recordSplitter{delim: d}
 			pos, line := 0, int64(1)
-			for pos < len(data) {
+			// Before the end of the file, only the records before end are known to be whole.
+			for pos < len(data) && (eof || pos < end) {
 				fields, next, nl, reason, serr := s.next(data, pos)
 				if serr != nil {
 					return nil, 0, nil, 0, fmt.Errorf("line %d: header: %w", line, serr)
@@ -280,7 +313,7 @@ func readHeader(r io.Reader, delim byte) (header []string, d byte, rest []byte, 
 				for i, f := range fields {
 					header[i] = string(bytes.TrimSpace(f))
 				}
-				return header, delim, data[pos:], line, nil
+				return header, d, data[pos:], line, nil
 			}
 			if eof {
 				return nil, 0, nil, 0, errors.New("the file is empty: no header line")
@@ -292,11 +325,15 @@ func readHeader(r io.Reader, delim byte) (header []string, d byte, rest []byte, 
 	}
 }
 
-// guessDelimiter picks the delimiter that occurs most often in the first line, outside quotes.
+// guessDelimiter picks the delimiter that occurs most often in the first non-blank line, outside
+// quotes.
 func guessDelimiter(data []byte) byte {
 	counts := map[byte]int{}
-	inQuote := false
+	inQuote, blank := false, true
 	for _, c := range data {
+		if c != '\n' && c != '\r' {
+			blank = false
+		}
 		if c == '"' {
 			inQuote = !inQuote
 			continue
@@ -305,6 +342,9 @@ func guessDelimiter(data []byte) byte {
 			continue
 		}
 		if c == '\n' {
+			if blank {
+				continue
+			}
 			break
 		}
 		if c == ',' || c == ';' || c == '\t' {

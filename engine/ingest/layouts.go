@@ -102,6 +102,17 @@ func (m *fieldMap) addConstants(opts Options) error {
 	return nil
 }
 
+// refuse reports a column mapping or constant for one of cols, raw columns the layout fills
+// itself; the builder takes one field per column and row.
+func (m *fieldMap) refuse(format string, cols ...int) error {
+	for _, c := range cols {
+		if m.has(c) {
+			return fmt.Errorf("%s files fill the %s column themselves: it cannot be mapped or set", format, ColumnNames[c])
+		}
+	}
+	return nil
+}
+
 func (m *fieldMap) width() int { return m.nfields }
 
 func (m *fieldMap) appendRecord(b *RawBuilder, line int32, fields [][]byte) string {
@@ -304,6 +315,9 @@ func newWideLayout(header []string, opts Options) (tableLayout, error) {
 	if err := w.keys.addConstants(opts); err != nil {
 		return tl, err
 	}
+	if err := w.keys.refuse("wide", ColYear, ColValue); err != nil {
+		return tl, err
+	}
 	if err := requireColumns(&w.keys, "wide", ColIndicator, ColEconomy); err != nil {
 		return tl, err
 	}
@@ -501,6 +515,9 @@ func newDDFLayout(header []string, opts Options) (tableLayout, error) {
 	if err := k.keys.addConstants(opts); err != nil {
 		return tl, err
 	}
+	if err := k.keys.refuse("DDF", ColValue); err != nil {
+		return tl, err
+	}
 	if err := requireColumns(&k.keys, "DDF", ColEconomy, ColYear); err != nil {
 		return tl, err
 	}
@@ -578,6 +595,9 @@ func newSDGLayout(header []string, opts Options) (tableLayout, error) {
 	if len(k.values) == 0 {
 		return tl, fmt.Errorf("SDG file without a Value column")
 	}
+	if err := k.keys.refuse("SDG", ColValue); err != nil {
+		return tl, err
+	}
 	if err := requireColumns(&k.keys, "SDG", ColEconomy, ColYear); err != nil {
 		return tl, err
 	}
@@ -633,6 +653,9 @@ func newOWIDLayout(header []string, opts Options) (tableLayout, error) {
 		return tl, fmt.Errorf("OWID file without an indicator column")
 	}
 	if err := k.keys.addConstants(opts); err != nil {
+		return tl, err
+	}
+	if err := k.keys.refuse("OWID", ColEconomy, ColAggregate, ColValue); err != nil {
 		return tl, err
 	}
 	if err := requireColumns(&k.keys, "OWID", ColYear); err != nil {

@@ -9,6 +9,7 @@ package validate
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -82,27 +83,48 @@ func NewReference(indicators []Indicator, indicatorAliases []Alias, economies []
 		pos[ind.ID] = i
 		r.indicatorCodes[key("", ind.Code)] = i
 	}
-	indexAliases(indicatorAliases, func(k string, id int32) { r.indicatorCodes[k] = pos[id] }, func(k string) { r.indicatorCodes[k] = -1 })
+	// An alias of an indicator the list lacks resolves to nothing, not to the indicator at 0.
+	indexAliases(indicatorAliases, func(k string, id int32) {
+		if p, ok := pos[id]; ok {
+			r.indicatorCodes[k] = p
+		}
+	}, func(k string) { r.indicatorCodes[k] = -1 })
 	for _, e := range economies {
-		r.economyCodes[key("", e.Code)] = e.ID
+		r.economyCodes[key("", geoCode(e.Code))] = e.ID
 	}
-	indexAliases(economyAliases, func(k string, id int32) { r.economyCodes[k] = id }, func(k string) { r.economyCodes[k] = -1 })
+	indexAliases(geoCodes(economyAliases), func(k string, id int32) { r.economyCodes[k] = id }, func(k string) { r.economyCodes[k] = -1 })
 	for _, g := range groups {
-		r.groupCodes[key("", g.Code)] = g.ID
+		r.groupCodes[key("", geoCode(g.Code))] = g.ID
 	}
-	indexAliases(groupAliases, func(k string, id int32) { r.groupCodes[k] = id }, func(k string) { r.groupCodes[k] = -1 })
+	indexAliases(geoCodes(groupAliases), func(k string, id int32) { r.groupCodes[k] = id }, func(k string) { r.groupCodes[k] = -1 })
 	return r
 }
 
+// geoCodes is aliases with their codes written as geo looks them up (M49 "004" as "4").
+func geoCodes(aliases []Alias) []Alias {
+	out := make([]Alias, len(aliases))
+	for i, a := range aliases {
+		a.Code = geoCode(a.Code)
+		out[i] = a
+	}
+	return out
+}
+
 // indexAliases adds each alias under its scheme and under anyScheme; an alias claimed by two
-// different IDs across schemes is marked ambiguous under anyScheme.
+// different IDs across schemes is marked ambiguous under anyScheme, and stays so whatever
+// aliases come after.
 func indexAliases(aliases []Alias, set func(string, int32), ambiguous func(string)) {
 	seen := map[string]int32{}
+	marked := map[string]bool{}
 	for _, a := range aliases {
 		set(key(a.Scheme, a.Code), a.ID)
 		k := key(anyScheme, a.Code)
+		if marked[k] {
+			continue
+		}
 		if prev, ok := seen[k]; ok && prev != a.ID {
 			ambiguous(k)
+			marked[k] = true
 			continue
 		}
 		seen[k] = a.ID
@@ -131,13 +153,7 @@ func (r *Reference) indicator(scheme, code string) (Indicator, bool) {
 
 // geo resolves an economy or group code. M49 codes match with or without leading zeros.
 func (r *Reference) geo(scheme, code string) (economy, group int32, ok bool) {
-	c := strings.TrimSpace(code)
-	if isDigits(c) {
-		c = strings.TrimLeft(c, "0")
-		if c == "" {
-			c = "0"
-		}
-	}
+	c := geoCode(code)
 	if id, ok := lookup(r.economyCodes, scheme, c); ok {
 		return id, 0, true
 	}
@@ -145,6 +161,18 @@ func (r *Reference) geo(scheme, code string) (economy, group int32, ok bool) {
 		return 0, id, true
 	}
 	return 0, 0, false
+}
+
+// geoCode is code trimmed and, when it is a number (M49), without leading zeros.
+func geoCode(code string) string {
+	c := strings.TrimSpace(code)
+	if isDigits(c) {
+		c = strings.TrimLeft(c, "0")
+		if c == "" {
+			c = "0"
+		}
+	}
+	return c
 }
 
 func isDigits(s string) bool {
@@ -202,7 +230,8 @@ var textType = &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, Valu
 func (r *Reference) Check(src *ingest.Source, raw arrow.RecordBatch, mem memory.Allocator) (arrow.RecordBatch, []ingest.Reject) {
 	c := checker{ref: r, src: src, raw: raw, n: int(raw.NumRows())}
 	c.bad = make([]bool, c.n)
-	return c.run(mem), c.rejects
+	rec := c.run(mem)
+	return rec, c.inRowOrder()
 }
 
 type checker struct {
@@ -211,7 +240,7 @@ type checker struct {
 	raw     arrow.RecordBatch
 	n       int
 	bad     []bool
-	rejects []ingest.Reject
+	rejects []rowReject // in the order the columns are checked
 	lines   []int32
 	cols    [ingest.ColNote + 1]dictCol
 }
@@ -252,6 +281,25 @@ func (d dictCol) resolve(fn func(i int, text string) string) []string {
 	return reasons
 }
 
+// rowReject is a reject and the row of the batch it is for.
+type rowReject struct {
+	row    int
+	reject ingest.Reject
+}
+
+// inRowOrder is the rejects in the order of their rows.
+func (c *checker) inRowOrder() []ingest.Reject {
+	if len(c.rejects) == 0 {
+		return nil
+	}
+	slices.SortFunc(c.rejects, func(a, b rowReject) int { return a.row - b.row })
+	out := make([]ingest.Reject, len(c.rejects))
+	for i, r := range c.rejects {
+		out[i] = r.reject
+	}
+	return out
+}
+
 // reject records the first problem of a row.
 func (c *checker) reject(row, col int, value, reason string) {
 	if c.bad[row] {
@@ -262,7 +310,7 @@ func (c *checker) reject(row, col int, value, reason string) {
 	if name == ingest.NamedByYear {
 		name = c.text(ingest.ColYear, row)
 	}
-	c.rejects = append(c.rejects, ingest.Reject{Line: int64(c.lines[row]), Column: name, Value: value, Reason: reason})
+	c.rejects = append(c.rejects, rowReject{row, ingest.Reject{Line: int64(c.lines[row]), Column: name, Value: value, Reason: reason}})
 }
 
 // text is the raw text of a dictionary column at row, "" when null.
@@ -338,8 +386,13 @@ func (c *checker) run(mem memory.Allocator) arrow.RecordBatch {
 			case !ok:
 				c.reject(row, ingest.ColEconomy, "", "missing economy")
 			case !res.geos[e].ok:
-				if _, declared := agg.entry(row); !declared {
-					c.reject(row, ingest.ColEconomy, geo.values.Value(e), "unknown economy or group")
+				// A blank code is no code, even for a declared aggregate: the row would belong to
+				// no economy and no group.
+				code := geo.values.Value(e)
+				if strings.TrimSpace(code) == "" {
+					c.reject(row, ingest.ColEconomy, code, "missing economy")
+				} else if _, declared := agg.entry(row); !declared {
+					c.reject(row, ingest.ColEconomy, code, "unknown economy or group")
 				}
 			}
 		}
@@ -432,21 +485,64 @@ func (c *checker) run(mem memory.Allocator) arrow.RecordBatch {
 	return c.build(mem, res)
 }
 
-// parseValue reads a number as producers write it: decimal or scientific notation, with
-// surrounding spaces.
+// parseValue reads a number as producers write it: decimal or scientific notation (1e+006, as
+// ITU exports write a million), with surrounding spaces. Markers of a missing value (.., n/a, NA,
+// NaN, -) are reported as such, in any case.
 func parseValue(text string) (float64, string) {
 	t := strings.TrimSpace(text)
-	switch t {
-	case "":
+	if t == "" {
 		return 0, "missing value"
-	case "..", "...", "NA", "n/a", "N/A", "-", "NaN", "nan":
-		return 0, "missing value (" + t + ")"
+	}
+	for _, m := range missingMarkers {
+		if strings.EqualFold(t, m) {
+			return 0, "missing value (" + t + ")"
+		}
+	}
+	if !isDecimal(t) {
+		return 0, "not a number"
 	}
 	v, err := strconv.ParseFloat(t, 64)
-	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+	if err != nil || math.IsInf(v, 0) {
 		return 0, "not a number"
 	}
 	return v, ""
+}
+
+var missingMarkers = []string{"..", "...", "NA", "n/a", "-", "NaN"}
+
+// isDecimal reports whether s is written [+-]digits[.digits][e[+-]digits], with at least one
+// digit before the exponent: no hexadecimal, underscores, infinities or thousands separators.
+func isDecimal(s string) bool {
+	i := 0
+	if i < len(s) && (s[i] == '+' || s[i] == '-') {
+		i++
+	}
+	digits := 0
+	for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
+		digits++
+	}
+	if i < len(s) && s[i] == '.' {
+		for i++; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
+			digits++
+		}
+	}
+	if digits == 0 {
+		return false
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		exp := 0
+		for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
+			exp++
+		}
+		if exp == 0 {
+			return false
+		}
+	}
+	return i == len(s)
 }
 
 // checkBounds applies the indicator's valid range, naming the rule broken.

@@ -99,7 +99,7 @@ Exit codes: 0 success; 1 failure of the machine or database; 2 bad command line;
 	root.PersistentFlags().BoolVarP(&g.quiet, "quiet", "q", false, "print only errors")
 	root.PersistentFlags().StringVar(&g.memoryLimit, "memory-limit", "", `most memory DuckDB may use, e.g. "2GB"; it spills to disk beyond (default: `+loadMemoryLimit+` when loading, else DuckDB's 80% of RAM)`)
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
-		return &exitError{exitUsage, fmt.Errorf("%w\nRun '%s --help' for usage.", err, cmd.CommandPath())}
+		return &exitError{exitUsage, fmt.Errorf("%w (run '%s --help' for usage)", err, cmd.CommandPath())}
 	})
 	root.AddCommand(newInit(g), newIngest(g), newInfo(g), newGen(g))
 	return root

@@ -180,7 +180,7 @@ func (g *generator) run() error {
 type curve struct {
 	kind         string
 	cap, k, t0   float64
-	min, max     float64
+	max          float64
 	price0, fall float64
 	population   float64
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow/memory"
 )
@@ -135,14 +136,11 @@ func (d *csvDecoder) Decode(mem memory.Allocator) (*Batch, error) {
 // recordText is a record as it stands in the file, shortened for a reject.
 func recordText(b []byte) string {
 	const max = 200
-	s := string(b)
-	for len(s) > 0 && (s[len(s)-1] == '\n' || s[len(s)-1] == '\r') {
-		s = s[:len(s)-1]
-	}
+	s := strings.TrimRight(string(b), "\r\n")
 	if len(s) > max {
 		s = s[:max] + "…"
 	}
-	return s
+	return strings.ToValidUTF8(s, "\uFFFD")
 }
 
 // countingReader counts the bytes read through it.

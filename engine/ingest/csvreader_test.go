@@ -73,7 +73,7 @@ func TestCSVMalformedRecordsAreRejectedOneByOne(t *testing.T) {
 		{Line: 3, Value: "x,ABW,2001", Reason: "expected 4 fields as in the header, found 3"},
 		{Line: 4, Value: "x,ABW,2002,5\"", Reason: "a quote inside an unquoted field"},
 		{Line: 5, Value: "x,ABW,\"2003\"x,1", Reason: "text after a closing quote"},
-		{Line: 6, Value: "x,\xffBW,2004,1", Reason: "the record is not valid UTF-8 text"},
+		{Line: 6, Value: "x,\uFFFDBW,2004,1", Reason: "the record is not valid UTF-8 text"}, // shown as valid text
 		{Line: 10, Value: longRecord[:200] + "…", Reason: "expected 4 fields as in the header, found 5"},
 	})
 }

@@ -88,7 +88,8 @@ func (b *RawBuilder) StartRow(line int32) {
 	b.rows++
 }
 
-// Set stores field as column col of the current record. An empty field is stored as null.
+// Set stores field as column col of the current record. An empty field is null, except in the
+// value column, which keeps it as written for validation to report.
 func (b *RawBuilder) Set(col int, field []byte) {
 	if col == ColValue {
 		b.fillValue()

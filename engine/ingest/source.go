@@ -253,32 +253,4 @@ func checkOptionColumns(opts Options) error {
 	return nil
 }
 
-// errNoChunks is returned by sources that are already exhausted.
-var errNoChunks = io.EOF
-
-// decodedChunk is a chunk decoded while the file was opened (XLSX, Parquet).
-type decodedChunk struct{ batch *Batch }
-
-func (c decodedChunk) Decode(memory.Allocator) (*Batch, error) { return c.batch, nil }
-
-// sliceSource hands out already decoded batches.
-func sliceSource(format string, batches []*Batch, size int64, closeFn func() error) *Source {
-	i := 0
-	s := &Source{Format: format, size: size, close: closeFn}
-	s.next = func() (Chunk, error) {
-		if i >= len(batches) {
-			return nil, errNoChunks
-		}
-		i++
-		return decodedChunk{batches[i-1]}, nil
-	}
-	s.offset = func() int64 {
-		if len(batches) == 0 {
-			return size
-		}
-		return size * int64(i) / int64(len(batches))
-	}
-	return s
-}
-
 var errNotTabular = errors.New("no header row found")

@@ -187,11 +187,12 @@ func Open(path string, opts Options) (*Source, error) {
 			f.Close()
 			return nil, fmt.Errorf("%s: %w", path, err)
 		}
-		if format == "xlsx" {
-			src, err = openXLSX(f, st.Size(), opts)
-		} else {
-			src, err = openParquet(f, st.Size(), opts)
-		}
+		src, err = guard(func() (*Source, error) {
+			if format == "xlsx" {
+				return openXLSX(f, st.Size(), opts)
+			}
+			return openParquet(f, st.Size(), opts)
+		})
 	default:
 		src, err = openCSV(io.TeeReader(f, h), f.Close, st.Size(), format, opts)
 	}
@@ -254,3 +255,19 @@ func checkOptionColumns(opts Options) error {
 }
 
 var errNotTabular = errors.New("no header row found")
+
+// guard runs fn and turns a panic in the libraries that read spreadsheets and Parquet into a
+// FormatError: a file they cannot cope with is refused, not a crash.
+func guard[T any](fn func() (T, error)) (v T, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = &FormatError{fmt.Errorf("the file could not be read: %v", r)}
+		}
+	}()
+	return fn()
+}
+
+// DecodeSafely decodes c, refusing the file instead of crashing when decoding panics.
+func DecodeSafely(c Chunk, mem memory.Allocator) (*Batch, error) {
+	return guard(func() (*Batch, error) { return c.Decode(mem) })
+}

@@ -1,9 +1,11 @@
 package ingest
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
@@ -135,4 +137,13 @@ func TestXLSXErrors(t *testing.T) {
 
 func TestXLSXNotAWorkbook(t *testing.T) {
 	openFails(t, "fake.xlsx", longFile, Options{}, "fake.xlsx", "not a readable XLSX workbook")
+}
+
+// TestPanicsInReadersRefuseTheFile checks the guard around the spreadsheet and Parquet readers.
+func TestPanicsInReadersRefuseTheFile(t *testing.T) {
+	_, err := guard(func() (*Source, error) { panic("index out of range") })
+	var fe *FormatError
+	if !errors.As(err, &fe) || !strings.Contains(err.Error(), "index out of range") {
+		t.Errorf("err = %v, want a FormatError naming the panic", err)
+	}
 }

@@ -215,7 +215,7 @@ func pump(ctx context.Context, src *ingest.Source, ref *validate.Reference, l *s
 			defer wg.Done()
 			for j := range jobs {
 				d := decoded{seq: j.seq, end: j.end}
-				batch, err := j.chunk.Decode(mem)
+				batch, err := ingest.DecodeSafely(j.chunk, mem)
 				if err != nil {
 					d.err = err
 				} else {

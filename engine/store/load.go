@@ -63,7 +63,8 @@ type Step struct {
 var ErrTooManyRejects = errors.New("too many rejected rows")
 
 // Load is a file's load in progress: one transaction on one connection. Batches are appended in
-// file order from one goroutine while DuckDB copies them into a staging table.
+// file order from one goroutine while DuckDB inserts them into the observations table; the rules
+// that need the whole file run at Finish, in the same transaction.
 type Load struct {
 	s        *Store
 	ctx      context.Context
@@ -85,7 +86,7 @@ type Load struct {
 
 	handle      int64
 	stream      *rowStream
-	inserted    chan struct{} // closed when the staging insert has ended
+	inserted    chan struct{} // closed when the streaming insert has ended
 	insertErr   error         // its error, valid once inserted is closed
 	streamEnded bool
 	finished    bool
@@ -116,7 +117,7 @@ func (s *Store) FindBatch(ctx context.Context, sha256, edition string, anyEditio
 }
 
 // BeginLoad starts loading a file: it opens the transaction, finds or creates the edition and
-// starts the staging insert that consumes appended batches.
+// starts the insert that consumes appended batches.
 func (s *Store) BeginLoad(ctx context.Context, spec LoadSpec) (l *Load, err error) {
 	if s.readOnly {
 		return nil, errors.New("the database is open read-only")
@@ -213,14 +214,14 @@ func (l *Load) Append(rec arrow.RecordBatch, rejects []ingest.Reject) error {
 		if l.insertErr != nil {
 			return l.insertErr
 		}
-		return errors.New("the staging insert ended early")
+		return errors.New("the streaming insert ended early")
 	case <-l.ctx.Done():
 		out.Release()
 		return l.ctx.Err()
 	}
 }
 
-// keyRows turns a validated batch into staging rows: texts of open lists become IDs and each row
+// keyRows turns a validated batch into rows for the store: texts of open lists become IDs and each row
 // gets its series.
 func (l *Load) keyRows(rec arrow.RecordBatch) arrow.RecordBatch {
 	n := int(rec.NumRows())
@@ -303,7 +304,7 @@ func (l *Load) keyRows(rec arrow.RecordBatch) arrow.RecordBatch {
 	return b.NewRecordBatch()
 }
 
-// endStream tells DuckDB the file has ended and waits for the staging insert to finish.
+// endStream tells DuckDB the file has ended and waits for the insert to finish.
 func (l *Load) endStream() error {
 	if !l.streamEnded {
 		l.streamEnded = true

@@ -13,7 +13,7 @@ import (
 	"github.com/duckdb/duckdb-go/v2"
 )
 
-// rowSchema is the layout of the batches streamed into a load's staging table: one row per
+// rowSchema is the layout of the batches streamed into the observations table: one row per
 // observation, keyed by series.
 var rowSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "line", Type: arrow.PrimitiveTypes.Int32},
@@ -91,7 +91,7 @@ func typeInfo(t duckdb.Type) duckdb.TypeInfo {
 	return ti
 }
 
-// ColumnInfos is the staging table's layout.
+// ColumnInfos is the layout of the rows the function returns.
 func (s *rowStream) ColumnInfos() []duckdb.ColumnInfo {
 	return []duckdb.ColumnInfo{
 		{Name: "line", T: typeInfo(duckdb.TYPE_INTEGER)},

@@ -229,53 +229,51 @@ func (g *generator) row(ind Indicator, eco string, year int, bd breakdown, v flo
 	g.write(ind.Code, eco, strconv.Itoa(year), bd, strconv.FormatFloat(v, 'f', 2, 64), flag)
 }
 
-// badRow writes a row breaking the next rule in BadClasses that applies to the indicator.
+// badRow writes a row breaking a rule: the classes that apply to the indicator are taken in turn.
 func (g *generator) badRow(ind Indicator, eco string, year int, bd breakdown, v float64, flag string) {
-	for {
-		class := BadClasses[g.bad%len(BadClasses)]
-		g.bad++
-		code, economy, yr, value := ind.Code, eco, strconv.Itoa(year), strconv.FormatFloat(v, 'f', 2, 64)
-		switch class {
-		case BadNonNumeric:
-			value = []string{"n/a", "12,5", "abc", "1.2.3"}[g.rng.IntN(4)]
-		case BadYear:
-			yr = []string{"1950", "2150", "20x5"}[g.rng.IntN(3)]
-		case BadPercent:
-			if ind.UnitKind != "percent" {
-				continue
-			}
-			value = strconv.FormatFloat(100.5+50*g.rng.Float64(), 'f', 2, 64)
-		case BadNegative:
-			if ind.UnitKind != "count" {
-				continue
-			}
-			value = strconv.FormatFloat(-1-1000*g.rng.Float64(), 'f', 0, 64)
-		case BadEconomy:
-			economy = "ZZ" + string(rune('A'+g.rng.IntN(26)))
-		case BadIndicator:
-			code = "not_an_indicator"
-		case BadMissingValue:
-			value = ""
-		case BadConflict:
-			if g.st.Rows+2 > g.opts.Rows {
-				continue
-			}
-			g.write(code, economy, yr, bd, value, flag)
-			// A second value for the same series and year, within the indicator's bounds so that
-			// only the conflict rejects it.
-			other := v / 2
-			if v <= 0.02 {
-				other = v + 0.5
-			}
-			value = strconv.FormatFloat(other, 'f', 2, 64)
-			g.st.Bad[class]++
-			g.st.Rejects++
+	var classes []string
+	for _, c := range BadClasses {
+		switch {
+		case c == BadPercent && ind.UnitKind != "percent":
+		case c == BadNegative && ind.UnitKind != "count":
+		case c == BadConflict && g.st.Rows+2 > g.opts.Rows:
+		default:
+			classes = append(classes, c)
 		}
+	}
+	class := classes[g.bad%len(classes)]
+	g.bad++
+	code, economy, yr, value := ind.Code, eco, strconv.Itoa(year), strconv.FormatFloat(v, 'f', 2, 64)
+	switch class {
+	case BadNonNumeric:
+		value = []string{"n/a", "12,5", "abc", "1.2.3"}[g.rng.IntN(4)]
+	case BadYear:
+		yr = []string{"1950", "2150", "20x5"}[g.rng.IntN(3)]
+	case BadPercent:
+		value = strconv.FormatFloat(100.5+50*g.rng.Float64(), 'f', 2, 64)
+	case BadNegative:
+		value = strconv.FormatFloat(-1-1000*g.rng.Float64(), 'f', 0, 64)
+	case BadEconomy:
+		economy = "ZZ" + string(rune('A'+g.rng.IntN(26)))
+	case BadIndicator:
+		code = "not_an_indicator"
+	case BadMissingValue:
+		value = ""
+	case BadConflict:
 		g.write(code, economy, yr, bd, value, flag)
+		// A second value for the same series and year, within the indicator's bounds so that
+		// only the conflict rejects it.
+		other := v / 2
+		if v <= 0.02 {
+			other = v + 0.5
+		}
+		value = strconv.FormatFloat(other, 'f', 2, 64)
 		g.st.Bad[class]++
 		g.st.Rejects++
-		return
 	}
+	g.write(code, economy, yr, bd, value, flag)
+	g.st.Bad[class]++
+	g.st.Rejects++
 }
 
 func (g *generator) write(code, eco, year string, bd breakdown, value, flag string) {

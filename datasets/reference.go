@@ -11,6 +11,24 @@ import (
 	"github.com/ictstat/ictstat/indicators"
 )
 
+// Catalogue is the indicator catalogue (indicators/) as the store takes it.
+func Catalogue() ([]store.Indicator, []store.Alias) {
+	inds, codes := indicators.Catalogue()
+	out := make([]store.Indicator, len(inds))
+	for i, ind := range inds {
+		out[i] = store.Indicator{
+			Code: ind.Code, Name: ind.Name, Unit: ind.Unit, UnitKind: ind.UnitKind, Min: ind.Min, Max: ind.Max,
+			Polarity: ind.Polarity, Aggregation: ind.Aggregation, Weight: ind.Weight,
+			Custodian: ind.Custodian, SDGIndicator: ind.SDGIndicator, CoreCode: ind.CoreCode, Description: ind.Description,
+		}
+	}
+	aliases := make([]store.Alias, len(codes))
+	for i, c := range codes {
+		aliases[i] = store.Alias{Scheme: c.Scheme, Code: c.Code, Target: c.Indicator}
+	}
+	return out, aliases
+}
+
 // table is a CSV file of the default dataset read into rows keyed by header.
 type table struct {
 	name   string
@@ -65,16 +83,7 @@ func (t *table) require(cols ...string) error {
 // World Bank publish.
 func Reference() (store.Reference, error) {
 	var ref store.Reference
-	inds, codes := indicators.Catalogue()
-	for _, ind := range inds {
-		ref.Indicators = append(ref.Indicators, store.Indicator{
-			Code: ind.Code, Name: ind.Name, Unit: ind.Unit, UnitKind: ind.UnitKind, Min: ind.Min, Max: ind.Max,
-			Custodian: ind.Custodian, SDGIndicator: ind.SDGIndicator, CoreCode: ind.CoreCode, Description: ind.Description,
-		})
-	}
-	for _, c := range codes {
-		ref.IndicatorCodes = append(ref.IndicatorCodes, store.Alias{Scheme: c.Scheme, Code: c.Code, Target: c.Indicator})
-	}
+	ref.Indicators, ref.IndicatorCodes = Catalogue()
 	m49, err := readTable("un_m49_country_codes_ldc_lldc_sids.csv")
 	if err != nil {
 		return ref, err

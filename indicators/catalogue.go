@@ -11,6 +11,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -28,6 +29,9 @@ type Indicator struct {
 	Unit         string  // e.g. % of population
 	UnitKind     string  // percent, per100, count, pct_gni, usd or ppp
 	Min, Max     float64 // the valid range of a value; ±Inf where open
+	Polarity     string  // higher or lower (is better), or neutral for context series
+	Aggregation  string  // how a group's value is formed: weighted_mean, sum or median
+	Weight       string  // the weight of a weighted_mean: population or households
 	Custodian    string  // the agency that publishes the series, e.g. ITU
 	SDGIndicator string  // e.g. 17.8.1, "" when none
 	CoreCode     string  // Partnership core-list code, e.g. HH7, "" when none
@@ -43,6 +47,13 @@ type Code struct {
 
 // UnitKinds are the kinds of unit an indicator can have.
 var UnitKinds = []string{"percent", "per100", "count", "pct_gni", "usd", "ppp"}
+
+// Polarities, aggregations and weights an indicator can have.
+var (
+	Polarities   = []string{"higher", "lower", "neutral"}
+	Aggregations = []string{"weighted_mean", "sum", "median"}
+	Weights      = []string{"population", "households"}
+)
 
 // Catalogue returns the indicators and their codes. The embedded files are checked when the
 // package loads, so Catalogue cannot fail.
@@ -76,7 +87,7 @@ func readCSV(text string, header string) ([][]string, error) {
 }
 
 func parseCatalogue(text string) ([]Indicator, error) {
-	rows, err := readCSV(text, "code,name,unit,unit_kind,min,max,custodian,sdg_indicator,core_code,description")
+	rows, err := readCSV(text, "code,name,unit,unit_kind,min,max,polarity,aggregation,weight,custodian,sdg_indicator,core_code,description")
 	if err != nil {
 		return nil, err
 	}
@@ -84,8 +95,8 @@ func parseCatalogue(text string) ([]Indicator, error) {
 	var out []Indicator
 	for i, r := range rows {
 		line := i + 2
-		ind := Indicator{Code: r[0], Name: r[1], Unit: r[2], UnitKind: r[3], Custodian: r[6],
-			SDGIndicator: r[7], CoreCode: r[8], Description: r[9]}
+		ind := Indicator{Code: r[0], Name: r[1], Unit: r[2], UnitKind: r[3], Polarity: r[6], Aggregation: r[7],
+			Weight: r[8], Custodian: r[9], SDGIndicator: r[10], CoreCode: r[11], Description: r[12]}
 		if ind.Code == "" || ind.Name == "" || ind.Unit == "" {
 			return nil, fmt.Errorf("line %d: code, name and unit are required", line)
 		}
@@ -93,8 +104,16 @@ func parseCatalogue(text string) ([]Indicator, error) {
 			return nil, fmt.Errorf("line %d: indicator %s is listed twice", line, ind.Code)
 		}
 		seen[ind.Code] = true
-		if !isUnitKind(ind.UnitKind) {
-			return nil, fmt.Errorf("line %d: unit_kind %q is not one of %s", line, ind.UnitKind, strings.Join(UnitKinds, ", "))
+		for _, f := range []struct {
+			name, value string
+			among       []string
+		}{{"unit_kind", ind.UnitKind, UnitKinds}, {"polarity", ind.Polarity, Polarities}, {"aggregation", ind.Aggregation, Aggregations}} {
+			if !slices.Contains(f.among, f.value) {
+				return nil, fmt.Errorf("line %d: %s %q is not one of %s", line, f.name, f.value, strings.Join(f.among, ", "))
+			}
+		}
+		if (ind.Aggregation == "weighted_mean") != slices.Contains(Weights, ind.Weight) {
+			return nil, fmt.Errorf("line %d: a weighted_mean needs a weight (%s), and only a weighted_mean takes one", line, strings.Join(Weights, ", "))
 		}
 		if ind.Min, err = parseBound(r[4], math.Inf(-1)); err != nil {
 			return nil, fmt.Errorf("line %d, min: %v", line, err)
@@ -134,15 +153,6 @@ func parseCodes(text string, inds []Indicator) ([]Code, error) {
 		out = append(out, c)
 	}
 	return out, nil
-}
-
-func isUnitKind(k string) bool {
-	for _, u := range UnitKinds {
-		if u == k {
-			return true
-		}
-	}
-	return false
 }
 
 func parseBound(s string, open float64) (float64, error) {

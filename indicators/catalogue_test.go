@@ -40,15 +40,18 @@ func TestCatalogue(t *testing.T) {
 }
 
 func TestCatalogueRules(t *testing.T) {
-	header := "code,name,unit,unit_kind,min,max,custodian,sdg_indicator,core_code,description\n"
-	good := "a,A,% of population,percent,0,100,ITU,,,\n"
+	header := "code,name,unit,unit_kind,min,max,polarity,aggregation,weight,custodian,sdg_indicator,core_code,description\n"
+	good := "a,A,% of population,percent,0,100,higher,weighted_mean,population,ITU,,,\n"
 	cases := map[string]string{
-		"wrong header":       "code,name\n" + good,
-		"listed twice":       header + good + good,
-		"unknown unit kind":  header + "a,A,%,percentage,0,100,ITU,,,\n",
-		"min above max":      header + "a,A,%,percent,100,0,ITU,,,\n",
-		"bound not a number": header + "a,A,%,percent,zero,100,ITU,,,\n",
-		"no name":            header + "a,,%,percent,0,100,ITU,,,\n",
+		"wrong header":        "code,name\n" + good,
+		"listed twice":        header + good + good,
+		"unknown unit kind":   header + "a,A,%,percentage,0,100,higher,weighted_mean,population,ITU,,,\n",
+		"min above max":       header + "a,A,%,percent,100,0,higher,weighted_mean,population,ITU,,,\n",
+		"bound not a number":  header + "a,A,%,percent,zero,100,higher,weighted_mean,population,ITU,,,\n",
+		"no name":             header + "a,,%,percent,0,100,higher,weighted_mean,population,ITU,,,\n",
+		"unknown polarity":    header + "a,A,%,percent,0,100,up,weighted_mean,population,ITU,,,\n",
+		"mean without weight": header + "a,A,%,percent,0,100,higher,weighted_mean,,ITU,,,\n",
+		"sum with a weight":   header + "a,A,%,count,0,,higher,sum,population,ITU,,,\n",
 	}
 	for name, text := range cases {
 		if _, err := parseCatalogue(text); err == nil {

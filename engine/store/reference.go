@@ -17,6 +17,9 @@ type Indicator struct {
 	Code, Name, Unit string
 	UnitKind         string  // percent, per100, count, pct_gni, usd, ppp
 	Min, Max         float64 // valid range; ±Inf when open
+	Polarity         string  // higher, lower or neutral
+	Aggregation      string  // weighted_mean, sum or median
+	Weight           string  // population or households, for a weighted_mean
 	Custodian        string
 	SDGIndicator     string
 	CoreCode         string
@@ -93,8 +96,7 @@ func putReference(drv driver.Conn, ref Reference) error {
 			return fmt.Errorf("indicator %s is listed twice", ind.Code)
 		}
 		indID[ind.Code] = id
-		rows = append(rows, []driver.Value{id, ind.Code, ind.Name, ind.Unit, ind.UnitKind, bound(ind.Min),
-			bound(ind.Max), nullable(ind.Custodian), nullable(ind.SDGIndicator), nullable(ind.CoreCode), nullable(ind.Description)})
+		rows = append(rows, indicatorRow(id, ind))
 	}
 	if err := appendRows(drv, "indicators", rows); err != nil {
 		return err
@@ -174,6 +176,64 @@ func putReference(drv driver.Conn, ref Reference) error {
 	}
 	rows = append(rows, []driver.Value{"age", int16(0), validate.AgeTotal, "All ages"})
 	return appendRows(drv, "codes", rows)
+}
+
+// indicatorRow is an indicator as store.indicators holds it, in column order.
+func indicatorRow(id int32, ind Indicator) []driver.Value {
+	return []driver.Value{id, ind.Code, ind.Name, ind.Unit, ind.UnitKind, bound(ind.Min), bound(ind.Max),
+		nullable(ind.Custodian), nullable(ind.SDGIndicator), nullable(ind.CoreCode), nullable(ind.Description),
+		nullable(ind.Polarity), nullable(ind.Aggregation), nullable(ind.Weight)}
+}
+
+// SyncCatalogue brings the database's indicator catalogue up to inds and codes, in one
+// transaction: indicators are matched by code and keep their keys, new ones are added, and the
+// codes of other schemes are replaced. Indicators the catalogue no longer lists are kept.
+func (s *Store) SyncCatalogue(ctx context.Context, inds []Indicator, codes []Alias) error {
+	return s.withTx(ctx, func(conn *sql.Conn) error {
+		ids := map[string]int32{}
+		next := int32(1)
+		err := scanRows(ctx, conn, `SELECT indicator_id, code FROM store.indicators`, func(r *sql.Rows) error {
+			var id int32
+			var code string
+			if err := r.Scan(&id, &code); err != nil {
+				return err
+			}
+			ids[code] = id
+			next = max(next, id+1)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		var added [][]driver.Value
+		for _, ind := range inds {
+			id, ok := ids[ind.Code]
+			if !ok {
+				id, next = next, next+1
+				ids[ind.Code] = id
+				added = append(added, indicatorRow(id, ind))
+				continue
+			}
+			var args []any
+			for _, v := range indicatorRow(id, ind)[2:] {
+				args = append(args, v)
+			}
+			if _, err := conn.ExecContext(ctx, `UPDATE store.indicators SET name = ?, unit = ?, unit_kind = ?, min_value = ?,
+				max_value = ?, custodian = ?, sdg_indicator = ?, core_code = ?, description = ?, polarity = ?,
+				aggregation = ?, weight = ? WHERE indicator_id = ?`, append(args, id)...); err != nil {
+				return err
+			}
+		}
+		if _, err := conn.ExecContext(ctx, `DELETE FROM store.indicator_codes`); err != nil {
+			return err
+		}
+		return withDriverConn(conn, func(drv driver.Conn) error {
+			if err := appendRows(drv, "indicators", added); err != nil {
+				return err
+			}
+			return appendAliases(drv, "indicator_codes", codes, ids, "indicator")
+		})
+	})
 }
 
 func appendAliases(drv driver.Conn, table string, aliases []Alias, ids map[string]int32, what string) error {

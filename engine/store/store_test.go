@@ -130,3 +130,32 @@ func TestReferenceMustBeConsistent(t *testing.T) {
 		})
 	}
 }
+
+// TestSyncCatalogue: indicators keep their keys, change their attributes, new ones are added and
+// the codes of other schemes are replaced.
+func TestSyncCatalogue(t *testing.T) {
+	st, err := store.Create(ctx, filepath.Join(t.TempDir(), "s.duckdb"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ref := smallReference()
+	if err := st.PutReference(ctx, ref); err != nil {
+		t.Fatal(err)
+	}
+	inds := ref.Indicators
+	inds[0].Polarity, inds[0].Aggregation, inds[0].Weight = "higher", "weighted_mean", "population"
+	inds = append(inds, store.Indicator{Code: "population", Name: "Population", Unit: "persons", UnitKind: "count", Min: 0, Max: math.Inf(1), Polarity: "neutral", Aggregation: "sum"})
+	codes := []store.Alias{{Scheme: "wdi", Code: "SP.POP.TOTL", Target: "population"}, {Scheme: "itu", Code: "i99H", Target: "internet_use_pct"}}
+	if err := st.SyncCatalogue(ctx, inds, codes); err != nil {
+		t.Fatal(err)
+	}
+	var got string
+	err = st.DB().QueryRow(`SELECT string_agg(i.indicator_id || ' ' || v.indicator || ' ' || coalesce(v.polarity, '-') || ' ' ||
+		coalesce(v.aggregation, '-') || ' ' || coalesce(v.wdi_code, '-') || ' ' || coalesce(v.itu_code, '-'), '; ' ORDER BY i.indicator_id)
+		FROM main.indicators v JOIN store.indicators i ON i.code = v.indicator`).Scan(&got)
+	want := "1 internet_use_pct higher weighted_mean - i99H; 2 mobile_cellular_per100 - - - -; 3 population neutral sum SP.POP.TOTL -"
+	if err != nil || got != want {
+		t.Errorf("after the sync: %q (%v)\nwant %q", got, err, want)
+	}
+}

@@ -219,7 +219,8 @@ func addGroups(ref *store.Reference, m49 *table) error {
 	return nil
 }
 
-// membership applies a rule of groups.csv: all, itu_region=X, income=X or m49_flag=X.
+// membership applies a rule of groups.csv: all, itu_region=X, income=X (or X|Y|...) or
+// m49_flag=X.
 func membership(rule, group string, economies []store.Economy, income []store.IncomeGroup) ([]store.Member, error) {
 	var out []store.Member
 	key, value, _ := strings.Cut(rule, "=")
@@ -241,7 +242,9 @@ func membership(rule, group string, economies []store.Economy, income []store.In
 			}
 		}
 	case "income":
-		out = incomeMembership(group, value, income)
+		for _, class := range strings.Split(value, "|") {
+			out = append(out, incomeMembership(group, class, income)...)
+		}
 	default:
 		return nil, fmt.Errorf("unknown membership rule %q", rule)
 	}

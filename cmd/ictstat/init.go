@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ictstat/ictstat/datasets"
+	"github.com/ictstat/ictstat/indicators/compute"
 )
 
 func newInit(g *globals) *cobra.Command {
@@ -19,7 +20,8 @@ func newInit(g *globals) *cobra.Command {
 (2025), the UN SDG database (2023-12) and ITU DataHub exports (2025-12), with UN M49 economies,
 ITU regions, LDC/LLDC/SIDS, and the World Bank income classification of every year since FY89.
 Works offline. The database is built beside its final path and moved into place at the end, so an
-interrupted init leaves no half-built database.
+interrupted init leaves no half-built database. It then computes the group aggregates, gaps and
+progress toward targets, as 'ictstat compute' does.
 
 Source: ITU. See datasets/README.md for every source and licence.`,
 		Args: cobra.NoArgs,
@@ -52,15 +54,22 @@ Source: ITU. See datasets/README.md for every source and licence.`,
 				rejected += o.RowsRejected
 			}
 			w := out(g)
-			fmt.Fprintf(w, "built %s: %d files, %d observations, %d rejected rows, in %.1fs\n\n",
+			fmt.Fprintf(w, "built %s: %d files, %d observations, %d rejected rows, in %.1fs\n",
 				g.db, len(outcomes), rows, rejected, time.Since(started).Seconds())
+			if !empty {
+				if err := runCompute(cmd, g, compute.Options{}); err != nil {
+					return err
+				}
+			}
+			fmt.Fprintln(w)
 			sum, err := summarize(cmd.Context(), g)
 			if err != nil {
 				return err
 			}
 			printSummary(w, sum, false)
 			fmt.Fprintln(w, "\nSource: ITU, via World Bank WDI (2025), the UN SDG Global Database (2023-12) and ITU DataHub (2025-12).")
-			fmt.Fprintf(w, "Query it with any DuckDB client, e.g. duckdb %s \"SELECT * FROM observations LIMIT 10\"\n", g.db)
+			fmt.Fprintf(w, "Query it with any DuckDB client, e.g. duckdb %s \"SELECT * FROM observations LIMIT 10\";\n", g.db)
+			fmt.Fprintln(w, "see the Geneva targets scorecard with 'ictstat scorecard', progress with 'ictstat progress'.")
 			return nil
 		},
 	}

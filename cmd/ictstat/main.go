@@ -61,6 +61,11 @@ func (g *globals) storeOptions(readOnly bool) store.Options {
 	return store.Options{ReadOnly: readOnly, MemoryLimit: g.memoryLimit}
 }
 
+// openStore opens the database read-write with the global flags' options.
+func openStore(cmd *cobra.Command, g *globals) (*store.Store, error) {
+	return store.Open(cmd.Context(), g.db, g.storeOptions(false))
+}
+
 // loadOptions are storeOptions for commands that load files.
 func (g *globals) loadOptions() store.Options {
 	o := g.storeOptions(false)
@@ -101,7 +106,7 @@ Exit codes: 0 success; 1 failure of the machine or database; 2 bad command line;
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return &exitError{exitUsage, fmt.Errorf("%w (run '%s --help' for usage)", err, cmd.CommandPath())}
 	})
-	root.AddCommand(newInit(g), newIngest(g), newInfo(g), newGen(g))
+	root.AddCommand(newInit(g), newIngest(g), newInfo(g), newCompute(g), newProgress(g), newScorecard(g), newGen(g))
 	return root
 }
 
@@ -111,11 +116,11 @@ func main() {
 	stopProfile := startProfile()
 	err := newRoot().ExecuteContext(ctx)
 	stopProfile()
-	os.Exit(report(err))
+	os.Exit(exitCode(err))
 }
 
-// report prints err and returns the exit code it stands for.
-func report(err error) int {
+// exitCode prints err and returns the exit code it stands for.
+func exitCode(err error) int {
 	if err == nil {
 		return exitOK
 	}

@@ -1,0 +1,75 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ictstat/ictstat/indicators/aggregate"
+	"github.com/ictstat/ictstat/indicators/compute"
+)
+
+func newCompute(g *globals) *cobra.Command {
+	var carry int
+	var threshold, anchored float64
+	cmd := &cobra.Command{
+		Use:   "compute",
+		Short: "Compute group aggregates, gaps and progress toward targets",
+		Long: `Compute, from the newest edition of every series, the results analysts query:
+
+  aggregates   every group's value per indicator, breakdown and year (world, ITU regions, income
+               groups by each year's classification, LDC/LLDC/SIDS, UN regions), the population-
+               or household-weighted mean, sum or median as the indicator says, with the shares of
+               the group's population covered by reported data, by reported or interpolated data,
+               and by data once gaps are filled; withheld when the last is below
+               --coverage-threshold or the second below --min-anchored
+  estimates    the economy values filled in for them: interpolated between reported years, or the
+               first or last value carried --carry-years at most
+  gaps         gender parity scores, urban/rural ratios, rural coverage, the usage gap, people
+               offline
+  progress     every economy and group against every target of the WSIS, Connect 2020 and 2030,
+               UMC 2030 and Broadband Commission 2025 frameworks the data can measure
+
+All four are replaced in one transaction. 'ictstat init' computes them; after 'ictstat ingest',
+run this command again.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if threshold <= 0 || threshold > 1 || anchored <= 0 || anchored > 1 {
+				return usageError("--coverage-threshold and --min-anchored must be above 0 and at most 1")
+			}
+			if carry < 0 {
+				return usageError("--carry-years must not be negative")
+			}
+			return runCompute(cmd, g, compute.Options{CarryYears: carry, Threshold: threshold, MinAnchored: anchored})
+		},
+	}
+	cmd.Flags().IntVar(&carry, "carry-years", aggregate.DefaultCarryYears, "years an economy's first or last value may be carried to fill a gap")
+	cmd.Flags().Float64Var(&threshold, "coverage-threshold", aggregate.DefaultThreshold, "share of a group's population that must have a value for its aggregate to be published")
+	cmd.Flags().Float64Var(&anchored, "min-anchored", aggregate.DefaultMinAnchored, "share of a group's population that must have a reported or interpolated value (not a carried one)")
+	return cmd
+}
+
+// runCompute computes and prints what it wrote.
+func runCompute(cmd *cobra.Command, g *globals, opts compute.Options) error {
+	st, err := openStore(cmd, g)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	bar := newCountProgress(g, 5, "computing")
+	steps := 0
+	opts.ToolVersion = Version
+	opts.Progress = func(step string) {
+		bar.set(int64(steps))
+		bar.describe(step)
+		steps++
+	}
+	sum, err := compute.Run(cmd.Context(), st, opts)
+	bar.finish()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out(g), "computed from %d observations in %.1fs: %d aggregates (%d withheld for coverage), %d filled values, %d gap figures, %d progress assessments\n",
+		sum.Observations, sum.Duration.Seconds(), sum.Aggregates, sum.Withheld, sum.Estimates, sum.Gaps, sum.Progress)
+	return st.Close()
+}

@@ -1,0 +1,171 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"math"
+	"time"
+)
+
+// Computation describes one run of `ictstat compute`.
+type Computation struct {
+	ComputedAt        time.Time
+	LastBatch         int // the newest batch the results include; 0 with none
+	Observations      int64
+	CarryYears        int
+	CoverageThreshold float64
+	MinAnchored       float64
+	ToolVersion       string
+}
+
+// AggregateRow is a group's value for one indicator, breakdown and year.
+type AggregateRow struct {
+	Group, Indicator, Sex, Area, Age string
+	Year                             int
+	Value                            float64 // NaN when withheld
+	Method, Weight                   string
+	Members, Reporting, Estimated    int
+	CoverageReported                 float64
+	CoverageAnchored                 float64
+	Coverage                         float64
+	Published                        bool
+}
+
+// EstimateRow is a value filled in for an economy.
+type EstimateRow struct {
+	Economy, Indicator, Sex, Area, Age string
+	Year                               int
+	Value                              float64
+	Status                             string
+}
+
+// GapRow is one divide measure for an economy or group.
+type GapRow struct {
+	Entity, EntityKind, Measure, Indicator, Area, Age string
+	Year                                              int
+	Value, First, Second                              float64
+	Status, Basis                                     string
+}
+
+// ProgressRow is the progress of one economy or group toward one target.
+type ProgressRow struct {
+	Framework, Target, Measure, Entity, EntityKind string
+	InScope                                        bool
+	Comparator                                     string
+	Level                                          float64
+	Deadline                                       int
+	BaselineYear                                   int
+	Baseline                                       float64
+	LatestYear                                     int
+	Latest                                         float64
+	Points                                         int
+	Change, CAGR, RequiredCAGR, Ratio              float64
+	Class                                          string
+	MetYear                                        int
+	Model                                          string
+	Anticipated, AnticipatedLow, AnticipatedHigh   float64
+	ProjectedYear, ProjectedLow, ProjectedHigh     float64
+	Basis, Verification, Note                      string
+}
+
+// Derived is everything one computation produces.
+type Derived struct {
+	Computation Computation
+	Aggregates  []AggregateRow
+	Estimates   []EstimateRow
+	Gaps        []GapRow
+	Progress    []ProgressRow
+}
+
+// ReplaceDerived replaces the derived tables with d, in one transaction.
+func (s *Store) ReplaceDerived(ctx context.Context, d Derived) error {
+	return s.withTx(ctx, func(conn *sql.Conn) error {
+		for _, t := range []string{"aggregates", "estimates", "gaps", "progress"} {
+			if _, err := conn.ExecContext(ctx, "DELETE FROM store."+t); err != nil {
+				return err
+			}
+		}
+		var id int
+		if err := conn.QueryRowContext(ctx, `SELECT coalesce(max(computation_id), 0) + 1 FROM store.computations`).Scan(&id); err != nil {
+			return err
+		}
+		c := d.Computation
+		if _, err := conn.ExecContext(ctx, `INSERT INTO store.computations VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			id, c.ComputedAt, nullInt(c.LastBatch), c.Observations, c.CarryYears, c.CoverageThreshold, c.MinAnchored, c.ToolVersion); err != nil {
+			return err
+		}
+		return withDriverConn(conn, func(drv driver.Conn) error {
+			rows := make([][]driver.Value, 0, len(d.Aggregates))
+			for _, a := range d.Aggregates {
+				status := "withheld"
+				if a.Published {
+					status = "published"
+				}
+				rows = append(rows, []driver.Value{a.Group, a.Indicator, a.Sex, a.Area, a.Age, int16(a.Year), nullFloat(a.Value),
+					a.Method, nullable(a.Weight), int32(a.Members), int32(a.Reporting), int32(a.Estimated), a.CoverageReported,
+					a.CoverageAnchored, a.Coverage, status})
+			}
+			if err := appendRows(drv, "aggregates", rows); err != nil {
+				return err
+			}
+			rows = rows[:0]
+			for _, e := range d.Estimates {
+				rows = append(rows, []driver.Value{e.Economy, e.Indicator, e.Sex, e.Area, e.Age, int16(e.Year), e.Value, e.Status})
+			}
+			if err := appendRows(drv, "estimates", rows); err != nil {
+				return err
+			}
+			rows = rows[:0]
+			for _, g := range d.Gaps {
+				rows = append(rows, []driver.Value{g.Entity, g.EntityKind, g.Measure, g.Indicator, g.Area, g.Age, int16(g.Year), g.Value,
+					nullFloat(g.First), nullFloat(g.Second), nullable(g.Status), g.Basis})
+			}
+			if err := appendRows(drv, "gaps", rows); err != nil {
+				return err
+			}
+			rows = rows[:0]
+			for _, p := range d.Progress {
+				rows = append(rows, []driver.Value{p.Framework, p.Target, p.Measure, p.Entity, p.EntityKind, p.InScope, p.Comparator,
+					nullFloat(p.Level), int16(p.Deadline), year(p.BaselineYear), nullFloat(p.Baseline), year(p.LatestYear),
+					nullFloat(p.Latest), int32(p.Points), nullFloat(p.Change), nullFloat(p.CAGR), nullFloat(p.RequiredCAGR),
+					nullFloat(p.Ratio), p.Class, year(p.MetYear), nullable(p.Model), nullFloat(p.Anticipated),
+					nullFloat(p.AnticipatedLow), nullFloat(p.AnticipatedHigh), nullFloat(p.ProjectedYear), nullFloat(p.ProjectedLow),
+					nullFloat(p.ProjectedHigh), p.Basis, p.Verification, nullable(p.Note)})
+			}
+			return appendRows(drv, "progress", rows)
+		})
+	})
+}
+
+// LastComputation returns the latest computation, and the number of batches loaded after it.
+func (s *Store) LastComputation(ctx context.Context) (c Computation, batchesSince int, ok bool, err error) {
+	var last sql.NullInt64
+	err = s.db.QueryRowContext(ctx, `SELECT computed_at, last_batch, observations, carry_years, coverage_threshold, min_anchored,
+		tool_version FROM store.computations ORDER BY computation_id DESC LIMIT 1`).
+		Scan(&c.ComputedAt, &last, &c.Observations, &c.CarryYears, &c.CoverageThreshold, &c.MinAnchored, &c.ToolVersion)
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, 0, false, nil
+	}
+	if err != nil {
+		return c, 0, false, err
+	}
+	c.LastBatch = int(last.Int64)
+	err = s.db.QueryRowContext(ctx, `SELECT count(*) FROM store.batches WHERE batch_id > ?`, c.LastBatch).Scan(&batchesSince)
+	return c, batchesSince, true, err
+}
+
+func nullFloat(v float64) driver.Value {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return nil
+	}
+	return v
+}
+
+func nullInt(v int) driver.Value {
+	if v == 0 {
+		return nil
+	}
+	return int32(v)
+}

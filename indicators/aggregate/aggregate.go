@@ -1,0 +1,203 @@
+// Package aggregate forms the values of economy groups (the world, ITU regions, income groups,
+// LDC/LLDC/SIDS, user-defined groups) from the values of their members, the way ITU and the UN
+// regional commissions do:
+//
+//   - gaps in an economy's series are filled by linear interpolation between its reported years,
+//     and by carrying its first or last reported value backward or forward a limited number of
+//     years (ESCAP Statistical Yearbook practice); every filled value is flagged;
+//   - a group's value is the weighted mean of its members' values with the indicator's weight
+//     (population, or households), their sum, or their median (prices, as ITU publishes them);
+//   - beside each value stand coverage figures: the shares of the group's population whose
+//     economies reported a value for the year, reported or interpolated one (anchored on reported
+//     years on both sides), and any value once gaps are filled. The value is withheld when the
+//     last is below a threshold (two thirds by default, the ESCAP rule) or the anchored share is
+//     below a minimum (one third by default), so that a year no one has reported yet is not
+//     published from carried values alone.
+package aggregate
+
+import (
+	"math"
+	"sort"
+)
+
+// Status says where a value used in an aggregate comes from.
+type Status uint8
+
+const (
+	Missing Status = iota
+	Reported
+	Interpolated
+	CarriedForward
+	CarriedBackward
+)
+
+func (s Status) String() string {
+	return [...]string{"missing", "reported", "interpolated", "carried forward", "carried backward"}[s]
+}
+
+// Estimated reports whether the value was filled rather than reported.
+func (s Status) Estimated() bool { return s > Reported }
+
+// Defaults.
+const (
+	DefaultCarryYears  = 3
+	DefaultThreshold   = 2.0 / 3
+	DefaultMinAnchored = 1.0 / 3
+)
+
+// Rule says when a group's value is published.
+type Rule struct {
+	Threshold   float64 // least Coverage
+	MinAnchored float64 // least CoverageAnchored
+}
+
+// DefaultRule is the rule with the default threshold and minimum.
+var DefaultRule = Rule{DefaultThreshold, DefaultMinAnchored}
+
+// Row is one economy's series over the years of a panel: Values[i] is for year First+i, NaN
+// where missing.
+type Row struct {
+	Values []float64
+	Status []Status
+}
+
+// Fill builds a row over the years first..last from reported points (years ascending), filling
+// gaps: linear interpolation between reported years, y = y₀ + (y₁ − y₀)(t − t₀)/(t₁ − t₀), and the
+// first and last reported values carried backward and forward at most carry years.
+func Fill(years []int, values []float64, first, last, carry int) Row {
+	n := last - first + 1
+	r := Row{Values: make([]float64, n), Status: make([]Status, n)}
+	for i := range r.Values {
+		r.Values[i] = math.NaN()
+	}
+	set := func(t int, v float64, s Status) {
+		if t >= first && t <= last {
+			r.Values[t-first], r.Status[t-first] = v, s
+		}
+	}
+	for k, y := range years {
+		set(y, values[k], Reported)
+		if k > 0 {
+			y0, v0 := years[k-1], values[k-1]
+			for t := max(y0+1, first); t < y && t <= last; t++ {
+				set(t, v0+(values[k]-v0)*float64(t-y0)/float64(y-y0), Interpolated)
+			}
+		}
+	}
+	if len(years) == 0 {
+		return r
+	}
+	for c := 1; c <= carry; c++ {
+		set(years[0]-c, values[0], CarriedBackward)
+		set(years[len(years)-1]+c, values[len(values)-1], CarriedForward)
+	}
+	return r
+}
+
+// Method is how a group's value is formed from its members'.
+type Method string
+
+const (
+	WeightedMean Method = "weighted_mean"
+	Sum          Method = "sum"
+	Median       Method = "median"
+)
+
+// Member is one economy's contribution to a group's value in one year.
+type Member struct {
+	Value  float64 // NaN when the economy has no value, even filled
+	Status Status
+	Weight float64 // the weight of a weighted mean (population or households); NaN when unknown
+	People float64 // population, for coverage; NaN when unknown
+}
+
+// Value is a group's value for one year.
+type Value struct {
+	Value            float64 // NaN when withheld
+	Members          int     // members in the group that year
+	Reporting        int     // members with a reported value
+	Estimated        int     // members whose value was filled
+	CoverageReported float64 // share of the members' population with a reported value
+	CoverageAnchored float64 // share with a reported or interpolated value
+	Coverage         float64 // share with a value, reported or filled
+	Published        bool    // the coverage satisfied the rule
+}
+
+// Group forms a group's value from its members' by method. A member without a value does not
+// count; in a weighted mean a member without a weight does not either. Coverage is weighted by
+// population: Σ people with a value / Σ people, members of unknown population left out of both.
+func Group(method Method, members []Member, rule Rule) Value {
+	v := Value{Members: len(members), Value: math.NaN()}
+	var people, peopleReported, peopleAnchored, peopleCovered float64
+	var sumWV, sumW, sum float64
+	var vals []float64
+	contributors := 0
+	for _, m := range members {
+		has := !math.IsNaN(m.Value)
+		if !math.IsNaN(m.People) {
+			people += m.People
+			if has {
+				peopleCovered += m.People
+				if m.Status == Reported {
+					peopleReported += m.People
+				}
+				if m.Status == Reported || m.Status == Interpolated {
+					peopleAnchored += m.People
+				}
+			}
+		}
+		if !has {
+			continue
+		}
+		if m.Status == Reported {
+			v.Reporting++
+		} else {
+			v.Estimated++
+		}
+		switch method {
+		case WeightedMean:
+			if math.IsNaN(m.Weight) {
+				continue
+			}
+			sumWV += m.Weight * m.Value
+			sumW += m.Weight
+		case Sum:
+			sum += m.Value
+		case Median:
+			vals = append(vals, m.Value)
+		}
+		contributors++
+	}
+	if people > 0 {
+		v.CoverageReported = peopleReported / people
+		v.CoverageAnchored = peopleAnchored / people
+		v.Coverage = peopleCovered / people
+	}
+	v.Published = contributors > 0 && v.Coverage >= rule.Threshold && v.CoverageAnchored >= rule.MinAnchored
+	if !v.Published {
+		return v
+	}
+	switch method {
+	case WeightedMean:
+		if sumW > 0 {
+			v.Value = sumWV / sumW
+		} else {
+			v.Published = false
+		}
+	case Sum:
+		v.Value = sum
+	case Median:
+		v.Value = median(vals)
+	}
+	return v
+}
+
+// median of values: the middle one, or the mean of the two middle ones.
+func median(vals []float64) float64 {
+	sort.Float64s(vals)
+	n := len(vals)
+	if n%2 == 1 {
+		return vals[n/2]
+	}
+	return (vals[n/2-1] + vals[n/2]) / 2
+}

@@ -1,0 +1,87 @@
+package aggregate
+
+import (
+	"math"
+	"testing"
+)
+
+func TestFill(t *testing.T) {
+	// Reported 2001 = 10 and 2005 = 30; the panel covers 1995–2012 with a carry of 3 years.
+	r := Fill([]int{2001, 2005}, []float64{10, 30}, 1995, 2012, 3)
+	want := map[int]struct {
+		v float64
+		s Status
+	}{
+		1997: {math.NaN(), Missing},
+		1998: {10, CarriedBackward},
+		2000: {10, CarriedBackward},
+		2001: {10, Reported},
+		2002: {15, Interpolated},
+		2003: {20, Interpolated},
+		2004: {25, Interpolated},
+		2005: {30, Reported},
+		2008: {30, CarriedForward},
+		2009: {math.NaN(), Missing},
+	}
+	for y, w := range want {
+		v, s := r.Values[y-1995], r.Status[y-1995]
+		if s != w.s || !(v == w.v || math.IsNaN(v) && math.IsNaN(w.v)) {
+			t.Errorf("%d: %v %v, want %v %v", y, v, s, w.v, w.s)
+		}
+	}
+	// A reported point before the panel still anchors the interpolation into it.
+	r = Fill([]int{1990, 2000}, []float64{0, 100}, 1995, 2000, 0)
+	if r.Values[0] != 50 || r.Status[0] != Interpolated {
+		t.Errorf("1995 between 1990 and 2000: %v %v", r.Values[0], r.Status[0])
+	}
+	if r = Fill(nil, nil, 2000, 2001, 3); r.Status[0] != Missing || !math.IsNaN(r.Values[1]) {
+		t.Errorf("no points: %+v", r)
+	}
+}
+
+func TestGroup(t *testing.T) {
+	nan := math.NaN()
+	members := []Member{
+		{Value: 50, Status: Reported, Weight: 100, People: 100},
+		{Value: 20, Status: Interpolated, Weight: 300, People: 300},
+		{Value: nan, Status: Missing, Weight: 500, People: 500},
+		{Value: 90, Status: Reported, Weight: nan, People: nan}, // population unknown
+	}
+	// Weighted mean over the members with value and weight: (50·100 + 20·300) / 400 = 27.5.
+	// Coverage: reported 100/900, with filled values 400/900.
+	v := Group(WeightedMean, members, Rule{0.5, 0})
+	if v.Published || !math.IsNaN(v.Value) {
+		t.Errorf("coverage 0.444 is below 0.5, yet published %v value %v", v.Published, v.Value)
+	}
+	v = Group(WeightedMean, members, Rule{0.4, 0})
+	if math.Abs(v.Coverage-400.0/900) > 1e-12 || math.Abs(v.CoverageReported-100.0/900) > 1e-12 || math.Abs(v.CoverageAnchored-400.0/900) > 1e-12 {
+		t.Errorf("coverage %v / %v / %v", v.Coverage, v.CoverageReported, v.CoverageAnchored)
+	}
+	// The anchored share (reported or interpolated) is 400/900; a minimum above it withholds.
+	if v = Group(WeightedMean, members, Rule{0.3, 0.45}); v.Published {
+		t.Error("published below the minimum anchored share")
+	}
+	v = Group(WeightedMean, members, Rule{0.3, 0.3})
+	if !v.Published || v.Value != 27.5 || v.Members != 4 || v.Reporting != 2 || v.Estimated != 1 {
+		t.Errorf("weighted mean: %+v", v)
+	}
+	// Sum and median count every member with a value, weight or not: 50 + 20 + 90; median of 20, 50, 90.
+	loose := Rule{0.3, 0}
+	if v = Group(Sum, members, loose); v.Value != 160 {
+		t.Errorf("sum %v", v.Value)
+	}
+	if v = Group(Median, members, loose); v.Value != 50 {
+		t.Errorf("median %v", v.Value)
+	}
+	if v = Group(Median, members[:2], Rule{}); v.Value != 35 {
+		t.Errorf("median of two %v", v.Value)
+	}
+	// Carried values alone are not published, however complete.
+	carried := []Member{{Value: 10, Status: CarriedForward, Weight: 1, People: 1}}
+	if v = Group(WeightedMean, carried, DefaultRule); v.Published {
+		t.Error("a value of carried values only was published")
+	}
+	if v = Group(WeightedMean, nil, Rule{}); v.Published {
+		t.Error("an empty group was published")
+	}
+}

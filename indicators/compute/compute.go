@@ -1,0 +1,342 @@
+// Package compute turns the store's observations into the results analysts query: group
+// aggregates with their coverage, the values filled in for them, the divides (gender parity,
+// urban/rural, usage gap, people offline) and the progress of every economy and group toward
+// every target, and writes them to the store in one transaction.
+//
+// Everything is computed from the newest edition of every series (the observations view), so a
+// computation is reproducible from the store's content.
+package compute
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/ictstat/ictstat/engine/store"
+	"github.com/ictstat/ictstat/indicators/aggregate"
+	"github.com/ictstat/ictstat/indicators/gaps"
+	"github.com/ictstat/ictstat/indicators/targets"
+)
+
+// Options tune a computation.
+type Options struct {
+	CarryYears  int     // how far gaps are filled past an economy's first and last reported years; 0: the default
+	Threshold   float64 // the coverage below which an aggregate is withheld; 0: the default (two thirds)
+	MinAnchored float64 // the share of reported or interpolated values below which it is withheld; 0: the default (one third)
+	Workers     int     // for the progress fits; 0: one per core
+	ToolVersion string
+	Progress    func(step string) // called as each step starts
+}
+
+// Summary counts what a computation wrote.
+type Summary struct {
+	Observations                          int64
+	Aggregates, Withheld, Estimates, Gaps int
+	Progress                              int
+	Duration                              time.Duration
+}
+
+// Run computes everything from the store and replaces the derived tables.
+func Run(ctx context.Context, st *store.Store, opts Options) (Summary, error) {
+	started := time.Now()
+	if opts.CarryYears == 0 {
+		opts.CarryYears = aggregate.DefaultCarryYears
+	}
+	if opts.Threshold == 0 {
+		opts.Threshold = aggregate.DefaultThreshold
+	}
+	if opts.MinAnchored == 0 {
+		opts.MinAnchored = aggregate.DefaultMinAnchored
+	}
+	step := func(s string) {
+		if opts.Progress != nil {
+			opts.Progress(s)
+		}
+	}
+	fws, err := targets.Frameworks()
+	if err != nil {
+		return Summary{}, err
+	}
+	step("reading observations")
+	d, err := load(ctx, st.DB())
+	if err != nil {
+		return Summary{}, err
+	}
+	if d.observations == 0 {
+		return Summary{}, fmt.Errorf("the database holds no observations to compute from")
+	}
+	step("filling gaps")
+	d.fill(opts.CarryYears)
+	d.derive()
+	out := store.Derived{Computation: store.Computation{
+		ComputedAt: started, LastBatch: d.lastBatch, Observations: d.observations,
+		CarryYears: opts.CarryYears, CoverageThreshold: opts.Threshold, MinAnchored: opts.MinAnchored, ToolVersion: opts.ToolVersion,
+	}}
+	step("aggregating groups")
+	out.Aggregates = d.aggregates(aggregate.Rule{Threshold: opts.Threshold, MinAnchored: opts.MinAnchored})
+	out.Estimates = d.estimates()
+	step("computing gaps")
+	ag := indexAggregates(out.Aggregates)
+	out.Gaps = d.gaps(ag)
+	step("assessing progress")
+	if out.Progress, err = d.progress(ctx, fws, ag, out.Gaps, opts.Workers); err != nil {
+		return Summary{}, err
+	}
+	step("writing results")
+	if err := st.ReplaceDerived(ctx, out); err != nil {
+		return Summary{}, err
+	}
+	s := Summary{Observations: d.observations, Aggregates: len(out.Aggregates), Estimates: len(out.Estimates),
+		Gaps: len(out.Gaps), Progress: len(out.Progress), Duration: time.Since(started)}
+	for _, a := range out.Aggregates {
+		if !a.Published {
+			s.Withheld++
+		}
+	}
+	return s, nil
+}
+
+// fill gap-fills every economy series over the panel's years.
+func (d *data) fill(carry int) {
+	for k, byEconomy := range d.reported {
+		rows := make([]*aggregate.Row, len(d.economies))
+		for e, p := range byEconomy {
+			r := aggregate.Fill(p.years, p.values, d.first, d.last, carry)
+			rows[e] = &r
+		}
+		d.filled[k] = rows
+	}
+}
+
+// Derived measures: computed from other series, year by year, for every economy.
+var (
+	ruralCoverage = []string{"coverage_2g_pct", "coverage_3g_pct", "coverage_4g_pct", "coverage_5g_pct"}
+	share10m      = "share_10m:fixed_broadband_per100"
+)
+
+// derive adds the derived measures targets use: rural coverage (ITU's method) and the share of
+// fixed-broadband subscriptions at 10 Mbit/s and above. A derived value is as reported as the
+// least reported of its parts.
+func (d *data) derive() {
+	pop, rural := d.filled[total("population")], d.filled[total("rural_population_pct")]
+	for _, cov := range ruralCoverage {
+		d.derived("rural:"+cov, measure{"percent", "higher", aggregate.WeightedMean, "rural population"},
+			[][]*aggregate.Row{d.filled[total(cov)], pop, rural},
+			func(v []float64) float64 { return gaps.RuralCoverage(v[0], v[1], v[2]) })
+	}
+	d.derived(share10m, measure{"percent", "higher", aggregate.WeightedMean, "fixed-broadband subscriptions"},
+		[][]*aggregate.Row{d.filled[total("fixed_broadband_10m_plus_per100")], d.filled[total("fixed_broadband_per100")]},
+		func(v []float64) float64 {
+			if v[1] <= 0 {
+				return math.NaN()
+			}
+			return v[0] / v[1] * 100
+		})
+}
+
+func (d *data) derived(code string, m measure, parts [][]*aggregate.Row, f func([]float64) float64) {
+	for _, p := range parts {
+		if p == nil {
+			return
+		}
+	}
+	d.measures[code] = m
+	rows := make([]*aggregate.Row, len(d.economies))
+	n := d.last - d.first + 1
+	vals := make([]float64, len(parts))
+	for e := range d.economies {
+		var row *aggregate.Row
+		for i := 0; i < n; i++ {
+			worst := aggregate.Reported
+			ok := true
+			for j, p := range parts {
+				if p[e] == nil || p[e].Status[i] == aggregate.Missing {
+					ok = false
+					break
+				}
+				vals[j] = p[e].Values[i]
+				worst = max(worst, p[e].Status[i])
+			}
+			if !ok {
+				continue
+			}
+			v := f(vals)
+			if math.IsNaN(v) {
+				continue
+			}
+			if row == nil {
+				r := aggregate.Fill(nil, nil, d.first, d.last, 0)
+				row = &r
+			}
+			row.Values[i], row.Status[i] = v, worst
+		}
+		rows[e] = row
+	}
+	d.filled[total(code)] = rows
+}
+
+// weightRows returns, for a weighted mean whose weight is a share of the population (the rural
+// population, fixed-broadband subscriptions), the series of that share per 100 people; nil when
+// the weight is the population itself.
+func (d *data) weightRows(m measure) []*aggregate.Row {
+	switch m.weight {
+	case "rural population":
+		return d.filled[total("rural_population_pct")]
+	case "fixed-broadband subscriptions":
+		return d.filled[total("fixed_broadband_per100")]
+	}
+	return nil
+}
+
+// weightOf is the weight of member e's value in year i of a weighted mean.
+func weightOf(m measure, share []*aggregate.Row, e, i int, people float64) float64 {
+	switch {
+	case m.weight == "population" || m.weight == "households":
+		return people
+	case share != nil && share[e] != nil:
+		return people * share[e].Values[i] / 100
+	}
+	return math.NaN()
+}
+
+// weightLabel says what a weighted mean was weighted by. Household numbers are not in the data,
+// so household indicators are weighted by population, and say so.
+func weightLabel(m measure) string {
+	if m.weight == "households" {
+		return "population (household numbers not available)"
+	}
+	return m.weight
+}
+
+// aggregates forms every group's value for every series and year in which a member has a value.
+func (d *data) aggregates(rule aggregate.Rule) []store.AggregateRow {
+	keys := sortedKeys(d.filled)
+	pop := d.filled[total("population")]
+	n := d.last - d.first + 1
+	var out []store.AggregateRow
+	members := make([]aggregate.Member, 0, len(d.economies))
+	for _, g := range d.groups {
+		byYear := make([][]int, n)
+		for i := range byYear {
+			byYear[i] = g.membersIn(d.first + i)
+		}
+		for _, k := range keys {
+			m, ok := d.measures[k.indicator]
+			if !ok {
+				continue
+			}
+			rows, share := d.filled[k], d.weightRows(m)
+			for i := 0; i < n; i++ {
+				members = members[:0]
+				any := false
+				for _, e := range byYear[i] {
+					mb := aggregate.Member{Value: math.NaN(), Weight: math.NaN(), People: math.NaN()}
+					if pop != nil && pop[e] != nil {
+						mb.People = pop[e].Values[i]
+					}
+					if r := rows[e]; r != nil && r.Status[i] != aggregate.Missing {
+						mb.Value, mb.Status = r.Values[i], r.Status[i]
+						mb.Weight = weightOf(m, share, e, i, mb.People)
+						any = true
+					}
+					members = append(members, mb)
+				}
+				if !any {
+					continue
+				}
+				v := aggregate.Group(m.aggregation, members, rule)
+				row := store.AggregateRow{Group: g.code, Indicator: k.indicator, Sex: k.sex, Area: k.area, Age: k.age,
+					Year: d.first + i, Value: v.Value, Method: string(m.aggregation), Members: v.Members, Reporting: v.Reporting,
+					Estimated: v.Estimated, CoverageReported: v.CoverageReported, CoverageAnchored: v.CoverageAnchored,
+					Coverage: v.Coverage, Published: v.Published}
+				if m.aggregation == aggregate.WeightedMean {
+					row.Weight = weightLabel(m)
+				}
+				out = append(out, row)
+			}
+		}
+	}
+	return out
+}
+
+// estimates lists the values filled in for economies.
+func (d *data) estimates() []store.EstimateRow {
+	var out []store.EstimateRow
+	for _, k := range sortedKeys(d.filled) {
+		if strings.Contains(k.indicator, ":") {
+			continue // derived measures are not observations
+		}
+		for e, r := range d.filled[k] {
+			if r == nil {
+				continue
+			}
+			for i, s := range r.Status {
+				if s.Estimated() {
+					out = append(out, store.EstimateRow{Economy: d.economies[e], Indicator: k.indicator, Sex: k.sex, Area: k.area,
+						Age: k.age, Year: d.first + i, Value: r.Values[i], Status: s.String()})
+				}
+			}
+		}
+	}
+	return out
+}
+
+func sortedKeys[V any](m map[key]V) []key {
+	keys := make([]key, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		a, b := keys[i], keys[j]
+		if a.indicator != b.indicator {
+			return a.indicator < b.indicator
+		}
+		if a.sex != b.sex {
+			return a.sex < b.sex
+		}
+		if a.area != b.area {
+			return a.area < b.area
+		}
+		return a.age < b.age
+	})
+	return keys
+}
+
+// groupSeries is a group's published values of one series, by group code.
+type groupSeries map[key]map[string]*points
+
+// indexAggregates arranges the published aggregates as series.
+func indexAggregates(rows []store.AggregateRow) groupSeries {
+	out := groupSeries{}
+	for _, a := range rows {
+		if !a.Published {
+			continue
+		}
+		k := key{a.Indicator, a.Sex, a.Area, a.Age}
+		if out[k] == nil {
+			out[k] = map[string]*points{}
+		}
+		p := out[k][a.Group]
+		if p == nil {
+			p = &points{}
+			out[k][a.Group] = p
+		}
+		p.add(a.Year, a.Value)
+	}
+	return out
+}
+
+// groupPoints is a group's series: ictstat's aggregate, or the source's published aggregate
+// where ictstat has none, with the basis it rests on.
+func (d *data) groupPoints(ag groupSeries, k key, code string) (*points, string) {
+	if p := ag[k][code]; p != nil && len(p.years) > 0 {
+		return p, "ictstat aggregate"
+	}
+	if p := d.published[k][code]; p != nil && len(p.years) > 0 {
+		return p, "published aggregate"
+	}
+	return nil, ""
+}

@@ -1,0 +1,143 @@
+package compute
+
+import (
+	"math"
+	"strings"
+
+	"github.com/ictstat/ictstat/engine/store"
+	"github.com/ictstat/ictstat/indicators/aggregate"
+	"github.com/ictstat/ictstat/indicators/gaps"
+)
+
+// Gap measures.
+const (
+	GenderParityScore = "gender_parity_score"
+	UrbanRuralRatio   = "urban_rural_ratio"
+	RuralCoverage     = "rural_coverage_pct"
+	UsageGap          = "usage_gap_pct"
+	Offline           = "offline_persons"
+)
+
+// entitySource gives two series of one economy or group, with the basis they rest on.
+type entitySource struct {
+	entity, kind string
+	pair         func(a, b key) (*points, *points, string)
+}
+
+// gaps computes the divides for every economy, from reported values, and every group, from its
+// aggregates.
+func (d *data) gaps(ag groupSeries) []store.GapRow {
+	var out []store.GapRow
+	var sources []entitySource
+	for e, name := range d.economies {
+		sources = append(sources, entitySource{name, "economy", func(a, b key) (*points, *points, string) {
+			return d.reportedPoints(a, e), d.reportedPoints(b, e), "reported"
+		}})
+	}
+	for _, g := range d.groups {
+		code := g.code
+		sources = append(sources, entitySource{code, "group", func(a, b key) (*points, *points, string) {
+			pa, ba := d.groupPoints(ag, a, code)
+			pb, bb := d.groupPoints(ag, b, code)
+			if pa == nil || pb == nil || ba != bb {
+				return nil, nil, ""
+			}
+			return pa, pb, ba
+		}})
+	}
+	for _, k := range sortedKeys(d.filled) {
+		for _, s := range sources {
+			emit := func(measure, indicator string, a, b key, f func(x, y float64) (float64, string)) {
+				pa, pb, basis := s.pair(a, b)
+				for _, c := range common(pa, pb) {
+					v, status := f(c.a, c.b)
+					if !math.IsNaN(v) {
+						out = append(out, store.GapRow{Entity: s.entity, EntityKind: s.kind, Measure: measure, Indicator: indicator,
+							Area: a.area, Age: a.age, Year: c.year, Value: v, First: c.a, Second: c.b, Status: status, Basis: basis})
+					}
+				}
+			}
+			switch {
+			case k.sex == "female":
+				emit(GenderParityScore, k.indicator, k, key{k.indicator, "male", k.area, k.age}, func(f, m float64) (float64, string) {
+					s := gaps.ParityScore(f, m)
+					return s, gaps.ParityStatus(s)
+				})
+			case k.area == "urban" && k.sex == "total":
+				emit(UrbanRuralRatio, k.indicator, k, key{k.indicator, "total", "rural", k.age}, func(u, r float64) (float64, string) {
+					return gaps.UrbanRuralRatio(u, r), ""
+				})
+			case k == total("internet_use_pct"):
+				emit(UsageGap, "coverage_3g_pct", total("coverage_3g_pct"), k, func(c, u float64) (float64, string) {
+					return gaps.UsageGap(c, u), ""
+				})
+				emit(Offline, k.indicator, total("population"), k, func(p, u float64) (float64, string) {
+					return gaps.Offline(p, u), ""
+				})
+			case strings.HasPrefix(k.indicator, "rural:"):
+				cov := strings.TrimPrefix(k.indicator, "rural:")
+				emit(RuralCoverage, cov, k, k, func(v, _ float64) (float64, string) { return v, "" })
+			}
+		}
+	}
+	return out
+}
+
+// reportedPoints is economy e's series of k, with only the values reported for derived measures
+// whose every part was reported.
+func (d *data) reportedPoints(k key, e int) *points {
+	if p := d.reported[k][e]; p != nil {
+		return p
+	}
+	rows := d.filled[k]
+	if rows == nil || rows[e] == nil || !strings.Contains(k.indicator, ":") {
+		// The population is complete in the data; where it is not, its filled values stand in.
+		if k == total("population") && rows != nil && rows[e] != nil {
+			return rowPoints(rows[e], d.first, false)
+		}
+		return nil
+	}
+	return rowPoints(rows[e], d.first, true)
+}
+
+// rowPoints turns a filled row into points: its reported values only, or every value.
+func rowPoints(r *aggregate.Row, first int, reportedOnly bool) *points {
+	p := &points{}
+	for i, s := range r.Status {
+		if s == aggregate.Reported || !reportedOnly && s != aggregate.Missing {
+			p.add(first+i, r.Values[i])
+		}
+	}
+	if len(p.years) == 0 {
+		return nil
+	}
+	return p
+}
+
+// pairAt is one year both series have.
+type pairAt struct {
+	year int
+	a, b float64
+}
+
+// common lists the years both series have, with both values.
+func common(a, b *points) []pairAt {
+	if a == nil || b == nil {
+		return nil
+	}
+	var out []pairAt
+	i, j := 0, 0
+	for i < len(a.years) && j < len(b.years) {
+		switch {
+		case a.years[i] < b.years[j]:
+			i++
+		case a.years[i] > b.years[j]:
+			j++
+		default:
+			out = append(out, pairAt{a.years[i], a.values[i], b.values[j]})
+			i++
+			j++
+		}
+	}
+	return out
+}

@@ -1,0 +1,198 @@
+package compute
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/ictstat/ictstat/indicators/aggregate"
+)
+
+// key identifies a series across economies: an indicator, or a derived measure, and a breakdown.
+type key struct {
+	indicator, sex, area, age string
+}
+
+func total(indicator string) key { return key{indicator, "total", "total", "total"} }
+
+// points are one economy's or group's reported values of a series, years ascending.
+type points struct {
+	years  []int
+	values []float64
+}
+
+func (p *points) add(year int, v float64) {
+	p.years = append(p.years, year)
+	p.values = append(p.values, v)
+}
+
+// measure is what computing needs to know of an indicator or derived measure.
+type measure struct {
+	unitKind    string
+	polarity    string
+	aggregation aggregate.Method
+	weight      string
+}
+
+// group is a group with members: economies by year.
+type group struct {
+	code, kind string
+	members    []membership
+}
+
+type membership struct {
+	economy             int
+	firstYear, lastYear int // 0: open
+}
+
+func (g group) membersIn(year int) []int {
+	var out []int
+	for _, m := range g.members {
+		if (m.firstYear == 0 || m.firstYear <= year) && (m.lastYear == 0 || year <= m.lastYear) {
+			out = append(out, m.economy)
+		}
+	}
+	return out
+}
+
+// data is what the store holds, arranged for computing.
+type data struct {
+	first, last  int // the years of the panel
+	economies    []string
+	economyIndex map[string]int
+	measures     map[string]measure
+	reported     map[key]map[int]*points    // economy index → points
+	published    map[key]map[string]*points // group code → points the sources publish
+	groups       []group
+	filled       map[key][]*aggregate.Row // economy index → the filled series, nil where none
+	lastBatch    int
+	observations int64
+}
+
+// load reads the newest edition of every series, the groups and the catalogue.
+func load(ctx context.Context, db *sql.DB) (*data, error) {
+	d := &data{
+		economyIndex: map[string]int{},
+		measures:     map[string]measure{},
+		reported:     map[key]map[int]*points{},
+		published:    map[key]map[string]*points{},
+		filled:       map[key][]*aggregate.Row{},
+	}
+	err := scan(ctx, db, `SELECT indicator, unit_kind, polarity, aggregation, coalesce(weight, '') FROM main.indicators`,
+		func(r *sql.Rows) error {
+			var code, method string
+			var m measure
+			if err := r.Scan(&code, &m.unitKind, &m.polarity, &method, &m.weight); err != nil {
+				return err
+			}
+			m.aggregation = aggregate.Method(method)
+			d.measures[code] = m
+			return nil
+		})
+	if err != nil {
+		return nil, fmt.Errorf("reading the catalogue: %w", err)
+	}
+	err = scan(ctx, db, `SELECT economy FROM main.economies ORDER BY economy`, func(r *sql.Rows) error {
+		var e string
+		if err := r.Scan(&e); err != nil {
+			return err
+		}
+		d.economyIndex[e] = len(d.economies)
+		d.economies = append(d.economies, e)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	var cur *group
+	err = scan(ctx, db, `SELECT g.group_code, g.kind, m.economy, coalesce(m.first_year, 0), coalesce(m.last_year, 0)
+		FROM main.groups g JOIN main.group_members m USING (group_code) ORDER BY g.group_code`, func(r *sql.Rows) error {
+		var code, kind, economy string
+		var m membership
+		if err := r.Scan(&code, &kind, &economy, &m.firstYear, &m.lastYear); err != nil {
+			return err
+		}
+		if cur == nil || cur.code != code {
+			d.groups = append(d.groups, group{code: code, kind: kind})
+			cur = &d.groups[len(d.groups)-1]
+		}
+		m.economy = d.economyIndex[economy]
+		cur.members = append(cur.members, m)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	d.first, d.last = 9999, 0
+	err = scan(ctx, db, `SELECT indicator, sex, area, age, economy, year, value FROM main.observations
+		ORDER BY indicator, sex, area, age, economy, year`, func(r *sql.Rows) error {
+		var k key
+		var economy string
+		var year int
+		var v float64
+		if err := r.Scan(&k.indicator, &k.sex, &k.area, &k.age, &economy, &year, &v); err != nil {
+			return err
+		}
+		byEconomy := d.reported[k]
+		if byEconomy == nil {
+			byEconomy = map[int]*points{}
+			d.reported[k] = byEconomy
+		}
+		e := d.economyIndex[economy]
+		p := byEconomy[e]
+		if p == nil {
+			p = &points{}
+			byEconomy[e] = p
+		}
+		p.add(year, v)
+		d.first, d.last = min(d.first, year), max(d.last, year)
+		d.observations++
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = scan(ctx, db, `SELECT indicator, sex, area, age, group_code, year, value FROM main.published_aggregates
+		ORDER BY indicator, sex, area, age, group_code, year`, func(r *sql.Rows) error {
+		var k key
+		var code string
+		var year int
+		var v float64
+		if err := r.Scan(&k.indicator, &k.sex, &k.area, &k.age, &code, &year, &v); err != nil {
+			return err
+		}
+		byGroup := d.published[k]
+		if byGroup == nil {
+			byGroup = map[string]*points{}
+			d.published[k] = byGroup
+		}
+		p := byGroup[code]
+		if p == nil {
+			p = &points{}
+			byGroup[code] = p
+		}
+		p.add(year, v)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := db.QueryRowContext(ctx, `SELECT coalesce(max(batch), 0) FROM main.batches`).Scan(&d.lastBatch); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+func scan(ctx context.Context, db *sql.DB, query string, each func(*sql.Rows) error) error {
+	rows, err := db.QueryContext(ctx, query)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := each(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}

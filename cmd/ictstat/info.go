@@ -84,4 +84,12 @@ func printSummary(w io.Writer, sum store.Summary, batches bool) {
 		b := sum.Batches[n-1]
 		fmt.Fprintf(w, "\n%d batches; the last, %d, loaded %s on %s (--batches lists them all)\n", n, b.Batch, b.File, b.Finished.Format("2006-01-02 15:04"))
 	}
+	switch c := sum.Computed; {
+	case c == nil:
+		fmt.Fprintln(w, "Aggregates, gaps and progress: not computed yet (run 'ictstat compute').")
+	case sum.BatchesSince > 0:
+		fmt.Fprintf(w, "Aggregates, gaps and progress: computed %s, before the last %d batches (run 'ictstat compute').\n", c.ComputedAt.Format("2006-01-02 15:04"), sum.BatchesSince)
+	default:
+		fmt.Fprintf(w, "Aggregates, gaps and progress: computed %s from %d observations, up to date.\n", c.ComputedAt.Format("2006-01-02 15:04"), c.Observations)
+	}
 }

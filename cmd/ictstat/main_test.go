@@ -4,12 +4,15 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -26,7 +29,11 @@ func TestMain(m *testing.M) {
 		main()
 		return
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	if defaultDir != "" {
+		os.RemoveAll(defaultDir)
+	}
+	os.Exit(code)
 }
 
 // result is what a run of ictstat did.
@@ -235,5 +242,111 @@ func TestTheDatabaseOpensInAnyDuckDBClient(t *testing.T) {
 		} else if n == 0 {
 			t.Errorf("%s is empty", view)
 		}
+	}
+}
+
+// defaultDB builds the default database once, in defaultDir; copyOfDefault gives each caller its
+// own copy.
+var defaultDir string
+
+var defaultDB = sync.OnceValues(func() (string, error) {
+	dir, err := os.MkdirTemp("", "ictstat-cmd-test-")
+	if err != nil {
+		return "", err
+	}
+	defaultDir = dir
+	path := filepath.Join(dir, "default.duckdb")
+	out, err := command("--db", path, "init", "-q").CombinedOutput()
+	if err != nil {
+		return "", fmt.Errorf("init: %v\n%s", err, out)
+	}
+	return path, nil
+})
+
+func copyOfDefault(t *testing.T) string {
+	t.Helper()
+	src, err := defaultDB()
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return writeFile(t, t.TempDir(), "db.duckdb", string(data))
+}
+
+func TestScorecardAndProgress(t *testing.T) {
+	db := copyOfDefault(t)
+	r := ictstat(t, "--db", db, "scorecard")
+	if r.code != 0 || strings.Count(r.stdout, "no global data") != 8 || !strings.Contains(r.stdout, "target met") {
+		t.Errorf("scorecard: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r = ictstat(t, "--db", db, "scorecard", "--format", "json")
+	var card []map[string]any
+	if err := json.Unmarshal([]byte(r.stdout), &card); err != nil || len(card) != 11 {
+		t.Fatalf("scorecard as JSON: %v, %d rows", err, len(card))
+	}
+	last := card[10]
+	if last["target"] != "T10" || last["status"] != "target met" || last["met_year"] != 2019.0 || last["baseline_year"] != 2005.0 {
+		t.Errorf("T10, internet use: %v", last)
+	}
+	r = ictstat(t, "--db", db, "progress", "--group", "WLD", "--framework", "umc_2030", "--format", "csv")
+	rows, err := csv.NewReader(strings.NewReader(r.stdout)).ReadAll()
+	if err != nil || len(rows) < 5 || rows[0][13] != "class" {
+		t.Errorf("progress as CSV: %v, %d rows, header %v", err, len(rows), rows[0])
+	}
+	for _, bad := range [][]string{
+		{"progress", "--economy", "ZZZ"},
+		{"progress", "--framework", "mdg_2015"},
+		{"progress", "--economy", "KEN", "--group", "WLD"},
+		{"scorecard", "--format", "xml"},
+	} {
+		if r := ictstat(t, append([]string{"--db", db}, bad...)...); r.code != 2 {
+			t.Errorf("%v: exit %d, want 2\n%s", bad, r.code, r.stderr)
+		}
+	}
+}
+
+func TestGroupsAndStaleness(t *testing.T) {
+	db := copyOfDefault(t)
+	r := ictstat(t, "--db", db, "group", "set", "EAC", "--name", "East African Community", "--members", "BDI,COD,KEN,RWA,SOM,SSD,TZA,UGA")
+	if r.code != 0 {
+		t.Fatalf("group set: %s", r.stderr)
+	}
+	for _, bad := range [][]string{
+		{"group", "set", "WLD", "--name", "x", "--members", "KEN"},
+		{"group", "set", "XYZ", "--name", "x", "--members", "KEN,ZZZ"},
+		{"group", "delete", "LDC"},
+	} {
+		if r := ictstat(t, append([]string{"--db", db}, bad...)...); r.code != 2 {
+			t.Errorf("%v: exit %d, want 2", bad, r.code)
+		}
+	}
+	// After a load, results are stale until computed again.
+	file := writeFile(t, t.TempDir(), "new.csv", "indicator,economy,year,value\ninternet_use_pct,KEN,2024,41\n")
+	if r := ictstat(t, "--db", db, "ingest", "--edition", "NSO 2026", file); r.code != 0 {
+		t.Fatalf("ingest: %s", r.stderr)
+	}
+	r = ictstat(t, "--db", db, "progress", "--economy", "KEN")
+	if !strings.Contains(r.stderr, "1 batches were loaded after the last computation") {
+		t.Errorf("no warning of stale results: %q", r.stderr)
+	}
+	if r := ictstat(t, "--db", db, "compute"); r.code != 0 {
+		t.Fatalf("compute: %s", r.stderr)
+	}
+	r = ictstat(t, "--db", db, "scorecard", "--group", "EAC", "--format", "json")
+	var card []map[string]any
+	if err := json.Unmarshal([]byte(r.stdout), &card); err != nil || len(card) != 11 {
+		t.Fatalf("EAC scorecard: %v", err)
+	}
+	if card[10]["status"] == "no data for EAC" || card[10]["coverage"] == nil {
+		t.Errorf("EAC internet use: %v", card[10])
+	}
+	if r := ictstat(t, "--db", db, "progress", "--economy", "KEN"); r.stderr != "" || !strings.Contains(r.stdout, "KEN") {
+		t.Errorf("after compute: %q", r.stderr)
+	}
+	if r := ictstat(t, "--db", db, "group", "delete", "EAC"); r.code != 0 {
+		t.Errorf("group delete: %s", r.stderr)
 	}
 }

@@ -21,6 +21,8 @@ type Summary struct {
 	Editions      []EditionSummary `json:"editions"`
 	Loaded        []SeriesSummary  `json:"indicators_loaded"`
 	Batches       []BatchSummary   `json:"batches"`
+	Computed      *Computation     `json:"computed,omitempty"` // the last computation of aggregates, gaps and progress
+	BatchesSince  int              `json:"batches_since_computed"`
 }
 
 // EditionSummary is one edition and how much of the store it holds.
@@ -113,5 +115,12 @@ func (s *Store) Summarize(ctx context.Context) (Summary, error) {
 		sum.Batches = append(sum.Batches, b)
 		return nil
 	})
+	if err != nil {
+		return sum, err
+	}
+	c, since, ok, err := s.LastComputation(ctx)
+	if ok {
+		sum.Computed, sum.BatchesSince = &c, since
+	}
 	return sum, err
 }

@@ -405,3 +405,69 @@ func scanRows(ctx context.Context, q queryer, query string, each func(*sql.Rows)
 	}
 	return rows.Err()
 }
+
+// SetGroup defines a user's group, or replaces its name and members, in one transaction. Members
+// are economies by ISO3 code; the groups the reference data defines cannot be changed.
+func (s *Store) SetGroup(ctx context.Context, code, name string, members []string) error {
+	if code == "" || name == "" || len(members) == 0 {
+		return fmt.Errorf("a group needs a code, a name and members")
+	}
+	return s.withTx(ctx, func(conn *sql.Conn) error {
+		var id int32
+		var kind string
+		err := conn.QueryRowContext(ctx, `SELECT group_id, kind FROM store.groups WHERE code = ?`, code).Scan(&id, &kind)
+		switch {
+		case err == sql.ErrNoRows:
+			if err := conn.QueryRowContext(ctx, `SELECT coalesce(max(group_id), 0) + 1 FROM store.groups`).Scan(&id); err != nil {
+				return err
+			}
+			if _, err := conn.ExecContext(ctx, `INSERT INTO store.groups VALUES (?, ?, ?, 'custom', 'user')`, id, code, name); err != nil {
+				return err
+			}
+		case err != nil:
+			return err
+		case kind != "custom":
+			return fmt.Errorf("%s is a %s group of the reference data and cannot be changed; choose another code", code, kind)
+		default:
+			if _, err := conn.ExecContext(ctx, `UPDATE store.groups SET name = ? WHERE group_id = ?`, name, id); err != nil {
+				return err
+			}
+			if _, err := conn.ExecContext(ctx, `DELETE FROM store.group_members WHERE group_id = ?`, id); err != nil {
+				return err
+			}
+		}
+		for _, m := range members {
+			res, err := conn.ExecContext(ctx, `INSERT INTO store.group_members SELECT ?, economy_id, NULL, NULL FROM store.economies WHERE iso3 = ?`, id, m)
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n != 1 {
+				return fmt.Errorf("no economy %q (economies are given by ISO3 code)", m)
+			}
+		}
+		return nil
+	})
+}
+
+// DeleteGroup removes a user's group.
+func (s *Store) DeleteGroup(ctx context.Context, code string) error {
+	return s.withTx(ctx, func(conn *sql.Conn) error {
+		var id int32
+		var kind string
+		err := conn.QueryRowContext(ctx, `SELECT group_id, kind FROM store.groups WHERE code = ?`, code).Scan(&id, &kind)
+		if err == sql.ErrNoRows {
+			return fmt.Errorf("no group %s", code)
+		}
+		if err != nil {
+			return err
+		}
+		if kind != "custom" {
+			return fmt.Errorf("%s is a %s group of the reference data and cannot be deleted", code, kind)
+		}
+		if _, err := conn.ExecContext(ctx, `DELETE FROM store.group_members WHERE group_id = ?`, id); err != nil {
+			return err
+		}
+		_, err = conn.ExecContext(ctx, `DELETE FROM store.groups WHERE group_id = ?`, id)
+		return err
+	})
+}

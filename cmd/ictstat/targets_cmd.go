@@ -33,6 +33,33 @@ func (e *entityFlags) entity(def string) (string, error) {
 	return def, nil
 }
 
+// openResults opens the database read-only for reading results about entity (an economy or
+// group code, or "" for all): it refuses an unknown code, and says when the results predate the
+// last load.
+func openResults(cmd *cobra.Command, g *globals, entity string) (*store.Store, error) {
+	ctx := cmd.Context()
+	st, err := store.Open(ctx, g.db, g.storeOptions(true))
+	if err != nil {
+		return nil, err
+	}
+	if err := checkEntity(ctx, st, entity); err != nil {
+		st.Close()
+		return nil, err
+	}
+	_, since, ok, err := st.LastComputation(ctx)
+	switch {
+	case err != nil:
+		st.Close()
+		return nil, err
+	case !ok:
+		st.Close()
+		return nil, fmt.Errorf("nothing computed yet: run 'ictstat compute'")
+	case since > 0 && !g.quiet:
+		fmt.Fprintf(os.Stderr, "ictstat: %d batches were loaded after the last computation; run 'ictstat compute' to include them\n", since)
+	}
+	return st, nil
+}
+
 // checkEntity refuses an economy or group code the database does not know.
 func checkEntity(ctx context.Context, st *store.Store, code string) error {
 	if code == "" {
@@ -46,21 +73,6 @@ func checkEntity(ctx context.Context, st *store.Store, code string) error {
 	}
 	if n == 0 {
 		return usageError("no economy or group %q (economies by ISO3 code; groups such as WLD, LDC, ITU_AFR, HIC: see the groups view)", code)
-	}
-	return nil
-}
-
-// warnIfStale says when the derived results predate the last load.
-func warnIfStale(ctx context.Context, g *globals, st *store.Store) error {
-	_, since, ok, err := st.LastComputation(ctx)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return fmt.Errorf("nothing computed yet: run 'ictstat compute'")
-	}
-	if since > 0 && !g.quiet {
-		fmt.Fprintf(os.Stderr, "ictstat: %d batches were loaded after the last computation; run 'ictstat compute' to include them\n", since)
 	}
 	return nil
 }
@@ -104,17 +116,11 @@ values.`,
 					return usageError("no framework %q; there are wsis_geneva_2003, connect_2020, connect_2030, umc_2030, broadband_commission_2025", framework)
 				}
 			}
-			st, err := store.Open(cmd.Context(), g.db, g.storeOptions(true))
+			st, err := openResults(cmd, g, entity)
 			if err != nil {
 				return err
 			}
 			defer st.Close()
-			if err := checkEntity(cmd.Context(), st, entity); err != nil {
-				return err
-			}
-			if err := warnIfStale(cmd.Context(), g, st); err != nil {
-				return err
-			}
 			rows, err := report.Progress(cmd.Context(), st.DB(), report.Filter{Entity: entity, Framework: framework, Target: target, InScope: inScope})
 			if err != nil {
 				return err
@@ -164,17 +170,11 @@ measure say "no global data". The world by default.`,
 			if err != nil {
 				return err
 			}
-			st, err := store.Open(cmd.Context(), g.db, g.storeOptions(true))
+			st, err := openResults(cmd, g, entity)
 			if err != nil {
 				return err
 			}
 			defer st.Close()
-			if err := checkEntity(cmd.Context(), st, entity); err != nil {
-				return err
-			}
-			if err := warnIfStale(cmd.Context(), g, st); err != nil {
-				return err
-			}
 			rows, err := report.Scorecard(cmd.Context(), st.DB(), entity)
 			if err != nil {
 				return err

@@ -73,7 +73,7 @@ func (s *Store) Summarize(ctx context.Context) (Summary, error) {
 	if err != nil {
 		return sum, err
 	}
-	err = scanRows(ctx, s.db, `SELECT e.edition, e.released,
+	err = ScanRows(ctx, s.db, `SELECT e.edition, e.released,
 			(SELECT count(*) FROM store.observations o WHERE o.edition_id = e.edition_id),
 			(SELECT count(*) FROM store.series s WHERE s.edition_id = e.edition_id)
 		FROM store.editions e ORDER BY e.released, e.edition_id`, func(r *sql.Rows) error {
@@ -87,7 +87,7 @@ func (s *Store) Summarize(ctx context.Context) (Summary, error) {
 	if err != nil {
 		return sum, err
 	}
-	err = scanRows(ctx, s.db, `SELECT i.code, i.unit,
+	err = ScanRows(ctx, s.db, `SELECT i.code, i.unit,
 			count(DISTINCT s.economy_id), count(DISTINCT s.group_id), min(o.year), max(o.year), count(*),
 			count(DISTINCT (s.sex, s.area, s.age)), string_agg(DISTINCT e.edition, '; ' ORDER BY e.edition)
 		FROM store.observations o
@@ -105,7 +105,7 @@ func (s *Store) Summarize(ctx context.Context) (Summary, error) {
 	if err != nil {
 		return sum, err
 	}
-	err = scanRows(ctx, s.db, `SELECT b.batch_id, b.file, b.format, e.edition, b.rows_read, b.rows_loaded,
+	err = ScanRows(ctx, s.db, `SELECT b.batch_id, b.file, b.format, e.edition, b.rows_read, b.rows_loaded,
 			b.rows_unchanged, b.rows_rejected, b.finished_at
 		FROM store.batches b JOIN store.editions e USING (edition_id) ORDER BY b.batch_id`, func(r *sql.Rows) error {
 		var b BatchSummary

@@ -507,7 +507,7 @@ func (l *Load) firstRejects(setRejected int64) ([]ingest.Reject, error) {
 	sort.SliceStable(l.rejects, func(i, j int) bool { return l.rejects[i].Line < l.rejects[j].Line })
 	out := append([]ingest.Reject(nil), l.rejects[:min(n, len(l.rejects))]...)
 	if setRejected > 0 {
-		err := scanRows(l.ctx, l.conn, fmt.Sprintf(`SELECT line, value, reason FROM ingest_excluded WHERE rejected ORDER BY line LIMIT %d`, n),
+		err := ScanRows(l.ctx, l.conn, fmt.Sprintf(`SELECT line, value, reason FROM ingest_excluded WHERE rejected ORDER BY line LIMIT %d`, n),
 			func(r *sql.Rows) error {
 				var rj ingest.Reject
 				if err := r.Scan(&rj.Line, &rj.Value, &rj.Reason); err != nil {

@@ -192,7 +192,7 @@ func (s *Store) SyncCatalogue(ctx context.Context, inds []Indicator, codes []Ali
 	return s.withTx(ctx, func(conn *sql.Conn) error {
 		ids := map[string]int32{}
 		next := int32(1)
-		err := scanRows(ctx, conn, `SELECT indicator_id, code FROM store.indicators`, func(r *sql.Rows) error {
+		err := ScanRows(ctx, conn, `SELECT indicator_id, code FROM store.indicators`, func(r *sql.Rows) error {
 			var id int32
 			var code string
 			if err := r.Scan(&id, &code); err != nil {
@@ -325,13 +325,14 @@ func (s *Store) ValidationReference(ctx context.Context) (*validate.Reference, e
 	return validationReference(ctx, s.db)
 }
 
-type queryer interface {
+// Queryer is what ScanRows queries: a database, a connection or a transaction.
+type Queryer interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
-func validationReference(ctx context.Context, q queryer) (*validate.Reference, error) {
+func validationReference(ctx context.Context, q Queryer) (*validate.Reference, error) {
 	var inds []validate.Indicator
-	err := scanRows(ctx, q, `SELECT indicator_id, code, unit, unit_kind, coalesce(min_value, -'Infinity'::DOUBLE),
+	err := ScanRows(ctx, q, `SELECT indicator_id, code, unit, unit_kind, coalesce(min_value, -'Infinity'::DOUBLE),
 		coalesce(max_value, 'Infinity'::DOUBLE) FROM store.indicators ORDER BY indicator_id`,
 		func(r *sql.Rows) error {
 			var ind validate.Indicator
@@ -346,7 +347,7 @@ func validationReference(ctx context.Context, q queryer) (*validate.Reference, e
 	}
 	aliases := func(table, idCol string) ([]validate.Alias, error) {
 		var out []validate.Alias
-		err := scanRows(ctx, q, fmt.Sprintf(`SELECT scheme, code, %s FROM store.%s ORDER BY scheme, code`, idCol, table),
+		err := ScanRows(ctx, q, fmt.Sprintf(`SELECT scheme, code, %s FROM store.%s ORDER BY scheme, code`, idCol, table),
 			func(r *sql.Rows) error {
 				var a validate.Alias
 				if err := r.Scan(&a.Scheme, &a.Code, &a.ID); err != nil {
@@ -359,7 +360,7 @@ func validationReference(ctx context.Context, q queryer) (*validate.Reference, e
 	}
 	entities := func(query string) ([]validate.Entity, error) {
 		var out []validate.Entity
-		err := scanRows(ctx, q, query, func(r *sql.Rows) error {
+		err := ScanRows(ctx, q, query, func(r *sql.Rows) error {
 			var e validate.Entity
 			if err := r.Scan(&e.ID, &e.Code); err != nil {
 				return err
@@ -392,7 +393,8 @@ func validationReference(ctx context.Context, q queryer) (*validate.Reference, e
 	return validate.NewReference(inds, indCodes, economies, ecoCodes, groups, grpCodes), nil
 }
 
-func scanRows(ctx context.Context, q queryer, query string, each func(*sql.Rows) error) error {
+// ScanRows runs query on q and calls each for every row.
+func ScanRows(ctx context.Context, q Queryer, query string, each func(*sql.Rows) error) error {
 	rows, err := q.QueryContext(ctx, query)
 	if err != nil {
 		return err

@@ -25,9 +25,9 @@ type seriesIndex struct {
 	lastID int32
 }
 
-func loadSeriesIndex(ctx context.Context, q queryer) (*seriesIndex, error) {
+func loadSeriesIndex(ctx context.Context, q Queryer) (*seriesIndex, error) {
 	x := &seriesIndex{ids: map[seriesKey]int32{}}
-	err := scanRows(ctx, q, `SELECT series_id, indicator_id, coalesce(economy_id, 0), coalesce(group_id, 0), sex, area, age FROM store.series`,
+	err := ScanRows(ctx, q, `SELECT series_id, indicator_id, coalesce(economy_id, 0), coalesce(group_id, 0), sex, area, age FROM store.series`,
 		func(r *sql.Rows) error {
 			var id int32
 			var k seriesKey
@@ -70,9 +70,9 @@ type interner struct {
 	added    []string
 }
 
-func loadInterner(ctx context.Context, q queryer, query string) (*interner, error) {
+func loadInterner(ctx context.Context, q Queryer, query string) (*interner, error) {
 	in := &interner{ids: map[string]int32{}}
-	err := scanRows(ctx, q, query, func(r *sql.Rows) error {
+	err := ScanRows(ctx, q, query, func(r *sql.Rows) error {
 		var id int32
 		var text string
 		if err := r.Scan(&id, &text); err != nil {

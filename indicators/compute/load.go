@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 
+	"github.com/ictstat/ictstat/engine/store"
 	"github.com/ictstat/ictstat/indicators/aggregate"
 )
 
@@ -78,7 +79,7 @@ func load(ctx context.Context, db *sql.DB) (*data, error) {
 		published:    map[key]map[string]*points{},
 		filled:       map[key][]*aggregate.Row{},
 	}
-	err := scan(ctx, db, `SELECT indicator, unit_kind, polarity, aggregation, coalesce(weight, '') FROM main.indicators`,
+	err := store.ScanRows(ctx, db, `SELECT indicator, unit_kind, polarity, aggregation, coalesce(weight, '') FROM main.indicators`,
 		func(r *sql.Rows) error {
 			var code, method string
 			var m measure
@@ -92,7 +93,7 @@ func load(ctx context.Context, db *sql.DB) (*data, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading the catalogue: %w", err)
 	}
-	err = scan(ctx, db, `SELECT economy FROM main.economies ORDER BY economy`, func(r *sql.Rows) error {
+	err = store.ScanRows(ctx, db, `SELECT economy FROM main.economies ORDER BY economy`, func(r *sql.Rows) error {
 		var e string
 		if err := r.Scan(&e); err != nil {
 			return err
@@ -105,7 +106,7 @@ func load(ctx context.Context, db *sql.DB) (*data, error) {
 		return nil, err
 	}
 	var cur *group
-	err = scan(ctx, db, `SELECT g.group_code, g.kind, m.economy, coalesce(m.first_year, 0), coalesce(m.last_year, 0)
+	err = store.ScanRows(ctx, db, `SELECT g.group_code, g.kind, m.economy, coalesce(m.first_year, 0), coalesce(m.last_year, 0)
 		FROM main.groups g JOIN main.group_members m USING (group_code) ORDER BY g.group_code`, func(r *sql.Rows) error {
 		var code, kind, economy string
 		var m membership
@@ -124,7 +125,7 @@ func load(ctx context.Context, db *sql.DB) (*data, error) {
 		return nil, err
 	}
 	d.first, d.last = 9999, 0
-	err = scan(ctx, db, `SELECT indicator, sex, area, age, economy, year, value FROM main.observations
+	err = store.ScanRows(ctx, db, `SELECT indicator, sex, area, age, economy, year, value FROM main.observations
 		ORDER BY indicator, sex, area, age, economy, year`, func(r *sql.Rows) error {
 		var k key
 		var economy string
@@ -152,7 +153,7 @@ func load(ctx context.Context, db *sql.DB) (*data, error) {
 	if err != nil {
 		return nil, err
 	}
-	err = scan(ctx, db, `SELECT indicator, sex, area, age, group_code, year, value FROM main.published_aggregates
+	err = store.ScanRows(ctx, db, `SELECT indicator, sex, area, age, group_code, year, value FROM main.published_aggregates
 		ORDER BY indicator, sex, area, age, group_code, year`, func(r *sql.Rows) error {
 		var k key
 		var code string
@@ -181,18 +182,4 @@ func load(ctx context.Context, db *sql.DB) (*data, error) {
 		return nil, err
 	}
 	return d, nil
-}
-
-func scan(ctx context.Context, db *sql.DB, query string, each func(*sql.Rows) error) error {
-	rows, err := db.QueryContext(ctx, query)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := each(rows); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
 }

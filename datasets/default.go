@@ -62,7 +62,8 @@ func Editions() (map[string]store.Edition, error) {
 			return nil, fmt.Errorf("editions.csv: %w", err)
 		}
 		label := t.get(r, "edition")
-		out[label] = store.Edition{Label: label, Released: released, Description: t.get(r, "description")}
+		out[label] = store.Edition{Label: label, Released: released, Description: t.get(r, "description"),
+			Citation: t.get(r, "citation")}
 	}
 	return out, nil
 }

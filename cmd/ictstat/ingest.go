@@ -17,11 +17,11 @@ import (
 
 func newIngest(g *globals) *cobra.Command {
 	var (
-		format, edition, released, sheet, delimiter, indicator string
-		columns, constants                                     map[string]string
-		ignore                                                 []string
-		maxRejectRate                                          float64
-		verbose                                                bool
+		format, edition, released, citation, sheet, delimiter, indicator string
+		columns, constants                                               map[string]string
+		ignore                                                           []string
+		maxRejectRate                                                    float64
+		verbose                                                          bool
 	)
 	formats := make([]string, len(ingest.Formats))
 	for i, f := range ingest.Formats {
@@ -81,7 +81,7 @@ P, ...), source, note. Other headers can be mapped with --column, e.g. --column 
 				return usageError("--max-reject-rate must be between 0 and 1")
 			}
 			if edition != "" {
-				opts.Edition = store.Edition{Label: edition}
+				opts.Edition = store.Edition{Label: edition, Citation: citation}
 				when := released
 				if when == "" {
 					when = edition
@@ -91,8 +91,8 @@ P, ...), source, note. Other headers can be mapped with --column, e.g. --column 
 				} else if released != "" {
 					return usageError("--released %q is not a date (YYYY, YYYY-MM or YYYY-MM-DD)", released)
 				}
-			} else if released != "" {
-				return usageError("--released needs --edition")
+			} else if released != "" || citation != "" {
+				return usageError("--released and --citation need --edition")
 			}
 			st, err := store.Open(cmd.Context(), g.db, g.loadOptions())
 			if err != nil {
@@ -124,6 +124,7 @@ P, ...), source, note. Other headers can be mapped with --column, e.g. --column 
 	f.StringVar(&format, "format", "", "file format (see above); detected when not given")
 	f.StringVar(&edition, "edition", "", `edition (vintage) the observations belong to, e.g. "ITU 2025-11"; default: today's date`)
 	f.StringVar(&released, "released", "", "release date of the edition, which orders editions (default: read from --edition, else today)")
+	f.StringVar(&citation, "citation", "", `how chart source lines name a new edition, e.g. "NSO household survey (2025 edition)"; default: its label`)
 	f.StringVar(&indicator, "indicator", "", "indicator of every row, for files of one indicator without an indicator column")
 	f.StringToStringVar(&columns, "column", nil, "map a column: NAME=HEADER, NAME one of indicator, economy, year, value, sex, area, age, unit, flag, source, note")
 	f.StringToStringVar(&constants, "set", nil, "give a column one value for every row: NAME=VALUE")

@@ -24,6 +24,7 @@ type Edition struct {
 	Label       string
 	Released    time.Time // orders editions: the newest is the default
 	Description string
+	Citation    string // how a source line names it, e.g. "World Bank WDI (2025 edition)"; "": its label
 }
 
 // LoadSpec describes a file about to be loaded.
@@ -192,8 +193,8 @@ func (l *Load) findEdition() error {
 		return err
 	}
 	l.released = e.Released
-	_, err = l.conn.ExecContext(l.ctx, `INSERT INTO store.editions VALUES (?, ?, ?, ?, now())`,
-		l.edition, e.Label, e.Released.Format("2006-01-02"), nullable(e.Description))
+	_, err = l.conn.ExecContext(l.ctx, `INSERT INTO store.editions (edition_id, edition, released, description, citation, created_at)
+		VALUES (?, ?, ?, ?, ?, now())`, l.edition, e.Label, e.Released.Format("2006-01-02"), nullable(e.Description), nullable(e.Citation))
 	return err
 }
 

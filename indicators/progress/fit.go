@@ -573,23 +573,12 @@ func Assess(s Series, g Goal) Result {
 
 // assess is Assess, also returning how many logistic fits it ran.
 func assess(s Series, g Goal) (Result, int) {
-	r, gl, sp := metrics(s, g)
-	if sp.points < 2 {
+	var m model
+	r, gl, fits, ok := fitTrend(s, g, &m)
+	if !ok {
 		return r, 0
 	}
-	w := pool.Get().(*workspace)
-	defer pool.Put(w)
-	w.t, w.y = w.t[:0], w.y[:0]
-	for i := sp.first; i <= sp.last; i++ {
-		if v := gl.value(s.Values[i]); !math.IsNaN(v) {
-			w.t = append(w.t, float64(s.Years[i]))
-			w.y = append(w.y, v)
-		}
-	}
-	var m model
-	fits := w.choose(g.Bounded && !gl.parity, &m)
 	r.Model = m.kind
-
 	observed := false
 	for i, y := range s.Years {
 		if v := gl.value(s.Values[i]); y == g.Deadline && !math.IsNaN(v) {
@@ -608,4 +597,44 @@ func assess(s Series, g Goal) (Result, int) {
 		r.ProjectedHigh = reach(&m, &gl, -gl.dir*z95, from)
 	}
 	return r, fits
+}
+
+// fitTrend computes the metrics of s and fits its trend to m, as Assess does: it reports the
+// number of logistic fits run, and false when there are fewer than two points to fit.
+func fitTrend(s Series, g Goal, m *model) (Result, goal, int, bool) {
+	r, gl, sp := metrics(s, g)
+	if sp.points < 2 {
+		return r, gl, 0, false
+	}
+	w := pool.Get().(*workspace)
+	defer pool.Put(w)
+	w.t, w.y = w.t[:0], w.y[:0]
+	for i := sp.first; i <= sp.last; i++ {
+		if v := gl.value(s.Values[i]); !math.IsNaN(v) {
+			w.t = append(w.t, float64(s.Years[i]))
+			w.y = append(w.y, v)
+		}
+	}
+	fits := w.choose(g.Bounded && !gl.parity, m)
+	return r, gl, fits, true
+}
+
+// Path is the trend Assess fits to the series, projected from its latest year to the year to:
+// the model and, each year, its value and 95% interval. It is empty when Assess fits no trend
+// (fewer than two points) or the latest year is not before to. For a parity goal the values are
+// max(x, 1/x).
+func Path(s Series, g Goal, to int) (modelKind string, years []int, mid, low, high []float64) {
+	var m model
+	r, _, _, ok := fitTrend(s, g, &m)
+	if !ok || r.LatestYear >= to {
+		return "", nil, nil, nil, nil
+	}
+	for y := r.LatestYear; y <= to; y++ {
+		t := float64(y)
+		years = append(years, y)
+		mid = append(mid, m.at(t, 0))
+		low = append(low, m.at(t, -z95))
+		high = append(high, m.at(t, z95))
+	}
+	return m.kind, years, mid, low, high
 }

@@ -27,6 +27,7 @@ var files embed.FS
 type Framework struct {
 	Code         string
 	Name         string
+	ShortName    string // for chart labels, e.g. "UMC 2030"
 	Adopted      int
 	Deadline     int
 	BaselineYear int
@@ -113,7 +114,7 @@ func Find(fws []Framework, code string) (Framework, bool) {
 	return Framework{}, false
 }
 
-var frameworkHeader = []string{"framework", "name", "adopted", "deadline", "baseline_year", "source"}
+var frameworkHeader = []string{"framework", "name", "short_name", "adopted", "deadline", "baseline_year", "source"}
 
 var targetHeader = []string{"framework", "code", "goal", "wording", "measure", "comparator", "value", "basis",
 	"baseline_year", "deadline", "scope", "met_at", "verification", "note"}
@@ -145,11 +146,11 @@ func readFrameworks() ([]Framework, error) {
 	}
 	var out []Framework
 	for i, r := range rows {
-		f := Framework{Code: r[0], Name: r[1], Source: r[5]}
+		f := Framework{Code: r[0], Name: r[1], ShortName: r[2], Source: r[6]}
 		ints := []*int{&f.Adopted, &f.Deadline, &f.BaselineYear}
 		for k, p := range ints {
-			if *p, err = strconv.Atoi(r[2+k]); err != nil {
-				return nil, fmt.Errorf("data/frameworks.csv, line %d: %s %q is not a year", i+2, frameworkHeader[2+k], r[2+k])
+			if *p, err = strconv.Atoi(r[3+k]); err != nil {
+				return nil, fmt.Errorf("data/frameworks.csv, line %d: %s %q is not a year", i+2, frameworkHeader[3+k], r[3+k])
 			}
 		}
 		if _, err := fs.Stat(files, "data/"+f.Code+".csv"); err != nil {

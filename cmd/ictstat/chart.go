@@ -1,0 +1,305 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"gopkg.in/yaml.v3"
+
+	"github.com/ictstat/ictstat/engine/chart"
+	"github.com/ictstat/ictstat/indicators/figures"
+)
+
+// chartSpec is one chart of a spec file, or of the command line.
+type chartSpec struct {
+	File      string   `yaml:"file"`
+	Kind      string   `yaml:"kind"`
+	Indicator string   `yaml:"indicator"`
+	Economies []string `yaml:"economies"`
+	Group     string   `yaml:"group"`
+	From      int      `yaml:"from"`
+	To        int      `yaml:"to"`
+	Target    string   `yaml:"target"`
+	Split     string   `yaml:"split"`
+	Parity    bool     `yaml:"parity"`
+	Title     string   `yaml:"title"`
+	Intervals string   `yaml:"intervals"`
+	Size      string   `yaml:"size"`
+	DPI       float64  `yaml:"dpi"`
+	line      int
+}
+
+// specFile is the file `ictstat chart --spec` reads.
+type specFile struct {
+	Size   string      `yaml:"size"`
+	DPI    float64     `yaml:"dpi"`
+	Charts []yaml.Node `yaml:"charts"`
+}
+
+func (c chartSpec) request() figures.Request {
+	return figures.Request{Kind: c.Kind, Indicator: c.Indicator, Entities: c.Economies, Group: c.Group, From: c.From,
+		To: c.To, Target: c.Target, Split: c.Split, Parity: c.Parity, Title: c.Title, Intervals: c.Intervals}
+}
+
+func (c chartSpec) size(defSize string, defDPI float64) (chart.Size, error) {
+	s := c.Size
+	if s == "" {
+		s = defSize
+	}
+	size := chart.DefaultSize
+	if s != "" {
+		var err error
+		if size, err = chart.ParseSize(s); err != nil {
+			return size, err
+		}
+	}
+	switch {
+	case c.DPI > 0:
+		size.DPI = c.DPI
+	case defDPI > 0:
+		size.DPI = defDPI
+	}
+	if size.DPI == 0 {
+		size.DPI = chart.DefaultSize.DPI
+	}
+	return size, nil
+}
+
+func newChart(g *globals) *cobra.Command {
+	var c chartSpec
+	var spec, outDir string
+	cmd := &cobra.Command{
+		Use:   "chart KIND -o FILE | chart --spec FILE --out DIR",
+		Short: "Draw trend, gap, ranking and scorecard charts for reports",
+		Long: `Draw publication-ready charts from the database, as PNG, SVG or PDF (from the file's extension):
+
+  trend            an indicator over the years for up to 7 economies or groups; with --target,
+                   the target line, the deadline and each line's projected trend (dashed) with its
+                   95% interval
+  gap              women and men (--split sex) or urban and rural (--split area) of one economy or
+                   group with the gap shaded; with several, or --parity, their gender parity scores
+                   over time with the parity band 0.98–1.02
+  small-multiples  one small panel per member of --group, shared axes
+  ranking          the latest value per member of --group (or per --economies), sorted, with the
+                   target line
+  scorecard        the WSIS Geneva targets scorecard of one economy or group (the world by default)
+
+Reported values are drawn as filled points, estimated ones (values filled in for aggregates, group
+values resting on less than half the population reported, projections) as hollow ones; gaps in the
+data stay gaps. Every chart carries its source line with the editions of its data.
+
+With --spec, a YAML file lists charts to draw in one run into --out:
+
+  size: 16x10cm          # default for every chart (cm or px); dpi: 150
+  charts:
+    - file: internet-regions.png
+      kind: trend
+      indicator: internet_use_pct
+      economies: [WLD, ITU_AFR, ITU_ASP, ITU_EUR]
+      from: 2005
+      to: 2024
+      target: umc_2030:UMC.1
+    - file: ldc-internet.svg
+      kind: small-multiples
+      indicator: internet_use_pct
+      group: LDC
+      size: 24x18cm`,
+		Example: `  ictstat chart trend --indicator internet_use_pct --economies WLD,ITU_AFR,ITU_EUR --from 2005 --to 2024 --target umc_2030:UMC.1 -o trend.png
+  ictstat chart gap --indicator internet_use_pct --economies BRA -o brazil-gender.svg
+  ictstat chart ranking --indicator price_mobile_data_5gb_pct_gni --group LDC -o prices.pdf --size 16x22cm
+  ictstat chart --spec charts.yaml --out charts/`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var specs []chartSpec
+			var defSize string
+			var defDPI float64
+			if spec != "" {
+				if len(args) > 0 || c.File != "" {
+					return usageError("--spec draws the charts its file lists: give no KIND and no -o")
+				}
+				if outDir == "" {
+					return usageError("--spec needs --out DIR")
+				}
+				var err error
+				if specs, defSize, defDPI, err = readSpec(spec); err != nil {
+					return &exitError{exitUsage, err}
+				}
+				for i := range specs {
+					specs[i].File = filepath.Join(outDir, specs[i].File)
+				}
+			} else {
+				if len(args) != 1 || c.File == "" {
+					return usageError("give a KIND (%s) and -o FILE, or --spec FILE --out DIR", strings.Join(figures.Kinds, ", "))
+				}
+				c.Kind = args[0]
+				specs = []chartSpec{c}
+			}
+			return drawCharts(cmd, g, specs, defSize, defDPI, spec)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&c.File, "output", "o", "", "the file to write: .png, .svg or .pdf")
+	f.StringVar(&c.Indicator, "indicator", "", "the indicator, e.g. internet_use_pct (see the indicators view)")
+	f.StringSliceVar(&c.Economies, "economies", nil, "economies or groups, by code: KEN,UGA or WLD,ITU_AFR")
+	f.StringVar(&c.Group, "group", "", "the group whose members are shown (small-multiples, ranking)")
+	f.IntVar(&c.From, "from", 0, "first year")
+	f.IntVar(&c.To, "to", 0, "last year")
+	f.StringVar(&c.Target, "target", "", "a target, framework:code, e.g. umc_2030:UMC.1 or wsis_geneva_2003:T10")
+	f.StringVar(&c.Split, "split", "", "gap: sex (default) or area")
+	f.BoolVar(&c.Parity, "parity", false, "gap: gender parity scores instead of the two series")
+	f.StringVar(&c.Title, "title", "", "a title instead of ictstat's")
+	f.StringVar(&c.Intervals, "intervals", "auto", "trend: shade the projections' 95% intervals: auto (up to 3 projected lines), all or none")
+	f.StringVar(&c.Size, "size", "", `size, e.g. "16x10cm" (default) or "1600x1000px"`)
+	f.Float64Var(&c.DPI, "dpi", 0, "resolution of PNG output (default 150)")
+	f.StringVar(&spec, "spec", "", "a YAML file listing charts to draw")
+	f.StringVar(&outDir, "out", "", "with --spec: the directory to write them to")
+	return cmd
+}
+
+// readSpec reads a spec file, refusing unknown keys with their line.
+func readSpec(path string) ([]chartSpec, string, float64, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, "", 0, err
+	}
+	var f specFile
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&f); err != nil {
+		return nil, "", 0, fmt.Errorf("%s: %w", path, err)
+	}
+	if len(f.Charts) == 0 {
+		return nil, "", 0, fmt.Errorf("%s: no charts listed (a 'charts:' list is expected)", path)
+	}
+	var specs []chartSpec
+	files := map[string]int{}
+	known := map[string]bool{}
+	for _, k := range []string{"file", "kind", "indicator", "economies", "group", "from", "to", "target", "split", "parity", "title", "intervals", "size", "dpi"} {
+		known[k] = true
+	}
+	for _, n := range f.Charts {
+		if n.Kind != yaml.MappingNode {
+			return nil, "", 0, fmt.Errorf("%s, line %d: a chart is a mapping of keys to values", path, n.Line)
+		}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if k := n.Content[i]; !known[k.Value] {
+				return nil, "", 0, fmt.Errorf("%s, line %d: unknown key %q in a chart", path, k.Line, k.Value)
+			}
+		}
+		var c chartSpec
+		if err := n.Decode(&c); err != nil {
+			return nil, "", 0, fmt.Errorf("%s: %s", path, strings.TrimPrefix(err.Error(), "yaml: "))
+		}
+		c.line = n.Line
+		if c.File == "" || c.Kind == "" {
+			return nil, "", 0, fmt.Errorf("%s, line %d: a chart needs a file and a kind", path, n.Line)
+		}
+		if prev, dup := files[c.File]; dup {
+			return nil, "", 0, fmt.Errorf("%s, line %d: file %s is also written by the chart on line %d", path, n.Line, c.File, prev)
+		}
+		files[c.File] = n.Line
+		specs = append(specs, c)
+	}
+	return specs, f.Size, f.DPI, nil
+}
+
+// drawCharts builds and renders every chart first, so that a bad one stops the run before any
+// file is written, then writes them all (see writeFiles).
+func drawCharts(cmd *cobra.Command, g *globals, specs []chartSpec, defSize string, defDPI float64, specPath string) error {
+	st, err := openResults(cmd, g, "")
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	where := func(c chartSpec) string {
+		if specPath != "" {
+			return fmt.Sprintf("%s, line %d: ", specPath, c.line)
+		}
+		return ""
+	}
+	rendered := make([][]byte, len(specs))
+	paths := make([]string, len(specs))
+	bar := newCountProgress(g, len(specs), "drawing")
+	defer bar.finish()
+	for i, c := range specs {
+		bar.describe(filepath.Base(c.File))
+		size, err := c.size(defSize, defDPI)
+		if err != nil {
+			return usageError("%s%v", where(c), err)
+		}
+		ext := strings.ToLower(strings.TrimPrefix(filepath.Ext(c.File), "."))
+		if ext != "png" && ext != "svg" && ext != "pdf" {
+			return usageError("%s%s: the file must end in .png, .svg or .pdf", where(c), c.File)
+		}
+		fig, err := figures.Build(cmd.Context(), st.DB(), c.request())
+		if errors.Is(err, figures.ErrRequest) {
+			return usageError("%s%s", where(c), strings.TrimPrefix(err.Error(), figures.ErrRequest.Error()+": "))
+		}
+		if err != nil {
+			return err
+		}
+		var buf bytes.Buffer
+		if err := chart.Render(fig, ext, size, &buf); err != nil {
+			// What cannot be drawn is a size or selection that does not fit.
+			return usageError("%s%s: %v", where(c), c.File, err)
+		}
+		rendered[i], paths[i] = buf.Bytes(), c.File
+		bar.set(int64(i + 1))
+	}
+	bar.finish()
+	if err := writeFiles(paths, rendered); err != nil {
+		return err
+	}
+	for _, p := range paths {
+		fmt.Fprintf(out(g), "wrote %s\n", p)
+	}
+	return nil
+}
+
+// writeFiles writes each file beside its path under a temporary name, and only when all are
+// written renames them into place: a failure (a directory that cannot be made, a full disk)
+// leaves every path as it was.
+func writeFiles(paths []string, data [][]byte) error {
+	temps := make([]string, 0, len(paths))
+	clean := func() {
+		for _, t := range temps {
+			os.Remove(t)
+		}
+	}
+	for i, p := range paths {
+		dir := filepath.Dir(p)
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			clean()
+			return fmt.Errorf("%s: cannot make its directory: %w", p, err)
+		}
+		f, err := os.CreateTemp(dir, "."+filepath.Base(p)+".*.tmp")
+		if err != nil {
+			clean()
+			return fmt.Errorf("%s: cannot write: %w", p, err)
+		}
+		temps = append(temps, f.Name())
+		_, err = f.Write(data[i])
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err == nil {
+			err = os.Chmod(f.Name(), 0o644)
+		}
+		if err != nil {
+			clean()
+			return fmt.Errorf("%s: cannot write: %w", p, err)
+		}
+	}
+	for i, p := range paths {
+		if err := os.Rename(temps[i], p); err != nil {
+			clean()
+			return fmt.Errorf("%s: %w", p, err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,268 @@
+// Package chart draws publication-ready statistical charts from plain data: trends over years
+// with targets, deadlines and projections, gaps between two series, parity scores, small
+// multiples, rankings and scorecards. It knows nothing about where the numbers come from; the
+// caller gives the series, the labels and the source line.
+//
+// Charts use the Okabe–Ito colour-blind-safe palette, Liberation Sans, a left-aligned title and
+// subtitle, a legend laid out above the plot (never over the data), integer year ticks, thousands
+// separators on large values and a source line at the bottom left. Render writes PNG, SVG or PDF;
+// the same chart, format and size always give the same bytes.
+package chart
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// Size is a figure's size: Width×Height in "cm" or "px"; DPI for raster output and px
+// conversion (default 150).
+type Size struct {
+	Width, Height float64
+	Unit          string // "cm" or "px"
+	DPI           float64
+}
+
+// DefaultSize is 16×10 cm at 150 dpi: a figure across an A4 page's text width.
+var DefaultSize = Size{Width: 16, Height: 10, Unit: "cm", DPI: 150}
+
+// ParseSize reads "16x10cm", "16x10" (cm), "1600x1000px". The DPI is DefaultSize's.
+func ParseSize(s string) (Size, error) {
+	t := strings.ToLower(strings.TrimSpace(s))
+	size := Size{Unit: "cm", DPI: DefaultSize.DPI}
+	switch {
+	case strings.HasSuffix(t, "px"):
+		size.Unit, t = "px", strings.TrimSuffix(t, "px")
+	case strings.HasSuffix(t, "cm"):
+		t = strings.TrimSuffix(t, "cm")
+	}
+	w, h, ok := strings.Cut(strings.ReplaceAll(t, "×", "x"), "x")
+	if !ok {
+		return Size{}, fmt.Errorf("size %q: want WIDTHxHEIGHT in cm or px, e.g. 16x10cm or 1600x1000px", s)
+	}
+	var err error
+	if size.Width, err = strconv.ParseFloat(strings.TrimSpace(w), 64); err == nil {
+		size.Height, err = strconv.ParseFloat(strings.TrimSpace(h), 64)
+	}
+	if err != nil {
+		return Size{}, fmt.Errorf("size %q: want WIDTHxHEIGHT in cm or px, e.g. 16x10cm or 1600x1000px", s)
+	}
+	return size, size.check()
+}
+
+const cmPerInch = 2.54
+
+// check reports a size no chart can be drawn at.
+func (s Size) check() error {
+	if s.Unit != "cm" && s.Unit != "px" {
+		return fmt.Errorf("size unit %q: want cm or px", s.Unit)
+	}
+	if !(s.Width > 0 && s.Height > 0) || math.IsInf(s.Width, 0) || math.IsInf(s.Height, 0) {
+		return fmt.Errorf("size %gx%g%s: width and height must be positive", s.Width, s.Height, s.Unit)
+	}
+	if s.DPI < 0 || math.IsNaN(s.DPI) || math.IsInf(s.DPI, 0) {
+		return fmt.Errorf("size: DPI %g must be positive", s.DPI)
+	}
+	w, h := s.cm()
+	if w < 5 || h < 3.5 || w > 100 || h > 100 {
+		return fmt.Errorf("size %gx%g%s is %.1fx%.1f cm: charts are drawn from 5x3.5 cm to 100x100 cm", s.Width, s.Height, s.Unit, w, h)
+	}
+	return nil
+}
+
+func (s Size) dpi() float64 {
+	if s.DPI > 0 {
+		return s.DPI
+	}
+	return DefaultSize.DPI
+}
+
+// cm is the size in centimetres.
+func (s Size) cm() (w, h float64) {
+	if s.Unit == "px" {
+		return s.Width / s.dpi() * cmPerInch, s.Height / s.dpi() * cmPerInch
+	}
+	return s.Width, s.Height
+}
+
+// Meta is the text around a chart.
+type Meta struct {
+	Title, Subtitle string
+	XLabel, YLabel  string // with units, e.g. "% of population"
+	Source          string // the source line
+}
+
+// Point is one observation; Estimated points are drawn with hollow markers, reported ones with
+// filled markers.
+type Point struct {
+	X, Y      float64
+	Estimated bool
+}
+
+// Line is one series. Points with X more than Step apart are not joined (a gap in the data stays
+// a gap); Step defaults to 1 (years). A line without a Label has no legend entry (e.g. the
+// projection of a labelled line, drawn in its colour). Dashed lines have no markers.
+type Line struct {
+	Label  string
+	Points []Point
+	Dashed bool       // e.g. a projection
+	Band   []Interval // an interval drawn as a light shaded area behind the line (e.g. a projection's 95% interval)
+	Step   float64
+	Color  int // index into Palette; -1 means "next colour"
+}
+
+// Interval is a band's extent at X.
+type Interval struct{ X, Low, High float64 }
+
+// Reference is a horizontal target line (Value on the y axis) or a vertical marker (Value on the
+// x axis), labelled.
+type Reference struct {
+	Value float64
+	Label string
+}
+
+// Trend is one indicator over years for several economies or groups, with an optional target line
+// and deadline marker.
+type Trend struct {
+	Meta
+	Lines      []Line
+	Target     *Reference // horizontal
+	Deadline   *Reference // vertical, e.g. {2030, "deadline 2030"}
+	YMin, YMax float64    // NaN (or both 0): automatic; a bound set is kept (e.g. 0 and 100 for percentages)
+	Years
+}
+
+// Years widen the x axis of a line chart to cover at least From–To (e.g. the years asked for,
+// where the data stop short of them); both 0: the data's range.
+type Years struct{ From, To float64 }
+
+func (y Years) widen(e *extent) {
+	if y.From != 0 || y.To != 0 {
+		e.add(y.From, math.NaN())
+		e.add(y.To, math.NaN())
+	}
+}
+
+// Gap is two series of the same indicator (female/male, urban/rural) with the area between them
+// shaded.
+//
+// YMin and YMax bound the y axis; NaN is automatic (the data's range widened to round ticks).
+// Both 0 (a zero value) also means automatic. Data outside the bounds is clipped.
+type Gap struct {
+	Meta
+	First, Second Line // e.g. women, men
+	YMin, YMax    float64
+	Unit          string // of the gap's label, e.g. "percentage points"
+	Years
+}
+
+// Parity is a ratio (e.g. gender parity score) over time for several economies or groups, with
+// the parity band shaded (e.g. 0.98–1.02) and a line at 1.
+type Parity struct {
+	Meta
+	Lines             []Line
+	BandLow, BandHigh float64
+	Years
+}
+
+// SmallMultiples is one small trend panel per economy in a grid with shared axes.
+type SmallMultiples struct {
+	Meta
+	Panels     []Panel
+	Columns    int        // 0: chosen from the number of panels and the figure's shape
+	Target     *Reference // drawn in every panel, labelled in the legend
+	YMin, YMax float64    // shared; NaN: automatic over all panels
+	Years
+}
+
+// Panel is one small multiple.
+type Panel struct {
+	Title string
+	Lines []Line
+}
+
+// Ranking is horizontal bars of the latest value per economy, sorted (largest at top unless
+// Ascending), with the target line and each bar's year shown when not all bars share one.
+type Ranking struct {
+	Meta
+	Bars      []Bar
+	Target    *Reference
+	Ascending bool // sort smallest first (e.g. prices, lower is better)
+}
+
+// Bar is one bar of a Ranking; Estimated bars are drawn in a light tint.
+type Bar struct {
+	Label     string
+	Value     float64
+	Year      int
+	Estimated bool
+}
+
+// Scorecard is one row per target: a dumbbell from the baseline (hollow) to the latest value
+// (filled) on a 0–100 style scale, the target marked, the row coloured by status.
+type Scorecard struct {
+	Meta
+	Rows []ScoreRow
+}
+
+// ScoreRow is one row of a Scorecard.
+type ScoreRow struct {
+	Label                    string  // e.g. "T10 Internet use"
+	Baseline, Latest, Target float64 // NaN where missing (a row with no data is drawn as text: its Status)
+	BaselineYear, LatestYear int
+	Status                   string // e.g. "target met", "on track", "acceleration needed", "limited progress", "deterioration", "unable to assess", "no global data"
+}
+
+// Chart is any of Trend, Gap, Parity, SmallMultiples, Ranking and Scorecard, as a value or a
+// pointer (their method has a value receiver).
+type Chart interface {
+	draw(f *figure) error
+}
+
+// errNothing is the error for a chart without data.
+var errNothing = errors.New("chart: nothing to draw")
+
+// Render draws c in format "png", "svg" or "pdf" at size to w. The same chart, format and size
+// give byte-identical output.
+func Render(c Chart, format string, size Size, w io.Writer) error {
+	if c == nil {
+		return errNothing
+	}
+	if err := size.check(); err != nil {
+		return fmt.Errorf("chart: %w", err)
+	}
+	format = strings.ToLower(strings.TrimPrefix(format, "."))
+	out, err := newOutput(format, size)
+	if err != nil {
+		return err
+	}
+	f := newFigure(out.canvas, size)
+	if err := c.draw(f); err != nil {
+		return err
+	}
+	_, err = out.writer.WriteTo(w)
+	return err
+}
+
+// Save renders c to path, the format taken from the extension (.png, .svg, .pdf). The file is
+// written only when the chart could be drawn.
+func Save(c Chart, path string, size Size) error {
+	format := strings.ToLower(strings.TrimPrefix(filepath.Ext(path), "."))
+	if !knownFormat(format) {
+		return fmt.Errorf("chart: %s: unknown extension %q; use .png, .svg or .pdf", path, filepath.Ext(path))
+	}
+	var buf bytes.Buffer
+	if err := Render(c, format, size, &buf); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		return fmt.Errorf("chart: %w", err)
+	}
+	return nil
+}

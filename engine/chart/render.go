@@ -1,0 +1,63 @@
+package chart
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"math"
+	"strings"
+
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/vgimg"
+	"gonum.org/v1/plot/vg/vgsvg"
+)
+
+// output is a canvas of one format and the writer of its bytes.
+type output struct {
+	canvas vg.CanvasSizer
+	writer io.WriterTo
+}
+
+func knownFormat(format string) bool {
+	return format == "png" || format == "svg" || format == "pdf"
+}
+
+// dimensions are a size's width and height as lengths, and the whole dots per inch of raster
+// output (used for px sizes too, so that a px size gives exactly that many pixels).
+func (s Size) dimensions() (w, h vg.Length, dpi int) {
+	dpi = int(math.Round(s.dpi()))
+	if s.Unit == "px" {
+		return vg.Length(s.Width/float64(dpi)) * vg.Inch, vg.Length(s.Height/float64(dpi)) * vg.Inch, dpi
+	}
+	return vg.Length(s.Width) * vg.Centimeter, vg.Length(s.Height) * vg.Centimeter, dpi
+}
+
+func newOutput(format string, size Size) (output, error) {
+	w, h, dpi := size.dimensions()
+	switch format {
+	case "png":
+		c := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(dpi))
+		return output{c, vgimg.PngCanvas{Canvas: c}}, nil
+	case "svg":
+		c := vgsvg.New(w, h)
+		return output{c, svgWriter{c}}, nil
+	case "pdf":
+		c := newPDFCanvas(w, h)
+		return output{c, c}, nil
+	}
+	return output{}, fmt.Errorf("chart: unknown format %q; use png, svg or pdf", format)
+}
+
+// svgWriter names fallbacks after Liberation Sans, which has Arial's metrics, so that an SVG
+// shown where Liberation is not installed keeps its layout.
+type svgWriter struct{ c *vgsvg.Canvas }
+
+func (s svgWriter) WriteTo(w io.Writer) (int64, error) {
+	var buf bytes.Buffer
+	if _, err := s.c.WriteTo(&buf); err != nil {
+		return 0, err
+	}
+	out := strings.ReplaceAll(buf.String(), "font-family:Liberation Sans;", "font-family:'Liberation Sans',Arial,Helvetica,sans-serif;")
+	n, err := io.WriteString(w, out)
+	return int64(n), err
+}

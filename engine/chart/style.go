@@ -1,0 +1,188 @@
+package chart
+
+import (
+	"image/color"
+	"math"
+	"strings"
+
+	xfont "golang.org/x/image/font"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
+	"gonum.org/v1/plot/text"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// Palette is the Okabe–Ito colour-blind-safe palette in the order lines take it: orange, sky
+// blue, bluish green, blue, vermillion, reddish purple, black, and yellow last (it is faint on
+// white). Line.Color indexes it, modulo its length.
+var Palette = []color.Color{
+	rgb(0xE69F00), rgb(0x56B4E9), rgb(0x009E73), rgb(0x0072B2),
+	rgb(0xD55E00), rgb(0xCC79A7), rgb(0x000000), rgb(0xF0E442),
+}
+
+// StatusColors maps a scorecard row's status to its colour (colour-blind safe; statuses are
+// matched without regard to case; an unknown status is dark grey).
+var StatusColors = map[string]color.Color{
+	"target met":          rgb(0x009E73),
+	"on track":            rgb(0x0072B2),
+	"acceleration needed": rgb(0xE69F00),
+	"limited progress":    rgb(0xCC79A7),
+	"deterioration":       rgb(0xD55E00),
+	"unable to assess":    rgb(0x888888),
+	"no global data":      rgb(0xBBBBBB),
+}
+
+func statusColor(status string) color.Color {
+	if c, ok := StatusColors[strings.ToLower(strings.TrimSpace(status))]; ok {
+		return c
+	}
+	return rgb(0x555555)
+}
+
+func rgb(v uint32) color.NRGBA {
+	return color.NRGBA{R: uint8(v >> 16), G: uint8(v >> 8), B: uint8(v), A: 255}
+}
+
+// tint is c at opacity a (0–1).
+func tint(c color.Color, a float64) color.Color {
+	n := color.NRGBAModel.Convert(c).(color.NRGBA)
+	n.A = uint8(math.Round(a * 255))
+	return n
+}
+
+// lighten mixes c with white: f 0 is c, 1 is white. Unlike tint it is opaque.
+func lighten(c color.Color, f float64) color.Color {
+	n := color.NRGBAModel.Convert(c).(color.NRGBA)
+	mix := func(v uint8) uint8 { return uint8(math.Round(float64(v) + (255-float64(v))*f)) }
+	return color.NRGBA{R: mix(n.R), G: mix(n.G), B: mix(n.B), A: 255}
+}
+
+// paletteColor is Palette[i], wrapping around.
+func paletteColor(i int) color.Color {
+	n := len(Palette)
+	return Palette[((i%n)+n)%n]
+}
+
+// Greys of the chart furniture.
+var (
+	textDark  = rgb(0x222222)
+	textMid   = rgb(0x555555)
+	textLight = rgb(0x767676)
+	axisGrey  = rgb(0x888888)
+	gridGrey  = rgb(0xE3E3E3)
+	refGrey   = rgb(0x333333)
+)
+
+// styles are the fonts and line widths of one figure, scaled to its size.
+type styles struct {
+	scale                                   float64
+	title, subtitle, legend, axis, tick     text.Style
+	source, note, panelTitle, italic, value text.Style
+	lineWidth, markerRadius, thin, gap, pad vg.Length
+}
+
+// newStyles sizes the text for a figure of w×h cm. At 16×10 cm the title is 11 pt and the tick
+// labels 7.5 pt; larger figures get larger text, less than in proportion, so that a full-page
+// figure is not shouting and a web figure in pixels still reads.
+func newStyles(wcm, hcm float64) styles {
+	s := math.Pow(wcm*hcm/160, 0.3)
+	return stylesAt(math.Max(0.85, math.Min(s, 1.8)))
+}
+
+// stylesAt is the house styles at scale s (1 at 16×10 cm).
+func stylesAt(s float64) styles {
+	hdlr := plot.DefaultTextHandler
+	mk := func(size float64, c color.Color, bold, italic bool) text.Style {
+		f := font.Font{Typeface: "Liberation", Variant: "Sans"}
+		if bold {
+			f.Weight = xfont.WeightBold
+		}
+		if italic {
+			f.Style = xfont.StyleItalic
+		}
+		return text.Style{Color: c, Font: font.From(f, vg.Length(size*s)), Handler: hdlr}
+	}
+	return styles{
+		scale:        s,
+		title:        mk(11, textDark, true, false),
+		subtitle:     mk(8.5, textMid, false, false),
+		legend:       mk(8, textDark, false, false),
+		axis:         mk(8, textMid, false, false),
+		tick:         mk(7.5, textMid, false, false),
+		source:       mk(6.5, textLight, false, false),
+		note:         mk(7, refGrey, false, false),
+		panelTitle:   mk(7.5, textDark, true, false),
+		italic:       mk(7.5, textLight, false, true),
+		value:        mk(7, textMid, false, false),
+		lineWidth:    vg.Points(math.Min(2, 1.6*math.Sqrt(s))),
+		markerRadius: vg.Points(1.9 * math.Sqrt(s)),
+		thin:         vg.Points(0.8 * math.Sqrt(s)),
+		gap:          vg.Points(4 * s),
+		pad:          vg.Points(9 * s),
+	}
+}
+
+// lineHeight is the distance between the baselines of two lines of sty.
+func lineHeight(sty text.Style) vg.Length {
+	return sty.Font.Size * 1.2
+}
+
+// ascent is the height of sty's capitals above the baseline.
+func ascent(sty text.Style) vg.Length {
+	return sty.FontExtents().Ascent
+}
+
+// fillText draws one line of s with its baseline at y; x is its left, centre or right as
+// sty.XAlign says.
+func fillText(c draw.Canvas, sty text.Style, x, y vg.Length, s string) {
+	if s == "" {
+		return
+	}
+	sty.YAlign = draw.YBottom
+	sty.Rotation = 0
+	// Plain puts a single line's baseline at pt.Y + size - ascent.
+	c.FillText(sty, vg.Point{X: x, Y: y - sty.Font.Size + ascent(sty)}, s)
+}
+
+// wrap breaks s into lines no wider than w.
+func wrap(sty text.Style, s string, w vg.Length) []string {
+	var lines []string
+	for _, para := range strings.Split(s, "\n") {
+		words := strings.Fields(para)
+		if len(words) == 0 {
+			continue
+		}
+		line := words[0]
+		for _, word := range words[1:] {
+			if sty.Width(line+" "+word) <= w {
+				line += " " + word
+				continue
+			}
+			lines = append(lines, line)
+			line = word
+		}
+		lines = append(lines, line)
+	}
+	return lines
+}
+
+// truncate shortens s with an ellipsis to fit w.
+func truncate(sty text.Style, s string, w vg.Length) string {
+	if sty.Width(s) <= w {
+		return s
+	}
+	r := []rune(s)
+	for n := len(r) - 1; n > 0; n-- {
+		t := strings.TrimRight(string(r[:n]), " ,.;:-(") + "…"
+		if sty.Width(t) <= w {
+			return t
+		}
+	}
+	return "…"
+}
+
+// centre is how far below a line's middle its baseline goes: half the capitals' height.
+func centre(sty text.Style) vg.Length {
+	return sty.Font.Size * 0.35
+}

@@ -1,0 +1,144 @@
+package chart
+
+import (
+	"math"
+	"strconv"
+	"strings"
+
+	"gonum.org/v1/plot"
+)
+
+// niceRange widens [lo, hi] to whole round steps (1, 2, 2.5 or 5 × 10^k), at most n+1 of
+// them, wasting as little of the axis as it can, and returns the step.
+func niceRange(lo, hi float64, n int) (float64, float64, float64) {
+	if hi < lo {
+		lo, hi = hi, lo
+	}
+	if hi == lo {
+		d := math.Max(math.Abs(lo)*0.1, 1)
+		lo, hi = lo-d, hi+d
+	}
+	n = max(n, 2)
+	mag := math.Pow(10, math.Floor(math.Log10((hi-lo)/float64(n))))
+	var bestL, bestH, bestStep float64
+	found := false
+	for _, m := range []float64{1, 2, 2.5, 5, 10, 20, 25, 50, 100} {
+		step := m * mag
+		l, h := math.Floor(lo/step+1e-9)*step, math.Ceil(hi/step-1e-9)*step
+		if math.Round((h-l)/step) > float64(n)+1 {
+			continue
+		}
+		// Less waste wins; on a tie, the finer step.
+		if !found || h-l < (bestH-bestL)*(1-1e-9) {
+			bestL, bestH, bestStep, found = l, h, step, true
+		}
+	}
+	return bestL, bestH, bestStep
+}
+
+// decimalsFor is the fewest decimals that print every multiple of step exactly.
+func decimalsFor(step float64) int {
+	for d := 0; d < 6; d++ {
+		v := step * math.Pow(10, float64(d))
+		if math.Abs(v-math.Round(v)) < 1e-6*math.Max(1, v) {
+			return d
+		}
+	}
+	return 6
+}
+
+// formatNumber prints v with the decimals given and, if sep, a comma between thousands.
+func formatNumber(v float64, decimals int, sep bool) string {
+	if v == 0 {
+		v = 0 // no "-0"
+	}
+	s := strconv.FormatFloat(v, 'f', decimals, 64)
+	if !sep {
+		return s
+	}
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	whole, frac, _ := strings.Cut(s, ".")
+	var b strings.Builder
+	for i, r := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	out := b.String()
+	if frac != "" {
+		out += "." + frac
+	}
+	if neg {
+		out = "-" + out
+	}
+	return out
+}
+
+// valueTicks marks multiples of step, labelled with the decimals the step needs and thousands
+// separators when the axis reaches 1,000. Values above limit are not marked.
+type valueTicks struct {
+	step, limit float64
+}
+
+func ticksEvery(step float64) valueTicks { return valueTicks{step: step, limit: math.Inf(1)} }
+
+func (t valueTicks) Ticks(lo, hi float64) []plot.Tick {
+	d := decimalsFor(t.step)
+	sep := math.Max(math.Abs(lo), math.Abs(hi)) >= 1000
+	var ticks []plot.Tick
+	for i := math.Ceil(lo/t.step - 1e-9); i*t.step <= hi+t.step*1e-9; i++ {
+		v := i * t.step
+		if v > t.limit+t.step*1e-9 {
+			break
+		}
+		ticks = append(ticks, plot.Tick{Value: v, Label: formatNumber(v, d, sep)})
+	}
+	return ticks
+}
+
+// yearTicks labels every step-th year and marks the years between with minor ticks.
+type yearTicks struct {
+	step int
+}
+
+func (t yearTicks) Ticks(lo, hi float64) []plot.Tick {
+	var ticks []plot.Tick
+	first, last := int(math.Ceil(lo-1e-9)), int(math.Floor(hi+1e-9))
+	minor := last-first <= 60 && t.step > 1
+	for y := first; y <= last; y++ {
+		switch {
+		case y%t.step == 0:
+			ticks = append(ticks, plot.Tick{Value: float64(y), Label: strconv.Itoa(y)})
+		case minor:
+			ticks = append(ticks, plot.Tick{Value: float64(y)})
+		}
+	}
+	return ticks
+}
+
+// yearStep is the smallest year-label step (1, 2, 5, 10, 20, 25, ... years) that labels at most
+// n years (and no more than 10) within [lo, hi], and at least one.
+func yearStep(lo, hi float64, n int) int {
+	n = max(1, min(n, 10))
+	for _, s := range []int{1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000} {
+		step := float64(s)
+		labels := math.Floor(hi/step+1e-9) - math.Ceil(lo/step-1e-9) + 1
+		if labels <= float64(n) && labels >= 1 {
+			return s
+		}
+	}
+	return 1000
+}
+
+// hiddenLabels keeps a ticker's marks and drops their labels (inner panels of small multiples).
+type hiddenLabels struct{ plot.Ticker }
+
+func (h hiddenLabels) Ticks(lo, hi float64) []plot.Tick {
+	ticks := h.Ticker.Ticks(lo, hi)
+	for i := range ticks {
+		ticks[i].Label = ""
+	}
+	return ticks
+}

@@ -79,23 +79,30 @@ func newChart(g *globals) *cobra.Command {
 		Long: `Draw publication-ready charts from the database, as PNG, SVG or PDF (from the file's extension):
 
   trend            an indicator over the years for up to 7 economies or groups; with --target,
-                   the target line, the deadline and each line's projected trend (dashed) with its
-                   95% interval
-  gap              women and men (--split sex) or urban and rural (--split area) of one economy or
-                   group with the gap shaded; with several, or --parity, their gender parity scores
-                   over time with the parity band 0.98–1.02
+                   the target line, the deadline and each line's trend as the progress engine
+                   fits it, projected to the deadline (dashed), with its 95% interval shaded when
+                   3 or fewer lines are projected (--intervals)
+  gap              women and men (--split sex) or rural and urban areas (--split area) of one
+                   economy or group with the gap shaded; with several, or --parity, their gender
+                   parity scores over time with the parity band 0.98–1.02
   small-multiples  one small panel per member of --group, shared axes
-  ranking          the latest value per member of --group (or per --economies), sorted, with the
-                   target line
+  ranking          the latest value per member of --group (or per --economies), sorted (lowest
+                   first for prices), with the target line
   scorecard        the WSIS Geneva targets scorecard of one economy or group (the world by default)
 
-Reported values are drawn as filled points, estimated ones (values filled in for aggregates, group
-values resting on less than half the population reported, projections) as hollow ones; gaps in the
-data stay gaps. Every chart carries its source line with the editions of its data.
+Economies are drawn from their observations in the newest edition: nothing is interpolated, so a
+gap in the data stays a gap, and the values their producer flags as estimated, modelled or
+forecast are hollow points. Groups are drawn from ictstat's aggregates (hollow where less than half
+of the group's population reported), or from the values their source publishes. Every chart
+carries a source line naming the editions of its data, e.g. "Source: ITU, via World Bank WDI
+(2025 edition)". Indicators are named by ictstat's code or a WDI, ITU, SDG or DDF code; economies
+by ISO3 code.
 
 With --spec, a YAML file lists charts to draw in one run into --out:
 
   size: 16x10cm          # default for every chart (cm or px); dpi: 150
+  # each chart takes the flags' names: kind, indicator, economies, group, from, to, target,
+  # split, parity, intervals, title, size, dpi; and file, under --out
   charts:
     - file: internet-regions.png
       kind: trend
@@ -147,8 +154,8 @@ With --spec, a YAML file lists charts to draw in one run into --out:
 	f.StringVar(&c.Indicator, "indicator", "", "the indicator, e.g. internet_use_pct (see the indicators view)")
 	f.StringSliceVar(&c.Economies, "economies", nil, "economies or groups, by code: KEN,UGA or WLD,ITU_AFR")
 	f.StringVar(&c.Group, "group", "", "the group whose members are shown (small-multiples, ranking)")
-	f.IntVar(&c.From, "from", 0, "first year")
-	f.IntVar(&c.To, "to", 0, "last year")
+	f.IntVar(&c.From, "from", 0, "first year (default: the data's first)")
+	f.IntVar(&c.To, "to", 0, "last year (default: the data's last)")
 	f.StringVar(&c.Target, "target", "", "a target, framework:code, e.g. umc_2030:UMC.1 or wsis_geneva_2003:T10")
 	f.StringVar(&c.Split, "split", "", "gap: sex (default) or area")
 	f.BoolVar(&c.Parity, "parity", false, "gap: gender parity scores instead of the two series")
@@ -222,6 +229,7 @@ func drawCharts(cmd *cobra.Command, g *globals, specs []chartSpec, defSize strin
 		}
 		return ""
 	}
+	src := figures.NewSource(st.DB())
 	rendered := make([][]byte, len(specs))
 	paths := make([]string, len(specs))
 	bar := newCountProgress(g, len(specs), "drawing")
@@ -236,7 +244,7 @@ func drawCharts(cmd *cobra.Command, g *globals, specs []chartSpec, defSize strin
 		if ext != "png" && ext != "svg" && ext != "pdf" {
 			return usageError("%s%s: the file must end in .png, .svg or .pdf", where(c), c.File)
 		}
-		fig, err := figures.Build(cmd.Context(), st.DB(), c.request())
+		fig, err := src.Build(cmd.Context(), c.request())
 		if errors.Is(err, figures.ErrRequest) {
 			return usageError("%s%s", where(c), strings.TrimPrefix(err.Error(), figures.ErrRequest.Error()+": "))
 		}

@@ -79,7 +79,9 @@ func (m SmallMultiples) draw(f *figure) error {
 		r, c := i/cols, i%cols
 		p := pf.newPlot("")
 		pw, ph := bw/vg.Length(cols), bh/vg.Length(rows)
-		pf.axes(p, draw.Canvas{Rectangle: vg.Rectangle{Max: vg.Point{X: pw, Y: ph}}}, e, m.YMin, m.YMax)
+		// Year labels spaced for a narrower panel than the tile, so that the first label of a
+		// panel stays clear of the last of its neighbour.
+		pf.axes(p, draw.Canvas{Rectangle: vg.Rectangle{Max: vg.Point{X: pw * 0.65, Y: ph}}}, e, m.YMin, m.YMax)
 		pf.grid(p, true, false)
 		if c > 0 {
 			p.Y.Tick.Marker = hiddenLabels{p.Y.Tick.Marker}

@@ -3,6 +3,7 @@ package chart
 import (
 	"bytes"
 	"fmt"
+	"image/png"
 	"io"
 	"math"
 	"strings"
@@ -37,7 +38,7 @@ func newOutput(format string, size Size) (output, error) {
 	switch format {
 	case "png":
 		c := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(dpi))
-		return output{c, vgimg.PngCanvas{Canvas: c}}, nil
+		return output{c, pngWriter{c}}, nil
 	case "svg":
 		c := vgsvg.New(w, h)
 		return output{c, svgWriter{c}}, nil
@@ -46,6 +47,27 @@ func newOutput(format string, size Size) (output, error) {
 		return output{c, c}, nil
 	}
 	return output{}, fmt.Errorf("chart: unknown format %q; use png, svg or pdf", format)
+}
+
+// pngWriter encodes with zlib's fastest level: it takes a quarter of the time of the default
+// level, for files about a fifth larger.
+type pngWriter struct{ c *vgimg.Canvas }
+
+func (p pngWriter) WriteTo(w io.Writer) (int64, error) {
+	cw := &countingWriter{w: w}
+	err := (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(cw, p.c.Image())
+	return cw.n, err
+}
+
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(b []byte) (int, error) {
+	n, err := c.w.Write(b)
+	c.n += int64(n)
+	return n, err
 }
 
 // svgWriter names fallbacks after Liberation Sans, which has Arial's metrics, so that an SVG

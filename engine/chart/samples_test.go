@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -197,10 +198,13 @@ func edgeSamples() map[string]Chart {
 		"edge-parity": Parity{Meta: Meta{Title: "No band"}, Lines: sampleParity().Lines[:1]}}
 }
 
+// TestSamples draws every sample at three sizes, each format at the default size, and checks
+// that each is drawn, or refused for not fitting (forty bars in less than 12 cm of height). Set
+// CHARTCHECK to a folder to keep the files there and look at them.
 func TestSamples(t *testing.T) {
 	dir := os.Getenv("CHARTCHECK")
 	if dir == "" {
-		t.Skip("set CHARTCHECK to a folder to write the sample charts there")
+		dir = t.TempDir()
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
@@ -216,8 +220,20 @@ func TestSamples(t *testing.T) {
 				if suffix != "" && ext != ".png" {
 					continue
 				}
-				if err := Save(c, filepath.Join(dir, name+suffix+ext), size); err != nil {
-					t.Log(err)
+				path := filepath.Join(dir, name+suffix+ext)
+				err := Save(c, path, size)
+				_, h := size.cm()
+				switch {
+				case name == "edge-many" && h < 12:
+					if err == nil || !strings.Contains(err.Error(), "40 bars do not fit this figure's height: make it at least 12 cm high") {
+						t.Errorf("%s: %v, want the bars refused", path, err)
+					}
+				case err != nil:
+					t.Errorf("%s: %v", path, err)
+				default:
+					if fi, err := os.Stat(path); err != nil || fi.Size() < 1000 {
+						t.Errorf("%s: %v", path, err)
+					}
 				}
 			}
 		}

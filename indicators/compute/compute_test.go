@@ -4,58 +4,16 @@ import (
 	"context"
 	"database/sql"
 	"math"
-	"os"
-	"path/filepath"
-	"sync"
 	"testing"
 
-	"github.com/ictstat/ictstat/datasets"
-	"github.com/ictstat/ictstat/engine/store"
-	"github.com/ictstat/ictstat/indicators/compute"
+	"github.com/ictstat/ictstat/indicators/compute/computetest"
 )
 
 var ctx = context.Background()
 
-// built is the default database, built and computed once.
-var built = sync.OnceValues(func() (string, error) {
-	dir, err := os.MkdirTemp("", "ictstat-compute-test-")
-	if err != nil {
-		return "", err
-	}
-	path := filepath.Join(dir, "default.duckdb")
-	if _, err := datasets.Build(ctx, path, datasets.BuildOptions{}); err != nil {
-		return "", err
-	}
-	st, err := store.Open(ctx, path, store.Options{})
-	if err != nil {
-		return "", err
-	}
-	defer st.Close()
-	_, err = compute.Run(ctx, st, compute.Options{ToolVersion: "test"})
-	return path, err
-})
+func TestMain(m *testing.M) { computetest.Main(m) }
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if path, err := built(); err == nil {
-		os.RemoveAll(filepath.Dir(path))
-	}
-	os.Exit(code)
-}
-
-func open(t *testing.T) *sql.DB {
-	t.Helper()
-	path, err := built()
-	if err != nil {
-		t.Fatal(err)
-	}
-	db, err := sql.Open("duckdb", path+"?access_mode=read_only")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
-}
+func open(t *testing.T) *sql.DB { return computetest.Open(t) }
 
 // TestWorldInternetUse checks the world aggregate of individuals using the Internet against
 // ITU's published figures: 16% for 2005, and 68% for 2024 in its 2024 edition, revised to 71%

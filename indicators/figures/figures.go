@@ -81,9 +81,16 @@ type Request struct {
 }
 
 // Build makes the figure a request asks for, from the store's newest editions and its computed
-// aggregates and progress. Errors in the request wrap ErrRequest.
+// aggregates and progress. Errors in the request wrap ErrRequest. To draw several figures, a
+// Source reads each indicator once.
 func Build(ctx context.Context, db *sql.DB, req Request) (chart.Chart, error) {
-	b := &builder{ctx: ctx, db: db, req: req, editions: map[string]bool{}, aggregated: map[[2]string]bool{}}
+	return NewSource(db).Build(ctx, req)
+}
+
+// Build makes the figure a request asks for, as the package function Build does.
+func (s *Source) Build(ctx context.Context, req Request) (chart.Chart, error) {
+	req.Entities = slices.Clone(req.Entities)
+	b := &builder{ctx: ctx, src: s, req: req, editions: map[string]bool{}}
 	if err := b.load(); err != nil {
 		return nil, err
 	}
@@ -96,26 +103,21 @@ func Build(ctx context.Context, db *sql.DB, req Request) (chart.Chart, error) {
 		return b.smallMultiples()
 	case Ranking:
 		return b.ranking()
-	case Scorecard:
-		return b.scorecard()
 	}
-	return nil, requestError("unknown kind of chart %q; kinds: %s", req.Kind, strings.Join(Kinds, ", "))
+	return b.scorecard()
 }
 
 type builder struct {
 	ctx context.Context
-	db  *sql.DB
+	src *Source
 	req Request
+	cat *catalogue
 	ind indicatorInfo
 	tgt *targets.Target
 	fw  targets.Framework
 	// what the figure drew, for its source line
 	editions   map[string]bool
-	aggregated map[[2]string]bool // the breakdowns (sex, area) drawn from ictstat's aggregates
-}
-
-type indicatorInfo struct {
-	code, name, unit, unitKind, polarity, custodian, aggregation, weight string
+	aggregated bool // some values are ictstat's aggregates
 }
 
 // load checks the request against the store: the kind, the indicator, the entities, the years,
@@ -124,6 +126,10 @@ func (b *builder) load() error {
 	r := &b.req
 	if !slices.Contains(Kinds, r.Kind) {
 		return requestError("unknown kind of chart %q; kinds: %s", r.Kind, strings.Join(Kinds, ", "))
+	}
+	var err error
+	if b.cat, err = b.src.catalogue(b.ctx); err != nil {
+		return err
 	}
 	if r.Kind != Scorecard {
 		if r.Indicator == "" {
@@ -179,43 +185,16 @@ func (b *builder) load() error {
 // indicator looks the indicator up by any of its codes; an unknown code is answered with the
 // closest codes of the catalogue.
 func (b *builder) indicator(code string) error {
-	err := b.db.QueryRowContext(b.ctx, `SELECT indicator, name, unit, unit_kind, polarity, coalesce(custodian, ''),
-			coalesce(aggregation, ''), coalesce(weight, '')
-		FROM main.indicators
-		WHERE indicator = $1 OR list_contains(string_split(coalesce(wdi_code, '') || '; ' || coalesce(itu_code, '') || '; ' ||
-			coalesce(sdg_series, '') || '; ' || coalesce(ddf_concept, ''), '; '), $1)
-		ORDER BY indicator <> $1 LIMIT 1`, code).
-		Scan(&b.ind.code, &b.ind.name, &b.ind.unit, &b.ind.unitKind, &b.ind.polarity, &b.ind.custodian, &b.ind.aggregation, &b.ind.weight)
-	if !errors.Is(err, sql.ErrNoRows) {
-		return err
+	if in, ok := b.cat.indicators[code]; ok {
+		b.ind = in
+		return nil
 	}
-	near, err := b.closest(`SELECT indicator, name FROM main.indicators
+	near, err := b.src.closest(b.ctx, `SELECT indicator, name FROM main.indicators
 		ORDER BY jaro_winkler_similarity(lower(indicator), lower($1)) DESC, indicator LIMIT 3`, code)
 	if err != nil {
 		return err
 	}
 	return requestError("no indicator %q; the closest are %s (all of them: ictstat info)", code, near)
-}
-
-// closest lists the codes and names a query returns as "a (name), b (name) and c (name)".
-func (b *builder) closest(q, arg string) (string, error) {
-	rows, err := b.db.QueryContext(b.ctx, q, arg)
-	if err != nil {
-		return "", err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var code, name string
-		if err := rows.Scan(&code, &name); err != nil {
-			return "", err
-		}
-		out = append(out, code+" ("+name+")")
-	}
-	if len(out) > 1 {
-		return strings.Join(out[:len(out)-1], ", ") + " and " + out[len(out)-1], rows.Err()
-	}
-	return strings.Join(out, ""), rows.Err()
 }
 
 // findTarget finds the target measured by the indicator itself, by framework:code or by a code
@@ -261,13 +240,12 @@ func findTarget(ref, indicator string) (targets.Target, targets.Framework, error
 // entity returns the code (ISO3 codes in any case are accepted), name and kind (economy or
 // group) of an economy or group; an unknown code is answered with the closest names.
 func (b *builder) entity(code string) (canonical, name, kind string, err error) {
-	err = b.db.QueryRowContext(b.ctx, `SELECT economy, name, 'economy' FROM main.economies WHERE economy = upper($1)
-		UNION ALL SELECT group_code, name, 'group' FROM main.groups WHERE group_code = $1 OR group_code = upper($1)
-		LIMIT 1`, code).Scan(&canonical, &name, &kind)
-	if !errors.Is(err, sql.ErrNoRows) {
-		return canonical, name, kind, err
+	for _, c := range []string{code, strings.ToUpper(code)} {
+		if e, ok := b.cat.entities[c]; ok {
+			return e.code, e.name, e.kind, nil
+		}
 	}
-	near, err := b.closest(`SELECT code, name FROM (
+	near, err := b.src.closest(b.ctx, `SELECT code, name FROM (
 			SELECT economy AS code, name FROM main.economies UNION ALL SELECT group_code, name FROM main.groups)
 		ORDER BY greatest(jaro_winkler_similarity(lower(name), lower($1)), jaro_winkler_similarity(lower(code), lower($1))) DESC, code
 		LIMIT 3`, code)
@@ -279,56 +257,54 @@ func (b *builder) entity(code string) (canonical, name, kind string, err error) 
 
 // name is the name of a code load has checked.
 func (b *builder) name(code string) string {
-	_, name, _, _ := b.entity(code)
-	return name
+	return b.cat.entities[code].name
 }
 
-// series reads an entity's values of the indicator for one breakdown, as the package comment
-// says, and notes the editions it drew on.
+// series is an entity's values of the indicator for one breakdown in the years asked, as the
+// package comment says; it notes the editions it drew on.
 func (b *builder) series(code, sex, area string) ([]chart.Point, error) {
-	_, _, kind, err := b.entity(code)
-	if err != nil {
-		return nil, err
-	}
-	from, to := b.years()
-	args := []any{code, b.ind.code, sex, area, from, to}
-	const where = `indicator = $2 AND sex = $3 AND area = $4 AND age = 'total' AND year BETWEEN $5 AND $6`
-	read := func(q string) ([]chart.Point, error) {
-		rows, err := b.db.QueryContext(b.ctx, q, args...)
+	k := seriesKey{code, sex, area}
+	if b.cat.entities[code].kind == "economy" {
+		d, err := b.src.data(b.ctx, b.ind.code, observations)
 		if err != nil {
 			return nil, err
 		}
-		defer rows.Close()
-		var out []chart.Point
-		for rows.Next() {
-			var year int
-			var edition sql.NullString
-			var p chart.Point
-			if err := rows.Scan(&year, &p.Y, &p.Estimated, &edition); err != nil {
-				return nil, err
-			}
-			p.X = float64(year)
-			out = append(out, p)
-			if edition.Valid {
-				b.editions[edition.String] = true
-			}
+		return b.inYears(d.observations[k]), nil
+	}
+	d, err := b.src.data(b.ctx, b.ind.code, aggregates)
+	if err != nil {
+		return nil, err
+	}
+	if pts := d.aggregates[k]; len(pts) > 0 {
+		if d, err = b.src.data(b.ctx, b.ind.code, observations); err != nil {
+			return nil, err
 		}
-		return out, rows.Err()
-	}
-	if kind == "economy" {
-		return read(`SELECT year, value, flag IN ` + estimatedFlags + `, edition FROM main.observations
-			WHERE economy = $1 AND ` + where + ` ORDER BY year`)
-	}
-	pts, err := read(`SELECT year, value, coverage_reported < 0.5, NULL FROM main.aggregates
-		WHERE group_code = $1 AND status = 'published' AND ` + where + ` ORDER BY year`)
-	if err != nil || len(pts) > 0 {
-		if len(pts) > 0 {
-			b.aggregated[[2]string{sex, area}] = true
+		for e := range d.memberEditions[[2]string{sex, area}] {
+			b.editions[e] = true
 		}
-		return pts, err
+		b.aggregated = true
+		return b.inYears(pts), nil
 	}
-	return read(`SELECT year, value, flag IN ` + estimatedFlags + `, edition FROM main.published_aggregates
-		WHERE group_code = $1 AND ` + where + ` ORDER BY year`)
+	if d, err = b.src.data(b.ctx, b.ind.code, published); err != nil {
+		return nil, err
+	}
+	return b.inYears(d.published[k]), nil
+}
+
+// inYears are the points in the years asked, for a chart, noting their editions.
+func (b *builder) inYears(pts []point) []chart.Point {
+	from, to := b.years()
+	var out []chart.Point
+	for _, p := range pts {
+		if p.year < from || p.year > to {
+			continue
+		}
+		out = append(out, chart.Point{X: float64(p.year), Y: p.value, Estimated: p.estimated})
+		if p.edition != "" {
+			b.editions[p.edition] = true
+		}
+	}
+	return out
 }
 
 func (b *builder) years() (int, int) {
@@ -343,12 +319,11 @@ func (b *builder) years() (int, int) {
 }
 
 // meta writes the title, axis labels and source line.
-func (b *builder) meta(title string) (chart.Meta, error) {
+func (b *builder) meta(title string) chart.Meta {
 	if b.req.Title != "" {
 		title = b.req.Title
 	}
-	src, err := b.source()
-	return chart.Meta{Title: title, XLabel: "Year", YLabel: b.ind.unit, Source: src}, err
+	return chart.Meta{Title: title, XLabel: "Year", YLabel: b.ind.unit, Source: b.source()}
 }
 
 // span is ", 2005–2024" for the years asked, or "".
@@ -362,30 +337,10 @@ func (b *builder) span() string {
 // source names the custodian and the editions the figure's data come from, e.g. "Source: ITU,
 // via World Bank WDI (2025 edition)", and how group values were formed when they are ictstat's
 // aggregates (of the members' newest editions of the indicator in the breakdowns drawn).
-func (b *builder) source() (string, error) {
-	for k := range b.aggregated {
-		rows, err := b.db.QueryContext(b.ctx, `SELECT DISTINCT edition FROM main.observations
-			WHERE indicator = ? AND sex = ? AND area = ? AND age = 'total'`, b.ind.code, k[0], k[1])
-		if err != nil {
-			return "", err
-		}
-		for rows.Next() {
-			var e string
-			if err := rows.Scan(&e); err != nil {
-				rows.Close()
-				return "", err
-			}
-			b.editions[e] = true
-		}
-		rows.Close()
-	}
+func (b *builder) source() string {
 	var cites []string
 	for _, e := range slices.Sorted(maps.Keys(b.editions)) {
-		var cite string
-		if err := b.db.QueryRowContext(b.ctx, `SELECT coalesce(citation, edition) FROM main.editions WHERE edition = ?`, e).Scan(&cite); err != nil {
-			return "", err
-		}
-		cites = append(cites, cite)
+		cites = append(cites, b.cat.citations[e])
 	}
 	custodian, _, _ := strings.Cut(b.ind.custodian, " (")
 	if custodian == "" {
@@ -396,14 +351,14 @@ func (b *builder) source() (string, error) {
 		s += ", via " + joinAnd(cites)
 	}
 	s += "."
-	if len(b.aggregated) > 0 {
+	if b.aggregated {
 		how := map[string]string{"weighted_mean": "means weighted by " + b.ind.weight, "median": "medians", "sum": "sums"}[b.ind.aggregation]
 		if how == "" {
 			how = b.ind.aggregation
 		}
 		s += " Group values: ictstat aggregates (" + how + " of the members' values, gaps filled)."
 	}
-	return s, nil
+	return s
 }
 
 // joinAnd joins "a", "b", "c" as "a, b and c".
@@ -471,8 +426,7 @@ func (b *builder) trend() (chart.Chart, error) {
 			c.Lines[i].Band = nil
 		}
 	}
-	meta, err := b.meta(b.ind.name + b.span())
-	c.Meta = meta
+	c.Meta = b.meta(b.ind.name + b.span())
 	if b.tgt != nil {
 		c.Target = &chart.Reference{Value: b.tgt.Level(math.NaN()), Label: targetLabel(b.tgt, b.fw, b.ind.unit)}
 		c.Deadline = &chart.Reference{Value: float64(b.tgt.Deadline), Label: fmt.Sprintf("deadline %d", b.tgt.Deadline)}
@@ -485,7 +439,7 @@ func (b *builder) trend() (chart.Chart, error) {
 			c.Subtitle = fmt.Sprintf("Dashed: the fitted trend projected to %d", b.tgt.Deadline)
 		}
 	}
-	return c, err
+	return c, nil
 }
 
 // projection is a line's fitted trend from its latest point to the target's deadline, fitted to
@@ -528,15 +482,12 @@ func targetLabel(t *targets.Target, fw targets.Framework, unit string) string {
 // parity score of several entities with the parity band.
 func (b *builder) gap() (chart.Chart, error) {
 	r := b.req
-	split := r.Split
-	if split == "" {
-		split = "sex"
-	}
-	if split != "sex" && split != "area" {
-		return nil, requestError("a gap is split by sex or area, not %q", split)
+	parts, err := b.parts(r.Split, false)
+	if err != nil {
+		return nil, err
 	}
 	if r.Parity || len(r.Entities) > 1 {
-		if split != "sex" {
+		if parts[0].sex == "total" {
 			return nil, requestError("parity scores are computed between women and men (--split sex)")
 		}
 		return b.parity()
@@ -545,32 +496,28 @@ func (b *builder) gap() (chart.Chart, error) {
 		return nil, requestError("a gap chart shows one economy or group (--economies)")
 	}
 	e := r.Entities[0]
-	parts := map[string][2]string{"sex": {"female", "male"}, "area": {"rural", "urban"}}[split]
-	labels := map[string][2]string{"sex": {"Women", "Men"}, "area": {"Rural", "Urban"}}[split]
 	var lines [2]chart.Line
-	for i, part := range parts {
-		sex, area := part, "total"
-		if split == "area" {
-			sex, area = "total", part
-		}
-		pts, err := b.series(e, sex, area)
+	for i, p := range parts {
+		pts, err := b.series(e, p.sex, p.area)
 		if err != nil {
 			return nil, err
 		}
 		if len(pts) == 0 {
-			return nil, requestError("no %s values of %s for %s%s", part, b.ind.code, e, b.span())
+			whom := strings.ToLower(p.label)
+			if p.area != "total" {
+				whom += " areas"
+			}
+			return nil, requestError("%s has no values of %s for %s%s", e, b.ind.code, whom, b.span())
 		}
-		lines[i] = chart.Line{Label: labels[i], Points: pts, Color: i}
+		lines[i] = chart.Line{Label: p.label, Points: pts, Color: i}
 	}
 	c := chart.Gap{First: lines[0], Second: lines[1], Years: b.yearSpan()}
 	c.YMin, c.YMax = b.percentAxis()
 	if b.ind.unitKind == "percent" {
 		c.Unit = "percentage points"
 	}
-	by := map[string]string{"sex": "women and men", "area": "rural and urban areas"}[split]
-	var err error
-	c.Meta, err = b.meta(fmt.Sprintf("%s: %s, %s%s", b.name(e), b.ind.name, by, b.span()))
-	return c, err
+	c.Meta = b.meta(fmt.Sprintf("%s: %s, %s%s", b.name(e), b.ind.name, parts[0].by, b.span()))
+	return c, nil
 }
 
 // parity: the gender parity score (female value / male value) of each entity over time, as the
@@ -580,138 +527,147 @@ func (b *builder) parity() (chart.Chart, error) {
 	if len(r.Entities) == 0 || len(r.Entities) > MaxLines {
 		return nil, requestError("a parity chart shows 1 to %d economies or groups (--economies), not %d", MaxLines, len(r.Entities))
 	}
-	from, to := b.years()
 	c := chart.Parity{BandLow: 0.98, BandHigh: 1.02, Years: b.yearSpan()}
+	d, err := b.src.data(b.ctx, b.ind.code, parity)
+	if err != nil {
+		return nil, err
+	}
 	for i, e := range r.Entities {
-		pts, basis, err := b.parityScores(e, from, to)
-		if err != nil {
-			return nil, err
+		pts := b.inYears(d.parity[e])
+		if len(pts) == 0 {
+			continue
 		}
-		if len(pts) > 0 {
-			c.Lines = append(c.Lines, chart.Line{Label: b.name(e), Points: pts, Color: i})
-		}
-		if err := b.parityEditions(e, basis); err != nil {
-			return nil, err
+		c.Lines = append(c.Lines, chart.Line{Label: b.name(e), Points: pts, Color: i})
+		// The scores rest on the entity's female and male values, or on its members' when they
+		// are ictstat's aggregates: series notes their editions.
+		for _, sex := range []string{"female", "male"} {
+			if _, err := b.series(e, sex, "total"); err != nil {
+				return nil, err
+			}
 		}
 	}
 	if len(c.Lines) == 0 {
 		return nil, requestError("no gender parity scores of %s for %s%s (they need female and male values)", b.ind.code, strings.Join(r.Entities, ", "), b.span())
 	}
-	var err error
-	c.Meta, err = b.meta("Gender parity score: " + b.ind.name + b.span())
+	c.Meta = b.meta("Gender parity score: " + b.ind.name + b.span())
 	c.YLabel = "female value / male value"
 	c.Subtitle = "Parity: 0.98–1.02 (shaded); below it, women are behind men"
-	return c, err
-}
-
-// parityEditions notes the editions an entity's parity scores rest on: its female and male
-// values, or those of the group's members when the scores are ictstat's.
-func (b *builder) parityEditions(entity, basis string) error {
-	var q string
-	switch basis {
-	case "ictstat aggregate":
-		b.aggregated[[2]string{"female", "total"}] = true
-		b.aggregated[[2]string{"male", "total"}] = true
-		return nil
-	case "published aggregate":
-		q = `SELECT DISTINCT edition FROM main.published_aggregates WHERE group_code = $1 AND indicator = $2 AND sex IN ('female', 'male')`
-	default:
-		q = `SELECT DISTINCT edition FROM main.observations WHERE economy = $1 AND indicator = $2 AND sex IN ('female', 'male')`
-	}
-	rows, err := b.db.QueryContext(b.ctx, q, entity, b.ind.code)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var e string
-		if err := rows.Scan(&e); err != nil {
-			return err
-		}
-		b.editions[e] = true
-	}
-	return rows.Err()
-}
-
-func (b *builder) parityScores(e string, from, to int) ([]chart.Point, string, error) {
-	rows, err := b.db.QueryContext(b.ctx, `SELECT year, value, basis FROM main.gaps WHERE entity = ? AND measure = 'gender_parity_score'
-		AND indicator = ? AND area = 'total' AND age = 'total' AND year BETWEEN ? AND ? ORDER BY year`, e, b.ind.code, from, to)
-	if err != nil {
-		return nil, "", err
-	}
-	defer rows.Close()
-	var pts []chart.Point
-	var basis string
-	for rows.Next() {
-		var y int
-		var v float64
-		if err := rows.Scan(&y, &v, &basis); err != nil {
-			return nil, "", err
-		}
-		pts = append(pts, chart.Point{X: float64(y), Y: v})
-	}
-	return pts, basis, rows.Err()
+	return c, nil
 }
 
 // members are a group's economies in the last year asked, with their names, sorted by name.
 func (b *builder) members(group string) ([][2]string, error) {
 	_, to := b.years()
-	year := min(to, 2100)
-	rows, err := b.db.QueryContext(b.ctx, `SELECT e.economy, e.name FROM main.group_members m JOIN main.economies e USING (economy)
-		WHERE m.group_code = ? AND (m.first_year IS NULL OR m.first_year <= ?) AND (m.last_year IS NULL OR m.last_year >= ?)
-		ORDER BY e.name`, group, year, year)
+	out, err := b.src.groupMembers(b.ctx, group, min(to, 2100))
+	if err == nil && len(out) == 0 {
+		return nil, requestError("group %s has no members", group)
+	}
+	return out, err
+}
+
+// smallMultiples: one panel per member of the group (or per economy given) with data: the
+// indicator's total, or with a split its two parts (women and men, rural and urban).
+func (b *builder) smallMultiples() (chart.Chart, error) {
+	codes, err := b.selection("small multiples")
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out [][2]string
-	for rows.Next() {
-		var code, name string
-		if err := rows.Scan(&code, &name); err != nil {
-			return nil, err
-		}
-		out = append(out, [2]string{code, name})
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	if len(out) == 0 {
-		return nil, requestError("group %s has no members", group)
-	}
-	return out, nil
-}
-
-// smallMultiples: one panel per member of the group with data.
-func (b *builder) smallMultiples() (chart.Chart, error) {
-	if b.req.Group == "" {
-		return nil, requestError("small multiples need a group (--group)")
-	}
-	members, err := b.members(b.req.Group)
+	parts, err := b.parts(b.req.Split, true)
 	if err != nil {
 		return nil, err
 	}
 	c := chart.SmallMultiples{Years: b.yearSpan()}
 	c.YMin, c.YMax = b.percentAxis()
-	for _, m := range members {
-		pts, err := b.series(m[0], "total", "total")
-		if err != nil {
-			return nil, err
+	for _, m := range codes {
+		panel := chart.Panel{Title: shortName(m[1])}
+		for i, p := range parts {
+			pts, err := b.series(m[0], p.sex, p.area)
+			if err != nil {
+				return nil, err
+			}
+			if len(pts) > 0 {
+				panel.Lines = append(panel.Lines, chart.Line{Label: p.label, Points: pts, Color: p.color(i)})
+			}
 		}
-		if len(pts) > 0 {
-			c.Panels = append(c.Panels, chart.Panel{Title: shortName(m[1]), Lines: []chart.Line{{Label: m[1], Points: pts, Color: 3}}})
+		if len(panel.Lines) > 0 {
+			c.Panels = append(c.Panels, panel)
 		}
 	}
 	if len(c.Panels) == 0 {
-		return nil, requestError("no member of %s has data on %s%s", b.req.Group, b.ind.code, b.span())
+		return nil, requestError("no data on %s for %s%s", b.ind.code, b.selected(), b.span())
 	}
 	if b.tgt != nil {
 		c.Target = &chart.Reference{Value: b.tgt.Level(math.NaN()), Label: targetLabel(b.tgt, b.fw, b.ind.unit)}
 	}
-	c.Meta, err = b.meta(fmt.Sprintf("%s: %s%s", b.name(b.req.Group), b.ind.name, b.span()))
-	if n := len(members) - len(c.Panels); n > 0 {
-		c.Subtitle = fmt.Sprintf("%d of %d members with data", len(c.Panels), len(members))
+	title := b.ind.name
+	if b.req.Group != "" {
+		title = b.name(b.req.Group) + ": " + title
 	}
-	return c, err
+	if len(parts) > 1 {
+		title += ", " + parts[0].by
+	}
+	c.Meta = b.meta(title + b.span())
+	if len(c.Panels) < len(codes) {
+		c.Subtitle = fmt.Sprintf("%d of %d with data", len(c.Panels), len(codes))
+	}
+	return c, nil
+}
+
+// breakdown is one line of a split series.
+type breakdown struct {
+	sex, area, label string
+	by               string // what the split compares, e.g. "women and men"
+}
+
+// color is the line colour of the i-th part: the total in the panel colour, the parts in turn.
+func (p breakdown) color(i int) int {
+	if p.sex == "total" && p.area == "total" {
+		return 3
+	}
+	return i
+}
+
+// parts are the breakdowns a split draws: women and men (sex), rural and urban (area), or with
+// no split and total allowed, the total.
+func (b *builder) parts(split string, total bool) ([]breakdown, error) {
+	switch split {
+	case "sex":
+		return []breakdown{{"female", "total", "Women", "women and men"}, {"male", "total", "Men", "women and men"}}, nil
+	case "area":
+		return []breakdown{{"total", "rural", "Rural", "rural and urban areas"}, {"total", "urban", "Urban", "rural and urban areas"}}, nil
+	case "":
+		if total {
+			return []breakdown{{"total", "total", b.ind.name, ""}}, nil
+		}
+		return b.parts("sex", false)
+	}
+	return nil, requestError("a split is by sex or area, not %q", split)
+}
+
+// selection is the economies a figure of several panels or bars shows: the members of the group
+// asked, or the economies (or groups) given, with their names.
+func (b *builder) selection(what string) ([][2]string, error) {
+	switch {
+	case b.req.Group != "" && len(b.req.Entities) > 0:
+		return nil, requestError("%s show the members of --group or the --economies given, not both", what)
+	case b.req.Group != "":
+		return b.members(b.req.Group)
+	case len(b.req.Entities) > 0:
+		var out [][2]string
+		for _, e := range b.req.Entities {
+			out = append(out, [2]string{e, b.name(e)})
+		}
+		return out, nil
+	}
+	return nil, requestError("%s need --group or --economies", what)
+}
+
+// selected names the selection in a message.
+func (b *builder) selected() string {
+	if b.req.Group != "" {
+		return "any member of " + b.req.Group
+	}
+	return strings.Join(b.req.Entities, ", ")
 }
 
 // shortName trims the UN's formal additions ("Bolivia (Plurinational State of)") for panel titles.
@@ -724,22 +680,9 @@ func shortName(name string) string {
 
 // ranking: each economy's latest value in the years asked, sorted, with the target.
 func (b *builder) ranking() (chart.Chart, error) {
-	var codes [][2]string
-	switch {
-	case b.req.Group != "" && len(b.req.Entities) > 0:
-		return nil, requestError("a ranking shows the members of --group or the --economies given, not both")
-	case b.req.Group != "":
-		m, err := b.members(b.req.Group)
-		if err != nil {
-			return nil, err
-		}
-		codes = m
-	case len(b.req.Entities) > 0:
-		for _, e := range b.req.Entities {
-			codes = append(codes, [2]string{e, b.name(e)})
-		}
-	default:
-		return nil, requestError("a ranking needs --group or --economies")
+	codes, err := b.selection("rankings")
+	if err != nil {
+		return nil, err
 	}
 	c := chart.Ranking{Ascending: b.ind.polarity == "lower"}
 	for _, e := range codes {
@@ -753,7 +696,7 @@ func (b *builder) ranking() (chart.Chart, error) {
 		}
 	}
 	if len(c.Bars) == 0 {
-		return nil, requestError("no data on %s for the economies asked%s", b.ind.code, b.span())
+		return nil, requestError("no data on %s for %s%s", b.ind.code, b.selected(), b.span())
 	}
 	if len(c.Bars) > MaxBars {
 		return nil, requestError("%d bars are too many to read (at most %d): choose a smaller group or fewer economies", len(c.Bars), MaxBars)
@@ -765,13 +708,12 @@ func (b *builder) ranking() (chart.Chart, error) {
 	if b.req.Group != "" {
 		title = b.name(b.req.Group) + ": " + title
 	}
-	var err error
-	c.Meta, err = b.meta(title + b.span())
+	c.Meta = b.meta(title + b.span())
 	c.XLabel, c.YLabel = b.ind.unit, ""
-	if n := len(codes) - len(c.Bars); n > 0 && b.req.Group != "" {
+	if len(c.Bars) < len(codes) && b.req.Group != "" {
 		c.Subtitle = fmt.Sprintf("%d of %d members with data", len(c.Bars), len(codes))
 	}
-	return c, err
+	return c, nil
 }
 
 // scorecard: the Geneva targets for one entity, baseline against latest, coloured by status.
@@ -782,7 +724,7 @@ func (b *builder) scorecard() (chart.Chart, error) {
 	} else if len(b.req.Entities) > 1 {
 		return nil, requestError("a scorecard is for one economy or group")
 	}
-	rows, err := report.Scorecard(b.ctx, b.db, entity)
+	rows, err := report.Scorecard(b.ctx, b.src.db, entity)
 	if err != nil {
 		return nil, err
 	}
@@ -799,27 +741,13 @@ func (b *builder) scorecard() (chart.Chart, error) {
 	if b.req.Title != "" {
 		title = b.req.Title
 	}
-	eds, err := b.allCitations()
+	var cites []string
+	for _, c := range b.cat.citations {
+		cites = append(cites, c)
+	}
+	slices.Sort(cites)
 	c.Meta = chart.Meta{Title: title, Subtitle: "Baseline 2005 (hollow) to the latest year (filled), the target marked; the status is the progress class",
 		XLabel: "% of population, or subscriptions per 100 inhabitants",
-		Source: "Source: ITU, via " + eds + ". Progress assessed by ictstat."}
-	return c, err
-}
-
-// allCitations names every edition in the store.
-func (b *builder) allCitations() (string, error) {
-	rows, err := b.db.QueryContext(b.ctx, `SELECT coalesce(citation, edition) FROM main.editions ORDER BY released, edition`)
-	if err != nil {
-		return "", err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			return "", err
-		}
-		out = append(out, s)
-	}
-	return joinAnd(out), rows.Err()
+		Source: "Source: ITU, via " + joinAnd(cites) + ". Progress assessed by ictstat."}
+	return c, nil
 }

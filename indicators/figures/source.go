@@ -1,0 +1,263 @@
+package figures
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+	"sync"
+)
+
+// Source reads the data of figures from a store and keeps what it has read: the catalogue
+// (indicators, economies, groups, editions) and, per indicator, its observations, aggregates
+// and parity scores. Figures of the same indicator that follow cost no further query. A Source
+// sees the store as it was when it read each part: make a new one to see later loads. It is safe
+// for concurrent use.
+type Source struct {
+	db *sql.DB
+
+	mu         sync.Mutex
+	cat        *catalogue
+	indicators map[string]*indicatorData
+	members    map[[2]any][][2]string // (group, year) → members' codes and names
+}
+
+// NewSource is a Source reading db.
+func NewSource(db *sql.DB) *Source {
+	return &Source{db: db, indicators: map[string]*indicatorData{}, members: map[[2]any][][2]string{}}
+}
+
+// catalogue is what the store knows of indicators, economies, groups and editions.
+type catalogue struct {
+	indicators map[string]indicatorInfo // by every code: ictstat's, WDI, ITU, SDG, DDF
+	entities   map[string]entityInfo    // economies by ISO3, groups by code
+	citations  map[string]string        // edition → how a source line names it
+}
+
+type indicatorInfo struct {
+	code, name, unit, unitKind, polarity, custodian, aggregation, weight string
+}
+
+type entityInfo struct {
+	code, name, kind string // kind: economy or group
+}
+
+// point is one value of a series as a figure draws it.
+type point struct {
+	year      int
+	value     float64
+	estimated bool
+	edition   string // "" for ictstat's aggregates and parity scores
+}
+
+// seriesKey names one breakdown (all ages) of an indicator for an economy or group.
+type seriesKey struct{ entity, sex, area string }
+
+// indicatorData is what figures draw of one indicator, each series sorted by year. Each part is
+// read when a figure first needs it.
+type indicatorData struct {
+	observations map[seriesKey][]point // economies, newest editions
+	aggregates   map[seriesKey][]point // ictstat's published aggregates
+	published    map[seriesKey][]point // the aggregates sources publish
+	parity       map[string][]point    // gender parity scores by entity
+	parityBasis  map[string]string     // reported, ictstat aggregate or published aggregate
+	// editions of the economies' observations per breakdown: what ictstat's aggregates rest on
+	memberEditions map[[2]string]map[string]bool
+}
+
+// The parts of an indicator's data.
+type part int
+
+const (
+	observations part = iota
+	aggregates
+	published
+	parity
+)
+
+func (s *Source) catalogue(ctx context.Context) (*catalogue, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cat != nil {
+		return s.cat, nil
+	}
+	c := &catalogue{indicators: map[string]indicatorInfo{}, entities: map[string]entityInfo{}, citations: map[string]string{}}
+	err := scan(ctx, s.db, `SELECT indicator, name, unit, unit_kind, polarity, coalesce(custodian, ''), coalesce(aggregation, ''),
+			coalesce(weight, ''), concat_ws('; ', wdi_code, itu_code, sdg_series, ddf_concept)
+		FROM main.indicators ORDER BY indicator`, func(r *sql.Rows) error {
+		var in indicatorInfo
+		var codes string
+		if err := r.Scan(&in.code, &in.name, &in.unit, &in.unitKind, &in.polarity, &in.custodian, &in.aggregation, &in.weight, &codes); err != nil {
+			return err
+		}
+		for _, code := range strings.Split(codes, "; ") {
+			if _, taken := c.indicators[code]; code != "" && !taken {
+				c.indicators[code] = in
+			}
+		}
+		c.indicators[in.code] = in
+		return nil
+	})
+	if err == nil {
+		err = scan(ctx, s.db, `SELECT economy, name, 'economy' FROM main.economies UNION ALL SELECT group_code, name, 'group' FROM main.groups`,
+			func(r *sql.Rows) error {
+				var e entityInfo
+				if err := r.Scan(&e.code, &e.name, &e.kind); err != nil {
+					return err
+				}
+				c.entities[e.code] = e
+				return nil
+			})
+	}
+	if err == nil {
+		err = scan(ctx, s.db, `SELECT edition, coalesce(citation, edition) FROM main.editions`, func(r *sql.Rows) error {
+			var e, cite string
+			if err := r.Scan(&e, &cite); err != nil {
+				return err
+			}
+			c.citations[e] = cite
+			return nil
+		})
+	}
+	if err != nil {
+		return nil, err
+	}
+	s.cat = c
+	return c, nil
+}
+
+// data is an indicator's data with the parts asked for read.
+func (s *Source) data(ctx context.Context, indicator string, parts ...part) (*indicatorData, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	d, ok := s.indicators[indicator]
+	if !ok {
+		d = &indicatorData{}
+		s.indicators[indicator] = d
+	}
+	for _, p := range parts {
+		if err := s.read(ctx, d, indicator, p); err != nil {
+			return nil, err
+		}
+	}
+	return d, nil
+}
+
+// read reads one part of an indicator's data, unless it has been read.
+func (s *Source) read(ctx context.Context, d *indicatorData, indicator string, p part) error {
+	into := func(m map[seriesKey][]point) func(*sql.Rows) error {
+		return func(r *sql.Rows) error {
+			var k seriesKey
+			var pt point
+			if err := r.Scan(&k.entity, &k.sex, &k.area, &pt.year, &pt.value, &pt.estimated, &pt.edition); err != nil {
+				return err
+			}
+			m[k] = append(m[k], pt)
+			return nil
+		}
+	}
+	switch {
+	case p == observations && d.observations == nil:
+		m := map[seriesKey][]point{}
+		if err := scan(ctx, s.db, `SELECT economy, sex, area, year, value, flag IN `+estimatedFlags+`, edition FROM main.observations
+			WHERE indicator = ? AND age = 'total' ORDER BY economy, sex, area, year`, into(m), indicator); err != nil {
+			return err
+		}
+		d.memberEditions = map[[2]string]map[string]bool{}
+		for k, pts := range m {
+			b := [2]string{k.sex, k.area}
+			if d.memberEditions[b] == nil {
+				d.memberEditions[b] = map[string]bool{}
+			}
+			for _, pt := range pts {
+				d.memberEditions[b][pt.edition] = true
+			}
+		}
+		d.observations = m
+	case p == aggregates && d.aggregates == nil:
+		m := map[seriesKey][]point{}
+		if err := scan(ctx, s.db, `SELECT group_code, sex, area, year, value, coverage_reported < 0.5, '' FROM main.aggregates
+			WHERE indicator = ? AND age = 'total' AND status = 'published' ORDER BY group_code, sex, area, year`, into(m), indicator); err != nil {
+			return err
+		}
+		d.aggregates = m
+	case p == published && d.published == nil:
+		m := map[seriesKey][]point{}
+		if err := scan(ctx, s.db, `SELECT group_code, sex, area, year, value, flag IN `+estimatedFlags+`, edition FROM main.published_aggregates
+			WHERE indicator = ? AND age = 'total' ORDER BY group_code, sex, area, year`, into(m), indicator); err != nil {
+			return err
+		}
+		d.published = m
+	case p == parity && d.parity == nil:
+		m, basis := map[string][]point{}, map[string]string{}
+		if err := scan(ctx, s.db, `SELECT entity, year, value, basis FROM main.gaps WHERE measure = 'gender_parity_score'
+			AND indicator = ? AND area = 'total' AND age = 'total' ORDER BY entity, year`, func(r *sql.Rows) error {
+			var e, b string
+			var pt point
+			if err := r.Scan(&e, &pt.year, &pt.value, &b); err != nil {
+				return err
+			}
+			m[e] = append(m[e], pt)
+			basis[e] = b
+			return nil
+		}, indicator); err != nil {
+			return err
+		}
+		d.parity, d.parityBasis = m, basis
+	}
+	return nil
+}
+
+// groupMembers are a group's economies in a year, with their names, sorted by name.
+func (s *Source) groupMembers(ctx context.Context, group string, year int) ([][2]string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	key := [2]any{group, year}
+	if m, ok := s.members[key]; ok {
+		return m, nil
+	}
+	var out [][2]string
+	err := scan(ctx, s.db, `SELECT e.economy, e.name FROM main.group_members m JOIN main.economies e USING (economy)
+		WHERE m.group_code = ? AND (m.first_year IS NULL OR m.first_year <= ?) AND (m.last_year IS NULL OR m.last_year >= ?)
+		ORDER BY e.name`, func(r *sql.Rows) error {
+		var code, name string
+		if err := r.Scan(&code, &name); err != nil {
+			return err
+		}
+		out = append(out, [2]string{code, name})
+		return nil
+	}, group, year, year)
+	if err != nil {
+		return nil, err
+	}
+	s.members[key] = out
+	return out, nil
+}
+
+// closest lists the codes and names a query returns as "a (name), b (name) and c (name)".
+func (s *Source) closest(ctx context.Context, q, arg string) (string, error) {
+	var out []string
+	err := scan(ctx, s.db, q, func(r *sql.Rows) error {
+		var code, name string
+		if err := r.Scan(&code, &name); err != nil {
+			return err
+		}
+		out = append(out, code+" ("+name+")")
+		return nil
+	}, arg)
+	return joinAnd(out), err
+}
+
+// scan runs a query and calls row for each row.
+func scan(ctx context.Context, db *sql.DB, q string, row func(*sql.Rows) error, args ...any) error {
+	rows, err := db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := row(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}

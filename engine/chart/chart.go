@@ -220,10 +220,15 @@ type ScoreRow struct {
 }
 
 // Chart is any of Trend, Gap, Parity, SmallMultiples, Ranking and Scorecard, as a value or a
-// pointer (their method has a value receiver).
+// pointer (their methods have value receivers).
 type Chart interface {
+	// Text is the chart's title, subtitle, axis labels and source line.
+	Text() Meta
 	draw(f *figure) error
 }
+
+// Text is m itself: every chart embeds its Meta, and so answers Chart.Text.
+func (m Meta) Text() Meta { return m }
 
 // errNothing is the error for a chart without data.
 var errNothing = errors.New("chart: nothing to draw")

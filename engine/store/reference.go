@@ -393,9 +393,9 @@ func validationReference(ctx context.Context, q Queryer) (*validate.Reference, e
 	return validate.NewReference(inds, indCodes, economies, ecoCodes, groups, grpCodes), nil
 }
 
-// ScanRows runs query on q and calls each for every row.
-func ScanRows(ctx context.Context, q Queryer, query string, each func(*sql.Rows) error) error {
-	rows, err := q.QueryContext(ctx, query)
+// ScanRows runs query with its args on q and calls each for every row.
+func ScanRows(ctx context.Context, q Queryer, query string, each func(*sql.Rows) error, args ...any) error {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return err
 	}

@@ -718,10 +718,16 @@ func (b *builder) ranking() (chart.Chart, error) {
 
 // scorecard: the Geneva targets for one entity, baseline against latest, coloured by status.
 func (b *builder) scorecard() (chart.Chart, error) {
+	entities := b.req.Entities
+	if b.req.Group != "" {
+		entities = append(entities, b.req.Group)
+	}
 	entity := "WLD"
-	if len(b.req.Entities) == 1 {
-		entity = b.req.Entities[0]
-	} else if len(b.req.Entities) > 1 {
+	switch len(entities) {
+	case 0:
+	case 1:
+		entity = entities[0]
+	default:
 		return nil, requestError("a scorecard is for one economy or group")
 	}
 	rows, err := report.Scorecard(b.ctx, b.src.db, entity)

@@ -111,7 +111,7 @@ func TestEveryKindFromTheEmbeddedData(t *testing.T) {
 			size := sizeFor(k.req.Kind)
 			svg := render(t, c, "svg", size)
 			got := texts(svg)
-			meta := metaOf(c)
+			meta := c.Text()
 			want := append([]string{}, k.want...)
 			if k.req.Kind != figures.Scorecard {
 				unit := one[string](t, db, `SELECT unit FROM indicators WHERE indicator = ?`, k.req.Indicator)
@@ -186,24 +186,6 @@ func shows(svg []byte, s string) bool {
 		}
 	}
 	return false
-}
-
-func metaOf(c chart.Chart) chart.Meta {
-	switch c := c.(type) {
-	case chart.Trend:
-		return c.Meta
-	case chart.Gap:
-		return c.Meta
-	case chart.Parity:
-		return c.Meta
-	case chart.SmallMultiples:
-		return c.Meta
-	case chart.Ranking:
-		return c.Meta
-	case chart.Scorecard:
-		return c.Meta
-	}
-	panic("unknown figure")
 }
 
 // TestEconomyPointsAreItsObservations: an economy's line is its observations in the years asked,
@@ -355,7 +337,7 @@ func TestSourceLineNamesTheEditionsDrawn(t *testing.T) {
 		}
 		rows.Close()
 		c := build(t, db, tc.req)
-		if got := metaOf(c).Source; got != tc.want {
+		if got := c.Text().Source; got != tc.want {
 			t.Errorf("%s %v %d–%d (editions %v): source %q, want %q", tc.req.Indicator, tc.req.Entities, tc.req.From, tc.req.To, editions, got, tc.want)
 		}
 	}

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"strings"
 	"sync"
+
+	"github.com/ictstat/ictstat/engine/store"
 )
 
 // Source reads the data of figures from a store and keeps what it has read: the catalogue
@@ -81,7 +83,7 @@ func (s *Source) catalogue(ctx context.Context) (*catalogue, error) {
 		return s.cat, nil
 	}
 	c := &catalogue{indicators: map[string]indicatorInfo{}, entities: map[string]entityInfo{}, citations: map[string]string{}}
-	err := scan(ctx, s.db, `SELECT indicator, name, unit, unit_kind, polarity, coalesce(custodian, ''), coalesce(aggregation, ''),
+	err := store.ScanRows(ctx, s.db, `SELECT indicator, name, unit, unit_kind, polarity, coalesce(custodian, ''), coalesce(aggregation, ''),
 			coalesce(weight, ''), concat_ws('; ', wdi_code, itu_code, sdg_series, ddf_concept)
 		FROM main.indicators ORDER BY indicator`, func(r *sql.Rows) error {
 		var in indicatorInfo
@@ -98,7 +100,7 @@ func (s *Source) catalogue(ctx context.Context) (*catalogue, error) {
 		return nil
 	})
 	if err == nil {
-		err = scan(ctx, s.db, `SELECT economy, name, 'economy' FROM main.economies UNION ALL SELECT group_code, name, 'group' FROM main.groups`,
+		err = store.ScanRows(ctx, s.db, `SELECT economy, name, 'economy' FROM main.economies UNION ALL SELECT group_code, name, 'group' FROM main.groups`,
 			func(r *sql.Rows) error {
 				var e entityInfo
 				if err := r.Scan(&e.code, &e.name, &e.kind); err != nil {
@@ -109,7 +111,7 @@ func (s *Source) catalogue(ctx context.Context) (*catalogue, error) {
 			})
 	}
 	if err == nil {
-		err = scan(ctx, s.db, `SELECT edition, coalesce(citation, edition) FROM main.editions`, func(r *sql.Rows) error {
+		err = store.ScanRows(ctx, s.db, `SELECT edition, coalesce(citation, edition) FROM main.editions`, func(r *sql.Rows) error {
 			var e, cite string
 			if err := r.Scan(&e, &cite); err != nil {
 				return err
@@ -158,7 +160,7 @@ func (s *Source) read(ctx context.Context, d *indicatorData, indicator string, p
 	switch {
 	case p == observations && d.observations == nil:
 		m := map[seriesKey][]point{}
-		if err := scan(ctx, s.db, `SELECT economy, sex, area, year, value, flag IN `+estimatedFlags+`, edition FROM main.observations
+		if err := store.ScanRows(ctx, s.db, `SELECT economy, sex, area, year, value, flag IN `+estimatedFlags+`, edition FROM main.observations
 			WHERE indicator = ? AND age = 'total' ORDER BY economy, sex, area, year`, into(m), indicator); err != nil {
 			return err
 		}
@@ -175,21 +177,21 @@ func (s *Source) read(ctx context.Context, d *indicatorData, indicator string, p
 		d.observations = m
 	case p == aggregates && d.aggregates == nil:
 		m := map[seriesKey][]point{}
-		if err := scan(ctx, s.db, `SELECT group_code, sex, area, year, value, coverage_reported < 0.5, '' FROM main.aggregates
+		if err := store.ScanRows(ctx, s.db, `SELECT group_code, sex, area, year, value, coverage_reported < 0.5, '' FROM main.aggregates
 			WHERE indicator = ? AND age = 'total' AND status = 'published' ORDER BY group_code, sex, area, year`, into(m), indicator); err != nil {
 			return err
 		}
 		d.aggregates = m
 	case p == published && d.published == nil:
 		m := map[seriesKey][]point{}
-		if err := scan(ctx, s.db, `SELECT group_code, sex, area, year, value, flag IN `+estimatedFlags+`, edition FROM main.published_aggregates
+		if err := store.ScanRows(ctx, s.db, `SELECT group_code, sex, area, year, value, flag IN `+estimatedFlags+`, edition FROM main.published_aggregates
 			WHERE indicator = ? AND age = 'total' ORDER BY group_code, sex, area, year`, into(m), indicator); err != nil {
 			return err
 		}
 		d.published = m
 	case p == parity && d.parity == nil:
 		m, basis := map[string][]point{}, map[string]string{}
-		if err := scan(ctx, s.db, `SELECT entity, year, value, basis FROM main.gaps WHERE measure = 'gender_parity_score'
+		if err := store.ScanRows(ctx, s.db, `SELECT entity, year, value, basis FROM main.gaps WHERE measure = 'gender_parity_score'
 			AND indicator = ? AND area = 'total' AND age = 'total' ORDER BY entity, year`, func(r *sql.Rows) error {
 			var e, b string
 			var pt point
@@ -216,7 +218,7 @@ func (s *Source) groupMembers(ctx context.Context, group string, year int) ([][2
 		return m, nil
 	}
 	var out [][2]string
-	err := scan(ctx, s.db, `SELECT e.economy, e.name FROM main.group_members m JOIN main.economies e USING (economy)
+	err := store.ScanRows(ctx, s.db, `SELECT e.economy, e.name FROM main.group_members m JOIN main.economies e USING (economy)
 		WHERE m.group_code = ? AND (m.first_year IS NULL OR m.first_year <= ?) AND (m.last_year IS NULL OR m.last_year >= ?)
 		ORDER BY e.name`, func(r *sql.Rows) error {
 		var code, name string
@@ -236,7 +238,7 @@ func (s *Source) groupMembers(ctx context.Context, group string, year int) ([][2
 // closest lists the codes and names a query returns as "a (name), b (name) and c (name)".
 func (s *Source) closest(ctx context.Context, q, arg string) (string, error) {
 	var out []string
-	err := scan(ctx, s.db, q, func(r *sql.Rows) error {
+	err := store.ScanRows(ctx, s.db, q, func(r *sql.Rows) error {
 		var code, name string
 		if err := r.Scan(&code, &name); err != nil {
 			return err
@@ -245,19 +247,4 @@ func (s *Source) closest(ctx context.Context, q, arg string) (string, error) {
 		return nil
 	}, arg)
 	return joinAnd(out), err
-}
-
-// scan runs a query and calls row for each row.
-func scan(ctx context.Context, db *sql.DB, q string, row func(*sql.Rows) error, args ...any) error {
-	rows, err := db.QueryContext(ctx, q, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := row(rows); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
 }

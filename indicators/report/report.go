@@ -141,7 +141,8 @@ func Scorecard(ctx context.Context, db *sql.DB, entity string) ([]ScorecardRow, 
 			ind, derivation := t.Indicator()
 			row.Indicator = names[ind]
 			if derivation == "rural" {
-				row.Indicator = "Rural p" + strings.TrimPrefix(names[ind], "P")
+				// "Population covered by ..." of the rural population: "Rural population covered by ..."
+				row.Indicator = "Rural " + strings.ToLower(names[ind][:1]) + names[ind][1:]
 			}
 			row.Status = "no data for " + entity
 			if p, ok := byKey[[2]string{t.Code, t.Measure}]; ok {

@@ -140,6 +140,26 @@ func TestSVGViewBox(t *testing.T) {
 	}
 }
 
+// TestSVGTextLengths: every SVG text carries its width in Liberation Sans, so that a viewer
+// with another font fits it to the same width; the title's is the width the layout measured.
+func TestSVGTextLengths(t *testing.T) {
+	c := sampleTrend()
+	svg := string(render(t, c, "svg", DefaultSize))
+	texts := regexp.MustCompile(`<text [^>]*>`).FindAllString(svg, -1)
+	lengths := regexp.MustCompile(`<text [^>]*textLength="([0-9.]+)" lengthAdjust="spacingAndGlyphs"[^>]*>` + regexp.QuoteMeta(html.EscapeString(c.Title)) + `<`).FindStringSubmatch(svg)
+	if n := strings.Count(svg, `lengthAdjust="spacingAndGlyphs"`); n != len(texts) || n == 0 {
+		t.Fatalf("%d texts, %d with a textLength", len(texts), n)
+	}
+	if lengths == nil {
+		t.Fatal("the title has no textLength")
+	}
+	w, h := DefaultSize.cm()
+	want := newStyles(w, h).title.Width(c.Title).Points()
+	if got, _ := strconv.ParseFloat(lengths[1], 64); math.Abs(got-want) > 0.01 {
+		t.Errorf("title textLength %v, measured %v", got, want)
+	}
+}
+
 func TestSameBytesEachTime(t *testing.T) {
 	for name, c := range samples() {
 		for _, format := range []string{"png", "svg", "pdf"} {

@@ -6,8 +6,9 @@ import (
 	"image/png"
 	"io"
 	"math"
-	"strings"
+	"regexp"
 
+	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/vgimg"
 	"gonum.org/v1/plot/vg/vgsvg"
@@ -40,8 +41,8 @@ func newOutput(format string, size Size) (output, error) {
 		c := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(dpi))
 		return output{c, pngWriter{c}}, nil
 	case "svg":
-		c := vgsvg.New(w, h)
-		return output{c, svgWriter{c}}, nil
+		c := &svgCanvas{Canvas: vgsvg.New(w, h)}
+		return output{c, c}, nil
 	case "pdf":
 		c := newPDFCanvas(w, h)
 		return output{c, c}, nil
@@ -61,16 +62,36 @@ func (p pngWriter) WriteTo(w io.Writer) (int64, error) {
 	return buf.WriteTo(w)
 }
 
-// svgWriter names fallbacks after Liberation Sans, which has Arial's metrics, so that an SVG
-// shown where Liberation is not installed keeps its layout.
-type svgWriter struct{ c *vgsvg.Canvas }
+// svgCanvas is gonum's SVG canvas, writing each text with the width it has in Liberation Sans
+// (textLength), so that a viewer without Liberation Sans or Arial, whose metrics it shares,
+// fits its fallback font to the same width and the layout holds; and naming those fallbacks.
+type svgCanvas struct {
+	*vgsvg.Canvas
+	widths []vg.Length // of the texts, in the order they are drawn
+}
 
-func (s svgWriter) WriteTo(w io.Writer) (int64, error) {
+func (c *svgCanvas) FillString(f font.Face, pt vg.Point, s string) {
+	c.Canvas.FillString(f, pt, s)
+	c.widths = append(c.widths, f.Width(s))
+}
+
+var svgText = regexp.MustCompile(`<text x="[^"]*" y="[^"]*"`)
+
+func (c *svgCanvas) WriteTo(w io.Writer) (int64, error) {
 	var buf bytes.Buffer
-	if _, err := s.c.WriteTo(&buf); err != nil {
+	if _, err := c.Canvas.WriteTo(&buf); err != nil {
 		return 0, err
 	}
-	out := strings.ReplaceAll(buf.String(), "font-family:Liberation Sans;", "font-family:'Liberation Sans',Arial,Helvetica,sans-serif;")
-	n, err := io.WriteString(w, out)
+	i := 0
+	out := svgText.ReplaceAllFunc(buf.Bytes(), func(m []byte) []byte {
+		if i >= len(c.widths) {
+			return m
+		}
+		m = fmt.Appendf(bytes.Clone(m), ` textLength="%.2f" lengthAdjust="spacingAndGlyphs"`, c.widths[i].Points())
+		i++
+		return m
+	})
+	out = bytes.ReplaceAll(out, []byte("font-family:Liberation Sans;"), []byte("font-family:'Liberation Sans',Arial,Helvetica,sans-serif;"))
+	n, err := w.Write(out)
 	return int64(n), err
 }

@@ -256,7 +256,7 @@ func Render(c Chart, format string, size Size, w io.Writer) error {
 }
 
 // Save renders c to path, the format taken from the extension (.png, .svg, .pdf). The file is
-// written only when the chart could be drawn.
+// replaced whole or not at all: written beside path under a temporary name, then renamed.
 func Save(c Chart, path string, size Size) error {
 	format := strings.ToLower(strings.TrimPrefix(filepath.Ext(path), "."))
 	if !knownFormat(format) {
@@ -266,8 +266,23 @@ func Save(c Chart, path string, size Size) error {
 	if err := Render(c, format, size, &buf); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-		return fmt.Errorf("chart: %w", err)
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("chart: cannot write %s: %w", path, err)
+	}
+	_, err = f.Write(buf.Bytes())
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(f.Name(), 0o644)
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), path)
+	}
+	if err != nil {
+		os.Remove(f.Name())
+		return fmt.Errorf("chart: cannot write %s: %w", path, err)
 	}
 	return nil
 }

@@ -2,6 +2,8 @@ package chart
 
 import (
 	"bytes"
+	"encoding/binary"
+	"hash/crc32"
 	"html"
 	"image/png"
 	"math"
@@ -101,6 +103,27 @@ func TestPNGSize(t *testing.T) {
 		}
 		if b := img.Bounds(); b.Dx() != tc.w || b.Dy() != tc.h {
 			t.Errorf("%+v: image is %dx%d, want %dx%d", tc.size, b.Dx(), b.Dy(), tc.w, tc.h)
+		}
+	}
+}
+
+// TestPNGResolution: the PNG records its resolution (pHYs, pixels per metre) before its image data.
+func TestPNGResolution(t *testing.T) {
+	for _, dpi := range []float64{96, 150, 300} {
+		b := render(t, sampleTrend(), "png", Size{Width: 8, Height: 5, Unit: "cm", DPI: dpi})
+		i, idat := bytes.Index(b, []byte("pHYs")), bytes.Index(b, []byte("IDAT"))
+		if i < 0 || idat < i {
+			t.Fatalf("%g dpi: pHYs at %d, IDAT at %d", dpi, i, idat)
+		}
+		x, y, unit := binary.BigEndian.Uint32(b[i+4:]), binary.BigEndian.Uint32(b[i+8:]), b[i+12]
+		if want := uint32(math.Round(dpi / 0.0254)); x != want || y != want || unit != 1 {
+			t.Errorf("%g dpi: pHYs %d×%d per unit %d, want %d per metre", dpi, x, y, unit, want)
+		}
+		if crc := binary.BigEndian.Uint32(b[i+13:]); crc != crc32.ChecksumIEEE(b[i:i+13]) {
+			t.Errorf("%g dpi: pHYs CRC %x", dpi, crc)
+		}
+		if _, err := png.Decode(bytes.NewReader(b)); err != nil {
+			t.Errorf("%g dpi: %v", dpi, err)
 		}
 	}
 }

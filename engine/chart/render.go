@@ -2,7 +2,9 @@ package chart
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
+	"hash/crc32"
 	"image/png"
 	"io"
 	"math"
@@ -39,7 +41,7 @@ func newOutput(format string, size Size) (output, error) {
 	switch format {
 	case "png":
 		c := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(dpi))
-		return output{c, pngWriter{c}}, nil
+		return output{c, pngWriter{c, dpi}}, nil
 	case "svg":
 		c := &svgCanvas{Canvas: vgsvg.New(w, h)}
 		return output{c, c}, nil
@@ -50,16 +52,43 @@ func newOutput(format string, size Size) (output, error) {
 	return output{}, fmt.Errorf("chart: unknown format %q; use png, svg or pdf", format)
 }
 
-// pngWriter encodes with zlib's fastest level: on the sample trend chart it takes 17 ms where the
-// default level takes 26, for a file 3% larger.
-type pngWriter struct{ c *vgimg.Canvas }
+// pngWriter encodes with zlib's fastest level (on the sample trend chart 17 ms where the default
+// level takes 26, for a file 3% larger), and records the resolution in a pHYs chunk, so that a
+// word processor places the image at the size asked.
+type pngWriter struct {
+	c   *vgimg.Canvas
+	dpi int
+}
 
 func (p pngWriter) WriteTo(w io.Writer) (int64, error) {
 	var buf bytes.Buffer
 	if err := (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&buf, p.c.Image()); err != nil {
 		return 0, err
 	}
-	return buf.WriteTo(w)
+	b := buf.Bytes()
+	// The signature (8 bytes) and IHDR (25) come first; pHYs must precede the image data.
+	const afterIHDR = 8 + 25
+	n, err := w.Write(b[:afterIHDR])
+	if err != nil {
+		return int64(n), err
+	}
+	m, err := w.Write(physChunk(p.dpi))
+	if err != nil {
+		return int64(n + m), err
+	}
+	k, err := w.Write(b[afterIHDR:])
+	return int64(n + m + k), err
+}
+
+// physChunk is a PNG pHYs chunk giving dpi in pixels per metre on both axes.
+func physChunk(dpi int) []byte {
+	ppm := uint32(math.Round(float64(dpi) / 0.0254))
+	chunk := binary.BigEndian.AppendUint32(nil, 9)
+	chunk = append(chunk, "pHYs"...)
+	chunk = binary.BigEndian.AppendUint32(chunk, ppm)
+	chunk = binary.BigEndian.AppendUint32(chunk, ppm)
+	chunk = append(chunk, 1) // the unit is the metre
+	return binary.BigEndian.AppendUint32(chunk, crc32.ChecksumIEEE(chunk[4:]))
 }
 
 // svgCanvas is gonum's SVG canvas, writing each text with the width it has in Liberation Sans

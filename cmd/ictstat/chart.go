@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -168,6 +169,18 @@ With --spec, a YAML file lists charts to draw in one run into --out:
 	return cmd
 }
 
+// specKeys are the keys a chart of a spec file may have: chartSpec's yaml tags.
+var specKeys = func() map[string]bool {
+	keys := map[string]bool{}
+	t := reflect.TypeFor[chartSpec]()
+	for i := range t.NumField() {
+		if k := t.Field(i).Tag.Get("yaml"); k != "" {
+			keys[k] = true
+		}
+	}
+	return keys
+}()
+
 // readSpec reads a spec file, refusing unknown keys with their line.
 func readSpec(path string) ([]chartSpec, string, float64, error) {
 	data, err := os.ReadFile(path)
@@ -185,16 +198,12 @@ func readSpec(path string) ([]chartSpec, string, float64, error) {
 	}
 	var specs []chartSpec
 	files := map[string]int{}
-	known := map[string]bool{}
-	for _, k := range []string{"file", "kind", "indicator", "economies", "group", "from", "to", "target", "split", "parity", "title", "intervals", "size", "dpi"} {
-		known[k] = true
-	}
 	for _, n := range f.Charts {
 		if n.Kind != yaml.MappingNode {
 			return nil, "", 0, fmt.Errorf("%s, line %d: a chart is a mapping of keys to values", path, n.Line)
 		}
 		for i := 0; i+1 < len(n.Content); i += 2 {
-			if k := n.Content[i]; !known[k.Value] {
+			if k := n.Content[i]; !specKeys[k.Value] {
 				return nil, "", 0, fmt.Errorf("%s, line %d: unknown key %q in a chart", path, k.Line, k.Value)
 			}
 		}
@@ -216,7 +225,7 @@ func readSpec(path string) ([]chartSpec, string, float64, error) {
 }
 
 // drawCharts builds and renders every chart first, so that a bad one stops the run before any
-// file is written, then writes them all (see writeFiles).
+// file is written, then writes them all (chart.WriteFiles).
 func drawCharts(cmd *cobra.Command, g *globals, specs []chartSpec, defSize string, defDPI float64, specPath string) error {
 	st, err := openResults(cmd, g, "")
 	if err != nil {
@@ -260,54 +269,16 @@ func drawCharts(cmd *cobra.Command, g *globals, specs []chartSpec, defSize strin
 		bar.set(int64(i + 1))
 	}
 	bar.finish()
-	if err := writeFiles(paths, rendered); err != nil {
+	for _, p := range paths {
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return fmt.Errorf("%s: cannot make its directory: %w", p, err)
+		}
+	}
+	if err := chart.WriteFiles(paths, rendered); err != nil {
 		return err
 	}
 	for _, p := range paths {
 		fmt.Fprintf(out(g), "wrote %s\n", p)
-	}
-	return nil
-}
-
-// writeFiles writes each file beside its path under a temporary name, and only when all are
-// written renames them into place: a failure (a directory that cannot be made, a full disk)
-// leaves every path as it was.
-func writeFiles(paths []string, data [][]byte) error {
-	temps := make([]string, 0, len(paths))
-	clean := func() {
-		for _, t := range temps {
-			os.Remove(t)
-		}
-	}
-	for i, p := range paths {
-		dir := filepath.Dir(p)
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			clean()
-			return fmt.Errorf("%s: cannot make its directory: %w", p, err)
-		}
-		f, err := os.CreateTemp(dir, "."+filepath.Base(p)+".*.tmp")
-		if err != nil {
-			clean()
-			return fmt.Errorf("%s: cannot write: %w", p, err)
-		}
-		temps = append(temps, f.Name())
-		_, err = f.Write(data[i])
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		if err == nil {
-			err = os.Chmod(f.Name(), 0o644)
-		}
-		if err != nil {
-			clean()
-			return fmt.Errorf("%s: cannot write: %w", p, err)
-		}
-	}
-	for i, p := range paths {
-		if err := os.Rename(temps[i], p); err != nil {
-			clean()
-			return fmt.Errorf("%s: %w", p, err)
-		}
 	}
 	return nil
 }

@@ -256,7 +256,7 @@ func Render(c Chart, format string, size Size, w io.Writer) error {
 }
 
 // Save renders c to path, the format taken from the extension (.png, .svg, .pdf). The file is
-// replaced whole or not at all: written beside path under a temporary name, then renamed.
+// replaced whole or not at all (WriteFiles).
 func Save(c Chart, path string, size Size) error {
 	format := strings.ToLower(strings.TrimPrefix(filepath.Ext(path), "."))
 	if !knownFormat(format) {
@@ -266,23 +266,46 @@ func Save(c Chart, path string, size Size) error {
 	if err := Render(c, format, size, &buf); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("chart: cannot write %s: %w", path, err)
+	if err := WriteFiles([]string{path}, [][]byte{buf.Bytes()}); err != nil {
+		return fmt.Errorf("chart: %w", err)
 	}
-	_, err = f.Write(buf.Bytes())
-	if cerr := f.Close(); err == nil {
-		err = cerr
+	return nil
+}
+
+// WriteFiles writes each file beside its path under a temporary name, and only when all are
+// written renames them into place: a failure (a missing directory, a full disk) leaves every
+// path as it was.
+func WriteFiles(paths []string, data [][]byte) error {
+	temps := make([]string, 0, len(paths))
+	clean := func() {
+		for _, t := range temps {
+			os.Remove(t)
+		}
 	}
-	if err == nil {
-		err = os.Chmod(f.Name(), 0o644)
+	for i, p := range paths {
+		f, err := os.CreateTemp(filepath.Dir(p), "."+filepath.Base(p)+".*.tmp")
+		if err != nil {
+			clean()
+			return fmt.Errorf("%s: cannot write: %w", p, err)
+		}
+		temps = append(temps, f.Name())
+		_, err = f.Write(data[i])
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err == nil {
+			err = os.Chmod(f.Name(), 0o644)
+		}
+		if err != nil {
+			clean()
+			return fmt.Errorf("%s: cannot write: %w", p, err)
+		}
 	}
-	if err == nil {
-		err = os.Rename(f.Name(), path)
-	}
-	if err != nil {
-		os.Remove(f.Name())
-		return fmt.Errorf("chart: cannot write %s: %w", path, err)
+	for i, p := range paths {
+		if err := os.Rename(temps[i], p); err != nil {
+			clean()
+			return fmt.Errorf("%s: %w", p, err)
+		}
 	}
 	return nil
 }

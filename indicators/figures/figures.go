@@ -173,7 +173,7 @@ func (b *builder) load() error {
 		if r.Kind == Gap || r.Kind == Scorecard {
 			return requestError("a %s chart takes no target", r.Kind)
 		}
-		t, fw, err := findTarget(r.Target, b.ind.code)
+		t, fw, err := findTarget(b.cat.frameworks, r.Target, b.ind.code)
 		if err != nil {
 			return err
 		}
@@ -199,11 +199,7 @@ func (b *builder) indicator(code string) error {
 
 // findTarget finds the target measured by the indicator itself, by framework:code or by a code
 // only one framework has.
-func findTarget(ref, indicator string) (targets.Target, targets.Framework, error) {
-	fws, err := targets.Frameworks()
-	if err != nil {
-		return targets.Target{}, targets.Framework{}, err
-	}
+func findTarget(fws []targets.Framework, ref, indicator string) (targets.Target, targets.Framework, error) {
 	fwCode, code, qualified := strings.Cut(ref, ":")
 	if !qualified {
 		code, fwCode = fwCode, ""

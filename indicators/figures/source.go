@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/ictstat/ictstat/engine/store"
+	"github.com/ictstat/ictstat/indicators/targets"
 )
 
 // Source reads the data of figures from a store and keeps what it has read: the catalogue
@@ -20,12 +21,18 @@ type Source struct {
 	mu         sync.Mutex
 	cat        *catalogue
 	indicators map[string]*indicatorData
-	members    map[[2]any][][2]string // (group, year) → members' codes and names
+	members    map[membership][][2]string // members' codes and names
+}
+
+// membership is a group's membership in one year.
+type membership struct {
+	group string
+	year  int
 }
 
 // NewSource is a Source reading db.
 func NewSource(db *sql.DB) *Source {
-	return &Source{db: db, indicators: map[string]*indicatorData{}, members: map[[2]any][][2]string{}}
+	return &Source{db: db, indicators: map[string]*indicatorData{}, members: map[membership][][2]string{}}
 }
 
 // catalogue is what the store knows of indicators, economies, groups and editions.
@@ -33,6 +40,7 @@ type catalogue struct {
 	indicators map[string]indicatorInfo // by every code: ictstat's, WDI, ITU, SDG, DDF
 	entities   map[string]entityInfo    // economies by ISO3, groups by code
 	citations  map[string]string        // edition → how a source line names it
+	frameworks []targets.Framework
 }
 
 type indicatorInfo struct {
@@ -83,7 +91,12 @@ func (s *Source) catalogue(ctx context.Context) (*catalogue, error) {
 		return s.cat, nil
 	}
 	c := &catalogue{indicators: map[string]indicatorInfo{}, entities: map[string]entityInfo{}, citations: map[string]string{}}
-	err := store.ScanRows(ctx, s.db, `SELECT indicator, name, unit, unit_kind, polarity, coalesce(custodian, ''), coalesce(aggregation, ''),
+	fws, err := targets.Frameworks()
+	if err != nil {
+		return nil, err
+	}
+	c.frameworks = fws
+	err = store.ScanRows(ctx, s.db, `SELECT indicator, name, unit, unit_kind, polarity, coalesce(custodian, ''), coalesce(aggregation, ''),
 			coalesce(weight, ''), concat_ws('; ', wdi_code, itu_code, sdg_series, ddf_concept)
 		FROM main.indicators ORDER BY indicator`, func(r *sql.Rows) error {
 		var in indicatorInfo
@@ -213,7 +226,7 @@ func (s *Source) read(ctx context.Context, d *indicatorData, indicator string, p
 func (s *Source) groupMembers(ctx context.Context, group string, year int) ([][2]string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	key := [2]any{group, year}
+	key := membership{group, year}
 	if m, ok := s.members[key]; ok {
 		return m, nil
 	}

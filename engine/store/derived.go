@@ -70,9 +70,21 @@ type ProgressRow struct {
 	Basis, Verification, Note                      string
 }
 
+// TargetRow is one target of a framework as the computation read it.
+type TargetRow struct {
+	Framework, FrameworkName, Target, Goal, Wording, Measure, Indicator string
+	Comparator                                                          string
+	Value                                                               float64 // NaN: none
+	Basis                                                               string
+	MetAt                                                               float64 // NaN: the value itself
+	BaselineYear, Deadline                                              int
+	Scope, Verification, Note, Source                                   string
+}
+
 // Derived is everything one computation produces.
 type Derived struct {
 	Computation Computation
+	Targets     []TargetRow
 	Aggregates  []AggregateRow
 	Estimates   []EstimateRow
 	Gaps        []GapRow
@@ -82,7 +94,7 @@ type Derived struct {
 // ReplaceDerived replaces the derived tables with d, in one transaction.
 func (s *Store) ReplaceDerived(ctx context.Context, d Derived) error {
 	return s.withTx(ctx, func(conn *sql.Conn) error {
-		for _, t := range []string{"aggregates", "estimates", "gaps", "progress"} {
+		for _, t := range []string{"aggregates", "estimates", "gaps", "progress", "targets"} {
 			if _, err := conn.ExecContext(ctx, "DELETE FROM store."+t); err != nil {
 				return err
 			}
@@ -123,6 +135,16 @@ func (s *Store) ReplaceDerived(ctx context.Context, d Derived) error {
 					nullFloat(g.First), nullFloat(g.Second), nullable(g.Status), g.Basis})
 			}
 			if err := appendRows(drv, "gaps", rows); err != nil {
+				return err
+			}
+			rows = rows[:0]
+			for _, t := range d.Targets {
+				rows = append(rows, []driver.Value{t.Framework, t.FrameworkName, t.Target, nullable(t.Goal), t.Wording,
+					nullable(t.Measure), nullable(t.Indicator), nullable(t.Comparator), nullFloat(t.Value), nullable(t.Basis),
+					nullFloat(t.MetAt), year(t.BaselineYear), int16(t.Deadline), t.Scope, t.Verification, nullable(t.Note),
+					nullable(t.Source)})
+			}
+			if err := appendRows(drv, "targets", rows); err != nil {
 				return err
 			}
 			rows = rows[:0]

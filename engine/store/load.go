@@ -459,6 +459,9 @@ func (l *Load) finish() (Result, error) {
 			return res, err
 		}
 	}
+	if err := refreshLabels(l.ctx, l.conn, int(l.batchID)); err != nil {
+		return res, err
+	}
 	if err := exec(`INSERT INTO store.rejects SELECT ?, line, ?, value, reason FROM ingest_excluded WHERE rejected`,
 		l.batchID, nullable(l.spec.ValueColumn)); err != nil {
 		return res, err

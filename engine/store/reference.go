@@ -83,7 +83,10 @@ func (s *Store) PutReference(ctx context.Context, ref Reference) error {
 		if n > 0 {
 			return fmt.Errorf("the database already holds reference data")
 		}
-		return withDriverConn(conn, func(drv driver.Conn) error { return putReference(drv, ref) })
+		if err := withDriverConn(conn, func(drv driver.Conn) error { return putReference(drv, ref) }); err != nil {
+			return err
+		}
+		return refreshLabels(ctx, conn, 0)
 	})
 }
 
@@ -227,12 +230,16 @@ func (s *Store) SyncCatalogue(ctx context.Context, inds []Indicator, codes []Ali
 		if _, err := conn.ExecContext(ctx, `DELETE FROM store.indicator_codes`); err != nil {
 			return err
 		}
-		return withDriverConn(conn, func(drv driver.Conn) error {
+		err = withDriverConn(conn, func(drv driver.Conn) error {
 			if err := appendRows(drv, "indicators", added); err != nil {
 				return err
 			}
 			return appendAliases(drv, "indicator_codes", codes, ids, "indicator")
 		})
+		if err != nil {
+			return err
+		}
+		return refreshLabels(ctx, conn, 0)
 	})
 }
 

@@ -146,3 +146,25 @@ func (y *yearsSeen) add(series int32, year int16) bool {
 	}
 	return true
 }
+
+// execer runs statements: a connection or a transaction.
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// refreshLabels brings store.series_labels up to date for the series that batch loaded, or for
+// every series when batch is 0. It runs inside the caller's transaction.
+func refreshLabels(ctx context.Context, x execer, batch int) error {
+	if batch == 0 {
+		_, err := x.ExecContext(ctx, `DELETE FROM store.series_labels;
+			INSERT INTO store.series_labels SELECT * FROM store.series_labels_source`)
+		return err
+	}
+	touched := `(SELECT DISTINCT series_id FROM store.observations WHERE batch_id = ?)`
+	if _, err := x.ExecContext(ctx, `DELETE FROM store.series_labels WHERE series_id IN `+touched, batch); err != nil {
+		return err
+	}
+	_, err := x.ExecContext(ctx, `INSERT INTO store.series_labels SELECT * FROM store.series_labels_source
+		WHERE series_id IN `+touched, batch)
+	return err
+}

@@ -75,6 +75,7 @@ func Run(ctx context.Context, st *store.Store, opts Options) (Summary, error) {
 		ComputedAt: started, LastBatch: d.lastBatch, Observations: d.observations,
 		CarryYears: opts.CarryYears, CoverageThreshold: opts.Threshold, MinAnchored: opts.MinAnchored, ToolVersion: opts.ToolVersion,
 	}}
+	out.Targets = targetRows(fws)
 	step("aggregating groups")
 	out.Aggregates = d.aggregates(aggregate.Rule{Threshold: opts.Threshold, MinAnchored: opts.MinAnchored})
 	out.Estimates = d.estimates()
@@ -339,4 +340,19 @@ func (d *data) groupPoints(ag groupSeries, k key, code string) (*points, string)
 		return p, "published aggregate"
 	}
 	return nil, ""
+}
+
+// targetRows are the frameworks' targets as the store's targets table holds them.
+func targetRows(fws []targets.Framework) []store.TargetRow {
+	var rows []store.TargetRow
+	for _, fw := range fws {
+		for _, t := range fw.Targets {
+			ind, _ := t.Indicator()
+			rows = append(rows, store.TargetRow{Framework: fw.Code, FrameworkName: fw.Name, Target: t.Code, Goal: t.Goal,
+				Wording: t.Wording, Measure: t.Measure, Indicator: ind, Comparator: t.Comparator, Value: t.Value,
+				Basis: t.Basis, MetAt: t.MetAt, BaselineYear: t.BaselineYear, Deadline: t.Deadline, Scope: t.Scope,
+				Verification: t.Verification, Note: t.Note, Source: fw.Source})
+		}
+	}
+	return rows
 }

@@ -1,0 +1,259 @@
+// Package query runs analysts' SQL against a DuckDB database and writes the result as a table,
+// CSV, JSON, NDJSON, an Arrow IPC stream or Parquet, row by row as the driver returns them, so that
+// ictstat never holds a whole result in Go.
+//
+// A Policy says what a query may be: the HTTP service allows one SELECT (or EXPLAIN) statement and
+// nothing else, before DuckDB runs it; DuckDB's own controls (read-only access, external access
+// disabled, configuration locked) stand behind that check. Limits stop a result that grows past a
+// number of rows or bytes.
+package query
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/duckdb/duckdb-go/v2"
+)
+
+// Policy is what a query may do.
+type Policy struct {
+	// SelectOnly allows one statement, of type SELECT (which covers DESCRIBE, SHOW, SUMMARIZE and
+	// PRAGMA functions that only read) or EXPLAIN. Otherwise any statements DuckDB accepts run, the
+	// last one's rows being the result.
+	SelectOnly bool
+}
+
+// Limits bound a result. Zero means no limit.
+type Limits struct {
+	MaxRows  int64 // rows of the result
+	MaxBytes int64 // bytes written, in the output format
+}
+
+// Kind classifies why a query failed, so that a caller can choose a status or an exit code.
+type Kind int
+
+const (
+	Internal   Kind = iota // the machine or the database, not the query
+	Invalid                // DuckDB refused the query: syntax, unknown names, types, conversions
+	Refused                // the policy or DuckDB's access controls forbid what the query does
+	TooLarge               // the result passed a limit, or DuckDB ran out of memory
+	Timeout                // the query ran past its time limit
+	Canceled               // the caller went away
+	BadRequest             // the request itself: empty query, unknown format
+)
+
+// Error is a failed query with its kind. Message is DuckDB's message, with the position of the
+// error in the query where DuckDB gives one.
+type Error struct {
+	Kind    Kind
+	Message string
+	Err     error
+}
+
+func (e *Error) Error() string { return e.Message }
+func (e *Error) Unwrap() error { return e.Err }
+
+// Stats describes a query that ran.
+type Stats struct {
+	Columns  int
+	Rows     int64
+	Bytes    int64
+	Duration time.Duration
+}
+
+// Run runs q on conn under pol and writes its rows to w in format. It returns an *Error for every
+// failure. When the result passes lim, the rows written so far stay written and the error is
+// TooLarge; writers of self-describing formats (JSON) end their output properly first.
+func Run(ctx context.Context, conn *sql.Conn, q string, pol Policy, lim Limits, format string, w io.Writer) (Stats, error) {
+	started := time.Now()
+	if strings.TrimSpace(q) == "" {
+		return Stats{}, &Error{Kind: BadRequest, Message: "the query is empty"}
+	}
+	cw := &countingWriter{w: w}
+	rw, err := NewWriter(format, cw)
+	if err != nil {
+		return Stats{}, &Error{Kind: BadRequest, Message: err.Error(), Err: err}
+	}
+	var st Stats
+	err = conn.Raw(func(dc any) error {
+		c, ok := dc.(*duckdb.Conn)
+		if !ok {
+			return fmt.Errorf("not a DuckDB connection: %T", dc)
+		}
+		rows, err := execute(ctx, c, q, pol)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		return stream(ctx, rows, rw, cw, lim, &st)
+	})
+	st.Bytes = cw.n
+	st.Duration = time.Since(started)
+	if err != nil {
+		return st, classify(ctx, err)
+	}
+	return st, nil
+}
+
+// execute prepares q, checks it against pol and runs it.
+func execute(ctx context.Context, c *duckdb.Conn, q string, pol Policy) (driver.Rows, error) {
+	if !pol.SelectOnly {
+		s, err := c.PrepareContext(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		return queryStmt(ctx, s)
+	}
+	s, err := c.Prepare(q)
+	if err != nil {
+		if strings.Contains(err.Error(), "multi-statement") {
+			return nil, &Error{Kind: Refused, Message: "send one statement at a time: this query holds several"}
+		}
+		return nil, err
+	}
+	t, err := s.(*duckdb.Stmt).StatementType()
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	if t != duckdb.STATEMENT_TYPE_SELECT && t != duckdb.STATEMENT_TYPE_EXPLAIN {
+		s.Close()
+		return nil, &Error{Kind: Refused, Message: fmt.Sprintf("only queries that read are allowed (SELECT, WITH, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN); this is a %s statement", statementName(t))}
+	}
+	return queryStmt(ctx, s)
+}
+
+// queryStmt runs a prepared statement; the statement is closed with its rows.
+func queryStmt(ctx context.Context, s driver.Stmt) (driver.Rows, error) {
+	rows, err := s.(driver.StmtQueryContext).QueryContext(ctx, nil)
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	return &stmtRows{Rows: rows, stmt: s}, nil
+}
+
+type stmtRows struct {
+	driver.Rows
+	stmt driver.Stmt
+}
+
+func (r *stmtRows) Close() error {
+	err := r.Rows.Close()
+	if cerr := r.stmt.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// stream copies rows to rw, checking the limits after every row.
+func stream(ctx context.Context, rows driver.Rows, rw Writer, cw *countingWriter, lim Limits, st *Stats) error {
+	cols, err := columnsOf(rows)
+	if err != nil {
+		return err
+	}
+	st.Columns = len(cols)
+	if err := rw.Begin(cols); err != nil {
+		return err
+	}
+	vals := make([]driver.Value, len(cols))
+	for {
+		if err := rows.Next(vals); err == io.EOF {
+			break
+		} else if err != nil {
+			return err
+		}
+		if lim.MaxRows > 0 && st.Rows >= lim.MaxRows {
+			return endWith(rw, &Error{Kind: TooLarge, Message: fmt.Sprintf("the result has more than %d rows, the limit: add a LIMIT, filter or aggregate", lim.MaxRows)})
+		}
+		if err := rw.Row(vals); err != nil {
+			return err
+		}
+		st.Rows++
+		if lim.MaxBytes > 0 && cw.n > lim.MaxBytes {
+			return endWith(rw, &Error{Kind: TooLarge, Message: fmt.Sprintf("the result is larger than %d bytes, the limit: add a LIMIT, select fewer columns, filter or aggregate", lim.MaxBytes)})
+		}
+		if st.Rows%4096 == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
+	}
+	return rw.End(nil)
+}
+
+// endWith ends the output with err recorded in it, where the format can hold it, and returns err.
+func endWith(rw Writer, err *Error) error {
+	if werr := rw.End(err); werr != nil {
+		return werr
+	}
+	return err
+}
+
+// classify turns any error of a query into an *Error.
+func classify(ctx context.Context, err error) *Error {
+	var qe *Error
+	if errors.As(err, &qe) {
+		return qe
+	}
+	switch {
+	case errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded):
+		return &Error{Kind: Timeout, Message: "the query ran past its time limit", Err: err}
+	case errors.Is(err, context.Canceled) || errors.Is(ctx.Err(), context.Canceled):
+		return &Error{Kind: Canceled, Message: "the query was canceled", Err: err}
+	}
+	var de *duckdb.Error
+	if !errors.As(err, &de) {
+		return &Error{Kind: Internal, Message: err.Error(), Err: err}
+	}
+	msg := strings.TrimSpace(de.Msg)
+	kind := Invalid
+	switch de.Type {
+	case duckdb.ErrorTypePermission:
+		kind = Refused
+	case duckdb.ErrorTypeOutOfMemory:
+		kind = TooLarge
+	case duckdb.ErrorTypeInterrupt:
+		kind = Timeout
+	case duckdb.ErrorTypeIO, duckdb.ErrorTypeFatal, duckdb.ErrorTypeInternal, duckdb.ErrorTypeConnection:
+		kind = Internal
+	case duckdb.ErrorTypeInvalidInput:
+		if strings.Contains(msg, "read-only mode") || strings.Contains(msg, "configuration has been locked") {
+			kind = Refused
+		}
+	}
+	return &Error{Kind: kind, Message: msg, Err: err}
+}
+
+var statementNames = map[duckdb.StmtType]string{
+	duckdb.STATEMENT_TYPE_INSERT: "INSERT", duckdb.STATEMENT_TYPE_UPDATE: "UPDATE", duckdb.STATEMENT_TYPE_DELETE: "DELETE",
+	duckdb.STATEMENT_TYPE_PREPARE: "PREPARE", duckdb.STATEMENT_TYPE_CREATE: "CREATE", duckdb.STATEMENT_TYPE_EXECUTE: "EXECUTE",
+	duckdb.STATEMENT_TYPE_ALTER: "ALTER", duckdb.STATEMENT_TYPE_TRANSACTION: "transaction", duckdb.STATEMENT_TYPE_COPY: "COPY",
+	duckdb.STATEMENT_TYPE_ANALYZE: "ANALYZE", duckdb.STATEMENT_TYPE_VARIABLE_SET: "SET", duckdb.STATEMENT_TYPE_CREATE_FUNC: "CREATE FUNCTION",
+	duckdb.STATEMENT_TYPE_DROP: "DROP", duckdb.STATEMENT_TYPE_EXPORT: "EXPORT", duckdb.STATEMENT_TYPE_PRAGMA: "PRAGMA",
+	duckdb.STATEMENT_TYPE_VACUUM: "VACUUM", duckdb.STATEMENT_TYPE_CALL: "CALL", duckdb.STATEMENT_TYPE_SET: "SET",
+	duckdb.STATEMENT_TYPE_LOAD: "INSTALL or LOAD", duckdb.STATEMENT_TYPE_EXTENSION: "extension", duckdb.STATEMENT_TYPE_ATTACH: "ATTACH",
+	duckdb.STATEMENT_TYPE_DETACH: "DETACH", duckdb.STATEMENT_TYPE_MULTI: "multi-statement",
+}
+
+func statementName(t duckdb.StmtType) string {
+	if n, ok := statementNames[t]; ok {
+		return n
+	}
+	return fmt.Sprintf("type %d", t)
+}
+
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}

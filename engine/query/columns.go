@@ -25,6 +25,9 @@ type Column struct {
 
 // Columns of the query's result, from the driver.
 func columnsOf(rows driver.Rows) ([]Column, error) {
+	if sr, ok := rows.(*stmtRows); ok {
+		rows = sr.Rows
+	}
 	names := rows.Columns()
 	scan, _ := rows.(driver.RowsColumnTypeScanType)
 	dbt, _ := rows.(driver.RowsColumnTypeDatabaseTypeName)

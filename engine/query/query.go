@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -71,17 +72,26 @@ type Stats struct {
 // failure. When the result passes lim, the rows written so far stay written and the error is
 // TooLarge; writers of self-describing formats (JSON) end their output properly first.
 func Run(ctx context.Context, conn *sql.Conn, q string, pol Policy, lim Limits, format string, w io.Writer) (Stats, error) {
+	if !slices.Contains(Formats, format) {
+		return Stats{}, &Error{Kind: BadRequest, Message: fmt.Sprintf("unknown format %q: use %s", format, strings.Join(Formats, ", "))}
+	}
+	return RunWith(ctx, conn, q, pol, lim, func(w io.Writer) Writer {
+		rw, _ := NewWriter(format, w)
+		return rw
+	}, w)
+}
+
+// RunWith is Run with a writer of the caller's making, newWriter(out), where out counts the bytes
+// written to w for the limits.
+func RunWith(ctx context.Context, conn *sql.Conn, q string, pol Policy, lim Limits, newWriter func(io.Writer) Writer, w io.Writer) (Stats, error) {
 	started := time.Now()
 	if strings.TrimSpace(q) == "" {
 		return Stats{}, &Error{Kind: BadRequest, Message: "the query is empty"}
 	}
 	cw := &countingWriter{w: w}
-	rw, err := NewWriter(format, cw)
-	if err != nil {
-		return Stats{}, &Error{Kind: BadRequest, Message: err.Error(), Err: err}
-	}
+	rw := newWriter(cw)
 	var st Stats
-	err = conn.Raw(func(dc any) error {
+	err := conn.Raw(func(dc any) error {
 		c, ok := dc.(*duckdb.Conn)
 		if !ok {
 			return fmt.Errorf("not a DuckDB connection: %T", dc)

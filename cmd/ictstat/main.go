@@ -106,7 +106,7 @@ Exit codes: 0 success; 1 failure of the machine or database; 2 bad command line;
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return &exitError{exitUsage, fmt.Errorf("%w (run '%s --help' for usage)", err, cmd.CommandPath())}
 	})
-	root.AddCommand(newInit(g), newIngest(g), newInfo(g), newCompute(g), newProgress(g), newScorecard(g), newChart(g), newGroup(g), newGen(g), newSQL(g))
+	root.AddCommand(newInit(g), newIngest(g), newInfo(g), newCompute(g), newProgress(g), newScorecard(g), newChart(g), newGroup(g), newGen(g), newSQL(g), newServe(g))
 	return root
 }
 

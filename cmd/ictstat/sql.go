@@ -76,7 +76,7 @@ read files outside the database).`,
 			}
 			defer conn.Close()
 			run := func(w io.Writer) error {
-				_, err := query.Run(cmd.Context(), conn, q, query.Policy{}, query.Limits{}, format, w)
+				_, err := query.Run(cmd.Context(), conn, query.Query{SQL: q}, format, w)
 				return err
 			}
 			if output == "" {

@@ -83,6 +83,12 @@ func (s Size) dpi() float64 {
 	return DefaultSize.DPI
 }
 
+// Pixels is the size of a PNG drawn at it.
+func (s Size) Pixels() (w, h int) {
+	wc, hc := s.cm()
+	return int(math.Round(wc / cmPerInch * s.dpi())), int(math.Round(hc / cmPerInch * s.dpi()))
+}
+
 // cm is the size in centimetres.
 func (s Size) cm() (w, h float64) {
 	if s.Unit == "px" {

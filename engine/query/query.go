@@ -68,14 +68,23 @@ type Stats struct {
 	Duration time.Duration
 }
 
-// Run runs q on conn under pol and writes its rows to w in format. It returns an *Error for every
+// Query is a statement to run, its arguments ($1, $2, ... or ?), what it may do and how large its
+// result may be.
+type Query struct {
+	SQL    string
+	Args   []any
+	Policy Policy
+	Limits Limits
+}
+
+// Run runs q on conn and writes its rows to w in format. It returns an *Error for every
 // failure. When the result passes lim, the rows written so far stay written and the error is
 // TooLarge; writers of self-describing formats (JSON) end their output properly first.
-func Run(ctx context.Context, conn *sql.Conn, q string, pol Policy, lim Limits, format string, w io.Writer) (Stats, error) {
+func Run(ctx context.Context, conn *sql.Conn, q Query, format string, w io.Writer) (Stats, error) {
 	if !slices.Contains(Formats, format) {
 		return Stats{}, &Error{Kind: BadRequest, Message: fmt.Sprintf("unknown format %q: use %s", format, strings.Join(Formats, ", "))}
 	}
-	return RunWith(ctx, conn, q, pol, lim, func(w io.Writer) Writer {
+	return RunWith(ctx, conn, q, func(w io.Writer) Writer {
 		rw, _ := NewWriter(format, w)
 		return rw
 	}, w)
@@ -83,9 +92,9 @@ func Run(ctx context.Context, conn *sql.Conn, q string, pol Policy, lim Limits, 
 
 // RunWith is Run with a writer of the caller's making, newWriter(out), where out counts the bytes
 // written to w for the limits.
-func RunWith(ctx context.Context, conn *sql.Conn, q string, pol Policy, lim Limits, newWriter func(io.Writer) Writer, w io.Writer) (Stats, error) {
+func RunWith(ctx context.Context, conn *sql.Conn, q Query, newWriter func(io.Writer) Writer, w io.Writer) (Stats, error) {
 	started := time.Now()
-	if strings.TrimSpace(q) == "" {
+	if strings.TrimSpace(q.SQL) == "" {
 		return Stats{}, &Error{Kind: BadRequest, Message: "the query is empty"}
 	}
 	cw := &countingWriter{w: w}
@@ -96,12 +105,12 @@ func RunWith(ctx context.Context, conn *sql.Conn, q string, pol Policy, lim Limi
 		if !ok {
 			return fmt.Errorf("not a DuckDB connection: %T", dc)
 		}
-		rows, err := execute(ctx, c, q, pol)
+		rows, err := execute(ctx, c, q)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
-		return stream(ctx, rows, rw, cw, lim, &st)
+		return stream(ctx, rows, rw, cw, q.Limits, &st)
 	})
 	st.Bytes = cw.n
 	st.Duration = time.Since(started)
@@ -111,16 +120,20 @@ func RunWith(ctx context.Context, conn *sql.Conn, q string, pol Policy, lim Limi
 	return st, nil
 }
 
-// execute prepares q, checks it against pol and runs it.
-func execute(ctx context.Context, c *duckdb.Conn, q string, pol Policy) (driver.Rows, error) {
-	if !pol.SelectOnly {
-		s, err := c.PrepareContext(ctx, q)
+// execute prepares q, checks it against its policy and runs it.
+func execute(ctx context.Context, c *duckdb.Conn, q Query) (driver.Rows, error) {
+	args := make([]driver.NamedValue, len(q.Args))
+	for i, a := range q.Args {
+		args[i] = driver.NamedValue{Ordinal: i + 1, Value: a}
+	}
+	if !q.Policy.SelectOnly {
+		s, err := c.PrepareContext(ctx, q.SQL)
 		if err != nil {
 			return nil, err
 		}
-		return queryStmt(ctx, s)
+		return queryStmt(ctx, s, args)
 	}
-	s, err := c.Prepare(q)
+	s, err := c.Prepare(q.SQL)
 	if err != nil {
 		if strings.Contains(err.Error(), "multi-statement") {
 			return nil, &Error{Kind: Refused, Message: "send one statement at a time: this query holds several"}
@@ -136,12 +149,12 @@ func execute(ctx context.Context, c *duckdb.Conn, q string, pol Policy) (driver.
 		s.Close()
 		return nil, &Error{Kind: Refused, Message: fmt.Sprintf("only queries that read are allowed (SELECT, WITH, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN); this is a %s statement", statementName(t))}
 	}
-	return queryStmt(ctx, s)
+	return queryStmt(ctx, s, args)
 }
 
 // queryStmt runs a prepared statement; the statement is closed with its rows.
-func queryStmt(ctx context.Context, s driver.Stmt) (driver.Rows, error) {
-	rows, err := s.(driver.StmtQueryContext).QueryContext(ctx, nil)
+func queryStmt(ctx context.Context, s driver.Stmt, args []driver.NamedValue) (driver.Rows, error) {
+	rows, err := s.(driver.StmtQueryContext).QueryContext(ctx, args)
 	if err != nil {
 		s.Close()
 		return nil, err

@@ -179,7 +179,7 @@ func (sh *Shell) run(ctx context.Context, q string) {
 	}
 	defer conn.Close()
 	out := bufio.NewWriter(sh.Out)
-	st, err := RunWith(ctx, conn, q, sh.Policy, sh.Limits, func(w io.Writer) Writer {
+	st, err := RunWith(ctx, conn, Query{SQL: q, Policy: sh.Policy, Limits: sh.Limits}, func(w io.Writer) Writer {
 		if sh.format == "table" {
 			return NewTableWriter(w, sh.maxRows)
 		}

@@ -1,0 +1,110 @@
+package serve
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/url"
+	"os"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/duckdb/duckdb-go/v2"
+)
+
+// snapshot is one opening of the database file. Requests hold a reference while they run; a
+// reload swaps in a new snapshot and the old one closes when its last request is done, so that
+// every request sees one consistent state of the data.
+type snapshot struct {
+	db       *sql.DB
+	file     os.FileInfo
+	loadedAt time.Time
+	refs     atomic.Int64 // the current pointer holds one
+}
+
+// openSnapshot opens path read-only with DuckDB's own controls on: no access to files other than
+// the database, no extensions installed or loaded, and the configuration locked so that no query
+// can change these settings.
+func openSnapshot(ctx context.Context, path string, cfg Config) (*snapshot, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	q := url.Values{}
+	q.Set("access_mode", "read_only")
+	q.Set("enable_external_access", "false")
+	q.Set("autoinstall_known_extensions", "false")
+	q.Set("autoload_known_extensions", "false")
+	q.Set("allow_community_extensions", "false")
+	if cfg.MemoryLimit != "" {
+		q.Set("memory_limit", cfg.MemoryLimit)
+	}
+	if cfg.Threads > 0 {
+		q.Set("threads", strconv.Itoa(cfg.Threads))
+	}
+	q.Set("lock_configuration", "true")
+	connector, err := duckdb.NewConnector(path+"?"+q.Encode(), nil)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	db := sql.OpenDB(connector)
+	db.SetMaxOpenConns(cfg.MaxConcurrent + 2)
+	db.SetMaxIdleConns(cfg.MaxConcurrent + 2)
+	var version int
+	if err := db.QueryRowContext(ctx, `SELECT max(version) FROM store.schema_migrations`).Scan(&version); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("%s is not an ictstat database: %w", path, err)
+	}
+	if cfg.SchemaVersion > 0 && version != cfg.SchemaVersion {
+		db.Close()
+		return nil, fmt.Errorf("%s has schema version %d and this ictstat needs %d: open it once read-write (any load or 'ictstat compute') to upgrade it", path, version, cfg.SchemaVersion)
+	}
+	sn := &snapshot{db: db, file: info, loadedAt: time.Now()}
+	sn.refs.Store(1)
+	return sn, nil
+}
+
+// changed reports whether the file at path is no longer the one the snapshot opened: replaced
+// (renamed over), or written since.
+func (s *snapshot) changed(path string) (bool, os.FileInfo) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return false, nil
+	}
+	return !os.SameFile(info, s.file) || !info.ModTime().Equal(s.file.ModTime()) || info.Size() != s.file.Size(), info
+}
+
+// release drops a reference; the last one closes the database.
+func (s *snapshot) release() {
+	if s.refs.Add(-1) == 0 {
+		s.db.Close()
+	}
+}
+
+// current holds the snapshot that new requests use.
+type current struct {
+	p atomic.Pointer[snapshot]
+}
+
+// acquire returns the current snapshot with a reference taken, nil once the server is closed;
+// release it when done.
+func (c *current) acquire() *snapshot {
+	for {
+		s := c.p.Load()
+		if s == nil {
+			return nil
+		}
+		n := s.refs.Load()
+		if n > 0 && s.refs.CompareAndSwap(n, n+1) {
+			return s
+		}
+	}
+}
+
+// swap makes s current and drops the reference the current pointer held on the one before.
+func (c *current) swap(s *snapshot) {
+	if old := c.p.Swap(s); old != nil {
+		old.release()
+	}
+}

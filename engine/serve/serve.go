@@ -1,0 +1,438 @@
+// Package serve is a read-only HTTP query service over a DuckDB database: POST /v1/sql runs one
+// SELECT and streams its rows as JSON, CSV, NDJSON or an Arrow IPC stream chosen by the Accept
+// header; the endpoints a caller configures run fixed queries with parameters or draw answers
+// such as charts; /healthz says whether the service can answer; /v1/openapi.json describes it all.
+//
+// What a query may do is limited twice: the query package allows one statement that reads, and
+// DuckDB opens the file read-only with external access disabled, extensions off and its
+// configuration locked. Every query has a time limit and a result-size limit, a bearer token can
+// be required, and requests beyond a number of concurrent queries get 503. When the database file
+// is replaced or rewritten, the service opens the new file and swaps it in between requests.
+package serve
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/ictstat/ictstat/engine/query"
+)
+
+// Config is the service's configuration. Zero values take the defaults named.
+type Config struct {
+	Database      string
+	Token         string        // "" requires none
+	MaxConcurrent int           // queries at once; default 8
+	QueryTimeout  time.Duration // default 30 s
+	Limits        query.Limits  // default 1,000,000 rows and 256 MiB
+	MaxBodyBytes  int64         // of a POSTed query; default 1 MiB
+	MemoryLimit   string        // DuckDB's, e.g. "4GB"; "" keeps DuckDB's default
+	Threads       int           // DuckDB's; 0 keeps DuckDB's default
+	ReloadEvery   time.Duration // how often the file is checked for a new version; default 2 s
+	SchemaVersion int           // the schema the database must have; 0 accepts any
+	Endpoints     []Endpoint
+	Title         string // of the OpenAPI description
+	Version       string
+	Log           *slog.Logger // default: discard
+}
+
+func (c *Config) defaults() {
+	if c.MaxConcurrent <= 0 {
+		c.MaxConcurrent = 8
+	}
+	if c.QueryTimeout <= 0 {
+		c.QueryTimeout = 30 * time.Second
+	}
+	if c.Limits.MaxRows == 0 {
+		c.Limits.MaxRows = 1_000_000
+	}
+	if c.Limits.MaxBytes == 0 {
+		c.Limits.MaxBytes = 256 << 20
+	}
+	if c.MaxBodyBytes <= 0 {
+		c.MaxBodyBytes = 1 << 20
+	}
+	if c.ReloadEvery <= 0 {
+		c.ReloadEvery = 2 * time.Second
+	}
+	if c.Log == nil {
+		c.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if c.Title == "" {
+		c.Title = "Query service"
+	}
+}
+
+// Server answers HTTP requests from the current snapshot of the database.
+type Server struct {
+	cfg     Config
+	cur     current
+	slots   chan struct{}
+	mux     *http.ServeMux
+	reloads sync.Mutex
+	openapi []byte
+}
+
+// New opens the database and prepares the handlers.
+func New(ctx context.Context, cfg Config) (*Server, error) {
+	cfg.defaults()
+	sn, err := openSnapshot(ctx, cfg.Database, cfg)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, slots: make(chan struct{}, cfg.MaxConcurrent), mux: http.NewServeMux()}
+	s.cur.swap(sn)
+	if s.openapi, err = openAPI(cfg); err != nil {
+		sn.release()
+		return nil, err
+	}
+	s.mux.HandleFunc("GET /healthz", s.health)
+	s.mux.HandleFunc("GET /v1/openapi.json", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(s.openapi)
+	})
+	s.mux.Handle("POST /v1/sql", s.guard(s.sql))
+	s.mux.HandleFunc("/v1/sql", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Allow", "POST")
+		writeError(w, http.StatusMethodNotAllowed, "method_not_allowed", "send the query with POST, in the body")
+	})
+	for _, e := range cfg.Endpoints {
+		s.mux.Handle("GET "+e.Path, s.guard(s.endpoint(e)))
+	}
+	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusNotFound, "not_found", fmt.Sprintf("no endpoint %s %s; /v1/openapi.json lists them", r.Method, r.URL.Path))
+	})
+	return s, nil
+}
+
+// Handler is the service's HTTP handler, with request logging.
+func (s *Server) Handler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		started := time.Now()
+		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		defer func() {
+			s.cfg.Log.Info("request", "method", r.Method, "path", r.URL.Path, "status", sw.status,
+				"bytes", sw.bytes, "ms", time.Since(started).Milliseconds())
+		}()
+		s.mux.ServeHTTP(sw, r)
+	})
+}
+
+// Serve answers on ln until ctx ends, then stops accepting connections, lets the requests in
+// flight finish (up to the query time limit) and closes the database.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
+		BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) }}
+	reloadCtx, stopReload := context.WithCancel(ctx)
+	defer stopReload()
+	go s.watch(reloadCtx)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		s.Close()
+		return err
+	case <-ctx.Done():
+	}
+	s.cfg.Log.Info("shutting down", "grace", s.cfg.QueryTimeout+5*time.Second)
+	shutCtx, cancel := context.WithTimeout(context.Background(), s.cfg.QueryTimeout+5*time.Second)
+	defer cancel()
+	err := srv.Shutdown(shutCtx)
+	s.Close()
+	return err
+}
+
+// Close closes the database once the requests holding it are done.
+func (s *Server) Close() {
+	s.cur.swap(nil)
+}
+
+// watch checks the database file every ReloadEvery and swaps in a new snapshot when it changed.
+func (s *Server) watch(ctx context.Context) {
+	t := time.NewTicker(s.cfg.ReloadEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := s.Reload(ctx); err != nil {
+				s.cfg.Log.Warn("database changed but cannot be opened yet; still answering from the previous version", "error", err)
+			}
+		}
+	}
+}
+
+// Reload opens the database file again if it changed since the current snapshot, and swaps it
+// in. Requests running on the previous snapshot finish on it.
+func (s *Server) Reload(ctx context.Context) error {
+	s.reloads.Lock()
+	defer s.reloads.Unlock()
+	old := s.cur.acquire()
+	if old == nil {
+		return nil
+	}
+	changed, _ := old.changed(s.cfg.Database)
+	old.release()
+	if !changed {
+		return nil
+	}
+	sn, err := openSnapshot(ctx, s.cfg.Database, s.cfg)
+	if err != nil {
+		return err
+	}
+	s.cur.swap(sn)
+	s.cfg.Log.Info("database reloaded", "file", s.cfg.Database, "modified", sn.file.ModTime())
+	return nil
+}
+
+// guard checks the token and takes a query slot, or answers 401 or 503.
+func (s *Server) guard(next func(http.ResponseWriter, *http.Request, *snapshot)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.cfg.Token != "" {
+			got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+			if !ok || subtle.ConstantTimeCompare([]byte(got), []byte(s.cfg.Token)) != 1 {
+				w.Header().Set("WWW-Authenticate", `Bearer realm="ictstat"`)
+				writeError(w, http.StatusUnauthorized, "unauthorized", "this service needs a bearer token: send 'Authorization: Bearer TOKEN'")
+				return
+			}
+		}
+		select {
+		case s.slots <- struct{}{}:
+			defer func() { <-s.slots }()
+		default:
+			w.Header().Set("Retry-After", "1")
+			writeError(w, http.StatusServiceUnavailable, "busy", fmt.Sprintf("%d queries are running, the most this service runs at once; retry shortly", s.cfg.MaxConcurrent))
+			return
+		}
+		sn := s.cur.acquire()
+		if sn == nil {
+			writeError(w, http.StatusServiceUnavailable, "closed", "the service is shutting down")
+			return
+		}
+		defer sn.release()
+		next(w, r, sn)
+	})
+}
+
+func (s *Server) health(w http.ResponseWriter, r *http.Request) {
+	sn := s.cur.acquire()
+	if sn == nil {
+		writeError(w, http.StatusServiceUnavailable, "closed", "the service is shutting down")
+		return
+	}
+	defer sn.release()
+	ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
+	defer cancel()
+	status, code := "ok", http.StatusOK
+	if err := sn.db.PingContext(ctx); err != nil {
+		status, code = "unavailable: "+err.Error(), http.StatusServiceUnavailable
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	json.NewEncoder(w).Encode(map[string]any{
+		"status": status, "version": s.cfg.Version, "database_modified": sn.file.ModTime().UTC(),
+		"loaded_at": sn.loadedAt.UTC(), "queries_running": len(s.slots), "max_concurrent": s.cfg.MaxConcurrent,
+	})
+}
+
+// sql runs the POSTed query: the body is the SQL text, or JSON {"sql": "..."}.
+func (s *Server) sql(w http.ResponseWriter, r *http.Request, sn *snapshot) {
+	format, ok := negotiate(w, r)
+	if !ok {
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes))
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		writeError(w, http.StatusRequestEntityTooLarge, "body_too_large", fmt.Sprintf("the query is longer than %d bytes", s.cfg.MaxBodyBytes))
+		return
+	}
+	if err != nil {
+		writeError(w, http.StatusBadRequest, "bad_request", "read the body: "+err.Error())
+		return
+	}
+	text := string(body)
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+		var req struct {
+			SQL string `json:"sql"`
+		}
+		if err := json.Unmarshal(body, &req); err != nil {
+			writeError(w, http.StatusBadRequest, "bad_request", `the JSON body must be {"sql": "SELECT ..."}: `+err.Error())
+			return
+		}
+		text = req.SQL
+	}
+	s.run(w, r, sn, query.Query{SQL: text, Policy: query.Policy{SelectOnly: true}, Limits: s.cfg.Limits}, format)
+}
+
+// run runs q and streams its result in format. The status is sent once the first 64 KiB of the
+// result are ready, so that an error before then gets its own status; an error after then ends
+// JSON with an "error" member and cuts other formats off, so that no client takes a partial
+// result for a whole one.
+func (s *Server) run(w http.ResponseWriter, r *http.Request, sn *snapshot, q query.Query, format string) {
+	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.QueryTimeout)
+	defer cancel()
+	conn, err := sn.db.Conn(ctx)
+	if err != nil {
+		writeError(w, http.StatusServiceUnavailable, "unavailable", err.Error())
+		return
+	}
+	defer conn.Close()
+	dw := &deferredWriter{w: w, contentType: query.ContentType(format)}
+	_, err = query.Run(ctx, conn, q, format, dw)
+	if err == nil {
+		dw.flush()
+		return
+	}
+	var qe *query.Error
+	if !errors.As(err, &qe) {
+		qe = &query.Error{Kind: query.Internal, Message: err.Error()}
+	}
+	if qe.Kind == query.Timeout {
+		qe.Message = fmt.Sprintf("the query ran past the %s time limit: filter or aggregate more", s.cfg.QueryTimeout)
+	}
+	if !dw.committed {
+		status, code := statusOf(qe.Kind)
+		writeError(w, status, code, qe.Message)
+		return
+	}
+	if format == "json" && qe.Kind == query.TooLarge {
+		dw.flush()
+		return
+	}
+	s.cfg.Log.Warn("result cut off", "path", r.URL.Path, "error", qe.Message)
+	panic(http.ErrAbortHandler)
+}
+
+// statusOf is the HTTP status and error code of a failed query.
+func statusOf(k query.Kind) (int, string) {
+	switch k {
+	case query.BadRequest:
+		return http.StatusBadRequest, "bad_request"
+	case query.Invalid:
+		return http.StatusBadRequest, "invalid_query"
+	case query.Refused:
+		return http.StatusForbidden, "refused"
+	case query.TooLarge:
+		return http.StatusUnprocessableEntity, "result_too_large"
+	case query.Timeout:
+		return http.StatusGatewayTimeout, "timeout"
+	case query.Canceled:
+		return 499, "canceled"
+	}
+	return http.StatusInternalServerError, "internal"
+}
+
+// negotiate picks the result format from the Accept header (or ?format=), or answers 406.
+func negotiate(w http.ResponseWriter, r *http.Request) (string, bool) {
+	if f := r.URL.Query().Get("format"); f != "" {
+		switch f {
+		case "json", "csv", "ndjson", "arrow":
+			return f, true
+		}
+		writeError(w, http.StatusBadRequest, "bad_request", "format must be json, csv, ndjson or arrow")
+		return "", false
+	}
+	accept := r.Header.Get("Accept")
+	if accept == "" {
+		return "json", true
+	}
+	for _, part := range strings.Split(accept, ",") {
+		mt, _, _ := strings.Cut(strings.TrimSpace(part), ";")
+		switch strings.TrimSpace(mt) {
+		case "application/json", "*/*", "application/*":
+			return "json", true
+		case "text/csv", "text/*":
+			return "csv", true
+		case "application/x-ndjson", "application/jsonl":
+			return "ndjson", true
+		case "application/vnd.apache.arrow.stream":
+			return "arrow", true
+		}
+	}
+	writeError(w, http.StatusNotAcceptable, "not_acceptable",
+		"results come as application/json, text/csv, application/x-ndjson or application/vnd.apache.arrow.stream; Accept asked for "+accept)
+	return "", false
+}
+
+// writeError answers with a JSON error: {"error": {"status", "code", "message"}}.
+func writeError(w http.ResponseWriter, status int, code, msg string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(map[string]any{"error": map[string]any{"status": status, "code": code, "message": msg}})
+}
+
+// deferredWriter holds the first 64 KiB of a response before sending the status, then streams.
+type deferredWriter struct {
+	w           http.ResponseWriter
+	contentType string
+	buf         []byte
+	committed   bool
+}
+
+const commitAfter = 64 << 10
+
+func (d *deferredWriter) Write(p []byte) (int, error) {
+	if d.committed {
+		return d.w.Write(p)
+	}
+	d.buf = append(d.buf, p...)
+	if len(d.buf) >= commitAfter {
+		if err := d.flush(); err != nil {
+			return 0, err
+		}
+	}
+	return len(p), nil
+}
+
+func (d *deferredWriter) flush() error {
+	if !d.committed {
+		d.committed = true
+		d.w.Header().Set("Content-Type", d.contentType)
+		d.w.WriteHeader(http.StatusOK)
+	}
+	if len(d.buf) > 0 {
+		_, err := d.w.Write(d.buf)
+		d.buf = nil
+		return err
+	}
+	return nil
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	bytes  int64
+	wrote  bool
+}
+
+func (s *statusWriter) WriteHeader(code int) {
+	if !s.wrote {
+		s.status, s.wrote = code, true
+	}
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusWriter) Write(p []byte) (int, error) {
+	s.wrote = true
+	n, err := s.ResponseWriter.Write(p)
+	s.bytes += int64(n)
+	return n, err
+}
+
+func (s *statusWriter) Flush() {
+	if f, ok := s.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}

@@ -218,4 +218,3 @@ func nullList(l []string) any {
 	}
 	return l
 }
-

@@ -244,4 +244,3 @@ func merge(a, b map[string]any) map[string]any {
 	}
 	return out
 }
-

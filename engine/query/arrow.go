@@ -46,7 +46,7 @@ func (a *arrowWriter) Begin(cols []Column) error {
 	if a.parquet {
 		props := parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Zstd),
 			parquet.WithMaxRowGroupLength(1<<20), parquet.WithAllocator(a.mem))
-		fw, err := pqarrow.NewFileWriter(a.schema, a.w, props, pqarrow.NewArrowWriterProperties(pqarrow.WithAllocator(a.mem)))
+		fw, err := pqarrow.NewFileWriter(a.schema, a.w, props, pqarrow.NewArrowWriterProperties(pqarrow.WithAllocator(a.mem), pqarrow.WithStoreSchema()))
 		if err != nil {
 			return err
 		}

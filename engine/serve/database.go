@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strconv"
 	"sync/atomic"
 	"time"
@@ -44,7 +45,16 @@ func openSnapshot(ctx context.Context, path string, cfg Config) (*snapshot, erro
 		q.Set("threads", strconv.Itoa(cfg.Threads))
 	}
 	q.Set("lock_configuration", "true")
-	connector, err := duckdb.NewConnector(path+"?"+q.Encode(), nil)
+	// duckdb-go keeps one DuckDB instance per file while it is open, so a new version of the file
+	// is opened through a hard link of its own name in a private folder beside it; the link is
+	// removed once DuckDB holds the file.
+	link, cleanup, err := linkFile(path)
+	if err != nil {
+		cfg.Log.Warn("cannot link the database file in its folder; a replaced file is picked up only after a restart", "error", err)
+		link = path
+	}
+	defer cleanup()
+	connector, err := duckdb.NewConnector(link+"?"+q.Encode(), nil)
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
@@ -107,4 +117,27 @@ func (c *current) swap(s *snapshot) {
 	if old := c.p.Swap(s); old != nil {
 		old.release()
 	}
+}
+
+// linkFile makes a hard link to path (and its write-ahead log) under a new private folder beside
+// it, and returns the link and how to remove it.
+func linkFile(path string) (string, func(), error) {
+	noop := func() {}
+	dir, err := os.MkdirTemp(filepath.Dir(path), ".ictstat-serve-")
+	if err != nil {
+		return "", noop, err
+	}
+	cleanup := func() { os.RemoveAll(dir) }
+	link := filepath.Join(dir, filepath.Base(path))
+	if err := os.Link(path, link); err != nil {
+		cleanup()
+		return "", noop, err
+	}
+	if _, err := os.Stat(path + ".wal"); err == nil {
+		if err := os.Link(path+".wal", link+".wal"); err != nil {
+			cleanup()
+			return "", noop, err
+		}
+	}
+	return link, cleanup, nil
 }

@@ -16,6 +16,7 @@ import (
 	"io/fs"
 	"net/url"
 	"os"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -31,6 +32,12 @@ type Store struct {
 	path     string
 	db       *sql.DB
 	readOnly bool
+
+	// A writer holds lock. When other processes were reading the file (ictstat serve), the writer
+	// works on a copy, work, renamed over path on Close.
+	lock   *writerLock
+	work   string
+	closed bool
 }
 
 // Options tune how the database is opened.
@@ -44,11 +51,59 @@ type Options struct {
 var ErrNotFound = errors.New("no database")
 
 // Open opens the database at path and brings its schema up to date (read-write only).
+//
+// One process writes a database at a time; a writer waits for the one before it. When other
+// processes hold the file open read-only, such as 'ictstat serve', a writer changes a copy of it
+// instead and Close renames the copy over the file: the readers go on with the version they
+// opened and see the new one when they open the file again. If the writer fails or is killed,
+// the file stays as it was.
 func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("%w at %s: run `ictstat init` to build one", ErrNotFound, path)
 	}
-	return open(ctx, path, opts)
+	if err := checkName(path); err != nil {
+		return nil, err
+	}
+	if opts.ReadOnly {
+		return open(ctx, path, path, opts)
+	}
+	lock, err := lockWriter(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	s, err := open(ctx, path, path, opts)
+	if err != nil && strings.Contains(err.Error(), "Conflicting lock") {
+		readers, pid := lock.readersOnly()
+		if !readers {
+			lock.release()
+			return nil, fmt.Errorf("%s is being written by another process (PID %d); try again when it has finished", path, pid)
+		}
+		var work string
+		if work, err = busyCopy(path); err == nil {
+			if s, err = open(ctx, path, work, opts); err != nil {
+				os.Remove(work)
+				os.Remove(work + ".wal")
+			} else {
+				s.work = work
+			}
+		}
+	}
+	if err != nil {
+		lock.release()
+		return nil, err
+	}
+	s.lock = lock
+	return s, nil
+}
+
+// checkName refuses database files whose name DuckDB would take for a schema of the database.
+func checkName(path string) error {
+	stem := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
+	switch strings.ToLower(stem) {
+	case "store", "main", "temp", "system", "memory":
+		return fmt.Errorf("%s: a database may not be named %q, which DuckDB would confuse with a schema; rename the file", path, stem)
+	}
+	return nil
 }
 
 // Create creates a new database at path. It refuses to overwrite an existing file.
@@ -56,10 +111,14 @@ func Create(ctx context.Context, path string, opts Options) (*Store, error) {
 	if _, err := os.Stat(path); err == nil {
 		return nil, fmt.Errorf("%s already exists", path)
 	}
-	return open(ctx, path, opts)
+	if err := checkName(path); err != nil {
+		return nil, err
+	}
+	return open(ctx, path, path, opts)
 }
 
-func open(ctx context.Context, path string, opts Options) (*Store, error) {
+// open opens the file file as the database at path.
+func open(ctx context.Context, path, file string, opts Options) (*Store, error) {
 	q := url.Values{}
 	if opts.ReadOnly {
 		q.Set("access_mode", "read_only")
@@ -70,7 +129,7 @@ func open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if opts.Threads > 0 {
 		q.Set("threads", strconv.Itoa(opts.Threads))
 	}
-	dsn := path
+	dsn := file
 	if len(q) > 0 {
 		dsn += "?" + q.Encode()
 	}
@@ -86,8 +145,26 @@ func open(ctx context.Context, path string, opts Options) (*Store, error) {
 	return s, nil
 }
 
-// Close checkpoints and closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+// Close checkpoints and closes the database. A writer that worked on a copy renames it over the
+// database file.
+func (s *Store) Close() error {
+	if s.closed {
+		return nil
+	}
+	s.closed = true
+	err := s.db.Close()
+	if s.work != "" {
+		if err == nil {
+			err = publish(s.work, s.path)
+		}
+		if err != nil {
+			os.Remove(s.work)
+			os.Remove(s.work + ".wal")
+		}
+	}
+	s.lock.release()
+	return err
+}
 
 // DB is the database handle, for queries.
 func (s *Store) DB() *sql.DB { return s.db }

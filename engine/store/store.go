@@ -71,6 +71,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	removeStaleCopies(path)
 	s, err := open(ctx, path, path, opts)
 	if err != nil && strings.Contains(err.Error(), "Conflicting lock") {
 		readers, pid := lock.readersOnly()

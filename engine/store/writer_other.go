@@ -16,6 +16,8 @@ func (l *writerLock) release() {}
 
 func (l *writerLock) readersOnly() (bool, int) { return false, 0 }
 
+func removeStaleCopies(string) {}
+
 func busyCopy(string) (string, error) {
 	return "", errors.New("writing a database that another process reads needs a Unix system")
 }

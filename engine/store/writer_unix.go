@@ -71,11 +71,27 @@ func (l *writerLock) readersOnly() (bool, int) {
 	return lk.Type != syscall.F_WRLCK, int(lk.Pid)
 }
 
+// copyPattern matches the working copies of the database at path.
+func copyPattern(path string) string {
+	dir, base := filepath.Split(path)
+	return filepath.Join(dir, "."+strings.TrimSuffix(base, filepath.Ext(base))+".ictstat-*.duckdb")
+}
+
+// removeStaleCopies removes working copies that a writer killed before it finished left behind.
+// The caller holds the writer lock, so no writer is using one.
+func removeStaleCopies(path string) {
+	old, _ := filepath.Glob(copyPattern(path))
+	for _, f := range old {
+		os.Remove(f)
+		os.Remove(f + ".wal")
+	}
+}
+
 // busyCopy makes a working copy of the database at path (and its write-ahead log) beside it, for
 // a writer to change while readers hold the original; the writer renames it over path when done.
 func busyCopy(path string) (string, error) {
-	dir, base := filepath.Split(path)
-	tmp, err := os.CreateTemp(dir, "."+strings.TrimSuffix(base, filepath.Ext(base))+".ictstat-*.duckdb")
+	dir, pattern := filepath.Split(copyPattern(path))
+	tmp, err := os.CreateTemp(dir, pattern)
 	if err != nil {
 		return "", err
 	}

@@ -156,7 +156,7 @@ func Endpoints() []serve.Endpoint {
 				return `SELECT * FROM progress
 					WHERE ($1::VARCHAR IS NULL OR framework = $1) AND ($2::VARCHAR IS NULL OR target = $2)
 					  AND ($3::VARCHAR[] IS NULL OR list_contains($3::VARCHAR[], entity)) AND ($4::VARCHAR IS NULL OR class = $4)
-					ORDER BY framework, target, entity_kind DESC, entity`,
+					ORDER BY framework, target, entity_kind DESC, entity, measure`,
 					[]any{nullString(p.Get("framework")), nullString(p.Get("target")), nullList(p.List("entity")), nullString(p.Get("class"))}, nil
 			},
 		},

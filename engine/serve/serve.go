@@ -242,6 +242,7 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) {
 	json.NewEncoder(w).Encode(map[string]any{
 		"status": status, "version": s.cfg.Version, "database_modified": sn.file.ModTime().UTC(),
 		"loaded_at": sn.loadedAt.UTC(), "queries_running": len(s.slots), "max_concurrent": s.cfg.MaxConcurrent,
+		"db_connections_open": sn.db.Stats().OpenConnections,
 	})
 }
 

@@ -34,7 +34,7 @@ type loadRequest struct {
 
 var loadMix = []loadRequest{
 	{name: "sql one series (JSON)", method: "POST", path: "/v1/sql", weight: 6, status: 200,
-		body: `SELECT year, value FROM observations WHERE indicator = 'internet_use_pct' AND economy = 'KEN' AND sex = 'total' ORDER BY year`,
+		body:  `SELECT year, value FROM observations WHERE indicator = 'internet_use_pct' AND economy = 'KEN' AND sex = 'total' ORDER BY year`,
 		check: jsonRows(20)},
 	{name: "sql regional means (CSV)", method: "POST", path: "/v1/sql", accept: "text/csv", weight: 4, status: 200,
 		body: `SELECT e.itu_region, o.year, avg(o.value) AS mean FROM observations o JOIN economies e USING (economy)

@@ -3,8 +3,9 @@
 // database.
 //
 // Exit codes: 0 success; 1 failure of the machine or the database (I/O, disk, a bug); 2 bad
-// command line; 3 a file refused for its content (unreadable as its format, or more rejected rows
-// than --max-reject-rate allows), nothing of it loaded.
+// command line or a query DuckDB cannot run; 3 a file refused for its content (unreadable as its
+// format, or more rejected rows than --max-reject-rate allows), nothing of it loaded, or a query
+// refused because it would write.
 package main
 
 import (
@@ -87,11 +88,13 @@ row, with every edition kept.
 
 Start with 'ictstat init' to build the database from the embedded default data (ITU via the
 World Bank WDI, the UN SDG database and ITU DataHub exports), then load your own files with
-'ictstat ingest'. The database is a plain DuckDB file: any DuckDB client can query its views
-(observations, indicators, economies, groups, batches, rejects).
+ictstat ingest'. Query it with 'ictstat sql' or over HTTP with 'ictstat serve'; the database is
+a plain DuckDB file, and any DuckDB client can query its views (observations, series, latest,
+indicators, economies, groups, targets, aggregates, progress, gaps; see docs/sql.md).
 
-Exit codes: 0 success; 1 failure of the machine or database; 2 bad command line;
-3 a file refused for its content (nothing of it loaded).`,
+Exit codes: 0 success; 1 failure of the machine or database; 2 bad command line, or a
+query DuckDB cannot run; 3 a file refused for its content (nothing of it loaded), or a query
+refused because it would write.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Version:       Version,

@@ -350,7 +350,6 @@ func TestArgs(t *testing.T) {
 	}
 }
 
-
 func TestShell(t *testing.T) {
 	db := computetest.Open(t)
 	var out, errb bytes.Buffer

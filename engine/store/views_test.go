@@ -66,3 +66,24 @@ func TestViewsDocumented(t *testing.T) {
 		}
 	}
 }
+
+// TestFlagCodes: the views' flag codes are those of store.codes.
+func TestFlagCodes(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.Create(ctx, filepath.Join(t.TempDir(), "flags.duckdb"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if err := st.PutReference(ctx, smallReference()); err != nil {
+		t.Fatal(err)
+	}
+	var n, agree int
+	if err := st.DB().QueryRow(`SELECT count(*), count(*) FILTER (WHERE store.flag_code(code_id) = code)
+		FROM store.codes WHERE dimension = 'flag'`).Scan(&n, &agree); err != nil {
+		t.Fatal(err)
+	}
+	if n < 9 || agree != n {
+		t.Errorf("store.flag_code agrees with %d of the %d flag codes", agree, n)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"net"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -178,6 +179,25 @@ func Endpoints() []serve.Endpoint {
 	}
 }
 
+// chartSources keeps the figures.Source of the database the service answers from, so that charts
+// of an indicator drawn before cost no further query; a reloaded database gets a new one.
+var chartSources sourceCache
+
+type sourceCache struct {
+	mu  sync.Mutex
+	db  *sql.DB
+	src *figures.Source
+}
+
+func (c *sourceCache) get(db *sql.DB) *figures.Source {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.db != db {
+		c.db, c.src = db, figures.NewSource(db)
+	}
+	return c.src
+}
+
 // renderTrend draws the trend chart an endpoint request asks for.
 func renderTrend(ctx context.Context, db *sql.DB, p serve.Params, out *bytes.Buffer) (string, error) {
 	size := chart.DefaultSize
@@ -191,7 +211,7 @@ func renderTrend(ctx context.Context, db *sql.DB, p serve.Params, out *bytes.Buf
 	if w, h := size.Pixels(); w > 2400 || h > 2400 {
 		return "", fmt.Errorf("%w: size %s is %dx%d px; the service draws up to 2400 px", serve.ErrBadParam, p.Get("size"), w, h)
 	}
-	c, err := figures.Build(ctx, db, figures.Request{Kind: "trend", Indicator: p.Get("indicator"), Entities: p.List("economies"),
+	c, err := chartSources.get(db).Build(ctx, figures.Request{Kind: "trend", Indicator: p.Get("indicator"), Entities: p.List("economies"),
 		From: p.Int("from", 0), To: p.Int("to", 0), Target: p.Get("target"), Title: p.Get("title")})
 	if errors.Is(err, figures.ErrRequest) {
 		return "", fmt.Errorf("%w: %s", serve.ErrBadParam, strings.TrimPrefix(err.Error(), figures.ErrRequest.Error()+": "))

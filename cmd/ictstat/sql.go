@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -104,7 +105,9 @@ func runShell(cmd *cobra.Command, g *globals, st *store.Store) error {
 			sh.HistoryFile = filepath.Join(home, ".ictstat_history")
 		}
 	}
-	return sh.Run(cmd.Context())
+	// Ctrl-C stops the running statement, not the shell: the command's context ends on the first
+	// interrupt, so statements run under one that does not.
+	return sh.Run(context.WithoutCancel(cmd.Context()))
 }
 
 // queryText is the query from the argument or from --file; "" when there is none.

@@ -65,9 +65,10 @@ func startServer(t *testing.T, args ...string) *server {
 	return s
 }
 
-func get(t *testing.T, url string, header ...string) (int, http.Header, []byte) {
+// request sends a request with header pairs and returns the status, header and body of the answer.
+func request(t *testing.T, method, url, body string, header ...string) (int, http.Header, []byte) {
 	t.Helper()
-	req, _ := http.NewRequest("GET", url, nil)
+	req, _ := http.NewRequest(method, url, strings.NewReader(body))
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])
 	}
@@ -80,19 +81,15 @@ func get(t *testing.T, url string, header ...string) (int, http.Header, []byte) 
 	return resp.StatusCode, resp.Header, b
 }
 
+func get(t *testing.T, url string, header ...string) (int, http.Header, []byte) {
+	t.Helper()
+	return request(t, "GET", url, "", header...)
+}
+
 func post(t *testing.T, url, body string, header ...string) (int, []byte) {
 	t.Helper()
-	req, _ := http.NewRequest("POST", url, strings.NewReader(body))
-	for i := 0; i+1 < len(header); i += 2 {
-		req.Header.Set(header[i], header[i+1])
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, b
+	code, _, b := request(t, "POST", url, body, header...)
+	return code, b
 }
 
 // TestServe runs `ictstat serve` on a copy of the default database and checks every endpoint

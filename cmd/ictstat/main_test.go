@@ -235,7 +235,8 @@ func TestTheDatabaseOpensInAnyDuckDBClient(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	for _, view := range []string{"observations", "observations_all_editions", "published_aggregates", "indicators", "economies", "groups", "group_members", "income_groups", "editions", "batches", "rejects"} {
+	for _, view := range []string{"observations", "observations_all_editions", "series", "latest", "published_aggregates", "indicators", "economies", "groups",
+		"group_members", "income_groups", "targets", "aggregates", "gaps", "progress", "editions", "batches", "rejects"} {
 		var n int
 		if err := conn.QueryRow("SELECT count(*) FROM " + view).Scan(&n); err != nil {
 			t.Errorf("%s: %v", view, err)

@@ -275,6 +275,18 @@ func TestEditions(t *testing.T) {
 	if len(got) != 1 || got[0] != want {
 		t.Errorf("rejects %v, want %s", got, want)
 	}
+	labelsAgree(t, st)
+}
+
+// labelsAgree checks that the series labels the loads kept are those the series have.
+func labelsAgree(t *testing.T, st *store.Store) {
+	t.Helper()
+	var extra, missing int
+	st.DB().QueryRow(`SELECT (SELECT count(*) FROM (SELECT * FROM store.series_labels EXCEPT SELECT * FROM store.series_labels_source)),
+		(SELECT count(*) FROM (SELECT * FROM store.series_labels_source EXCEPT SELECT * FROM store.series_labels))`).Scan(&extra, &missing)
+	if extra != 0 || missing != 0 {
+		t.Errorf("series labels: %d stale, %d missing", extra, missing)
+	}
 }
 
 // TestCancelledLoadLeavesTheStoreAsItWas stops a load midway, as Ctrl-C does.
@@ -376,6 +388,7 @@ func TestSourceAggregates(t *testing.T) {
 	if groups != 1 {
 		t.Errorf("%d groups owid:Africa", groups)
 	}
+	labelsAgree(t, st)
 }
 
 // TestWideWorldBankExport loads the layout of a World Bank DataBank download.

@@ -9,7 +9,9 @@ import (
 	"image/png"
 	"io"
 	"net/http"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"syscall"
@@ -219,5 +221,66 @@ func TestServe(t *testing.T) {
 	}
 	if !strings.Contains(s.stderr.String(), "database reloaded") || !strings.Contains(s.stderr.String(), "shutting down") {
 		t.Errorf("log:\n%s", s.stderr)
+	}
+}
+
+// TestInterruptedLoadWhileServing kills a load that works on a copy of the database because the
+// service holds it: the database file stays byte for byte as it was, the service answers as
+// before, and the next load succeeds and removes the copy left behind.
+func TestInterruptedLoadWhileServing(t *testing.T) {
+	db := copyOfDefault(t)
+	dir := filepath.Dir(db)
+	big := bigFile(t, dir, 2_000_000)
+	s := startServer(t, "--db", db, "--reload-every", "100ms")
+	count := "SELECT count(*) AS n FROM observations_all_editions"
+	_, before := post(t, s.url+"/v1/sql", count, "Accept", "text/csv")
+	original, err := os.ReadFile(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	cmd := command("--db", db, "ingest", big)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// Wait until the working copy grows with the rows being loaded.
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		copies, _ := filepath.Glob(filepath.Join(dir, ".db.ictstat-*.duckdb"))
+		if len(copies) == 1 {
+			if info, err := os.Stat(copies[0]); err == nil && info.Size() >= int64(len(original))+2<<20 {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatal("the load did not start writing its copy within 30 s")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	cmd.Process.Kill()
+	cmd.Wait()
+
+	if now, _ := os.ReadFile(db); !bytes.Equal(now, original) {
+		t.Error("the database file changed")
+	}
+	if _, after := post(t, s.url+"/v1/sql", count, "Accept", "text/csv"); string(after) != string(before) {
+		t.Errorf("the service answers %s, before %s", after, before)
+	}
+	r := ictstat(t, "--db", db, "ingest", big, "--max-reject-rate", "0.01")
+	if r.code != 0 || !strings.Contains(r.stdout, "2000000 rows read") {
+		t.Fatalf("the load after the kill: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if copies, _ := filepath.Glob(filepath.Join(dir, ".db.ictstat-*")); len(copies) > 0 {
+		t.Errorf("copies left: %v", copies)
+	}
+	deadline = time.Now().Add(10 * time.Second)
+	_, after := post(t, s.url+"/v1/sql", count, "Accept", "text/csv")
+	for string(after) == string(before) && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+		_, after = post(t, s.url+"/v1/sql", count, "Accept", "text/csv")
+	}
+	if string(after) == string(before) {
+		t.Errorf("the service still answers %s after the load", after)
 	}
 }

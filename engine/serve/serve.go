@@ -11,6 +11,7 @@
 package serve
 
 import (
+	"bytes"
 	"context"
 	"crypto/subtle"
 	"encoding/json"
@@ -100,7 +101,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Write(s.openapi)
 	})
-	s.mux.Handle("POST /v1/sql", s.guard(s.sql))
+	s.mux.Handle("POST /v1/sql", s.readBody(s.guard(s.sql)))
 	s.mux.HandleFunc("/v1/sql", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Allow", "POST")
 		writeError(w, http.StatusMethodNotAllowed, "method_not_allowed", "send the query with POST, in the body")
@@ -130,7 +131,7 @@ func (s *Server) Handler() http.Handler {
 // Serve answers on ln until ctx ends, then stops accepting connections, lets the requests in
 // flight finish (up to the query time limit) and closes the database.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
-	srv := &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
+	srv := &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, IdleTimeout: 2 * time.Minute,
 		BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) }}
 	reloadCtx, stopReload := context.WithCancel(ctx)
 	defer stopReload()
@@ -246,22 +247,32 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
+// readBody reads the request body whole, up to MaxBodyBytes, before next takes a query slot, so
+// that a client sending its body slowly holds no slot.
+func (s *Server) readBody(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes))
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			writeError(w, http.StatusRequestEntityTooLarge, "body_too_large", fmt.Sprintf("the query is longer than %d bytes", s.cfg.MaxBodyBytes))
+			return
+		}
+		if err != nil {
+			writeError(w, http.StatusBadRequest, "bad_request", "read the body: "+err.Error())
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		next.ServeHTTP(w, r)
+	})
+}
+
 // sql runs the POSTed query: the body is the SQL text, or JSON {"sql": "..."}.
 func (s *Server) sql(w http.ResponseWriter, r *http.Request, sn *snapshot) {
 	format, ok := negotiate(w, r)
 	if !ok {
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes))
-	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) {
-		writeError(w, http.StatusRequestEntityTooLarge, "body_too_large", fmt.Sprintf("the query is longer than %d bytes", s.cfg.MaxBodyBytes))
-		return
-	}
-	if err != nil {
-		writeError(w, http.StatusBadRequest, "bad_request", "read the body: "+err.Error())
-		return
-	}
+	body, _ := io.ReadAll(r.Body)
 	text := string(body)
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
 		var req struct {

@@ -488,3 +488,18 @@ func removeKenya(t *testing.T, path string) {
 		t.Fatal(err)
 	}
 }
+
+// TestSlowBodyHoldsNoSlot: a client that sends its headers and then waits holds no query slot.
+func TestSlowBodyHoldsNoSlot(t *testing.T) {
+	s := start(t, serve.Config{MaxConcurrent: 1})
+	c, err := net.Dial("tcp", strings.TrimPrefix(s.url, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	fmt.Fprintf(c, "POST /v1/sql HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nSELECT")
+	time.Sleep(100 * time.Millisecond)
+	if r := do(t, "POST", s.url+"/v1/sql", "SELECT 1"); r.status != 200 {
+		t.Errorf("with a slow client waiting: %d %s", r.status, r.body)
+	}
+}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"reflect"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -16,25 +15,6 @@ import (
 	"github.com/ictstat/ictstat/indicators/figures"
 )
 
-// chartSpec is one chart of a spec file, or of the command line.
-type chartSpec struct {
-	File      string   `yaml:"file"`
-	Kind      string   `yaml:"kind"`
-	Indicator string   `yaml:"indicator"`
-	Economies []string `yaml:"economies"`
-	Group     string   `yaml:"group"`
-	From      int      `yaml:"from"`
-	To        int      `yaml:"to"`
-	Target    string   `yaml:"target"`
-	Split     string   `yaml:"split"`
-	Parity    bool     `yaml:"parity"`
-	Title     string   `yaml:"title"`
-	Intervals string   `yaml:"intervals"`
-	Size      string   `yaml:"size"`
-	DPI       float64  `yaml:"dpi"`
-	line      int
-}
-
 // specFile is the file `ictstat chart --spec` reads.
 type specFile struct {
 	Size   string      `yaml:"size"`
@@ -42,37 +22,8 @@ type specFile struct {
 	Charts []yaml.Node `yaml:"charts"`
 }
 
-func (c chartSpec) request() figures.Request {
-	return figures.Request{Kind: c.Kind, Indicator: c.Indicator, Entities: c.Economies, Group: c.Group, From: c.From,
-		To: c.To, Target: c.Target, Split: c.Split, Parity: c.Parity, Title: c.Title, Intervals: c.Intervals}
-}
-
-func (c chartSpec) size(defSize string, defDPI float64) (chart.Size, error) {
-	s := c.Size
-	if s == "" {
-		s = defSize
-	}
-	size := chart.DefaultSize
-	if s != "" {
-		var err error
-		if size, err = chart.ParseSize(s); err != nil {
-			return size, err
-		}
-	}
-	switch {
-	case c.DPI > 0:
-		size.DPI = c.DPI
-	case defDPI > 0:
-		size.DPI = defDPI
-	}
-	if size.DPI == 0 {
-		size.DPI = chart.DefaultSize.DPI
-	}
-	return size, nil
-}
-
 func newChart(g *globals) *cobra.Command {
-	var c chartSpec
+	var c figures.Spec
 	var spec, outDir string
 	cmd := &cobra.Command{
 		Use:   "chart KIND -o FILE | chart --spec FILE --out DIR",
@@ -123,7 +74,7 @@ With --spec, a YAML file lists charts to draw in one run into --out:
   ictstat chart --spec charts.yaml --out charts/`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			var specs []chartSpec
+			var specs []figures.Spec
 			var defSize string
 			var defDPI float64
 			if spec != "" {
@@ -145,7 +96,7 @@ With --spec, a YAML file lists charts to draw in one run into --out:
 					return usageError("give a KIND (%s) and -o FILE, or --spec FILE --out DIR", strings.Join(figures.Kinds, ", "))
 				}
 				c.Kind = args[0]
-				specs = []chartSpec{c}
+				specs = []figures.Spec{c}
 			}
 			return drawCharts(cmd, g, specs, defSize, defDPI, spec)
 		},
@@ -169,20 +120,8 @@ With --spec, a YAML file lists charts to draw in one run into --out:
 	return cmd
 }
 
-// specKeys are the keys a chart of a spec file may have: chartSpec's yaml tags.
-var specKeys = func() map[string]bool {
-	keys := map[string]bool{}
-	t := reflect.TypeFor[chartSpec]()
-	for i := range t.NumField() {
-		if k := t.Field(i).Tag.Get("yaml"); k != "" {
-			keys[k] = true
-		}
-	}
-	return keys
-}()
-
 // readSpec reads a spec file, refusing unknown keys with their line.
-func readSpec(path string) ([]chartSpec, string, float64, error) {
+func readSpec(path string) ([]figures.Spec, string, float64, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, "", 0, err
@@ -196,45 +135,24 @@ func readSpec(path string) ([]chartSpec, string, float64, error) {
 	if len(f.Charts) == 0 {
 		return nil, "", 0, fmt.Errorf("%s: no charts listed (a 'charts:' list is expected)", path)
 	}
-	var specs []chartSpec
-	files := map[string]int{}
-	for _, n := range f.Charts {
-		if n.Kind != yaml.MappingNode {
-			return nil, "", 0, fmt.Errorf("%s, line %d: a chart is a mapping of keys to values", path, n.Line)
-		}
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			if k := n.Content[i]; !specKeys[k.Value] {
-				return nil, "", 0, fmt.Errorf("%s, line %d: unknown key %q in a chart", path, k.Line, k.Value)
-			}
-		}
-		var c chartSpec
-		if err := n.Decode(&c); err != nil {
-			return nil, "", 0, fmt.Errorf("%s: %s", path, strings.TrimPrefix(err.Error(), "yaml: "))
-		}
-		c.line = n.Line
-		if c.File == "" || c.Kind == "" {
-			return nil, "", 0, fmt.Errorf("%s, line %d: a chart needs a file and a kind", path, n.Line)
-		}
-		if prev, dup := files[c.File]; dup {
-			return nil, "", 0, fmt.Errorf("%s, line %d: file %s is also written by the chart on line %d", path, n.Line, c.File, prev)
-		}
-		files[c.File] = n.Line
-		specs = append(specs, c)
+	specs, err := figures.DecodeSpecs(f.Charts)
+	if err != nil {
+		return nil, "", 0, fmt.Errorf("%s, %w", path, err)
 	}
 	return specs, f.Size, f.DPI, nil
 }
 
 // drawCharts builds and renders every chart first, so that a bad one stops the run before any
 // file is written, then writes them all (chart.WriteFiles).
-func drawCharts(cmd *cobra.Command, g *globals, specs []chartSpec, defSize string, defDPI float64, specPath string) error {
+func drawCharts(cmd *cobra.Command, g *globals, specs []figures.Spec, defSize string, defDPI float64, specPath string) error {
 	st, err := openResults(cmd, g, "")
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	where := func(c chartSpec) string {
+	where := func(c figures.Spec) string {
 		if specPath != "" {
-			return fmt.Sprintf("%s, line %d: ", specPath, c.line)
+			return fmt.Sprintf("%s, line %d: ", specPath, c.Line)
 		}
 		return ""
 	}
@@ -245,27 +163,14 @@ func drawCharts(cmd *cobra.Command, g *globals, specs []chartSpec, defSize strin
 	defer bar.finish()
 	for i, c := range specs {
 		bar.describe(filepath.Base(c.File))
-		size, err := c.size(defSize, defDPI)
-		if err != nil {
-			return usageError("%s%v", where(c), err)
-		}
-		ext := strings.ToLower(strings.TrimPrefix(filepath.Ext(c.File), "."))
-		if ext != "png" && ext != "svg" && ext != "pdf" {
-			return usageError("%s%s: the file must end in .png, .svg or .pdf", where(c), c.File)
-		}
-		fig, err := src.Build(cmd.Context(), c.request())
+		b, err := src.Draw(cmd.Context(), c, defSize, defDPI)
 		if errors.Is(err, figures.ErrRequest) {
 			return usageError("%s%s", where(c), strings.TrimPrefix(err.Error(), figures.ErrRequest.Error()+": "))
 		}
 		if err != nil {
 			return err
 		}
-		var buf bytes.Buffer
-		if err := chart.Render(fig, ext, size, &buf); err != nil {
-			// What cannot be drawn is a size or selection that does not fit.
-			return usageError("%s%s: %v", where(c), c.File, err)
-		}
-		rendered[i], paths[i] = buf.Bytes(), c.File
+		rendered[i], paths[i] = b, c.File
 		bar.set(int64(i + 1))
 	}
 	bar.finish()

@@ -107,7 +107,7 @@ func appendArrow(b array.Builder, v driver.Value, duck string) error {
 	}
 	switch x := b.(type) {
 	case *array.StringBuilder:
-		x.Append(text(v, duck))
+		x.Append(Text(v, duck))
 		return nil
 	case *array.Float64Builder:
 		f, ok := number(v)

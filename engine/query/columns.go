@@ -116,9 +116,9 @@ func number(v driver.Value) (float64, bool) {
 	return 0, false
 }
 
-// text is how a value reads in a table or CSV: numbers in their shortest exact form, dates as
+// Text is how a value reads in a table or CSV: numbers in their shortest exact form, dates as
 // ISO 8601, NULL as "".
-func text(v driver.Value, duck string) string {
+func Text(v driver.Value, duck string) string {
 	switch x := v.(type) {
 	case nil:
 		return ""

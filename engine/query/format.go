@@ -82,7 +82,7 @@ func (c *csvWriter) Begin(cols []Column) error {
 
 func (c *csvWriter) Row(vals []driver.Value) error {
 	for i, v := range vals {
-		c.rec[i] = text(v, c.cols[i].DuckDBType)
+		c.rec[i] = Text(v, c.cols[i].DuckDBType)
 	}
 	return c.w.Write(c.rec)
 }
@@ -213,7 +213,7 @@ func appendJSON(b []byte, v driver.Value, duck string) ([]byte, error) {
 			return append(b, enc...), nil
 		}
 	}
-	return appendJSONString(b, text(v, duck)), nil
+	return appendJSONString(b, Text(v, duck)), nil
 }
 
 func appendJSONString(b []byte, s string) []byte {

@@ -37,7 +37,7 @@ func (t *tableWriter) Row(vals []driver.Value) error {
 	}
 	r := make([]string, len(vals))
 	for i, v := range vals {
-		s := text(v, t.cols[i].DuckDBType)
+		s := Text(v, t.cols[i].DuckDBType)
 		if v == nil {
 			s = "NULL"
 		}

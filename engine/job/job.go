@@ -71,20 +71,20 @@ func (o *Outputs) Final() string { return o.final }
 
 // Write writes the file rel (a path inside the folder) through write and records its size,
 // SHA-256 and rows (what write returns).
-func (o *Outputs) Write(rel string, write func(io.Writer) (rows int64, err error)) error {
+func (o *Outputs) Write(rel string, write func(io.Writer) (rows int64, err error)) (File, error) {
 	if filepath.IsAbs(rel) || strings.HasPrefix(filepath.Clean(rel), "..") {
-		return fmt.Errorf("output %s must be a path inside the output folder", rel)
+		return File{}, fmt.Errorf("output %s must be a path inside the output folder", rel)
 	}
 	path := filepath.Join(o.stage, rel)
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
+		return File{}, err
 	}
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		if errors.Is(err, os.ErrExist) {
-			return fmt.Errorf("output %s is written twice", rel)
+			return File{}, fmt.Errorf("output %s is written twice", rel)
 		}
-		return err
+		return File{}, err
 	}
 	h := sha256.New()
 	cw := &counter{w: io.MultiWriter(f, h)}
@@ -93,10 +93,11 @@ func (o *Outputs) Write(rel string, write func(io.Writer) (rows int64, err error
 		err = cerr
 	}
 	if err != nil {
-		return fmt.Errorf("%s: %w", rel, err)
+		return File{}, fmt.Errorf("%s: %w", rel, err)
 	}
-	o.files = append(o.files, File{Path: filepath.ToSlash(rel), Bytes: cw.n, SHA256: hex.EncodeToString(h.Sum(nil)), Rows: rows})
-	return nil
+	file := File{Path: filepath.ToSlash(rel), Bytes: cw.n, SHA256: hex.EncodeToString(h.Sum(nil)), Rows: rows}
+	o.files = append(o.files, file)
+	return file, nil
 }
 
 // Files are the files written so far, by path.

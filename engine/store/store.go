@@ -45,6 +45,9 @@ type Options struct {
 	ReadOnly    bool
 	MemoryLimit string // DuckDB memory_limit, e.g. "1GB"; "" keeps DuckDB's default
 	Threads     int    // DuckDB threads; 0 keeps DuckDB's default (one per core)
+	// OnCopy makes a writer work on a copy of the file, renamed over it by Close and removed by
+	// Discard: a run of several loads and computations lands whole or not at all.
+	OnCopy bool
 }
 
 // ErrNotFound is returned by Open for a database file that does not exist.
@@ -72,22 +75,12 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		return nil, err
 	}
 	removeStaleCopies(path)
+	if opts.OnCopy {
+		return openCopy(ctx, path, opts, lock)
+	}
 	s, err := open(ctx, path, path, opts)
 	if err != nil && strings.Contains(err.Error(), "Conflicting lock") {
-		readers, pid := lock.readersOnly()
-		if !readers {
-			lock.release()
-			return nil, fmt.Errorf("%s is being written by another process (PID %d); try again when it has finished", path, pid)
-		}
-		var work string
-		if work, err = busyCopy(path); err == nil {
-			if s, err = open(ctx, path, work, opts); err != nil {
-				os.Remove(work)
-				os.Remove(work + ".wal")
-			} else {
-				s.work = work
-			}
-		}
+		return openCopy(ctx, path, opts, lock)
 	}
 	if err != nil {
 		lock.release()
@@ -95,6 +88,45 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	}
 	s.lock = lock
 	return s, nil
+}
+
+// openCopy opens a working copy of the database at path for a writer holding lock.
+func openCopy(ctx context.Context, path string, opts Options, lock *writerLock) (*Store, error) {
+	if readers, pid := lock.readersOnly(); !readers {
+		lock.release()
+		return nil, fmt.Errorf("%s is being written by another process (PID %d); try again when it has finished", path, pid)
+	}
+	work, err := busyCopy(path)
+	if err != nil {
+		lock.release()
+		return nil, err
+	}
+	s, err := open(ctx, path, work, opts)
+	if err != nil {
+		os.Remove(work)
+		os.Remove(work + ".wal")
+		lock.release()
+		return nil, err
+	}
+	s.work, s.lock = work, lock
+	return s, nil
+}
+
+// Discard closes the database without keeping what was written to it, for a store opened with
+// OnCopy; others it closes as Close does.
+func (s *Store) Discard() error {
+	if s.work == "" {
+		return s.Close()
+	}
+	if s.closed {
+		return nil
+	}
+	s.closed = true
+	err := s.db.Close()
+	os.Remove(s.work)
+	os.Remove(s.work + ".wal")
+	s.lock.release()
+	return err
 }
 
 // checkName refuses database files whose name DuckDB would take for a schema of the database.

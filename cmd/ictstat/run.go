@@ -1,0 +1,84 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ictstat/ictstat/indicators/release"
+)
+
+// exitWarnings is the exit code of a job that succeeded with warnings.
+const exitWarnings = 4
+
+func newRun(g *globals) *cobra.Command {
+	var outDir string
+	var dryRun bool
+	cmd := &cobra.Command{
+		Use:   "run JOB.yaml [--out DIR] [--dry-run]",
+		Short: "Run an indicator job: load sources, compute, and publish tables, charts and a scorecard",
+		Long: `Run the job a YAML file describes: the files to load as which editions, how strict to be with
+rejected rows, what to compute, and the tables (CSV, Parquet, XLSX with a notes sheet, SDMX-CSV),
+charts and Geneva-targets scorecard to publish. datasets/jobs/ has examples; the README describes
+the keys.
+
+The job file is checked whole first: unknown keys, files that do not exist and bad values are
+refused with their line, and nothing runs. The loads and computations then work on a copy of the
+database and the outputs are written to a staging folder; both are put in place only when every
+step succeeded, so a failed run leaves the database and the previous release as they were. The
+output folder holds manifest.json: the job and input files with their SHA-256 and size, the tool
+version, the database's editions, each step's rows and time, the rejects, and every output with
+its SHA-256. Running an unchanged job again gives the same outputs, byte for byte.
+
+When the database does not exist, it is built from the embedded default data first.
+
+Exit codes: 0 success; 4 success with warnings (rows rejected for columns the job does not count
+as errors); 2 a job file that cannot run; 3 data refused (a source file refused whole, or rows
+rejected for a column the job counts as errors), nothing landed; 1 a failure of the machine or
+the database.`,
+		Example: `  ictstat run datasets/jobs/wsis20.yaml
+  ictstat run datasets/jobs/country-release.yaml --out release-2026/
+  ictstat run my-job.yaml --dry-run`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			j, err := release.Read(args[0])
+			if errors.Is(err, release.ErrInvalid) {
+				return &exitError{exitUsage, err}
+			}
+			if err != nil {
+				return err
+			}
+			w := out(g)
+			bar := newCountProgress(g, -1, "")
+			res, err := release.Run(cmd.Context(), j, release.Options{Database: g.db, Out: outDir, DryRun: dryRun,
+				ToolVersion: Version, Store: g.loadOptions(), Log: w,
+				Progress: func(step string) { bar.describe(step) }})
+			bar.finish()
+			if errors.Is(err, release.ErrRefused) {
+				return &exitError{exitRefused, err}
+			}
+			if err != nil {
+				return err
+			}
+			if dryRun {
+				return nil
+			}
+			m := res.Manifest
+			for _, s := range m.Steps {
+				fmt.Fprintf(w, "  %-44s %10d rows %8.2f s\n", s.Name, s.Rows, s.Seconds)
+			}
+			fmt.Fprintf(w, "wrote %d files to %s (manifest.json lists them with their SHA-256)\n", len(m.Outputs)+1, res.Out)
+			if len(res.Warnings) > 0 {
+				for _, wn := range res.Warnings {
+					fmt.Fprintln(w, "warning:", wn)
+				}
+				return &exitError{exitWarnings, fmt.Errorf("%d warnings", len(res.Warnings))}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&outDir, "out", "", "the output folder (default: the job's output, relative to the current folder)")
+	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "check the job and say what it would do, changing nothing")
+	return cmd
+}

@@ -1,0 +1,509 @@
+package release
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/ictstat/ictstat/datasets"
+	"github.com/ictstat/ictstat/engine/export"
+	"github.com/ictstat/ictstat/engine/ingest"
+	"github.com/ictstat/ictstat/engine/job"
+	"github.com/ictstat/ictstat/engine/load"
+	"github.com/ictstat/ictstat/engine/store"
+	"github.com/ictstat/ictstat/indicators/compute"
+	"github.com/ictstat/ictstat/indicators/figures"
+	"github.com/ictstat/ictstat/indicators/report"
+)
+
+// ErrRefused marks a run stopped by its data: a source file refused, or rejects of a column the
+// job counts as errors. Nothing of the run landed.
+var ErrRefused = errors.New("refused")
+
+// Options say how to run a job.
+type Options struct {
+	Database    string // the database file; built from the embedded default data when missing
+	Out         string // the output folder, instead of the job's
+	DryRun      bool   // check the job and say what it would do, changing nothing
+	ToolVersion string
+	Store       store.Options
+	Progress    func(step string) // called as each step starts
+	Log         io.Writer         // what each step did, one line each; nil: nothing
+}
+
+// Result is what a run did.
+type Result struct {
+	Out      string
+	Manifest job.Manifest
+	Warnings []string
+}
+
+// SDMXDataflow names ictstat's dataflow in SDMX-CSV files.
+const SDMXDataflow = "ICTSTAT:DF_ICT(1.0)"
+
+func (o Options) logf(format string, args ...any) {
+	if o.Log != nil {
+		fmt.Fprintf(o.Log, format+"\n", args...)
+	}
+}
+
+// Run runs the job. The database and the output folder change only when every step succeeds:
+// loads and computations happen on a copy of the database and outputs in a staging folder, and
+// both are put in place at the end.
+func Run(ctx context.Context, j *Job, opts Options) (res Result, err error) {
+	res.Out = j.OutputDir(opts.Out)
+	m := &res.Manifest
+	m.Title, m.ToolVersion, m.StartedAt = j.Title, opts.ToolVersion, time.Now().UTC()
+	m.Rejects = map[string]int64{}
+	m.Warnings = []string{}
+	m.Inputs = []job.Input{}
+	if m.Job, err = job.HashFile(j.Path); err != nil {
+		return res, err
+	}
+	if opts.DryRun {
+		return res, dryRun(j, opts)
+	}
+
+	if _, err := os.Stat(opts.Database); errors.Is(err, os.ErrNotExist) {
+		err := m.Run("build the default database", opts.Progress, func(s *job.Step) error {
+			outcomes, err := datasets.Build(ctx, opts.Database, datasets.BuildOptions{Store: opts.Store, ToolVersion: opts.ToolVersion})
+			for _, o := range outcomes {
+				s.Rows += o.RowsLoaded
+			}
+			if err != nil {
+				return err
+			}
+			st, err := store.Open(ctx, opts.Database, opts.Store)
+			if err != nil {
+				return err
+			}
+			if _, err := compute.Run(ctx, st, compute.Options{ToolVersion: opts.ToolVersion}); err != nil {
+				st.Close()
+				return err
+			}
+			s.Detail = fmt.Sprintf("%s from the embedded data, %d files", opts.Database, len(outcomes))
+			return st.Close()
+		})
+		if err != nil {
+			return res, err
+		}
+		opts.logf("built %s from the embedded default data", opts.Database)
+	}
+
+	so := opts.Store
+	so.OnCopy = true
+	st, err := store.Open(ctx, opts.Database, so)
+	if err != nil {
+		return res, err
+	}
+	kept := false
+	defer func() {
+		if !kept {
+			st.Discard()
+		}
+	}()
+
+	var loaded []string
+	loadedRows := int64(0)
+	for i, src := range j.Sources {
+		for _, file := range j.files[i] {
+			in, err := loadSource(ctx, st, m, src, file, j.Validation, opts)
+			if err != nil {
+				return res, err
+			}
+			loadedRows += in.RowsLoaded
+			if !slices.Contains(loaded, src.Edition) {
+				loaded = append(loaded, src.Edition)
+			}
+		}
+	}
+	if err := checkRejects(m, j.Validation); err != nil {
+		return res, err
+	}
+	recompute := loadedRows > 0
+	if j.Compute != nil {
+		recompute = *j.Compute
+	}
+	if recompute {
+		err := m.Run("compute aggregates, gaps and progress", opts.Progress, func(s *job.Step) error {
+			sum, err := compute.Run(ctx, st, compute.Options{ToolVersion: opts.ToolVersion})
+			s.Rows = int64(sum.Aggregates + sum.Gaps + sum.Progress)
+			s.Detail = fmt.Sprintf("%d aggregates, %d gap figures, %d progress assessments from %d observations",
+				sum.Aggregates, sum.Gaps, sum.Progress, sum.Observations)
+			return err
+		})
+		if err != nil {
+			return res, err
+		}
+	}
+	if _, _, ok, err := st.LastComputation(ctx); err != nil || !ok {
+		return res, fmt.Errorf("the database has nothing computed: set compute: true or run 'ictstat compute'")
+	}
+
+	outs, err := job.Stage(res.Out)
+	if err != nil {
+		return res, err
+	}
+	defer func() {
+		if !kept {
+			outs.Discard()
+		}
+	}()
+	if err := writeOutputs(ctx, st.DB(), j, outs, m, loaded, opts); err != nil {
+		return res, err
+	}
+	if m.Database, err = databaseRecord(ctx, st.DB(), opts.Database); err != nil {
+		return res, err
+	}
+	m.Outputs = outs.Files()
+	m.FinishedAt = time.Now().UTC()
+	if _, err := outs.Write("manifest.json", func(w io.Writer) (int64, error) { return 0, m.Write(w) }); err != nil {
+		return res, err
+	}
+	// Everything is ready: the database first (when the run changed it), then the outputs.
+	kept = true
+	publishDB := st.Close
+	if loadedRows == 0 && !recompute {
+		publishDB = st.Discard
+	}
+	if err := publishDB(); err != nil {
+		outs.Discard()
+		return res, fmt.Errorf("publish %s: %w", opts.Database, err)
+	}
+	if err := outs.Publish(); err != nil {
+		return res, fmt.Errorf("publish %s: %w", res.Out, err)
+	}
+	res.Warnings = m.Warnings
+	return res, nil
+}
+
+// loadSource loads one source file and records it in the manifest.
+func loadSource(ctx context.Context, st *store.Store, m *job.Manifest, src Source, file string, v Validation, opts Options) (job.Input, error) {
+	var in job.Input
+	released := time.Now().UTC().Truncate(24 * time.Hour)
+	if src.Released != "" {
+		released, _ = time.Parse(time.DateOnly, src.Released)
+	}
+	rate := DefaultMaxRejectRate
+	if v.MaxRejectRate != nil {
+		rate = *v.MaxRejectRate
+		if rate == 0 {
+			rate = load.NoRejects
+		}
+	}
+	read := ingest.Options{Format: src.Format, Sheet: src.Sheet, Columns: src.Columns}
+	if src.Indicator != "" {
+		read.Constants = map[string]string{"indicator": src.Indicator}
+	}
+	err := m.Run("load "+filepath.Base(file), opts.Progress, func(s *job.Step) error {
+		out, err := load.File(ctx, st, file, load.Options{Read: read, MaxRejectRate: rate, ToolVersion: opts.ToolVersion,
+			Edition: store.Edition{Label: src.Edition, Released: released, Description: src.Description, Citation: src.Citation}})
+		if err != nil {
+			if load.IsRefused(err) {
+				return fmt.Errorf("%w: %s: %v", ErrRefused, file, err)
+			}
+			return fmt.Errorf("%s: %w", file, err)
+		}
+		h, err := job.HashFile(file)
+		if err != nil {
+			return err
+		}
+		in = job.Input{File: h, Edition: src.Edition, Batch: out.Batch, Skipped: out.Skipped,
+			RowsRead: out.RowsRead, RowsLoaded: out.RowsLoaded, RowsRejected: out.RowsRejected}
+		s.Rows = out.RowsLoaded
+		s.Detail = fmt.Sprintf("%d rows read, %d loaded, %d rejected, edition %s", out.RowsRead, out.RowsLoaded, out.RowsRejected, src.Edition)
+		if out.Skipped {
+			s.Detail = "loaded before into edition " + src.Edition + ": unchanged"
+		}
+		opts.logf("%s: %s", file, s.Detail)
+		if out.RowsRejected > 0 && !out.Skipped {
+			return countRejects(ctx, st.DB(), out.Batch, m.Rejects)
+		}
+		return nil
+	})
+	m.Inputs = append(m.Inputs, in)
+	return in, err
+}
+
+// countRejects adds a batch's rejects, by column, to counts.
+func countRejects(ctx context.Context, db *sql.DB, batch int, counts map[string]int64) error {
+	return store.ScanRows(ctx, db, `SELECT coalesce(lower("column"), 'row'), count(*) FROM rejects WHERE batch = ? GROUP BY ALL`,
+		func(r *sql.Rows) error {
+			var col string
+			var n int64
+			if err := r.Scan(&col, &n); err != nil {
+				return err
+			}
+			if !slices.Contains(RejectColumns, col) {
+				col = "value" // a value column named by its indicator (wide files)
+			}
+			counts[col] += n
+			return nil
+		}, batch)
+}
+
+// checkRejects fails the run for rejects of an error column and records the others as warnings.
+func checkRejects(m *job.Manifest, v Validation) error {
+	cols := make([]string, 0, len(m.Rejects))
+	for c := range m.Rejects {
+		cols = append(cols, c)
+	}
+	sort.Strings(cols)
+	var errs []string
+	for _, c := range cols {
+		msg := fmt.Sprintf("%d rows rejected for their %s", m.Rejects[c], c)
+		if slices.Contains(v.Errors, c) {
+			errs = append(errs, msg)
+		} else {
+			m.Warnings = append(m.Warnings, msg+" (see the rejects view)")
+		}
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("%w: %s, which the job counts as errors", ErrRefused, strings.Join(errs, "; "))
+	}
+	return nil
+}
+
+// writeOutputs writes the tables, charts and scorecard into the staging folder.
+func writeOutputs(ctx context.Context, db *sql.DB, j *Job, outs *job.Outputs, m *job.Manifest, loaded []string, opts Options) error {
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	var book []export.Table
+	for _, t := range j.Tables {
+		et := export.Table{Name: t.Name, Title: t.Title, SQL: t.SQL}
+		if t.SQL == "" {
+			et = j.builtin(t.Name, loaded)
+			if t.Title != "" {
+				et.Title = t.Title
+			}
+		}
+		err := m.Run("table "+t.Name, opts.Progress, func(s *job.Step) error {
+			for _, f := range t.Formats {
+				if f == "xlsx" {
+					book = append(book, et)
+					continue
+				}
+				file, err := outs.Write("tables/"+t.Name+export.Ext(f), func(w io.Writer) (int64, error) {
+					if f == "sdmx-csv" {
+						return export.WriteSDMX(ctx, conn, et, SDMXDataflow, w)
+					}
+					return export.Write(ctx, conn, et, f, w)
+				})
+				if err != nil {
+					return err
+				}
+				s.Rows = file.Rows
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	if len(book) > 0 {
+		err := m.Run("workbook tables.xlsx", opts.Progress, func(s *job.Step) error {
+			file, err := outs.Write("tables/tables.xlsx", func(w io.Writer) (int64, error) {
+				return writeWorkbook(ctx, conn, j, book, w)
+			})
+			s.Rows = file.Rows
+			return err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	if len(j.charts) > 0 {
+		err := m.Run("charts", opts.Progress, func(s *job.Step) error {
+			src := figures.NewSource(db)
+			for _, c := range j.charts {
+				b, err := src.Draw(ctx, c, "", 0)
+				if err != nil {
+					return fmt.Errorf("%s, line %d: %w", j.Path, c.Line, err)
+				}
+				if _, err := outs.Write("charts/"+c.File, func(w io.Writer) (int64, error) { _, err := w.Write(b); return 0, err }); err != nil {
+					return err
+				}
+				s.Rows++
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	if sc := j.Scorecard; sc != nil {
+		err := m.Run("scorecard", opts.Progress, func(s *job.Step) error {
+			file, err := outs.Write(sc.File, func(w io.Writer) (int64, error) { return writeScorecard(ctx, db, j, sc.Entities, w) })
+			s.Rows = file.Rows
+			return err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeWorkbook writes the XLSX tables and a notes sheet on the sources.
+func writeWorkbook(ctx context.Context, conn *sql.Conn, j *Job, tables []export.Table, w io.Writer) (int64, error) {
+	var released time.Time
+	var notes [][]string
+	notes = append(notes, []string{"", ""}, []string{"Source", "Source: ITU. Computed by ictstat from the editions below."})
+	err := store.ScanRows(ctx, conn, `SELECT e.edition, e.released, coalesce(e.citation, e.edition), count(b.batch)
+		FROM editions e LEFT JOIN batches b USING (edition) GROUP BY ALL ORDER BY e.released, e.edition`, func(r *sql.Rows) error {
+		var ed, cite string
+		var rel time.Time
+		var batches int
+		if err := r.Scan(&ed, &rel, &cite, &batches); err != nil {
+			return err
+		}
+		if rel.After(released) {
+			released = rel
+		}
+		notes = append(notes, []string{"Edition " + ed, fmt.Sprintf("%s, released %s, %d files loaded", cite, rel.Format(time.DateOnly), batches)})
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	b, err := export.NewWorkbook(j.Title, "ictstat", released)
+	if err != nil {
+		return 0, err
+	}
+	var rows int64
+	for _, t := range tables {
+		n, err := b.AddTable(ctx, conn, t)
+		if err != nil {
+			return rows, err
+		}
+		rows += n
+		notes = append(notes, []string{"Sheet " + t.Name, fmt.Sprintf("%s (%d rows)", t.Title, n)})
+	}
+	notes[0] = []string{j.Title, ""}
+	if s := selectionText(j.Select); s != "" {
+		notes = append(notes, []string{"Selection", s})
+	}
+	notes = append(notes, []string{"Columns", "docs/sql.md of ictstat describes every column."})
+	if err := b.AddNotes("Notes", notes); err != nil {
+		return rows, err
+	}
+	return rows, b.Write(w)
+}
+
+func selectionText(s Selection) string {
+	var parts []string
+	if len(s.Entities) > 0 {
+		parts = append(parts, "entities "+strings.Join(s.Entities, ", "))
+	}
+	if len(s.Indicators) > 0 {
+		parts = append(parts, "indicators "+strings.Join(s.Indicators, ", "))
+	}
+	if len(s.Frameworks) > 0 {
+		parts = append(parts, "frameworks "+strings.Join(s.Frameworks, ", "))
+	}
+	if s.From != 0 || s.To != 0 {
+		parts = append(parts, fmt.Sprintf("years %d–%d", s.From, s.To))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// writeScorecard writes the Geneva-targets scorecard of each entity as Markdown.
+func writeScorecard(ctx context.Context, db *sql.DB, j *Job, entities []string, w io.Writer) (int64, error) {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# %s\n\nThe WSIS Geneva Plan of Action's indicative targets (2003, deadline 2015), as the data measure them.\n", j.Title)
+	var rows int64
+	for _, e := range entities {
+		card, err := report.Scorecard(ctx, db, e)
+		if err != nil {
+			return rows, fmt.Errorf("scorecard of %s: %w", e, err)
+		}
+		fmt.Fprintf(&b, "\n## %s\n\n| target | measure | baseline | latest | status | met |\n|---|---|---|---|---|---|\n", e)
+		for _, r := range card {
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", r.Target, mdCell(r.Indicator), yearValue(r.BaselineYear, r.Baseline),
+				yearValue(r.LatestYear, r.Latest), r.Status, year(r.MetYear))
+			rows++
+		}
+	}
+	b.WriteString("\nSource: ITU, via World Bank WDI, the UN SDG Global Database and ITU DataHub; computed by ictstat.\n")
+	_, err := io.WriteString(w, b.String())
+	return rows, err
+}
+
+func mdCell(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
+
+func yearValue(y int, v float64) string {
+	if y == 0 || math.IsNaN(v) {
+		return ""
+	}
+	return fmt.Sprintf("%.1f (%d)", v, y)
+}
+
+func year(y int) string {
+	if y == 0 {
+		return ""
+	}
+	return fmt.Sprint(y)
+}
+
+// databaseRecord is what the manifest says of the database: its file, schema, editions and the
+// computation the outputs come from.
+func databaseRecord(ctx context.Context, db *sql.DB, path string) (map[string]any, error) {
+	rec := map[string]any{"path": path, "schema_version": store.SchemaVersion()}
+	var editions []string
+	err := store.ScanRows(ctx, db, `SELECT edition FROM editions ORDER BY released, edition`, func(r *sql.Rows) error {
+		var e string
+		if err := r.Scan(&e); err != nil {
+			return err
+		}
+		editions = append(editions, e)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	rec["editions"] = editions
+	var obs, batches int64
+	var computed time.Time
+	if err := db.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM observations), (SELECT count(*) FROM batches),
+		(SELECT max(computed_at) FROM computations)`).Scan(&obs, &batches, &computed); err != nil {
+		return nil, err
+	}
+	rec["observations"], rec["batches"], rec["computed_at"] = obs, batches, computed.UTC()
+	return rec, nil
+}
+
+// dryRun says what the job would do.
+func dryRun(j *Job, opts Options) error {
+	opts.logf("%s: the job is valid", j.Path)
+	if _, err := os.Stat(opts.Database); err != nil {
+		opts.logf("would build %s from the embedded default data", opts.Database)
+	}
+	for i, s := range j.Sources {
+		for _, f := range j.files[i] {
+			opts.logf("would load %s as edition %s", f, s.Edition)
+		}
+	}
+	for _, t := range j.Tables {
+		opts.logf("would write table %s as %s", t.Name, strings.Join(t.Formats, ", "))
+	}
+	for _, c := range j.charts {
+		opts.logf("would draw charts/%s", c.File)
+	}
+	if j.Scorecard != nil {
+		opts.logf("would write %s", j.Scorecard.File)
+	}
+	opts.logf("into %s", j.OutputDir(opts.Out))
+	return nil
+}

@@ -1,12 +1,17 @@
 package export
 
 import (
+	"archive/zip"
+	"bytes"
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
+	"sort"
 	"time"
 	"unicode/utf8"
 
@@ -26,6 +31,7 @@ type Workbook struct {
 // NewWorkbook starts a workbook whose properties name its title and creator and carry date.
 func NewWorkbook(title, creator string, date time.Time) (*Workbook, error) {
 	f := excelize.NewFile()
+	f.SetZipWriter(func(w io.Writer) excelize.ZipWriter { return &sortedZip{w: w, parts: map[string]*bytes.Buffer{}} })
 	stamp := date.UTC().Format(time.RFC3339)
 	if err := f.SetDocProps(&excelize.DocProperties{Title: title, Creator: creator, LastModifiedBy: creator,
 		Created: stamp, Modified: stamp}); err != nil {
@@ -174,3 +180,40 @@ func (s *sheetWriter) Row(vals []driver.Value) error {
 }
 
 func (s *sheetWriter) End(*query.Error) error { return nil }
+
+// sortedZip writes the parts of a workbook in the order of their names, so that the same
+// workbook gives the same bytes (excelize hands them over in no fixed order).
+type sortedZip struct {
+	w     io.Writer
+	parts map[string]*bytes.Buffer
+}
+
+func (z *sortedZip) Create(name string) (io.Writer, error) {
+	if _, dup := z.parts[name]; dup {
+		return nil, fmt.Errorf("workbook part %s written twice", name)
+	}
+	b := &bytes.Buffer{}
+	z.parts[name] = b
+	return b, nil
+}
+
+func (z *sortedZip) AddFS(fs.FS) error { return errors.New("a workbook adds no file system") }
+
+func (z *sortedZip) Close() error {
+	names := make([]string, 0, len(z.parts))
+	for n := range z.parts {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	zw := zip.NewWriter(z.w)
+	for _, n := range names {
+		w, err := zw.Create(n)
+		if err != nil {
+			return err
+		}
+		if _, err := z.parts[n].WriteTo(w); err != nil {
+			return err
+		}
+	}
+	return zw.Close()
+}

@@ -92,7 +92,7 @@ func (j *Job) builtin(name string, loaded []string) export.Table {
 					ORDER BY e.released, e.created_at) AS k
 				FROM observations_all_editions o JOIN editions e USING (edition))
 			SELECT n.indicator, n.economy, n.year, n.sex, n.area, n.age, n.unit, p.edition AS previous_edition,
-				p.value AS previous_value, n.edition, n.value, n.value - p.value AS change,
+				p.value AS previous_value, n.edition, n.value, round(n.value - p.value, 8) AS change,
 				CASE WHEN p.value IS NULL THEN 'new' WHEN n.value = p.value THEN 'unchanged' ELSE 'revised' END AS status
 			FROM ranked n LEFT JOIN ranked p ON p.indicator = n.indicator AND p.economy = n.economy AND p.sex = n.sex
 				AND p.area = n.area AND p.age = n.age AND p.year = n.year AND p.k = n.k - 1` + cond() +

@@ -154,8 +154,14 @@ func (s *sheetWriter) Begin(cols []query.Column) error {
 	return s.sw.SetRow("A1", s.vals)
 }
 
+// maxSheetRows is the most rows a worksheet holds.
+const maxSheetRows = 1 << 20
+
 func (s *sheetWriter) Row(vals []driver.Value) error {
 	s.row++
+	if s.row > maxSheetRows {
+		return fmt.Errorf("an XLSX sheet holds at most %d rows with its header: narrow the table, or write it as CSV or Parquet", maxSheetRows)
+	}
 	for i, v := range vals {
 		switch x := v.(type) {
 		case nil:

@@ -109,54 +109,53 @@ func (s *Store) ReplaceDerived(ctx context.Context, d Derived) error {
 			return err
 		}
 		return withDriverConn(conn, func(drv driver.Conn) error {
-			rows := make([][]driver.Value, 0, len(d.Aggregates))
-			for _, a := range d.Aggregates {
+			err := appendEach(drv, "aggregates", len(d.Aggregates), 16, func(i int, r []driver.Value) {
+				a := &d.Aggregates[i]
 				status := "withheld"
 				if a.Published {
 					status = "published"
 				}
-				rows = append(rows, []driver.Value{a.Group, a.Indicator, a.Sex, a.Area, a.Age, int16(a.Year), nullFloat(a.Value),
-					a.Method, nullable(a.Weight), int32(a.Members), int32(a.Reporting), int32(a.Estimated), a.CoverageReported,
-					a.CoverageAnchored, a.Coverage, status})
-			}
-			if err := appendRows(drv, "aggregates", rows); err != nil {
+				r[0], r[1], r[2], r[3], r[4], r[5], r[6] = a.Group, a.Indicator, a.Sex, a.Area, a.Age, int16(a.Year), nullFloat(a.Value)
+				r[7], r[8], r[9], r[10], r[11] = a.Method, nullable(a.Weight), int32(a.Members), int32(a.Reporting), int32(a.Estimated)
+				r[12], r[13], r[14], r[15] = a.CoverageReported, a.CoverageAnchored, a.Coverage, status
+			})
+			if err != nil {
 				return err
 			}
-			rows = rows[:0]
-			for _, e := range d.Estimates {
-				rows = append(rows, []driver.Value{e.Economy, e.Indicator, e.Sex, e.Area, e.Age, int16(e.Year), e.Value, e.Status})
-			}
-			if err := appendRows(drv, "estimates", rows); err != nil {
+			err = appendEach(drv, "estimates", len(d.Estimates), 8, func(i int, r []driver.Value) {
+				e := &d.Estimates[i]
+				r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7] = e.Economy, e.Indicator, e.Sex, e.Area, e.Age, int16(e.Year), e.Value, e.Status
+			})
+			if err != nil {
 				return err
 			}
-			rows = rows[:0]
-			for _, g := range d.Gaps {
-				rows = append(rows, []driver.Value{g.Entity, g.EntityKind, g.Measure, g.Indicator, g.Area, g.Age, int16(g.Year), g.Value,
-					nullFloat(g.First), nullFloat(g.Second), nullable(g.Status), g.Basis})
-			}
-			if err := appendRows(drv, "gaps", rows); err != nil {
+			err = appendEach(drv, "gaps", len(d.Gaps), 12, func(i int, r []driver.Value) {
+				g := &d.Gaps[i]
+				r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7] = g.Entity, g.EntityKind, g.Measure, g.Indicator, g.Area, g.Age, int16(g.Year), g.Value
+				r[8], r[9], r[10], r[11] = nullFloat(g.First), nullFloat(g.Second), nullable(g.Status), g.Basis
+			})
+			if err != nil {
 				return err
 			}
-			rows = rows[:0]
-			for _, t := range d.Targets {
-				rows = append(rows, []driver.Value{t.Framework, t.FrameworkName, t.Target, nullable(t.Goal), t.Wording,
+			err = appendEach(drv, "targets", len(d.Targets), 17, func(i int, r []driver.Value) {
+				t := &d.Targets[i]
+				copy(r, []driver.Value{t.Framework, t.FrameworkName, t.Target, nullable(t.Goal), t.Wording,
 					nullable(t.Measure), nullable(t.Indicator), nullable(t.Comparator), nullFloat(t.Value), nullable(t.Basis),
 					nullFloat(t.MetAt), year(t.BaselineYear), int16(t.Deadline), t.Scope, t.Verification, nullable(t.Note),
 					nullable(t.Source)})
-			}
-			if err := appendRows(drv, "targets", rows); err != nil {
+			})
+			if err != nil {
 				return err
 			}
-			rows = rows[:0]
-			for _, p := range d.Progress {
-				rows = append(rows, []driver.Value{p.Framework, p.Target, p.Measure, p.Entity, p.EntityKind, p.InScope, p.Comparator,
+			return appendEach(drv, "progress", len(d.Progress), 30, func(i int, r []driver.Value) {
+				p := &d.Progress[i]
+				copy(r, []driver.Value{p.Framework, p.Target, p.Measure, p.Entity, p.EntityKind, p.InScope, p.Comparator,
 					nullFloat(p.Level), int16(p.Deadline), year(p.BaselineYear), nullFloat(p.Baseline), year(p.LatestYear),
 					nullFloat(p.Latest), int32(p.Points), nullFloat(p.Change), nullFloat(p.CAGR), nullFloat(p.RequiredCAGR),
 					nullFloat(p.Ratio), p.Class, year(p.MetYear), nullable(p.Model), nullFloat(p.Anticipated),
 					nullFloat(p.AnticipatedLow), nullFloat(p.AnticipatedHigh), nullFloat(p.ProjectedYear), nullFloat(p.ProjectedLow),
 					nullFloat(p.ProjectedHigh), p.Basis, p.Verification, nullable(p.Note)})
-			}
-			return appendRows(drv, "progress", rows)
+			})
 		})
 	})
 }

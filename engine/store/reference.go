@@ -288,6 +288,30 @@ func withDriverConn(conn *sql.Conn, fn func(driver.Conn) error) error {
 	return conn.Raw(func(dc any) error { return fn(dc.(driver.Conn)) })
 }
 
+// appendEach bulk-inserts n rows into store.table through DuckDB's appender, row(i, dst) filling
+// dst with the values of row i, so that no more than one row is held as driver values at a time.
+func appendEach(drv driver.Conn, table string, n, cols int, row func(i int, dst []driver.Value)) error {
+	if n == 0 {
+		return nil
+	}
+	a, err := duckdb.NewAppender(drv, "", "store", table)
+	if err != nil {
+		return fmt.Errorf("append to %s: %w", table, err)
+	}
+	dst := make([]driver.Value, cols)
+	for i := 0; i < n; i++ {
+		row(i, dst)
+		if err := a.AppendRow(dst...); err != nil {
+			a.Close()
+			return fmt.Errorf("append to %s: %w", table, err)
+		}
+	}
+	if err := a.Close(); err != nil {
+		return fmt.Errorf("append to %s: %w", table, err)
+	}
+	return nil
+}
+
 // appendRows bulk-inserts rows into store.table through DuckDB's appender.
 func appendRows(drv driver.Conn, table string, rows [][]driver.Value) error {
 	if len(rows) == 0 {

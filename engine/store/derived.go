@@ -1,10 +1,13 @@
 package store
 
 import (
+	"fmt"
+
 	"context"
 	"database/sql"
 	"database/sql/driver"
 	"errors"
+	"github.com/duckdb/duckdb-go/v2"
 	"math"
 	"time"
 )
@@ -81,83 +84,159 @@ type TargetRow struct {
 	Scope, Verification, Note, Source                                   string
 }
 
-// Derived is everything one computation produces.
-type Derived struct {
-	Computation Computation
-	Targets     []TargetRow
-	Aggregates  []AggregateRow
-	Estimates   []EstimateRow
-	Gaps        []GapRow
-	Progress    []ProgressRow
+// DerivedWriter replaces the derived tables in one transaction, table by table, so that a
+// computation can hand rows over as it makes them and need not hold them all. Nothing is visible
+// until Commit; Abort, or a failed step, leaves the previous results.
+type DerivedWriter struct {
+	ctx  context.Context
+	conn *sql.Conn
+	done bool
 }
 
-// ReplaceDerived replaces the derived tables with d, in one transaction.
-func (s *Store) ReplaceDerived(ctx context.Context, d Derived) error {
-	return s.withTx(ctx, func(conn *sql.Conn) error {
-		for _, t := range []string{"aggregates", "estimates", "gaps", "progress", "targets"} {
-			if _, err := conn.ExecContext(ctx, "DELETE FROM store."+t); err != nil {
-				return err
-			}
+// BeginDerived starts replacing the derived tables with the results of computation c.
+func (s *Store) BeginDerived(ctx context.Context, c Computation) (*DerivedWriter, error) {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	w := &DerivedWriter{ctx: ctx, conn: conn}
+	err = w.exec("BEGIN TRANSACTION")
+	for _, t := range []string{"aggregates", "estimates", "gaps", "progress", "targets"} {
+		if err == nil {
+			err = w.exec("DELETE FROM store." + t)
 		}
-		var id int
-		if err := conn.QueryRowContext(ctx, `SELECT coalesce(max(computation_id), 0) + 1 FROM store.computations`).Scan(&id); err != nil {
-			return err
-		}
-		c := d.Computation
-		if _, err := conn.ExecContext(ctx, `INSERT INTO store.computations VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			id, c.ComputedAt, nullInt(c.LastBatch), c.Observations, c.CarryYears, c.CoverageThreshold, c.MinAnchored, c.ToolVersion); err != nil {
-			return err
-		}
-		return withDriverConn(conn, func(drv driver.Conn) error {
-			err := appendEach(drv, "aggregates", len(d.Aggregates), 16, func(i int, r []driver.Value) {
-				a := &d.Aggregates[i]
-				status := "withheld"
-				if a.Published {
-					status = "published"
-				}
-				r[0], r[1], r[2], r[3], r[4], r[5], r[6] = a.Group, a.Indicator, a.Sex, a.Area, a.Age, int16(a.Year), nullFloat(a.Value)
-				r[7], r[8], r[9], r[10], r[11] = a.Method, nullable(a.Weight), int32(a.Members), int32(a.Reporting), int32(a.Estimated)
-				r[12], r[13], r[14], r[15] = a.CoverageReported, a.CoverageAnchored, a.Coverage, status
-			})
-			if err != nil {
-				return err
+	}
+	var id int
+	if err == nil {
+		err = conn.QueryRowContext(ctx, `SELECT coalesce(max(computation_id), 0) + 1 FROM store.computations`).Scan(&id)
+	}
+	if err == nil {
+		err = w.exec(`INSERT INTO store.computations VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			id, c.ComputedAt, nullInt(c.LastBatch), c.Observations, c.CarryYears, c.CoverageThreshold, c.MinAnchored, c.ToolVersion)
+	}
+	if err != nil {
+		w.Abort()
+		return nil, err
+	}
+	return w, nil
+}
+
+func (w *DerivedWriter) exec(q string, args ...any) error {
+	_, err := w.conn.ExecContext(w.ctx, q, args...)
+	return err
+}
+
+// append runs fn with the driver connection, aborting the transaction when it fails.
+func (w *DerivedWriter) append(fn func(drv driver.Conn) error) error {
+	if w.done {
+		return errors.New("the derived results were already committed or aborted")
+	}
+	if err := withDriverConn(w.conn, fn); err != nil {
+		w.Abort()
+		return err
+	}
+	return nil
+}
+
+// Aggregates writes the groups' values.
+func (w *DerivedWriter) Aggregates(rows []AggregateRow) error {
+	return w.append(func(drv driver.Conn) error {
+		return appendEach(drv, "aggregates", len(rows), 16, func(i int, r []driver.Value) {
+			a := &rows[i]
+			status := "withheld"
+			if a.Published {
+				status = "published"
 			}
-			err = appendEach(drv, "estimates", len(d.Estimates), 8, func(i int, r []driver.Value) {
-				e := &d.Estimates[i]
-				r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7] = e.Economy, e.Indicator, e.Sex, e.Area, e.Age, int16(e.Year), e.Value, e.Status
-			})
-			if err != nil {
-				return err
-			}
-			err = appendEach(drv, "gaps", len(d.Gaps), 12, func(i int, r []driver.Value) {
-				g := &d.Gaps[i]
-				r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7] = g.Entity, g.EntityKind, g.Measure, g.Indicator, g.Area, g.Age, int16(g.Year), g.Value
-				r[8], r[9], r[10], r[11] = nullFloat(g.First), nullFloat(g.Second), nullable(g.Status), g.Basis
-			})
-			if err != nil {
-				return err
-			}
-			err = appendEach(drv, "targets", len(d.Targets), 17, func(i int, r []driver.Value) {
-				t := &d.Targets[i]
-				copy(r, []driver.Value{t.Framework, t.FrameworkName, t.Target, nullable(t.Goal), t.Wording,
-					nullable(t.Measure), nullable(t.Indicator), nullable(t.Comparator), nullFloat(t.Value), nullable(t.Basis),
-					nullFloat(t.MetAt), year(t.BaselineYear), int16(t.Deadline), t.Scope, t.Verification, nullable(t.Note),
-					nullable(t.Source)})
-			})
-			if err != nil {
-				return err
-			}
-			return appendEach(drv, "progress", len(d.Progress), 30, func(i int, r []driver.Value) {
-				p := &d.Progress[i]
-				copy(r, []driver.Value{p.Framework, p.Target, p.Measure, p.Entity, p.EntityKind, p.InScope, p.Comparator,
-					nullFloat(p.Level), int16(p.Deadline), year(p.BaselineYear), nullFloat(p.Baseline), year(p.LatestYear),
-					nullFloat(p.Latest), int32(p.Points), nullFloat(p.Change), nullFloat(p.CAGR), nullFloat(p.RequiredCAGR),
-					nullFloat(p.Ratio), p.Class, year(p.MetYear), nullable(p.Model), nullFloat(p.Anticipated),
-					nullFloat(p.AnticipatedLow), nullFloat(p.AnticipatedHigh), nullFloat(p.ProjectedYear), nullFloat(p.ProjectedLow),
-					nullFloat(p.ProjectedHigh), p.Basis, p.Verification, nullable(p.Note)})
-			})
+			r[0], r[1], r[2], r[3], r[4], r[5], r[6] = a.Group, a.Indicator, a.Sex, a.Area, a.Age, int16(a.Year), nullFloat(a.Value)
+			r[7], r[8], r[9], r[10], r[11] = a.Method, nullable(a.Weight), int32(a.Members), int32(a.Reporting), int32(a.Estimated)
+			r[12], r[13], r[14], r[15] = a.CoverageReported, a.CoverageAnchored, a.Coverage, status
 		})
 	})
+}
+
+// Estimates writes the values filled in for economies.
+func (w *DerivedWriter) Estimates(rows []EstimateRow) error {
+	return w.append(func(drv driver.Conn) error {
+		return appendEach(drv, "estimates", len(rows), 8, func(i int, r []driver.Value) {
+			e := &rows[i]
+			r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7] = e.Economy, e.Indicator, e.Sex, e.Area, e.Age, int16(e.Year), e.Value, e.Status
+		})
+	})
+}
+
+// Gaps writes the divides produce emits, one at a time, and returns how many there were.
+// produce must not use the store.
+func (w *DerivedWriter) Gaps(produce func(emit func(GapRow) error) error) (int, error) {
+	n := 0
+	err := w.append(func(drv driver.Conn) error {
+		a, err := duckdb.NewAppender(drv, "", "store", "gaps")
+		if err != nil {
+			return fmt.Errorf("append to gaps: %w", err)
+		}
+		r := make([]driver.Value, 12)
+		err = produce(func(g GapRow) error {
+			r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7] = g.Entity, g.EntityKind, g.Measure, g.Indicator, g.Area, g.Age, int16(g.Year), g.Value
+			r[8], r[9], r[10], r[11] = nullFloat(g.First), nullFloat(g.Second), nullable(g.Status), g.Basis
+			n++
+			return a.AppendRow(r...)
+		})
+		if cerr := a.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return fmt.Errorf("append to gaps: %w", err)
+		}
+		return nil
+	})
+	return n, err
+}
+
+// Targets writes the frameworks' targets.
+func (w *DerivedWriter) Targets(rows []TargetRow) error {
+	return w.append(func(drv driver.Conn) error {
+		return appendEach(drv, "targets", len(rows), 17, func(i int, r []driver.Value) {
+			t := &rows[i]
+			copy(r, []driver.Value{t.Framework, t.FrameworkName, t.Target, nullable(t.Goal), t.Wording,
+				nullable(t.Measure), nullable(t.Indicator), nullable(t.Comparator), nullFloat(t.Value), nullable(t.Basis),
+				nullFloat(t.MetAt), year(t.BaselineYear), int16(t.Deadline), t.Scope, t.Verification, nullable(t.Note),
+				nullable(t.Source)})
+		})
+	})
+}
+
+// Progress writes the progress assessments.
+func (w *DerivedWriter) Progress(rows []ProgressRow) error {
+	return w.append(func(drv driver.Conn) error {
+		return appendEach(drv, "progress", len(rows), 30, func(i int, r []driver.Value) {
+			p := &rows[i]
+			copy(r, []driver.Value{p.Framework, p.Target, p.Measure, p.Entity, p.EntityKind, p.InScope, p.Comparator,
+				nullFloat(p.Level), int16(p.Deadline), year(p.BaselineYear), nullFloat(p.Baseline), year(p.LatestYear),
+				nullFloat(p.Latest), int32(p.Points), nullFloat(p.Change), nullFloat(p.CAGR), nullFloat(p.RequiredCAGR),
+				nullFloat(p.Ratio), p.Class, year(p.MetYear), nullable(p.Model), nullFloat(p.Anticipated),
+				nullFloat(p.AnticipatedLow), nullFloat(p.AnticipatedHigh), nullFloat(p.ProjectedYear), nullFloat(p.ProjectedLow),
+				nullFloat(p.ProjectedHigh), p.Basis, p.Verification, nullable(p.Note)})
+		})
+	})
+}
+
+// Commit makes the new results visible in place of the previous ones.
+func (w *DerivedWriter) Commit() error {
+	if w.done {
+		return errors.New("the derived results were already committed or aborted")
+	}
+	w.done = true
+	defer w.conn.Close()
+	return w.exec("COMMIT")
+}
+
+// Abort drops what was written; the previous results stay.
+func (w *DerivedWriter) Abort() {
+	if w.done {
+		return
+	}
+	w.done = true
+	w.conn.ExecContext(context.Background(), "ROLLBACK")
+	w.conn.Close()
 }
 
 // LastComputation returns the latest computation, and the number of batches loaded after it.

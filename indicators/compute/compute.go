@@ -71,28 +71,61 @@ func Run(ctx context.Context, st *store.Store, opts Options) (Summary, error) {
 	step("filling gaps")
 	d.fill(opts.CarryYears)
 	d.derive()
-	out := store.Derived{Computation: store.Computation{
+	step("aggregating groups")
+	aggregates := d.aggregates(aggregate.Rule{Threshold: opts.Threshold, MinAnchored: opts.MinAnchored})
+	estimates := d.estimates()
+	// The results go into the store as they are made, in one transaction, so that the gap
+	// figures, the largest part, are never all held at once.
+	w, err := st.BeginDerived(ctx, store.Computation{
 		ComputedAt: started, LastBatch: d.lastBatch, Observations: d.observations,
 		CarryYears: opts.CarryYears, CoverageThreshold: opts.Threshold, MinAnchored: opts.MinAnchored, ToolVersion: opts.ToolVersion,
-	}}
-	out.Targets = targetRows(fws)
-	step("aggregating groups")
-	out.Aggregates = d.aggregates(aggregate.Rule{Threshold: opts.Threshold, MinAnchored: opts.MinAnchored})
-	out.Estimates = d.estimates()
-	step("computing gaps")
-	ag := indexAggregates(out.Aggregates)
-	out.Gaps = d.gaps(ag)
-	step("assessing progress")
-	if out.Progress, err = d.progress(ctx, fws, ag, out.Gaps, opts.Workers); err != nil {
+	})
+	if err != nil {
 		return Summary{}, err
+	}
+	fail := func(err error) (Summary, error) {
+		w.Abort()
+		return Summary{}, err
+	}
+	if err := w.Aggregates(aggregates); err != nil {
+		return fail(err)
+	}
+	if err := w.Estimates(estimates); err != nil {
+		return fail(err)
+	}
+	nEstimates := len(estimates)
+	if err := w.Targets(targetRows(fws)); err != nil {
+		return fail(err)
+	}
+	step("computing gaps")
+	ag := indexAggregates(aggregates)
+	var parity []store.GapRow // what progress needs of the gaps
+	nGaps, err := w.Gaps(func(emit func(store.GapRow) error) error {
+		return d.gaps(ag, func(g store.GapRow) error {
+			if g.Measure == GenderParityScore && g.Area == "total" && g.Age == "total" {
+				parity = append(parity, g)
+			}
+			return emit(g)
+		})
+	})
+	if err != nil {
+		return fail(err)
+	}
+	step("assessing progress")
+	prog, err := d.progress(ctx, fws, ag, parity, opts.Workers)
+	if err != nil {
+		return fail(err)
 	}
 	step("writing results")
-	if err := st.ReplaceDerived(ctx, out); err != nil {
+	if err := w.Progress(prog); err != nil {
+		return fail(err)
+	}
+	if err := w.Commit(); err != nil {
 		return Summary{}, err
 	}
-	s := Summary{Observations: d.observations, Aggregates: len(out.Aggregates), Estimates: len(out.Estimates),
-		Gaps: len(out.Gaps), Progress: len(out.Progress), Duration: time.Since(started)}
-	for _, a := range out.Aggregates {
+	s := Summary{Observations: d.observations, Aggregates: len(aggregates), Estimates: nEstimates,
+		Gaps: nGaps, Progress: len(prog), Duration: time.Since(started)}
+	for _, a := range aggregates {
 		if !a.Published {
 			s.Withheld++
 		}

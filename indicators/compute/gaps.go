@@ -25,9 +25,9 @@ type entitySource struct {
 }
 
 // gaps computes the divides for every economy, from reported values, and every group, from its
-// aggregates.
-func (d *data) gaps(ag groupSeries) []store.GapRow {
-	var out []store.GapRow
+// aggregates, and hands each to out.
+func (d *data) gaps(ag groupSeries, out func(store.GapRow) error) error {
+	var err error
 	var sources []entitySource
 	for e, name := range d.economies {
 		sources = append(sources, entitySource{name, "economy", func(a, b key) (*points, *points, string) {
@@ -51,8 +51,8 @@ func (d *data) gaps(ag groupSeries) []store.GapRow {
 				pa, pb, basis := s.pair(a, b)
 				for _, c := range common(pa, pb) {
 					v, status := f(c.a, c.b)
-					if !math.IsNaN(v) {
-						out = append(out, store.GapRow{Entity: s.entity, EntityKind: s.kind, Measure: measure, Indicator: indicator,
+					if !math.IsNaN(v) && err == nil {
+						err = out(store.GapRow{Entity: s.entity, EntityKind: s.kind, Measure: measure, Indicator: indicator,
 							Area: a.area, Age: a.age, Year: c.year, Value: v, First: c.a, Second: c.b, Status: status, Basis: basis})
 					}
 				}
@@ -79,8 +79,11 @@ func (d *data) gaps(ag groupSeries) []store.GapRow {
 				emit(RuralCoverage, cov, k, k, func(v, _ float64) (float64, string) { return v, "" })
 			}
 		}
+		if err != nil {
+			return err
+		}
 	}
-	return out
+	return nil
 }
 
 // reportedPoints is economy e's series of k, with only the values reported for derived measures

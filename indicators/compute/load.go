@@ -125,33 +125,24 @@ func load(ctx context.Context, db *sql.DB) (*data, error) {
 		return nil, err
 	}
 	d.first, d.last = 9999, 0
-	err = store.ScanRows(ctx, db, `SELECT indicator, sex, area, age, economy, year, value FROM main.observations
-		ORDER BY indicator, sex, area, age, economy, year`, func(r *sql.Rows) error {
-		var k key
-		var economy string
-		var year int
-		var v float64
-		if err := r.Scan(&k.indicator, &k.sex, &k.area, &k.age, &economy, &year, &v); err != nil {
+	// One indicator at a time: the driver holds a query's whole result, so that a store of many
+	// millions of observations is read in parts of a few hundred thousand.
+	var indicators []string
+	err = store.ScanRows(ctx, db, `SELECT indicator FROM main.indicators ORDER BY indicator`, func(r *sql.Rows) error {
+		var ind string
+		if err := r.Scan(&ind); err != nil {
 			return err
 		}
-		byEconomy := d.reported[k]
-		if byEconomy == nil {
-			byEconomy = map[int]*points{}
-			d.reported[k] = byEconomy
-		}
-		e := d.economyIndex[economy]
-		p := byEconomy[e]
-		if p == nil {
-			p = &points{}
-			byEconomy[e] = p
-		}
-		p.add(year, v)
-		d.first, d.last = min(d.first, year), max(d.last, year)
-		d.observations++
+		indicators = append(indicators, ind)
 		return nil
 	})
 	if err != nil {
 		return nil, err
+	}
+	for _, ind := range indicators {
+		if err := d.loadIndicator(ctx, db, ind); err != nil {
+			return nil, err
+		}
 	}
 	err = store.ScanRows(ctx, db, `SELECT indicator, sex, area, age, group_code, year, value FROM main.published_aggregates
 		ORDER BY indicator, sex, area, age, group_code, year`, func(r *sql.Rows) error {
@@ -182,4 +173,33 @@ func load(ctx context.Context, db *sql.DB) (*data, error) {
 		return nil, err
 	}
 	return d, nil
+}
+
+// loadIndicator reads the newest observations of one indicator.
+func (d *data) loadIndicator(ctx context.Context, db *sql.DB, indicator string) error {
+	return store.ScanRows(ctx, db, `SELECT indicator, sex, area, age, economy, year, value FROM main.observations
+		WHERE indicator = ? ORDER BY sex, area, age, economy, year`, func(r *sql.Rows) error {
+		var k key
+		var economy string
+		var year int
+		var v float64
+		if err := r.Scan(&k.indicator, &k.sex, &k.area, &k.age, &economy, &year, &v); err != nil {
+			return err
+		}
+		byEconomy := d.reported[k]
+		if byEconomy == nil {
+			byEconomy = map[int]*points{}
+			d.reported[k] = byEconomy
+		}
+		e := d.economyIndex[economy]
+		p := byEconomy[e]
+		if p == nil {
+			p = &points{}
+			byEconomy[e] = p
+		}
+		p.add(year, v)
+		d.first, d.last = min(d.first, year), max(d.last, year)
+		d.observations++
+		return nil
+	}, indicator)
 }

@@ -261,6 +261,9 @@ func checkRejects(m *job.Manifest, v Validation) error {
 	var errs []string
 	for _, c := range cols {
 		msg := fmt.Sprintf("%d rows rejected for their %s", m.Rejects[c], c)
+		if c == "row" {
+			msg = fmt.Sprintf("%d rows rejected whole (malformed records)", m.Rejects[c])
+		}
 		if slices.Contains(v.Errors, c) {
 			errs = append(errs, msg)
 		} else {

@@ -64,4 +64,15 @@ func TestRunExitCodes(t *testing.T) {
 	if now, _ := os.ReadFile(filepath.Join(out, "manifest.json")); string(now) != string(prev) {
 		t.Error("the refused run changed the previous release")
 	}
+
+	// 3: a source file that cannot be read as its format.
+	writeFile(t, dir, "broken.csv", "this,is,not\nan,indicator,file\n")
+	brokenJob := job("broken.yaml", "output: out\nsources:\n  - files: broken.csv\n    edition: NSO 2026d\n    format: long\ntables:\n  - name: changes\n    formats: [csv]\n")
+	r = ictstat(t, "--db", db, "run", brokenJob, "--out", out)
+	if r.code != 3 || !strings.Contains(r.stderr, filepath.Join(dir, "broken.csv")) {
+		t.Errorf("broken file: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if now, _ := os.ReadFile(filepath.Join(out, "manifest.json")); string(now) != string(prev) {
+		t.Error("the broken run changed the previous release")
+	}
 }

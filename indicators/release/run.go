@@ -209,7 +209,7 @@ func loadSource(ctx context.Context, st *store.Store, m *job.Manifest, src Sourc
 			Edition: store.Edition{Label: src.Edition, Released: released, Description: src.Description, Citation: src.Citation}})
 		if err != nil {
 			if load.IsRefused(err) {
-				return fmt.Errorf("%w: %s: %v", ErrRefused, file, err)
+				return fmt.Errorf("%w: %v", ErrRefused, err)
 			}
 			return fmt.Errorf("%s: %w", file, err)
 		}

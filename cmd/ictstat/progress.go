@@ -33,6 +33,19 @@ func newBytesProgress(g *globals, total int64, description string) *progress {
 	)}
 }
 
+// newStepProgress starts a spinner that names the step running and its elapsed time.
+func newStepProgress(g *globals) *progress {
+	if !interactive(g) {
+		return &progress{}
+	}
+	return &progress{bar: progressbar.NewOptions(-1,
+		progressbar.OptionSetWriter(os.Stderr),
+		progressbar.OptionSpinnerType(14),
+		progressbar.OptionSetElapsedTime(true),
+		progressbar.OptionClearOnFinish(),
+	)}
+}
+
 // newCountProgress starts a bar over n steps.
 func newCountProgress(g *globals, n int, description string) *progress {
 	if !interactive(g) {

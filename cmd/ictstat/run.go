@@ -50,9 +50,13 @@ the database.`,
 				return err
 			}
 			w := out(g)
-			bar := newCountProgress(g, -1, "")
+			bar := newStepProgress(g)
+			log := w
+			if bar.bar != nil && !dryRun {
+				log = nil // the steps are listed at the end, under the spinner's line
+			}
 			res, err := release.Run(cmd.Context(), j, release.Options{Database: g.db, Out: outDir, DryRun: dryRun,
-				ToolVersion: Version, Store: g.loadOptions(), Log: w,
+				ToolVersion: Version, Store: g.loadOptions(), Log: log,
 				Progress: func(step string) { bar.describe(step) }})
 			bar.finish()
 			if errors.Is(err, release.ErrRefused) {
@@ -66,7 +70,11 @@ the database.`,
 			}
 			m := res.Manifest
 			for _, s := range m.Steps {
-				fmt.Fprintf(w, "  %-44s %10d rows %8.2f s\n", s.Name, s.Rows, s.Seconds)
+				fmt.Fprintf(w, "  %-44s %10d rows %8.2f s", s.Name, s.Rows, s.Seconds)
+				if s.Detail != "" && log == nil {
+					fmt.Fprintf(w, "  (%s)", s.Detail)
+				}
+				fmt.Fprintln(w)
 			}
 			fmt.Fprintf(w, "wrote %d files to %s (manifest.json lists them with their SHA-256)\n", len(m.Outputs)+1, res.Out)
 			if len(res.Warnings) > 0 {

@@ -99,9 +99,16 @@ func Run(ctx context.Context, j *Job, opts Options) (res Result, err error) {
 		opts.logf("built %s from the embedded default data", opts.Database)
 	}
 
+	// A job that loads nothing and computes nothing only reads; others work on a copy.
 	so := opts.Store
-	so.OnCopy = true
+	writes := len(j.Sources) > 0 || (j.Compute != nil && *j.Compute)
+	so.OnCopy, so.ReadOnly = writes, !writes
 	st, err := store.Open(ctx, opts.Database, so)
+	if err != nil && !writes && strings.Contains(err.Error(), "open it once read-write") {
+		// An older database: upgrade its schema on a copy, published with the outputs.
+		so.OnCopy, so.ReadOnly, writes = true, false, true
+		st, err = store.Open(ctx, opts.Database, so)
+	}
 	if err != nil {
 		return res, err
 	}
@@ -172,7 +179,7 @@ func Run(ctx context.Context, j *Job, opts Options) (res Result, err error) {
 	// Everything is ready: the database first (when the run changed it), then the outputs.
 	kept = true
 	publishDB := st.Close
-	if loadedRows == 0 && !recompute {
+	if !writes {
 		publishDB = st.Discard
 	}
 	if err := publishDB(); err != nil {

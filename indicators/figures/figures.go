@@ -426,7 +426,15 @@ func (b *builder) trend() (chart.Chart, error) {
 	if b.tgt != nil {
 		c.Target = &chart.Reference{Value: b.tgt.Level(math.NaN()), Label: targetLabel(b.tgt, b.fw, b.ind.unit)}
 		c.Deadline = &chart.Reference{Value: float64(b.tgt.Deadline), Label: fmt.Sprintf("deadline %d", b.tgt.Deadline)}
+		last := 0.0
+		for _, l := range c.Lines {
+			for _, p := range l.Points {
+				last = math.Max(last, p.X)
+			}
+		}
 		switch {
+		case len(projections) == 0 && float64(b.tgt.Deadline) <= last:
+			c.Subtitle = fmt.Sprintf("The %d deadline has passed: the lines are the data, with no projection", b.tgt.Deadline)
 		case len(projections) == 0:
 			c.Subtitle = "Too few points to project a trend"
 		case bands:

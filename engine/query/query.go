@@ -68,8 +68,8 @@ type Stats struct {
 	Duration time.Duration
 }
 
-// Query is a statement to run, its arguments ($1, $2, ... or ?), what it may do and how large its
-// result may be.
+// Query is a statement to run, its arguments ($1, $2, ... or ?, or sql.Named for $name), what it
+// may do and how large its result may be.
 type Query struct {
 	SQL    string
 	Args   []any
@@ -125,6 +125,9 @@ func execute(ctx context.Context, c *duckdb.Conn, q Query) (driver.Rows, error) 
 	args := make([]driver.NamedValue, len(q.Args))
 	for i, a := range q.Args {
 		args[i] = driver.NamedValue{Ordinal: i + 1, Value: a}
+		if n, ok := a.(sql.NamedArg); ok {
+			args[i].Name, args[i].Value = n.Name, n.Value
+		}
 	}
 	if !q.Policy.SelectOnly {
 		s, err := c.PrepareContext(ctx, q.SQL)

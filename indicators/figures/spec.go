@@ -91,30 +91,62 @@ var specKeys = func() map[string]bool {
 func DecodeSpecs(nodes []yaml.Node) ([]Spec, error) {
 	var specs []Spec
 	files := map[string]int{}
-	for _, n := range nodes {
-		if n.Kind != yaml.MappingNode {
-			return nil, fmt.Errorf("line %d: a chart is a mapping of keys to values", n.Line)
-		}
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			if k := n.Content[i]; !specKeys[k.Value] {
-				return nil, fmt.Errorf("line %d: unknown key %q in a chart", k.Line, k.Value)
-			}
-		}
-		var c Spec
-		if err := n.Decode(&c); err != nil {
-			return nil, fmt.Errorf("%s", strings.TrimPrefix(err.Error(), "yaml: "))
-		}
-		c.Line = n.Line
-		if c.File == "" || c.Kind == "" {
-			return nil, fmt.Errorf("line %d: a chart needs a file and a kind", n.Line)
+	for i := range nodes {
+		c, err := decodeSpec(&nodes[i], true)
+		if err != nil {
+			return nil, err
 		}
 		if prev, dup := files[c.File]; dup {
-			return nil, fmt.Errorf("line %d: file %s is also written by the chart on line %d", n.Line, c.File, prev)
+			return nil, fmt.Errorf("line %d: file %s is also written by the chart on line %d", c.Line, c.File, prev)
 		}
-		files[c.File] = n.Line
+		files[c.File] = c.Line
 		specs = append(specs, c)
 	}
 	return specs, nil
+}
+
+// decodeSpec reads one chart, refusing unknown keys and a missing kind (and file, if needed).
+func decodeSpec(n *yaml.Node, needFile bool) (Spec, error) {
+	var c Spec
+	if n.Kind != yaml.MappingNode {
+		return c, fmt.Errorf("line %d: a chart is a mapping of keys to values", n.Line)
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if k := n.Content[i]; !specKeys[k.Value] {
+			return c, fmt.Errorf("line %d: unknown key %q in a chart", k.Line, k.Value)
+		}
+	}
+	if err := n.Decode(&c); err != nil {
+		return c, fmt.Errorf("%s", strings.TrimPrefix(err.Error(), "yaml: "))
+	}
+	c.Line = n.Line
+	if c.Kind == "" || (needFile && c.File == "") {
+		return c, fmt.Errorf("line %d: a chart needs a file and a kind", n.Line)
+	}
+	return c, nil
+}
+
+// Charts draws charts whose specs are YAML text, as notebooks give them: the keys of Spec
+// without file.
+type Charts struct {
+	Source *Source
+}
+
+// Draw draws the chart spec asks for as SVG or PNG, 16×10 cm unless the spec gives a size.
+func (c Charts) Draw(ctx context.Context, spec []byte, format string) ([]byte, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(spec, &doc); err != nil {
+		return nil, fmt.Errorf("%w: %s", ErrRequest, strings.TrimPrefix(err.Error(), "yaml: "))
+	}
+	if len(doc.Content) != 1 {
+		return nil, fmt.Errorf("%w: a chart is a mapping of keys to values", ErrRequest)
+	}
+	s, err := decodeSpec(doc.Content[0], false)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrRequest, err)
+	}
+	s.File = "chart." + format
+	return c.Source.Draw(ctx, s, "", 0)
 }
 
 // Draw builds the chart a spec asks for and renders it in its file's format. Errors of the

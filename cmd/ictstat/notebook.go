@@ -1,0 +1,163 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/ictstat/ictstat/engine/notebook"
+	"github.com/ictstat/ictstat/engine/store"
+	"github.com/ictstat/ictstat/indicators/figures"
+)
+
+func newNotebook(g *globals) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "notebook",
+		Short: "Render executable Markdown notebooks of SQL, charts and prose",
+	}
+	var params []string
+	var output string
+	render := &cobra.Command{
+		Use:   "render FILE.md -o report.html|report.md [-p key=value ...]",
+		Short: "Run a notebook against the database and write one self-contained HTML file, or Markdown with PNG figures",
+		Long: `Run every block of a notebook in order and write the report.
+
+A notebook is Markdown. Front matter between --- lines gives its title and parameters with their
+defaults (params: {economy: KEN, from: 2005}); -p key=value changes them. Blocks fenced as
+` + "```sql" + ` run against the database's views (docs/sql.md) and show their result as a table;
+` + "```sql name=latest" + ` keeps it under that name, as a table later blocks can query and as values
+the prose can quote; rows=N shows N rows (0 hides the table). Blocks fenced as ` + "```chart" + ` hold a
+chart spec in YAML (the keys of ictstat chart --spec, without file) and show the figure.
+
+{{economy}} is a parameter and {{latest.value}} the value of the first row of latest; {{latest.value | 1}}
+rounds it to 1 decimal and {{latest.rows}} counts its rows. In SQL, references are bound as query
+parameters, never pasted into the text.
+
+The HTML file holds its styles and its figures (inline SVG), a table of contents, the render date,
+the parameters, and the data sources and editions. With -o FILE.md, figures are PNG files in a
+folder beside it (FILE_files/). A failing block stops the render with its line and the error, and
+nothing is written.`,
+		Example: `  ictstat notebook render notebooks/wsis20.md -o wsis20.html
+  ictstat notebook render notebooks/gender-divide.md -p region=ITU_AFR -o gender-africa.html
+  ictstat notebook render notebooks/rural-connectivity.md -o rural.md`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if output == "" {
+				return usageError("-o FILE.html or FILE.md is required")
+			}
+			ext := strings.ToLower(filepath.Ext(output))
+			if ext != ".html" && ext != ".md" {
+				return usageError("-o must end in .html or .md, not %s", output)
+			}
+			overrides := map[string]string{}
+			for _, p := range params {
+				k, v, ok := strings.Cut(p, "=")
+				if !ok || k == "" {
+					return usageError("-p %q: write key=value", p)
+				}
+				overrides[k] = v
+			}
+			src, err := os.ReadFile(args[0])
+			if err != nil {
+				return usageError("%v", err)
+			}
+			nb, err := notebook.Parse(args[0], src)
+			if err != nil {
+				return usageError("%v", err)
+			}
+			st, err := openResults(cmd, g, "")
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			rep, err := renderNotebook(cmd.Context(), st, nb, overrides)
+			var be *notebook.Error
+			if errors.As(err, &be) {
+				return usageError("%v", err)
+			}
+			if err != nil {
+				return err
+			}
+			if ext == ".html" {
+				err = writeFileAtomic(output, rep.WriteHTML)
+			} else {
+				err = writeMarkdownReport(rep, output)
+			}
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(out(g), "wrote %s (%d blocks)\n", output, len(rep.Results))
+			return nil
+		},
+	}
+	render.Flags().StringArrayVarP(&params, "param", "p", nil, "set a parameter: key=value (repeatable)")
+	render.Flags().StringVarP(&output, "output", "o", "", "the report: FILE.html, or FILE.md with its figures in FILE_files/")
+	cmd.AddCommand(render)
+	return cmd
+}
+
+// renderNotebook runs nb against the store, with charts from the figures package and notes on
+// the editions of the data.
+func renderNotebook(ctx context.Context, st *store.Store, nb *notebook.Notebook, params map[string]string) (*notebook.Report, error) {
+	notes, err := editionNotes(ctx, st.DB())
+	if err != nil {
+		return nil, err
+	}
+	return notebook.Run(ctx, nb, notebook.Options{DB: st.DB(), Params: params, Date: time.Now(),
+		Charts: figures.Charts{Source: figures.NewSource(st.DB())}, Notes: notes})
+}
+
+// editionNotes are the lines on the data's sources: the attribution and every edition with its
+// citation and release date.
+func editionNotes(ctx context.Context, db *sql.DB) ([]string, error) {
+	notes := []string{"Source: ITU. Computed with ictstat from the editions below; aggregates are ictstat's population-weighted means unless a source published them."}
+	err := store.ScanRows(ctx, db, `SELECT e.edition, coalesce(e.citation, e.edition), e.released, count(b.batch)
+		FROM editions e LEFT JOIN batches b USING (edition) GROUP BY ALL ORDER BY e.released, e.edition`, func(r *sql.Rows) error {
+		var ed, cite string
+		var rel time.Time
+		var n int
+		if err := r.Scan(&ed, &cite, &rel, &n); err != nil {
+			return err
+		}
+		notes = append(notes, fmt.Sprintf("%s: %s, released %s (%d files)", ed, cite, rel.Format(time.DateOnly), n))
+		return nil
+	})
+	return notes, err
+}
+
+// writeMarkdownReport writes the Markdown report and its figures in FILE_files/ beside it.
+func writeMarkdownReport(rep *notebook.Report, output string) error {
+	dir := strings.TrimSuffix(filepath.Base(output), filepath.Ext(output)) + "_files"
+	var buf bytes.Buffer
+	images, err := rep.WriteMarkdown(&buf, dir)
+	if err != nil {
+		return err
+	}
+	if len(images) > 0 {
+		full := filepath.Join(filepath.Dir(output), dir)
+		if err := os.MkdirAll(full, 0o755); err != nil {
+			return err
+		}
+		var paths []string
+		var data [][]byte
+		for name, b := range images {
+			paths = append(paths, filepath.Join(full, name))
+			data = append(data, b)
+		}
+		for i, p := range paths {
+			if err := writeFileAtomic(p, func(w io.Writer) error { _, err := w.Write(data[i]); return err }); err != nil {
+				return err
+			}
+		}
+	}
+	return writeFileAtomic(output, func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err })
+}

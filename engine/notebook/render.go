@@ -1,0 +1,388 @@
+package notebook
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"fmt"
+	"html"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+
+	"github.com/ictstat/ictstat/engine/query"
+)
+
+// Charts draws the figure a chart block's spec (YAML, references resolved) asks for, as SVG or
+// PNG.
+type Charts interface {
+	Draw(ctx context.Context, spec []byte, format string) ([]byte, error)
+}
+
+// Options say how to render.
+type Options struct {
+	DB     *sql.DB
+	Params map[string]string // override the front matter's defaults
+	Charts Charts
+	Date   time.Time // the render date shown
+	Notes  []string  // lines on the data sources and editions, shown at the end
+}
+
+// Result is one block's output.
+type Result struct {
+	Block   Block
+	HTML    string // the block as HTML
+	Table   *Table // sql
+	Figure  []byte // chart: SVG
+	PNG     []byte // chart, for Markdown output
+	Heading []Heading
+
+	resolved string // markdown: the text with its references resolved
+}
+
+// Table is a query's result.
+type Table struct {
+	Columns []query.Column
+	Cells   [][]string      // as shown
+	Values  [][]driver.Value // first rows' values, for references
+	Rows    int64
+}
+
+// Heading is a section heading, for the table of contents.
+type Heading struct {
+	Level int
+	ID    string
+	Text  string
+}
+
+// Report is a rendered notebook.
+type Report struct {
+	Title   string
+	Params  map[string]string
+	Results []Result
+	Date    time.Time
+	Notes   []string
+}
+
+// Error is a failed block: the notebook, the block's line and the cause.
+type Error struct {
+	Path string
+	Line int
+	Kind string
+	Err  error
+}
+
+func (e *Error) Error() string {
+	return fmt.Sprintf("%s, line %d: the %s block failed: %v", e.Path, e.Line, e.Kind, e.Err)
+}
+func (e *Error) Unwrap() error { return e.Err }
+
+var reference = regexp.MustCompile(`\{\{\s*([A-Za-z_][A-Za-z0-9_]*)(?:\.([A-Za-z_][A-Za-z0-9_]*))?\s*(?:\|\s*(\d+)\s*)?\}\}`)
+
+// Run runs every block in order and returns the report; the first failing block stops it.
+func Run(ctx context.Context, nb *Notebook, opts Options) (*Report, error) {
+	params := map[string]string{}
+	for k, v := range nb.Params {
+		params[k] = v
+	}
+	for k, v := range opts.Params {
+		if _, ok := nb.Params[k]; !ok {
+			return nil, fmt.Errorf("%s has no parameter %q (it has %s)", nb.Path, k, strings.Join(nb.ParamNames(), ", "))
+		}
+		params[k] = v
+	}
+	conn, err := opts.DB.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close()
+	r := &runner{ctx: ctx, conn: conn, params: params, results: map[string]*Table{}, opts: opts,
+		md: goldmark.New(goldmark.WithExtensions(extension.Table), goldmark.WithParserOptions(parser.WithAutoHeadingID()))}
+	rep := &Report{Title: nb.Title, Params: params, Date: opts.Date, Notes: opts.Notes}
+	for _, b := range nb.Blocks {
+		res, err := r.block(b)
+		if err != nil {
+			return nil, &Error{Path: nb.Path, Line: b.Line, Kind: b.Kind, Err: err}
+		}
+		rep.Results = append(rep.Results, res)
+	}
+	return rep, nil
+}
+
+type runner struct {
+	ctx     context.Context
+	conn    *sql.Conn
+	params  map[string]string
+	results map[string]*Table
+	opts    Options
+	md      goldmark.Markdown
+}
+
+// resolve replaces the references in s; quote makes each value a YAML-safe scalar.
+func (r *runner) resolve(s string, esc func(string) string) (string, error) {
+	var err error
+	out := reference.ReplaceAllStringFunc(s, func(m string) string {
+		g := reference.FindStringSubmatch(m)
+		v, e := r.value(g[1], g[2], g[3])
+		if e != nil && err == nil {
+			err = e
+		}
+		return esc(v)
+	})
+	return out, err
+}
+
+// value is what a reference stands for.
+func (r *runner) value(name, col, decimals string) (string, error) {
+	if col == "" {
+		if v, ok := r.params[name]; ok {
+			return v, nil
+		}
+		return "", fmt.Errorf("{{%s}}: no parameter %s", name, name)
+	}
+	t, ok := r.results[name]
+	if !ok {
+		return "", fmt.Errorf("{{%s.%s}}: no result named %s before this block", name, col, name)
+	}
+	if col == "rows" {
+		return strconv.FormatInt(t.Rows, 10), nil
+	}
+	for i, c := range t.Columns {
+		if c.Name != col {
+			continue
+		}
+		if len(t.Values) == 0 {
+			return "", fmt.Errorf("{{%s.%s}}: the result has no rows", name, col)
+		}
+		v := t.Values[0][i]
+		if decimals != "" {
+			n, _ := strconv.Atoi(decimals)
+			if f, ok := toFloat(v); ok {
+				return strconv.FormatFloat(f, 'f', n, 64), nil
+			}
+		}
+		return query.Text(v, c.DuckDBType), nil
+	}
+	return "", fmt.Errorf("{{%s.%s}}: the result %s has no column %s", name, col, name, col)
+}
+
+func toFloat(v driver.Value) (float64, bool) {
+	switch x := v.(type) {
+	case float64:
+		return x, true
+	case float32:
+		return float64(x), true
+	case int64:
+		return float64(x), true
+	case int32:
+		return float64(x), true
+	case int16:
+		return float64(x), true
+	}
+	return 0, false
+}
+
+func (r *runner) block(b Block) (Result, error) {
+	res := Result{Block: b}
+	switch b.Kind {
+	case "markdown":
+		text, err := r.resolve(b.Text, func(s string) string { return s })
+		if err != nil {
+			return res, err
+		}
+		var buf bytes.Buffer
+		if err := r.md.Convert([]byte(text), &buf); err != nil {
+			return res, err
+		}
+		res.HTML, res.resolved = buf.String(), text
+		res.Heading = headings(res.HTML)
+	case "sql":
+		t, err := r.query(b)
+		if err != nil {
+			return res, err
+		}
+		res.Table = t
+		if b.Name != "" {
+			r.results[b.Name] = t
+		}
+		res.HTML = t.html(b.Rows)
+	case "chart":
+		spec, err := r.resolve(b.Text, yamlQuote)
+		if err != nil {
+			return res, err
+		}
+		if r.opts.Charts == nil {
+			return res, fmt.Errorf("no chart renderer")
+		}
+		svg, err := r.opts.Charts.Draw(r.ctx, []byte(spec), "svg")
+		if err != nil {
+			return res, err
+		}
+		png, err := r.opts.Charts.Draw(r.ctx, []byte(spec), "png")
+		if err != nil {
+			return res, err
+		}
+		res.Figure, res.PNG = svg, png
+		s := string(svg)
+		if i := strings.Index(s, "<svg"); i > 0 {
+			s = s[i:] // inline: no XML declaration
+		}
+		res.HTML = `<figure class="chart">` + s + `</figure>`
+	}
+	return res, nil
+}
+
+// query runs a sql block: references to parameters are bound as $name, and a named result is
+// kept as a temporary table of that name for later blocks.
+func (r *runner) query(b Block) (*Table, error) {
+	var args []any
+	seen := map[string]bool{}
+	var rerr error
+	text := reference.ReplaceAllStringFunc(b.Text, func(m string) string {
+		g := reference.FindStringSubmatch(m)
+		name := g[1]
+		if g[2] != "" {
+			// A value of an earlier result, bound like a parameter.
+			v, err := r.value(g[1], g[2], g[3])
+			if err != nil && rerr == nil {
+				rerr = err
+			}
+			name = g[1] + "_" + g[2]
+			if !seen[name] {
+				seen[name] = true
+				args = append(args, sql.Named(name, v))
+			}
+			return "$" + name
+		}
+		v, ok := r.params[name]
+		if !ok && rerr == nil {
+			rerr = fmt.Errorf("{{%s}}: no parameter %s", name, name)
+		}
+		if !seen[name] {
+			seen[name] = true
+			args = append(args, sql.Named(name, v))
+		}
+		return "$" + name
+	})
+	if rerr != nil {
+		return nil, rerr
+	}
+	text = strings.TrimRight(strings.TrimSpace(text), ";")
+	q := query.Query{SQL: text, Args: args}
+	if b.Name != "" {
+		if _, err := r.conn.ExecContext(r.ctx, "CREATE OR REPLACE TEMP TABLE "+b.Name+" AS "+text, args...); err != nil {
+			return nil, err
+		}
+		q = query.Query{SQL: "SELECT * FROM " + b.Name}
+	}
+	t := &Table{}
+	_, err := query.RunWith(r.ctx, r.conn, q, func(io.Writer) query.Writer { return &tableCollector{t: t, keep: max(b.Rows, 1)} }, io.Discard)
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// tableCollector keeps the first rows of a result, as text and as values.
+type tableCollector struct {
+	t    *Table
+	keep int
+}
+
+func (c *tableCollector) Begin(cols []query.Column) error { c.t.Columns = cols; return nil }
+
+func (c *tableCollector) Row(vals []driver.Value) error {
+	c.t.Rows++
+	if len(c.t.Cells) >= c.keep {
+		return nil
+	}
+	cells := make([]string, len(vals))
+	for i, v := range vals {
+		cells[i] = cellText(v, c.t.Columns[i])
+	}
+	c.t.Cells = append(c.t.Cells, cells)
+	c.t.Values = append(c.t.Values, append([]driver.Value(nil), vals...))
+	return nil
+}
+
+func (c *tableCollector) End(*query.Error) error { return nil }
+
+// cellText is a value as a table shows it: numbers with at most 2 decimals, NULL empty.
+func cellText(v driver.Value, c query.Column) string {
+	if f, ok := v.(float64); ok {
+		s := strconv.FormatFloat(f, 'f', 2, 64)
+		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+		return s
+	}
+	return query.Text(v, c.DuckDBType)
+}
+
+// html is the table with its first n rows.
+func (t *Table) html(n int) string {
+	if n == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString(`<div class="table"><table><thead><tr>`)
+	for _, c := range t.Columns {
+		fmt.Fprintf(&b, "<th>%s</th>", html.EscapeString(c.Name))
+	}
+	b.WriteString("</tr></thead><tbody>\n")
+	for i, row := range t.Cells {
+		if i >= n {
+			break
+		}
+		b.WriteString("<tr>")
+		for j, cell := range row {
+			class := ""
+			if numericType(t.Columns[j]) {
+				class = ` class="num"`
+			}
+			fmt.Fprintf(&b, "<td%s>%s</td>", class, html.EscapeString(cell))
+		}
+		b.WriteString("</tr>\n")
+	}
+	b.WriteString("</tbody></table>")
+	if t.Rows > int64(min(n, len(t.Cells))) {
+		fmt.Fprintf(&b, `<p class="more">%d rows, the first %d shown</p>`, t.Rows, min(n, len(t.Cells)))
+	} else if t.Rows == 0 {
+		b.WriteString(`<p class="more">no rows</p>`)
+	}
+	b.WriteString("</div>")
+	return b.String()
+}
+
+func numericType(c query.Column) bool {
+	switch c.DuckDBType {
+	case "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "FLOAT", "DOUBLE":
+		return true
+	}
+	return strings.HasPrefix(c.DuckDBType, "DECIMAL")
+}
+
+var headingTag = regexp.MustCompile(`<h([1-3]) id="([^"]+)">(.*?)</h[1-3]>`)
+var tags = regexp.MustCompile(`<[^>]+>`)
+
+func headings(h string) []Heading {
+	var out []Heading
+	for _, m := range headingTag.FindAllStringSubmatch(h, -1) {
+		lvl, _ := strconv.Atoi(m[1])
+		out = append(out, Heading{Level: lvl, ID: m[2], Text: html.UnescapeString(tags.ReplaceAllString(m[3], ""))})
+	}
+	return out
+}
+
+// yamlQuote makes a value a double-quoted YAML scalar, unless it is a plain number.
+func yamlQuote(s string) string {
+	if _, err := strconv.ParseFloat(s, 64); err == nil {
+		return s
+	}
+	return strconv.Quote(s)
+}

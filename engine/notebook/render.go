@@ -50,7 +50,7 @@ type Result struct {
 // Table is a query's result.
 type Table struct {
 	Columns []query.Column
-	Cells   [][]string      // as shown
+	Cells   [][]string       // as shown
 	Values  [][]driver.Value // first rows' values, for references
 	Rows    int64
 }

@@ -74,6 +74,11 @@ nothing is written.`,
 			if err != nil {
 				return usageError("%v", err)
 			}
+			for k := range overrides {
+				if _, ok := nb.Params[k]; !ok {
+					return usageError("%s has no parameter %q (it has %s)", args[0], k, strings.Join(nb.ParamNames(), ", "))
+				}
+			}
 			st, err := openResults(cmd, g, "")
 			if err != nil {
 				return err

@@ -84,7 +84,7 @@ nothing is written.`,
 				return err
 			}
 			defer st.Close()
-			rep, err := renderNotebook(cmd.Context(), st, nb, overrides)
+			rep, err := renderNotebook(cmd.Context(), st, nb, overrides, ext == ".md")
 			var be *notebook.Error
 			if errors.As(err, &be) {
 				return usageError("%v", err)
@@ -112,12 +112,12 @@ nothing is written.`,
 
 // renderNotebook runs nb against the store, with charts from the figures package and notes on
 // the editions of the data.
-func renderNotebook(ctx context.Context, st *store.Store, nb *notebook.Notebook, params map[string]string) (*notebook.Report, error) {
+func renderNotebook(ctx context.Context, st *store.Store, nb *notebook.Notebook, params map[string]string, png bool) (*notebook.Report, error) {
 	notes, err := editionNotes(ctx, st.DB())
 	if err != nil {
 		return nil, err
 	}
-	return notebook.Run(ctx, nb, notebook.Options{DB: st.DB(), Params: params, Date: time.Now(),
+	return notebook.Run(ctx, nb, notebook.Options{DB: st.DB(), Params: params, Date: time.Now(), PNG: png,
 		Charts: figures.Charts{Source: figures.NewSource(st.DB())}, Notes: notes})
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -27,7 +28,7 @@ func renderExample(t *testing.T, st *store.Store, name string, params map[string
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := renderNotebook(context.Background(), st, nb, params)
+	rep, err := renderNotebook(context.Background(), st, nb, params, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -187,6 +188,34 @@ func TestNotebookMarkdown(t *testing.T) {
 	for _, p := range pngs {
 		if b, _ := os.ReadFile(p); !bytes.HasPrefix(b, []byte("\x89PNG")) {
 			t.Errorf("%s is not a PNG", p)
+		}
+	}
+}
+
+// BenchmarkWSIS20Notebook renders the WSIS+20 notebook to HTML, as `ictstat notebook render`
+// does after opening the database.
+func BenchmarkWSIS20Notebook(b *testing.B) {
+	db, err := defaultDB()
+	if err != nil {
+		b.Fatal(err)
+	}
+	st, err := store.Open(context.Background(), db, store.Options{ReadOnly: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	src, _ := os.ReadFile("../../notebooks/wsis20.md")
+	nb, err := notebook.Parse("wsis20.md", src)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		rep, err := renderNotebook(context.Background(), st, nb, nil, false)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := rep.WriteHTML(io.Discard); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

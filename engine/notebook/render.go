@@ -31,6 +31,7 @@ type Options struct {
 	DB     *sql.DB
 	Params map[string]string // override the front matter's defaults
 	Charts Charts
+	PNG    bool      // draw figures as PNG too, for Markdown output
 	Date   time.Time // the render date shown
 	Notes  []string  // lines on the data sources and editions, shown at the end
 }
@@ -225,11 +226,12 @@ func (r *runner) block(b Block) (Result, error) {
 		if err != nil {
 			return res, err
 		}
-		png, err := r.opts.Charts.Draw(r.ctx, []byte(spec), "png")
-		if err != nil {
-			return res, err
+		res.Figure = svg
+		if r.opts.PNG {
+			if res.PNG, err = r.opts.Charts.Draw(r.ctx, []byte(spec), "png"); err != nil {
+				return res, err
+			}
 		}
-		res.Figure, res.PNG = svg, png
 		s := string(svg)
 		if i := strings.Index(s, "<svg"); i > 0 {
 			s = s[i:] // inline: no XML declaration

@@ -104,6 +104,15 @@ func Run(ctx context.Context, nb *Notebook, opts Options) (*Report, error) {
 		return nil, err
 	}
 	defer conn.Close()
+	// The named results are temporary tables of this connection: dropped at the end, so that the
+	// connection goes back to the pool as it came.
+	defer func() {
+		for _, b := range nb.Blocks {
+			if b.Name != "" {
+				conn.ExecContext(context.Background(), "DROP TABLE IF EXISTS temp.main."+b.Name)
+			}
+		}
+	}()
 	r := &runner{ctx: ctx, conn: conn, params: params, results: map[string]*Table{}, opts: opts,
 		md: goldmark.New(goldmark.WithExtensions(extension.Table), goldmark.WithParserOptions(parser.WithAutoHeadingID()))}
 	rep := &Report{Title: nb.Title, Params: params, Date: opts.Date, Notes: opts.Notes}
@@ -279,6 +288,13 @@ func (r *runner) query(b Block) (*Table, error) {
 	text = strings.TrimRight(strings.TrimSpace(text), ";")
 	q := query.Query{SQL: text, Args: args}
 	if b.Name != "" {
+		var n int
+		if err := r.conn.QueryRowContext(r.ctx, `SELECT count(*) FROM information_schema.tables WHERE table_catalog <> 'temp' AND table_schema = 'main' AND lower(table_name) = lower(?)`, b.Name).Scan(&n); err != nil {
+			return nil, err
+		}
+		if n > 0 {
+			return nil, fmt.Errorf("name=%s is the name of a view of the database; choose another", b.Name)
+		}
 		if _, err := r.conn.ExecContext(r.ctx, "CREATE OR REPLACE TEMP TABLE "+b.Name+" AS "+text, args...); err != nil {
 			return nil, err
 		}

@@ -17,8 +17,8 @@ func TestReference(t *testing.T) {
 	if len(ref.Economies) != 253 {
 		t.Errorf("%d economies, want 253", len(ref.Economies))
 	}
-	if len(ref.Indicators) != 38 {
-		t.Errorf("%d indicators, want 38", len(ref.Indicators))
+	if len(ref.Indicators) != 41 {
+		t.Errorf("%d indicators, want 41", len(ref.Indicators))
 	}
 	members := map[string]int{}
 	for _, m := range ref.Members {

@@ -46,7 +46,7 @@ type Code struct {
 }
 
 // UnitKinds are the kinds of unit an indicator can have.
-var UnitKinds = []string{"percent", "per100", "count", "pct_gni", "usd", "ppp"}
+var UnitKinds = []string{"percent", "per100", "count", "pct_gni", "usd", "ppp", "gb"}
 
 // Polarities, aggregations and weights an indicator can have.
 var (

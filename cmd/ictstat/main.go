@@ -110,7 +110,7 @@ refused because it would write.`,
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return &exitError{exitUsage, fmt.Errorf("%w (run '%s --help' for usage)", err, cmd.CommandPath())}
 	})
-	root.AddCommand(newInit(g), newIngest(g), newInfo(g), newCompute(g), newProgress(g), newScorecard(g), newChart(g), newGroup(g), newGen(g), newSQL(g), newServe(g), newRun(g), newNotebook(g))
+	root.AddCommand(newInit(g), newIngest(g), newInfo(g), newCompute(g), newProgress(g), newScorecard(g), newChart(g), newGroup(g), newGen(g), newSQL(g), newServe(g), newRun(g), newNotebook(g), newIDI(g))
 	return root
 }
 

@@ -31,7 +31,7 @@ type Indicator struct {
 	ID       int32
 	Code     string
 	Unit     string
-	UnitKind string  // percent, per100, count, pct_gni, usd, ppp
+	UnitKind string  // percent, per100, count, pct_gni, usd, ppp, gb
 	Min, Max float64 // bounds of a valid value; ±Inf when open
 }
 

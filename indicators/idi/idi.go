@@ -200,6 +200,9 @@ func (m *Method) Score(values map[string]Value) Result {
 	switch {
 	case official < MinOfficial:
 		r.Reason = fmt.Sprintf("%d of %d inputs have an official %d or %d value; at least %d are needed", official, len(m.Inputs), first, fallback, MinOfficial)
+		if len(r.Missing) > 0 {
+			r.Reason += "; no value for " + strings.Join(r.Missing, ", ")
+		}
 		return r
 	case len(r.Missing) > 0:
 		r.Reason = fmt.Sprintf("no value for %s: supply estimates as an edition of their own", strings.Join(r.Missing, ", "))

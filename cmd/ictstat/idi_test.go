@@ -71,6 +71,18 @@ func TestIDI(t *testing.T) {
 	if !strings.Contains(r.stdout, "Group average over 1 scored of 38 members: universal 85.5, meaningful 93.4, IDI 89.5") {
 		t.Errorf("Africa:\n%s", r.stdout)
 	}
+	// compute writes the index to the idi view.
+	if r := ictstat(t, "--db", db, "compute"); r.code != 0 {
+		t.Fatalf("compute: %s", r.stderr)
+	}
+	r = ictstat(t, "--db", db, "sql", "SELECT entity, round(idi, 4) AS idi, data_year FROM idi WHERE edition = 2024 AND scored ORDER BY entity_kind, entity")
+	if !strings.Contains(r.stdout, "KEN,89.4692,2022") || !strings.Contains(r.stdout, "ITU_AFR,89.4692,2022") || !strings.Contains(r.stdout, "WLD,89.4692,2022") {
+		t.Errorf("the idi view:\n%s%s", r.stdout, r.stderr)
+	}
+	r = ictstat(t, "--db", db, "sql", "SELECT count(*) AS n FROM idi_inputs WHERE edition = 2024 AND economy = 'KEN' AND year = 2022 AND NOT estimated")
+	if r.stdout != "n\n10\n" {
+		t.Errorf("Kenya's inputs in the idi_inputs view: %s", r.stdout)
+	}
 	if r := ictstat(t, "--db", db, "idi", "--economy", "KEN", "--set", "colour=1"); r.code != 2 || !strings.Contains(r.stderr, `no IDI input "colour"`) {
 		t.Errorf("an unknown input: exit %d %s", r.code, r.stderr)
 	}

@@ -101,7 +101,7 @@ func (s *Store) BeginDerived(ctx context.Context, c Computation) (*DerivedWriter
 	}
 	w := &DerivedWriter{ctx: ctx, conn: conn}
 	err = w.exec("BEGIN TRANSACTION")
-	for _, t := range []string{"aggregates", "estimates", "gaps", "progress", "targets"} {
+	for _, t := range []string{"aggregates", "estimates", "gaps", "progress", "targets", "idi", "idi_inputs"} {
 		if err == nil {
 			err = w.exec("DELETE FROM store." + t)
 		}
@@ -215,6 +215,48 @@ func (w *DerivedWriter) Progress(rows []ProgressRow) error {
 				nullFloat(p.Ratio), p.Class, year(p.MetYear), nullable(p.Model), nullFloat(p.Anticipated),
 				nullFloat(p.AnticipatedLow), nullFloat(p.AnticipatedHigh), nullFloat(p.ProjectedYear), nullFloat(p.ProjectedLow),
 				nullFloat(p.ProjectedHigh), p.Basis, p.Verification, nullable(p.Note)})
+		})
+	})
+}
+
+// IDIRow is the index of an economy or a group in one edition.
+type IDIRow struct {
+	Edition, DataYear          int
+	Entity, EntityKind, Name   string
+	Scored                     bool
+	Universal, Meaningful, IDI float64 // NaN without a score
+	Members, ScoredMembers     int     // groups
+	Reason                     string
+}
+
+// IDIInputRow is one input value of an economy's index.
+type IDIInputRow struct {
+	Edition                   int
+	Economy, Input, Indicator string
+	Year                      int
+	Value                     float64
+	Estimated                 bool
+	Score                     float64
+}
+
+// IDI writes the index and its inputs.
+func (w *DerivedWriter) IDI(rows []IDIRow, inputs []IDIInputRow) error {
+	return w.append(func(drv driver.Conn) error {
+		err := appendEach(drv, "idi", len(rows), 12, func(i int, r []driver.Value) {
+			x := &rows[i]
+			var members, scored driver.Value
+			if x.EntityKind == "group" {
+				members, scored = int32(x.Members), int32(x.ScoredMembers)
+			}
+			copy(r, []driver.Value{int16(x.Edition), int16(x.DataYear), x.Entity, x.EntityKind, x.Name, x.Scored,
+				nullFloat(x.Universal), nullFloat(x.Meaningful), nullFloat(x.IDI), members, scored, nullable(x.Reason)})
+		})
+		if err != nil {
+			return err
+		}
+		return appendEach(drv, "idi_inputs", len(inputs), 8, func(i int, r []driver.Value) {
+			x := &inputs[i]
+			copy(r, []driver.Value{int16(x.Edition), x.Economy, x.Input, x.Indicator, int16(x.Year), x.Value, x.Estimated, x.Score})
 		})
 	})
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/ictstat/ictstat/engine/store"
 	"github.com/ictstat/ictstat/indicators/aggregate"
 	"github.com/ictstat/ictstat/indicators/gaps"
+	"github.com/ictstat/ictstat/indicators/idi"
 	"github.com/ictstat/ictstat/indicators/targets"
 )
 
@@ -118,6 +119,14 @@ func Run(ctx context.Context, st *store.Store, opts Options) (Summary, error) {
 	}
 	step("writing results")
 	if err := w.Progress(prog); err != nil {
+		return fail(err)
+	}
+	step("computing the ICT Development Index")
+	rows, inputs, err := idiRows(ctx, st)
+	if err != nil {
+		return fail(err)
+	}
+	if err := w.IDI(rows, inputs); err != nil {
 		return fail(err)
 	}
 	if err := w.Commit(); err != nil {
@@ -388,4 +397,54 @@ func targetRows(fws []targets.Framework) []store.TargetRow {
 		}
 	}
 	return rows
+}
+
+// idiRows computes every IDI edition for every economy and published group.
+func idiRows(ctx context.Context, st *store.Store) ([]store.IDIRow, []store.IDIInputRow, error) {
+	var rows []store.IDIRow
+	var inputs []store.IDIInputRow
+	for _, ed := range idi.Editions() {
+		m, err := idi.Load(ed)
+		if err != nil {
+			return nil, nil, err
+		}
+		ix, err := idi.Compute(ctx, st.DB(), m, 0)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, e := range ix.Economies {
+			rows = append(rows, store.IDIRow{Edition: ed, DataYear: ix.DataYear, Entity: e.Code, EntityKind: "economy", Name: e.Name,
+				Scored: e.Scored, Universal: orNaN(e.Universal, e.Scored), Meaningful: orNaN(e.Meaningful, e.Scored),
+				IDI: orNaN(e.IDI, e.Scored), Reason: e.Reason})
+			for _, in := range m.Inputs {
+				if v, ok := e.Values[in.Code]; ok {
+					inputs = append(inputs, store.IDIInputRow{Edition: ed, Economy: e.Code, Input: in.Code, Indicator: in.Indicator,
+						Year: v.Year, Value: v.Value, Estimated: v.Estimated, Score: in.Normalize(v.Value)})
+				}
+			}
+		}
+		groups, err := ix.Groups(ctx, st.DB())
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, g := range groups {
+			if !idiGroupKinds[g.Kind] {
+				continue
+			}
+			rows = append(rows, store.IDIRow{Edition: ed, DataYear: ix.DataYear, Entity: g.Code, EntityKind: "group", Name: g.Name,
+				Scored: g.Scored > 0, Universal: g.Universal, Meaningful: g.Meaningful, IDI: g.IDI,
+				Members: g.Economies, ScoredMembers: g.Scored})
+		}
+	}
+	return rows, inputs, nil
+}
+
+// idiGroupKinds are the groups ITU publishes IDI averages for.
+var idiGroupKinds = map[string]bool{"world": true, "itu_region": true, "income": true, "ldc": true, "lldc": true, "sids": true}
+
+func orNaN(v float64, ok bool) float64 {
+	if !ok {
+		return math.NaN()
+	}
+	return v
 }

@@ -160,4 +160,3 @@ func (ix *Index) Scored() int {
 	}
 	return n
 }
-

@@ -114,8 +114,7 @@ price_mobile_data_voice_high_pct_gni); the README shows the file.`,
 
 func idiHeader(w io.Writer, ix *idi.Index, format, what string) {
 	if format == "table" {
-		first, fallback := ix.Method.DataYears()
-		fmt.Fprintf(w, "ICT Development Index %d, %s: data of %d, else %d\n\n", ix.Method.Edition, what, first, fallback)
+		fmt.Fprintf(w, "ICT Development Index %d, %s: data of %d, else %d\n\n", ix.Method.Edition, what, ix.DataYear, ix.DataYear-1)
 	}
 }
 

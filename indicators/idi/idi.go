@@ -154,6 +154,11 @@ type Point struct {
 // Pick applies the data-year rule to a series: the value of edition − 2, else of edition − 3.
 func (m *Method) Pick(series []Point) (Value, bool) {
 	first, fallback := m.DataYears()
+	return PickYear(series, first, fallback)
+}
+
+// PickYear is the value of the year first, else of fallback.
+func PickYear(series []Point, first, fallback int) (Value, bool) {
 	for _, y := range []int{first, fallback} {
 		for _, p := range series {
 			if p.Year == y && !math.IsNaN(p.Value) {
@@ -183,6 +188,11 @@ type Result struct {
 // Score computes the index from values by input code. An economy is scored only with a value for
 // every input and an official one for at least MinOfficial of them; otherwise Reason says why.
 func (m *Method) Score(values map[string]Value) Result {
+	first, fallback := m.DataYears()
+	return m.score(values, first, fallback)
+}
+
+func (m *Method) score(values map[string]Value, first, fallback int) Result {
 	r := Result{Values: values, Normalized: map[string]float64{}, Scores: map[string]float64{}}
 	official := 0
 	for _, in := range m.Inputs {
@@ -196,7 +206,6 @@ func (m *Method) Score(values map[string]Value) Result {
 		}
 		r.Normalized[in.Code] = in.Normalize(v.Value)
 	}
-	first, fallback := m.DataYears()
 	switch {
 	case official < MinOfficial:
 		r.Reason = fmt.Sprintf("%d of %d inputs have an official %d or %d value; at least %d are needed", official, len(m.Inputs), first, fallback, MinOfficial)

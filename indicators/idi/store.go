@@ -30,10 +30,10 @@ type Index struct {
 // and ages together) and scores it. dataYear 0 takes the edition's rule (edition − 2).
 func Compute(ctx context.Context, db *sql.DB, m *Method, dataYear int) (*Index, error) {
 	mm := *m
-	if dataYear != 0 {
-		mm.Edition = dataYear + 2
-	}
 	first, fallback := mm.DataYears()
+	if dataYear != 0 {
+		first, fallback = dataYear, dataYear-1
+	}
 	ix := &Index{Method: &mm, DataYear: first, byCode: map[string]int{}}
 	err := store.ScanRows(ctx, db, `SELECT economy, name FROM economies ORDER BY economy`, func(r *sql.Rows) error {
 		var e Economy
@@ -82,11 +82,11 @@ func Compute(ctx context.Context, db *sql.DB, m *Method, dataYear int) (*Index, 
 	for i := range ix.Economies {
 		values := map[string]Value{}
 		for _, in := range mm.Inputs {
-			if v, ok := mm.Pick(series[i][in.Code]); ok {
+			if v, ok := PickYear(series[i][in.Code], first, fallback); ok {
 				values[in.Code] = v
 			}
 		}
-		ix.Economies[i].Result = mm.Score(values)
+		ix.Economies[i].Result = mm.score(values, first, fallback)
 	}
 	return ix, nil
 }

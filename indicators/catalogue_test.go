@@ -8,8 +8,8 @@ import (
 
 func TestCatalogue(t *testing.T) {
 	inds, codes := Catalogue()
-	if len(inds) != 38 || len(codes) != 58 {
-		t.Fatalf("%d indicators and %d codes, want 38 and 58", len(inds), len(codes))
+	if len(inds) != 41 || len(codes) != 58 {
+		t.Fatalf("%d indicators and %d codes, want 41 and 58", len(inds), len(codes))
 	}
 	byCode := map[string]Indicator{}
 	for _, ind := range inds {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -38,17 +37,7 @@ func checkFormat(f string) error {
 func (r resultTable) write(w io.Writer, format string) error {
 	switch format {
 	case "json":
-		out := make([]map[string]any, len(r.rows))
-		for i, row := range r.rows {
-			m := map[string]any{}
-			for j, c := range r.columns {
-				m[c.name] = jsonValue(row[j])
-			}
-			out[i] = m
-		}
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(out)
+		return writeJSON(w, r.maps())
 	case "csv":
 		cw := csv.NewWriter(w)
 		header := make([]string, len(r.columns))

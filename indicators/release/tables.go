@@ -80,23 +80,55 @@ func (j *Job) builtin(name string, loaded []string) export.Table {
 		t.Title = "Divides: parity scores, urban/rural ratios, usage gaps"
 		t.SQL = `SELECT * FROM gaps` + cond() + ` ORDER BY measure, indicator, entity_kind DESC, entity, area, age, year`
 	case "changes":
-		in("n.economy", s.Entities)
-		in("n.indicator", s.Indicators)
-		years("n.year")
-		where = append(where, fmt.Sprintf("list_contains(%s::VARCHAR[], n.edition)", arg(loaded)))
+		// The same selection on the series touched and on the observations ranked.
+		var selArgs []string
+		selection := func(prefix string) string {
+			conds := []string{"TRUE"}
+			i := 0
+			next := func(v any) string {
+				if i == len(selArgs) {
+					selArgs = append(selArgs, arg(v))
+				}
+				i++
+				return selArgs[i-1]
+			}
+			if len(s.Entities) > 0 {
+				conds = append(conds, fmt.Sprintf("list_contains(%s::VARCHAR[], %seconomy)", next(s.Entities), prefix))
+			}
+			if len(s.Indicators) > 0 {
+				conds = append(conds, fmt.Sprintf("list_contains(%s::VARCHAR[], %sindicator)", next(s.Indicators), prefix))
+			}
+			if s.From != 0 {
+				conds = append(conds, fmt.Sprintf("%syear >= %s", prefix, next(s.From)))
+			}
+			if s.To != 0 {
+				conds = append(conds, fmt.Sprintf("%syear <= %s", prefix, next(s.To)))
+			}
+			return strings.Join(conds, " AND ")
+		}
+		sel, oSel := selection(""), selection("o.")
+		ed := arg(loaded)
 		t.Title = "What the editions loaded by this run changed against the previous edition"
 		// For every observation of an edition loaded by this run, the value of the same series and
-		// year in the edition released just before it, if any.
-		t.SQL = `WITH ranked AS (
+		// year in the edition released just before it, if any. Only the series those editions
+		// touched are ranked.
+		t.SQL = `WITH touched AS (
+				SELECT DISTINCT indicator, economy, sex, area, age FROM observations_all_editions
+				WHERE list_contains(` + ed + `::VARCHAR[], edition) AND ` + sel + `),
+			ranked AS (
 				SELECT o.*, e.released, row_number() OVER (PARTITION BY o.indicator, o.economy, o.sex, o.area, o.age, o.year
 					ORDER BY e.released, e.created_at) AS k
-				FROM observations_all_editions o JOIN editions e USING (edition))
+				FROM observations_all_editions o JOIN editions e USING (edition)
+				SEMI JOIN touched t ON t.indicator = o.indicator AND t.economy = o.economy AND t.sex = o.sex
+					AND t.area = o.area AND t.age = o.age
+				WHERE ` + oSel + `)
 			SELECT n.indicator, n.economy, n.year, n.sex, n.area, n.age, n.unit, p.edition AS previous_edition,
 				p.value AS previous_value, n.edition, n.value, round(n.value - p.value, 8) AS change,
 				CASE WHEN p.value IS NULL THEN 'new' WHEN n.value = p.value THEN 'unchanged' ELSE 'revised' END AS status
 			FROM ranked n LEFT JOIN ranked p ON p.indicator = n.indicator AND p.economy = n.economy AND p.sex = n.sex
-				AND p.area = n.area AND p.age = n.age AND p.year = n.year AND p.k = n.k - 1` + cond() +
-			` ORDER BY n.indicator, n.economy, n.sex, n.area, n.age, n.year, n.edition`
+				AND p.area = n.area AND p.age = n.age AND p.year = n.year AND p.k = n.k - 1
+			WHERE list_contains(` + ed + `::VARCHAR[], n.edition)
+			ORDER BY n.indicator, n.economy, n.sex, n.area, n.age, n.year, n.edition`
 	}
 	t.Args = args
 	return t

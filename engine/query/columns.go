@@ -2,6 +2,7 @@ package query
 
 import (
 	"database/sql/driver"
+	"encoding/json"
 	"fmt"
 	"math"
 	"math/big"
@@ -147,9 +148,94 @@ func Text(v driver.Value, duck string) string {
 	case time.Time:
 		return formatTime(x, duck)
 	case []byte:
+		if duck == "UUID" && len(x) == 16 {
+			return fmt.Sprintf("%x-%x-%x-%x-%x", x[0:4], x[4:6], x[6:8], x[8:10], x[10:16])
+		}
 		return fmt.Sprintf("\\x%x", x)
+	case duckdb.UUID:
+		return fmt.Sprintf("%x-%x-%x-%x-%x", x[0:4], x[4:6], x[6:8], x[8:10], x[10:16])
+	case duckdb.Interval:
+		return formatInterval(x)
+	case []any, map[string]any, duckdb.OrderedMap, *duckdb.OrderedMap:
+		// Nested values read as JSON.
+		if b, err := json.Marshal(plain(v)); err == nil {
+			return string(b)
+		}
 	}
 	return fmt.Sprint(v)
+}
+
+// formatInterval writes an interval as DuckDB does: "1 year 2 months 3 days 04:05:06".
+func formatInterval(iv duckdb.Interval) string {
+	var parts []string
+	unit := func(n int64, one, many string) {
+		switch {
+		case n == 1 || n == -1:
+			parts = append(parts, fmt.Sprintf("%d %s", n, one))
+		case n != 0:
+			parts = append(parts, fmt.Sprintf("%d %s", n, many))
+		}
+	}
+	unit(int64(iv.Months/12), "year", "years")
+	unit(int64(iv.Months%12), "month", "months")
+	unit(int64(iv.Days), "day", "days")
+	if iv.Micros != 0 || len(parts) == 0 {
+		us := iv.Micros
+		sign := ""
+		if us < 0 {
+			sign, us = "-", -us
+		}
+		t := fmt.Sprintf("%s%02d:%02d:%02d", sign, us/3_600_000_000, us/60_000_000%60, us/1_000_000%60)
+		if f := us % 1_000_000; f != 0 {
+			t += strings.TrimRight(fmt.Sprintf(".%06d", f), "0")
+		}
+		parts = append(parts, t)
+	}
+	return strings.Join(parts, " ")
+}
+
+// plain is a nested value (a LIST, STRUCT or MAP element) as JSON can hold it: numbers, strings,
+// lists and objects.
+func plain(v any) any {
+	switch x := v.(type) {
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = plain(e)
+		}
+		return out
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = plain(e)
+		}
+		return out
+	case duckdb.OrderedMap:
+		return plainMap(&x)
+	case *duckdb.OrderedMap:
+		return plainMap(x)
+	case float64:
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return nil
+		}
+		return x
+	case nil, bool, string, int8, int16, int32, int64, uint8, uint16, uint32, uint64, float32:
+		return x
+	}
+	if f, ok := number(v); ok {
+		return f
+	}
+	return Text(v, "")
+}
+
+// plainMap is a MAP as a JSON object, its keys as text.
+func plainMap(m *duckdb.OrderedMap) map[string]any {
+	keys, vals := m.Keys(), m.Values()
+	out := make(map[string]any, len(keys))
+	for i, k := range keys {
+		out[Text(k, "")] = plain(vals[i])
+	}
+	return out
 }
 
 func formatFloat(f float64, bits int) string {

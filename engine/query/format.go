@@ -207,8 +207,8 @@ func appendJSON(b []byte, v driver.Value, duck string) ([]byte, error) {
 		return strconv.AppendFloat(b, f, 'g', -1, 64), nil
 	}
 	switch v.(type) {
-	case []any, map[string]any, duckdb.Map:
-		enc, err := json.Marshal(v)
+	case []any, map[string]any, duckdb.OrderedMap, *duckdb.OrderedMap:
+		enc, err := json.Marshal(plain(v))
 		if err == nil {
 			return append(b, enc...), nil
 		}

@@ -246,6 +246,12 @@ func TestTypes(t *testing.T) {
 	if l, ok := r["list"].([]any); !ok || len(l) != 2 {
 		t.Errorf("list %v", r["list"])
 	}
+	// Nested and special kinds read as they do in DuckDB, and nested values as JSON.
+	out, _, err = run(t, c, query.Query{SQL: `SELECT 'a1b2c3d4-0000-4000-8000-000000000001'::UUID AS u,
+		INTERVAL '1 year 2 months 3 days 04:05:06.5' AS i, MAP {'a': 1} AS m, [1.5::DECIMAL(2,1), NULL] AS l`}, "csv")
+	if err != nil || !strings.Contains(out, `a1b2c3d4-0000-4000-8000-000000000001,1 year 2 months 3 days 04:05:06.5,"{""a"":1}","[1.5,null]"`) {
+		t.Errorf("special kinds as CSV: %v\n%s", err, out)
+	}
 	if _, _, err := run(t, c, query.Query{SQL: `SELECT DATE '2024-03-01' AS d, 1.25::DECIMAL(5,2) AS dec, [1] AS l, NULL AS n`}, "arrow"); err != nil {
 		t.Errorf("arrow of mixed types: %v", err)
 	}

@@ -125,17 +125,10 @@ func renderNotebook(ctx context.Context, st *store.Store, nb *notebook.Notebook,
 // citation and release date.
 func editionNotes(ctx context.Context, db *sql.DB) ([]string, error) {
 	notes := []string{"Source: ITU. Computed with ictstat from the editions below; aggregates are ictstat's population-weighted means unless a source published them."}
-	err := store.ScanRows(ctx, db, `SELECT e.edition, coalesce(e.citation, e.edition), e.released, count(b.batch)
-		FROM editions e LEFT JOIN batches b USING (edition) GROUP BY ALL ORDER BY e.released, e.edition`, func(r *sql.Rows) error {
-		var ed, cite string
-		var rel time.Time
-		var n int
-		if err := r.Scan(&ed, &cite, &rel, &n); err != nil {
-			return err
-		}
-		notes = append(notes, fmt.Sprintf("%s: %s, released %s (%d files)", ed, cite, rel.Format(time.DateOnly), n))
-		return nil
-	})
+	editions, err := store.EditionSources(ctx, db)
+	for _, e := range editions {
+		notes = append(notes, fmt.Sprintf("%s: %s, released %s (%d files)", e.Edition, e.Citation, e.Released.Format(time.DateOnly), e.Files))
+	}
 	return notes, err
 }
 

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -57,7 +58,7 @@ read files outside the database).`,
 					format = "table"
 				}
 			}
-			if !contains(query.Formats, format) {
+			if !slices.Contains(query.Formats, format) {
 				return usageError("--format must be one of %s", strings.Join(query.Formats, ", "))
 			}
 			if (format == "parquet" || format == "arrow") && output == "" && stdoutTTY {
@@ -175,13 +176,4 @@ func writeFileAtomic(path string, write func(io.Writer) error) error {
 		os.Remove(f.Name())
 	}
 	return err
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

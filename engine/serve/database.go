@@ -77,12 +77,12 @@ func openSnapshot(ctx context.Context, path string, cfg Config) (*snapshot, erro
 
 // changed reports whether the file at path is no longer the one the snapshot opened: replaced
 // (renamed over), or written since.
-func (s *snapshot) changed(path string) (bool, os.FileInfo) {
+func (s *snapshot) changed(path string) bool {
 	info, err := os.Stat(path)
 	if err != nil {
-		return false, nil
+		return false
 	}
-	return !os.SameFile(info, s.file) || !info.ModTime().Equal(s.file.ModTime()) || info.Size() != s.file.Size(), info
+	return !os.SameFile(info, s.file) || !info.ModTime().Equal(s.file.ModTime()) || info.Size() != s.file.Size()
 }
 
 // release drops a reference; the last one closes the database.

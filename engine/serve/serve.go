@@ -182,7 +182,7 @@ func (s *Server) Reload(ctx context.Context) error {
 	if old == nil {
 		return nil
 	}
-	changed, _ := old.changed(s.cfg.Database)
+	changed := old.changed(s.cfg.Database)
 	old.release()
 	if !changed {
 		return nil

@@ -124,3 +124,26 @@ func (s *Store) Summarize(ctx context.Context) (Summary, error) {
 	}
 	return sum, err
 }
+
+// EditionSource is an edition as source notes name it: its citation (its label when it has
+// none), release date and the files loaded into it.
+type EditionSource struct {
+	Edition, Citation string
+	Released          time.Time
+	Files             int
+}
+
+// EditionSources lists the editions by release date.
+func EditionSources(ctx context.Context, q Queryer) ([]EditionSource, error) {
+	var out []EditionSource
+	err := ScanRows(ctx, q, `SELECT e.edition, coalesce(e.citation, e.edition), e.released, count(b.batch)
+		FROM editions e LEFT JOIN batches b USING (edition) GROUP BY ALL ORDER BY e.released, e.edition`, func(r *sql.Rows) error {
+		var e EditionSource
+		if err := r.Scan(&e.Edition, &e.Citation, &e.Released, &e.Files); err != nil {
+			return err
+		}
+		out = append(out, e)
+		return nil
+	})
+	return out, err
+}

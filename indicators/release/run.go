@@ -371,22 +371,15 @@ func writeWorkbook(ctx context.Context, conn *sql.Conn, j *Job, tables []export.
 	var released time.Time
 	var notes [][]string
 	notes = append(notes, []string{"", ""}, []string{"Source", "Source: ITU. Computed by ictstat from the editions below."})
-	err := store.ScanRows(ctx, conn, `SELECT e.edition, e.released, coalesce(e.citation, e.edition), count(b.batch)
-		FROM editions e LEFT JOIN batches b USING (edition) GROUP BY ALL ORDER BY e.released, e.edition`, func(r *sql.Rows) error {
-		var ed, cite string
-		var rel time.Time
-		var batches int
-		if err := r.Scan(&ed, &rel, &cite, &batches); err != nil {
-			return err
-		}
-		if rel.After(released) {
-			released = rel
-		}
-		notes = append(notes, []string{"Edition " + ed, fmt.Sprintf("%s, released %s, %d files loaded", cite, rel.Format(time.DateOnly), batches)})
-		return nil
-	})
+	editions, err := store.EditionSources(ctx, conn)
 	if err != nil {
 		return 0, err
+	}
+	for _, e := range editions {
+		if e.Released.After(released) {
+			released = e.Released
+		}
+		notes = append(notes, []string{"Edition " + e.Edition, fmt.Sprintf("%s, released %s, %d files loaded", e.Citation, e.Released.Format(time.DateOnly), e.Files)})
 	}
 	b, err := export.NewWorkbook(j.Title, "ictstat", released)
 	if err != nil {
@@ -471,17 +464,13 @@ func year(y int) string {
 // computation the outputs come from.
 func databaseRecord(ctx context.Context, db *sql.DB, path string) (map[string]any, error) {
 	rec := map[string]any{"path": path, "schema_version": store.SchemaVersion()}
-	var editions []string
-	err := store.ScanRows(ctx, db, `SELECT edition FROM editions ORDER BY released, edition`, func(r *sql.Rows) error {
-		var e string
-		if err := r.Scan(&e); err != nil {
-			return err
-		}
-		editions = append(editions, e)
-		return nil
-	})
+	sources, err := store.EditionSources(ctx, db)
 	if err != nil {
 		return nil, err
+	}
+	editions := make([]string, len(sources))
+	for i, e := range sources {
+		editions[i] = e.Edition
 	}
 	rec["editions"] = editions
 	var obs, batches int64

@@ -106,7 +106,7 @@ refused because it would write.`,
 	}
 	root.PersistentFlags().StringVar(&g.db, "db", defaultDB, "database file (environment ICTSTAT_DB)")
 	root.PersistentFlags().BoolVarP(&g.quiet, "quiet", "q", false, "print only errors")
-	root.PersistentFlags().StringVar(&g.memoryLimit, "memory-limit", "", `most memory DuckDB may use, e.g. "2GB"; it spills to disk beyond (default: `+loadMemoryLimit+` when loading, else DuckDB's 80% of RAM)`)
+	root.PersistentFlags().StringVar(&g.memoryLimit, "memory-limit", "", `most memory DuckDB may use, e.g. "2GB"; it spills to disk beyond (default: `+loadMemoryLimit+` when loading, half of the machine's memory for serve, else DuckDB's 80% of RAM)`)
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return &exitError{exitUsage, fmt.Errorf("%w (run '%s --help' for usage)", err, cmd.CommandPath())}
 	})

@@ -44,11 +44,18 @@ func newServe(g *globals) *cobra.Command {
   GET  /v1/openapi.json        the OpenAPI description of all of these
 
 Safety: the database is opened read-only, with DuckDB's access to other files, its extensions
-and its settings switched off and locked. Only one statement that reads is accepted per query;
-writes, ATTACH, INSTALL/LOAD, SET, COPY and file readers get 403. Each query has a time limit
-(504 past it) and a result limit in rows and bytes (422 past it); at most --max-concurrent
-queries run at once (503 beyond, with Retry-After). With --token or ICTSTAT_TOKEN set, every
-endpoint but /healthz needs 'Authorization: Bearer TOKEN'.
+and its settings switched off and locked. Only one statement that reads is accepted per query
+(SELECT, or EXPLAIN [ANALYZE] of a SELECT); writes, temporary tables, PREPARE, ATTACH,
+INSTALL/LOAD, SET, COPY, file readers and functions that change DuckDB's state (checkpoint,
+logging, profiling) or run SQL given as text get 403. Each query runs on a DuckDB connection of
+its own, closed with the request, so nothing one client does reaches another. Results stream
+as DuckDB produces them. Each query has a time limit (504 past it) and a result limit in rows
+and bytes (422 past it; a value is refused before it is read when it alone would pass the byte
+limit); DuckDB's memory for all queries together is capped by --memory-limit (default half of
+the machine's memory; 422 for a query that needs more, nothing spills to disk); a client that
+reads nothing for --write-timeout is cut off. At most --max-concurrent queries run at once
+(503 beyond, with Retry-After). With --token or ICTSTAT_TOKEN set, every endpoint but /healthz
+needs 'Authorization: Bearer TOKEN'.
 
 When the database file is replaced (ictstat init --force, or a load while the service runs) the
 service opens the new file within --reload-every and answers from it; requests already running
@@ -96,6 +103,7 @@ queries finish.`,
 	f.Int64Var(&cfg.Limits.MaxRows, "max-rows", 1_000_000, "rows one result may have")
 	f.Int64Var(&cfg.Limits.MaxBytes, "max-bytes", 256<<20, "bytes one result may have, as sent")
 	f.IntVar(&cfg.Threads, "threads", 0, "DuckDB threads (default one per core)")
+	f.DurationVar(&cfg.WriteTimeout, "write-timeout", 10*time.Second, "how long a client may read nothing before it is cut off and its query slot freed")
 	f.DurationVar(&cfg.ReloadEvery, "reload-every", 2*time.Second, "how often to check whether the database file changed")
 	return cmd
 }
@@ -135,12 +143,12 @@ func Endpoints() []serve.Endpoint {
 			},
 			Query: func(p serve.Params) (string, []any, error) {
 				return `SELECT * FROM observations
-					WHERE list_contains($1::VARCHAR[], indicator)
-					  AND ($2::VARCHAR[] IS NULL OR list_contains($2::VARCHAR[], economy))
+					WHERE list_contains(string_split($1, ','), indicator)
+					  AND ($2::VARCHAR IS NULL OR list_contains(string_split($2, ','), economy))
 					  AND year BETWEEN $3 AND $4
 					  AND ($5::VARCHAR IS NULL OR sex = $5) AND ($6::VARCHAR IS NULL OR area = $6) AND ($7::VARCHAR IS NULL OR age = $7)
 					ORDER BY indicator, economy, sex, area, age, year`,
-					[]any{p.List("indicator"), nullList(p.List("economy")), p.Int("from", 1960), p.Int("to", 2100),
+					[]any{strings.Join(p.List("indicator"), ","), nullList(p.List("economy")), p.Int("from", 1960), p.Int("to", 2100),
 						nullString(p.Get("sex")), nullString(p.Get("area")), nullString(p.Get("age"))}, nil
 			},
 		},
@@ -156,7 +164,7 @@ func Endpoints() []serve.Endpoint {
 			Query: func(p serve.Params) (string, []any, error) {
 				return `SELECT * FROM progress
 					WHERE ($1::VARCHAR IS NULL OR framework = $1) AND ($2::VARCHAR IS NULL OR target = $2)
-					  AND ($3::VARCHAR[] IS NULL OR list_contains($3::VARCHAR[], entity)) AND ($4::VARCHAR IS NULL OR class = $4)
+					  AND ($3::VARCHAR IS NULL OR list_contains(string_split($3, ','), entity)) AND ($4::VARCHAR IS NULL OR class = $4)
 					ORDER BY framework, target, entity_kind DESC, entity, measure`,
 					[]any{nullString(p.Get("framework")), nullString(p.Get("target")), nullList(p.List("entity")), nullString(p.Get("class"))}, nil
 			},
@@ -232,9 +240,10 @@ func nullString(s string) any {
 	return s
 }
 
+// nullList is a list parameter as the comma-separated text the queries split, NULL when absent.
 func nullList(l []string) any {
 	if l == nil {
 		return nil
 	}
-	return l
+	return strings.Join(l, ",")
 }

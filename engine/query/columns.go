@@ -13,6 +13,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/duckdb/duckdb-go/v2"
+	"github.com/duckdb/duckdb-go/v2/mapping"
 )
 
 // Column is one column of a result: its name, DuckDB's type and the Arrow type it is written as.
@@ -95,6 +96,46 @@ func arrowType(t reflect.Type, duck string) arrow.DataType {
 		return arrow.PrimitiveTypes.Float64
 	case reflect.Slice:
 		if t.Elem().Kind() == reflect.Uint8 {
+			return arrow.BinaryTypes.Binary
+		}
+	}
+	return arrow.BinaryTypes.String
+}
+
+// arrowOf is the Arrow type a column of v's DuckDB type is written as: the same as arrowType
+// gives for the Go type duckdb-go scans it into.
+func arrowOf(v *vector) arrow.DataType {
+	switch v.typ {
+	case mapping.TypeBoolean:
+		return arrow.FixedWidthTypes.Boolean
+	case mapping.TypeTinyInt:
+		return arrow.PrimitiveTypes.Int8
+	case mapping.TypeSmallInt:
+		return arrow.PrimitiveTypes.Int16
+	case mapping.TypeInteger:
+		return arrow.PrimitiveTypes.Int32
+	case mapping.TypeBigInt:
+		return arrow.PrimitiveTypes.Int64
+	case mapping.TypeUTinyInt:
+		return arrow.PrimitiveTypes.Uint8
+	case mapping.TypeUSmallInt:
+		return arrow.PrimitiveTypes.Uint16
+	case mapping.TypeUInteger:
+		return arrow.PrimitiveTypes.Uint32
+	case mapping.TypeUBigInt:
+		return arrow.PrimitiveTypes.Uint64
+	case mapping.TypeFloat:
+		return arrow.PrimitiveTypes.Float32
+	case mapping.TypeDouble, mapping.TypeDecimal, mapping.TypeHugeInt, mapping.TypeUHugeInt, mapping.TypeBigNum:
+		return arrow.PrimitiveTypes.Float64
+	case mapping.TypeDate:
+		return arrow.FixedWidthTypes.Date32
+	case mapping.TypeTimestampTZ:
+		return arrow.FixedWidthTypes.Timestamp_us
+	case mapping.TypeTimestamp, mapping.TypeTimestampS, mapping.TypeTimestampMS, mapping.TypeTimestampNS:
+		return &arrow.TimestampType{Unit: arrow.Microsecond}
+	case mapping.TypeBlob, mapping.TypeGeometry, mapping.TypeUUID:
+		if !v.json {
 			return arrow.BinaryTypes.Binary
 		}
 	}

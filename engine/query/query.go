@@ -19,7 +19,9 @@ import (
 	"strings"
 	"time"
 
+	bindings "github.com/duckdb/duckdb-go-bindings"
 	"github.com/duckdb/duckdb-go/v2"
+	"github.com/duckdb/duckdb-go/v2/mapping"
 )
 
 // Policy is what a query may do.
@@ -81,13 +83,22 @@ type Query struct {
 // failure. When the result passes lim, the rows written so far stay written and the error is
 // TooLarge; writers of self-describing formats (JSON) end their output properly first.
 func Run(ctx context.Context, conn *sql.Conn, q Query, format string, w io.Writer) (Stats, error) {
-	if !slices.Contains(Formats, format) {
-		return Stats{}, &Error{Kind: BadRequest, Message: fmt.Sprintf("unknown format %q: use %s", format, strings.Join(Formats, ", "))}
+	newWriter, err := writerOf(format)
+	if err != nil {
+		return Stats{}, err
 	}
-	return RunWith(ctx, conn, q, func(w io.Writer) Writer {
+	return RunWith(ctx, conn, q, newWriter, w)
+}
+
+// writerOf returns the constructor of format's writer, or a BadRequest error.
+func writerOf(format string) (func(io.Writer) Writer, error) {
+	if !slices.Contains(Formats, format) {
+		return nil, &Error{Kind: BadRequest, Message: fmt.Sprintf("unknown format %q: use %s", format, strings.Join(Formats, ", "))}
+	}
+	return func(w io.Writer) Writer {
 		rw, _ := NewWriter(format, w)
 		return rw
-	}, w)
+	}, nil
 }
 
 // RunWith is Run with a writer of the caller's making, newWriter(out), where out counts the bytes
@@ -129,30 +140,49 @@ func execute(ctx context.Context, c *duckdb.Conn, q Query) (driver.Rows, error) 
 			args[i].Name, args[i].Value = n.Name, n.Value
 		}
 	}
-	if !q.Policy.SelectOnly {
-		s, err := c.PrepareContext(ctx, q.SQL)
-		if err != nil {
+	if q.Policy.SelectOnly {
+		if err := checkReads(q.SQL, connInspector{ctx, c}); err != nil {
 			return nil, err
 		}
-		return queryStmt(ctx, s, args)
 	}
-	s, err := c.Prepare(q.SQL)
+	s, err := c.PrepareContext(ctx, q.SQL)
 	if err != nil {
-		if strings.Contains(err.Error(), "multi-statement") {
-			return nil, &Error{Kind: Refused, Message: "send one statement at a time: this query holds several"}
-		}
 		return nil, err
-	}
-	t, err := s.(*duckdb.Stmt).StatementType()
-	if err != nil {
-		s.Close()
-		return nil, err
-	}
-	if t != duckdb.STATEMENT_TYPE_SELECT && t != duckdb.STATEMENT_TYPE_EXPLAIN {
-		s.Close()
-		return nil, &Error{Kind: Refused, Message: fmt.Sprintf("only queries that read are allowed (SELECT, WITH, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN); this is a %s statement", statementName(t))}
 	}
 	return queryStmt(ctx, s, args)
+}
+
+// connInspector answers the read-only check on a database/sql connection.
+type connInspector struct {
+	ctx context.Context
+	c   *duckdb.Conn
+}
+
+func (i connInspector) statementType(text string) (mapping.StatementType, error) {
+	s, err := i.c.Prepare(text)
+	if err != nil {
+		if strings.Contains(err.Error(), "multi-statement") {
+			return 0, &Error{Kind: Refused, Message: "send one statement at a time: this query holds several"}
+		}
+		return 0, err
+	}
+	defer s.Close()
+	t, err := s.(*duckdb.Stmt).StatementType()
+	return mapping.StatementType(t), err
+}
+
+func (i connInspector) serialized(text string) (string, error) {
+	rows, err := i.c.QueryContext(i.ctx, "SELECT json_serialize_sql($1::VARCHAR)::VARCHAR", []driver.NamedValue{{Ordinal: 1, Value: text}})
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	v := make([]driver.Value, 1)
+	if err := rows.Next(v); err != nil {
+		return "", err
+	}
+	s, _ := v[0].(string)
+	return s, nil
 }
 
 // queryStmt runs a prepared statement; the statement is closed with its rows.
@@ -196,14 +226,14 @@ func stream(ctx context.Context, rows driver.Rows, rw Writer, cw *countingWriter
 			return err
 		}
 		if lim.MaxRows > 0 && st.Rows >= lim.MaxRows {
-			return endWith(rw, &Error{Kind: TooLarge, Message: fmt.Sprintf("the result has more than %d rows, the limit: add a LIMIT, filter or aggregate", lim.MaxRows)})
+			return endWith(rw, tooManyRows(lim))
 		}
 		if err := rw.Row(vals); err != nil {
 			return err
 		}
 		st.Rows++
 		if lim.MaxBytes > 0 && cw.n > lim.MaxBytes {
-			return endWith(rw, &Error{Kind: TooLarge, Message: fmt.Sprintf("the result is larger than %d bytes, the limit: add a LIMIT, select fewer columns, filter or aggregate", lim.MaxBytes)})
+			return endWith(rw, tooManyBytes(lim))
 		}
 		if st.Rows%4096 == 0 && ctx.Err() != nil {
 			return ctx.Err()
@@ -255,18 +285,20 @@ func classify(ctx context.Context, err error) *Error {
 	return &Error{Kind: kind, Message: msg, Err: err}
 }
 
-var statementNames = map[duckdb.StmtType]string{
-	duckdb.STATEMENT_TYPE_INSERT: "INSERT", duckdb.STATEMENT_TYPE_UPDATE: "UPDATE", duckdb.STATEMENT_TYPE_DELETE: "DELETE",
-	duckdb.STATEMENT_TYPE_PREPARE: "PREPARE", duckdb.STATEMENT_TYPE_CREATE: "CREATE", duckdb.STATEMENT_TYPE_EXECUTE: "EXECUTE",
-	duckdb.STATEMENT_TYPE_ALTER: "ALTER", duckdb.STATEMENT_TYPE_TRANSACTION: "transaction", duckdb.STATEMENT_TYPE_COPY: "COPY",
-	duckdb.STATEMENT_TYPE_ANALYZE: "ANALYZE", duckdb.STATEMENT_TYPE_VARIABLE_SET: "SET", duckdb.STATEMENT_TYPE_CREATE_FUNC: "CREATE FUNCTION",
-	duckdb.STATEMENT_TYPE_DROP: "DROP", duckdb.STATEMENT_TYPE_EXPORT: "EXPORT", duckdb.STATEMENT_TYPE_PRAGMA: "PRAGMA",
-	duckdb.STATEMENT_TYPE_VACUUM: "VACUUM", duckdb.STATEMENT_TYPE_CALL: "CALL", duckdb.STATEMENT_TYPE_SET: "SET",
-	duckdb.STATEMENT_TYPE_LOAD: "INSTALL or LOAD", duckdb.STATEMENT_TYPE_EXTENSION: "extension", duckdb.STATEMENT_TYPE_ATTACH: "ATTACH",
-	duckdb.STATEMENT_TYPE_DETACH: "DETACH", duckdb.STATEMENT_TYPE_MULTI: "multi-statement",
+var statementNames = map[mapping.StatementType]string{
+	mapping.StatementTypeInsert: "INSERT", mapping.StatementTypeUpdate: "UPDATE", mapping.StatementTypeDelete: "DELETE",
+	mapping.StatementTypePrepare: "PREPARE", mapping.StatementTypeCreate: "CREATE", mapping.StatementTypeExecute: "EXECUTE",
+	mapping.StatementTypeAlter: "ALTER", mapping.StatementTypeTransaction: "transaction", mapping.StatementTypeCopy: "COPY",
+	mapping.StatementTypeAnalyze: "ANALYZE", mapping.StatementTypeVariableSet: "SET", mapping.StatementTypeCreateFunc: "CREATE FUNCTION",
+	mapping.StatementTypeDrop: "DROP", mapping.StatementTypeExport: "EXPORT", mapping.StatementTypePragma: "PRAGMA",
+	mapping.StatementTypeVacuum: "VACUUM", mapping.StatementTypeCall: "CALL", mapping.StatementTypeSet: "SET",
+	mapping.StatementTypeLoad: "INSTALL or LOAD", mapping.StatementTypeExtension: "extension", mapping.StatementTypeAttach: "ATTACH",
+	mapping.StatementTypeDetach: "DETACH", mapping.StatementTypeMulti: "multi-statement",
+	bindings.StatementTypeCopyDatabase: "COPY FROM DATABASE", bindings.StatementTypeUpdateExtensions: "UPDATE EXTENSIONS",
+	bindings.StatementTypeMergeInto: "MERGE INTO",
 }
 
-func statementName(t duckdb.StmtType) string {
+func statementName(t mapping.StatementType) string {
 	if n, ok := statementNames[t]; ok {
 		return n
 	}

@@ -11,22 +11,23 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/duckdb/duckdb-go/v2"
+	"github.com/ictstat/ictstat/engine/query"
 )
 
 // snapshot is one opening of the database file. Requests hold a reference while they run; a
 // reload swaps in a new snapshot and the old one closes when its last request is done, so that
 // every request sees one consistent state of the data.
 type snapshot struct {
-	db       *sql.DB
+	q        *query.DB // analysts' queries, each on a connection of its own
+	db       *sql.DB   // the service's own queries (endpoints that draw)
 	file     os.FileInfo
 	loadedAt time.Time
 	refs     atomic.Int64 // the current pointer holds one
 }
 
 // openSnapshot opens path read-only with DuckDB's own controls on: no access to files other than
-// the database, no extensions installed or loaded, and the configuration locked so that no query
-// can change these settings.
+// the database, no extensions installed or loaded, no spilling to disk, memory capped, and the
+// configuration locked so that no query can change these settings.
 func openSnapshot(ctx context.Context, path string, cfg Config) (*snapshot, error) {
 	info, err := os.Stat(path)
 	if err != nil {
@@ -38,6 +39,7 @@ func openSnapshot(ctx context.Context, path string, cfg Config) (*snapshot, erro
 	q.Set("autoinstall_known_extensions", "false")
 	q.Set("autoload_known_extensions", "false")
 	q.Set("allow_community_extensions", "false")
+	q.Set("max_temp_directory_size", "0B")
 	if cfg.MemoryLimit != "" {
 		q.Set("memory_limit", cfg.MemoryLimit)
 	}
@@ -54,23 +56,23 @@ func openSnapshot(ctx context.Context, path string, cfg Config) (*snapshot, erro
 		link = path
 	}
 	defer cleanup()
-	connector, err := duckdb.NewConnector(link+"?"+q.Encode(), nil)
+	qdb, err := query.Open(link, q)
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	db := sql.OpenDB(connector)
+	db := qdb.SQL
 	db.SetMaxOpenConns(cfg.MaxConcurrent + 2)
 	db.SetMaxIdleConns(cfg.MaxConcurrent + 2)
 	var version int
 	if err := db.QueryRowContext(ctx, `SELECT max(version) FROM store.schema_migrations`).Scan(&version); err != nil {
-		db.Close()
+		qdb.Close()
 		return nil, fmt.Errorf("%s is not an ictstat database: %w", path, err)
 	}
 	if cfg.SchemaVersion > 0 && version != cfg.SchemaVersion {
-		db.Close()
+		qdb.Close()
 		return nil, fmt.Errorf("%s has schema version %d and this ictstat needs %d: open it once read-write (any load or 'ictstat compute') to upgrade it", path, version, cfg.SchemaVersion)
 	}
-	sn := &snapshot{db: db, file: info, loadedAt: time.Now()}
+	sn := &snapshot{q: qdb, db: db, file: info, loadedAt: time.Now()}
 	sn.refs.Store(1)
 	return sn, nil
 }
@@ -88,7 +90,7 @@ func (s *snapshot) changed(path string) bool {
 // release drops a reference; the last one closes the database.
 func (s *snapshot) release() {
 	if s.refs.Add(-1) == 0 {
-		s.db.Close()
+		s.q.Close()
 	}
 }
 

@@ -166,12 +166,13 @@ func openAPI(cfg Config) ([]byte, error) {
 	paths := map[string]any{
 		"/healthz": map[string]any{"get": map[string]any{"summary": "Whether the service can answer", "security": []any{},
 			"responses": map[string]any{"200": map[string]any{"description": "the service answers"}}}},
-		"/v1/openapi.json": map[string]any{"get": map[string]any{"summary": "This description", "security": []any{},
-			"responses": map[string]any{"200": map[string]any{"description": "OpenAPI 3.0 JSON"}}}},
+		"/v1/openapi.json": map[string]any{"get": map[string]any{"summary": "This description",
+			"responses": map[string]any{"200": map[string]any{"description": "OpenAPI 3.0 JSON"}, "401": errResp("no or a wrong bearer token")}}},
 		"/v1/sql": map[string]any{"post": map[string]any{
 			"summary": "Run one SQL query that reads",
-			"description": fmt.Sprintf("One SELECT (or WITH, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN) statement over the database's views. "+
-				"Statements that write, attach databases, install or load extensions, change settings or touch files are refused with 403. "+
+			"description": fmt.Sprintf("One SELECT (or WITH, DESCRIBE, SHOW, SUMMARIZE, or EXPLAIN [ANALYZE] of one) statement over the database's views. "+
+				"Statements that write, create temporary objects, prepare, attach databases, install or load extensions, change settings or touch files, "+
+				"and functions that change DuckDB's state or run SQL given as text, are refused with 403. Each query runs on a connection of its own. "+
 				"Each query may run %s and return %d rows or %d bytes; beyond that it gets 504 or 422 (a JSON result already streaming ends with \"truncated\": true and an \"error\"). "+
 				"The format follows the Accept header, or ?format=json|csv|ndjson|arrow.", cfg.QueryTimeout, cfg.Limits.MaxRows, cfg.Limits.MaxBytes),
 			"requestBody": map[string]any{"required": true, "content": map[string]any{

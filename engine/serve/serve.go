@@ -36,7 +36,8 @@ type Config struct {
 	QueryTimeout  time.Duration // default 30 s
 	Limits        query.Limits  // default 1,000,000 rows and 256 MiB
 	MaxBodyBytes  int64         // of a POSTed query; default 1 MiB
-	MemoryLimit   string        // DuckDB's, e.g. "4GB"; "" keeps DuckDB's default
+	MemoryLimit   string        // DuckDB's for all queries together, e.g. "4GB"; default half of the machine's memory
+	WriteTimeout  time.Duration // how long a write to a client that reads nothing may block; default 10 s
 	Threads       int           // DuckDB's; 0 keeps DuckDB's default
 	ReloadEvery   time.Duration // how often the file is checked for a new version; default 2 s
 	SchemaVersion int           // the schema the database must have; 0 accepts any
@@ -61,6 +62,12 @@ func (c *Config) defaults() {
 	}
 	if c.MaxBodyBytes <= 0 {
 		c.MaxBodyBytes = 1 << 20
+	}
+	if c.MemoryLimit == "" {
+		c.MemoryLimit = DefaultMemoryLimit()
+	}
+	if c.WriteTimeout <= 0 {
+		c.WriteTimeout = 10 * time.Second
 	}
 	if c.ReloadEvery <= 0 {
 		c.ReloadEvery = 2 * time.Second
@@ -97,10 +104,10 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.mux.HandleFunc("GET /healthz", s.health)
-	s.mux.HandleFunc("GET /v1/openapi.json", func(w http.ResponseWriter, r *http.Request) {
+	s.mux.Handle("GET /v1/openapi.json", s.authorize(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Write(s.openapi)
-	})
+	})))
 	s.mux.Handle("POST /v1/sql", s.readBody(s.guard(s.sql)))
 	s.mux.HandleFunc("/v1/sql", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Allow", "POST")
@@ -196,8 +203,8 @@ func (s *Server) Reload(ctx context.Context) error {
 	return nil
 }
 
-// guard checks the token and takes a query slot, or answers 401 or 503.
-func (s *Server) guard(next func(http.ResponseWriter, *http.Request, *snapshot)) http.Handler {
+// authorize answers 401 unless the request carries the service's bearer token (when it has one).
+func (s *Server) authorize(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if s.cfg.Token != "" {
 			got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
@@ -207,6 +214,13 @@ func (s *Server) guard(next func(http.ResponseWriter, *http.Request, *snapshot))
 				return
 			}
 		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// guard checks the token and takes a query slot, or answers 401 or 503.
+func (s *Server) guard(next func(http.ResponseWriter, *http.Request, *snapshot)) http.Handler {
+	return s.authorize(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		select {
 		case s.slots <- struct{}{}:
 			defer func() { <-s.slots }()
@@ -222,7 +236,7 @@ func (s *Server) guard(next func(http.ResponseWriter, *http.Request, *snapshot))
 		}
 		defer sn.release()
 		next(w, r, sn)
-	})
+	}))
 }
 
 func (s *Server) health(w http.ResponseWriter, r *http.Request) {
@@ -243,7 +257,7 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) {
 	json.NewEncoder(w).Encode(map[string]any{
 		"status": status, "version": s.cfg.Version, "database_modified": sn.file.ModTime().UTC(),
 		"loaded_at": sn.loadedAt.UTC(), "queries_running": len(s.slots), "max_concurrent": s.cfg.MaxConcurrent,
-		"db_connections_open": sn.db.Stats().OpenConnections,
+		"db_connections_open": sn.db.Stats().OpenConnections + sn.q.Running(),
 	})
 }
 
@@ -287,24 +301,26 @@ func (s *Server) sql(w http.ResponseWriter, r *http.Request, sn *snapshot) {
 	s.run(w, r, sn, query.Query{SQL: text, Policy: query.Policy{SelectOnly: true}, Limits: s.cfg.Limits}, format)
 }
 
-// run runs q and streams its result in format. The status is sent once the first 64 KiB of the
-// result are ready, so that an error before then gets its own status; an error after then ends
-// JSON with an "error" member and cuts other formats off, so that no client takes a partial
-// result for a whole one.
+// run runs q and streams its result in format, on a DuckDB connection of its own that ends
+// with the request. The status is sent once the first 64 KiB of the result are ready, so that an
+// error before then gets its own status; an error after then ends JSON with an "error" member
+// and cuts other formats off, so that no client takes a partial result for a whole one. A client
+// that reads nothing for WriteTimeout (or past the query's time limit) is cut off, and its slot
+// freed.
 func (s *Server) run(w http.ResponseWriter, r *http.Request, sn *snapshot, q query.Query, format string) {
 	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.QueryTimeout)
 	defer cancel()
-	conn, err := sn.db.Conn(ctx)
-	if err != nil {
-		writeError(w, http.StatusServiceUnavailable, "unavailable", err.Error())
-		return
-	}
-	defer conn.Close()
-	dw := &deferredWriter{w: w, contentType: query.ContentType(format)}
-	_, err = query.Run(ctx, conn, q, format, dw)
+	deadline, _ := ctx.Deadline()
+	dw := &deferredWriter{w: w, contentType: query.ContentType(format), rc: http.NewResponseController(w),
+		writeBy: func() time.Time {
+			return minTime(time.Now().Add(s.cfg.WriteTimeout), deadline)
+		}}
+	_, err := sn.q.Run(ctx, q, format, dw)
 	if err == nil {
-		dw.flush()
-		return
+		err = dw.flush()
+		if err == nil {
+			return
+		}
 	}
 	var qe *query.Error
 	if !errors.As(err, &qe) {
@@ -324,6 +340,13 @@ func (s *Server) run(w http.ResponseWriter, r *http.Request, sn *snapshot, q que
 	}
 	s.cfg.Log.Warn("result cut off", "path", r.URL.Path, "error", qe.Message)
 	panic(http.ErrAbortHandler)
+}
+
+func minTime(a, b time.Time) time.Time {
+	if b.IsZero() || a.Before(b) {
+		return a
+	}
+	return b
 }
 
 // statusOf is the HTTP status and error code of a failed query.
@@ -385,9 +408,12 @@ func writeError(w http.ResponseWriter, status int, code, msg string) {
 	json.NewEncoder(w).Encode(map[string]any{"error": map[string]any{"status": status, "code": code, "message": msg}})
 }
 
-// deferredWriter holds the first 64 KiB of a response before sending the status, then streams.
+// deferredWriter holds the first 64 KiB of a response before sending the status, then streams;
+// every write to the client must end by writeBy().
 type deferredWriter struct {
 	w           http.ResponseWriter
+	rc          *http.ResponseController
+	writeBy     func() time.Time
 	contentType string
 	buf         []byte
 	committed   bool
@@ -397,7 +423,7 @@ const commitAfter = 64 << 10
 
 func (d *deferredWriter) Write(p []byte) (int, error) {
 	if d.committed {
-		return d.w.Write(p)
+		return d.send(p)
 	}
 	d.buf = append(d.buf, p...)
 	if len(d.buf) >= commitAfter {
@@ -415,11 +441,19 @@ func (d *deferredWriter) flush() error {
 		d.w.WriteHeader(http.StatusOK)
 	}
 	if len(d.buf) > 0 {
-		_, err := d.w.Write(d.buf)
+		_, err := d.send(d.buf)
 		d.buf = nil
 		return err
 	}
 	return nil
+}
+
+// send writes p to the client within the write deadline.
+func (d *deferredWriter) send(p []byte) (int, error) {
+	if d.rc != nil {
+		d.rc.SetWriteDeadline(d.writeBy())
+	}
+	return d.w.Write(p)
 }
 
 type statusWriter struct {
@@ -442,6 +476,9 @@ func (s *statusWriter) Write(p []byte) (int, error) {
 	s.bytes += int64(n)
 	return n, err
 }
+
+// Unwrap gives http.ResponseController the connection's own writer, for write deadlines.
+func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
 func (s *statusWriter) Flush() {
 	if f, ok := s.ResponseWriter.(http.Flusher); ok {

@@ -319,8 +319,12 @@ func TestToken(t *testing.T) {
 	if r := do(t, "GET", s.url+"/healthz", ""); r.status != 200 {
 		t.Errorf("healthz without a token: %d", r.status)
 	}
+	// The description, too, is for those who hold the token.
+	if r := do(t, "GET", s.url+"/v1/openapi.json", ""); r.status != 401 {
+		t.Errorf("OpenAPI without a token: %d %s", r.status, r.body)
+	}
 	var doc map[string]any
-	if r := do(t, "GET", s.url+"/v1/openapi.json", ""); json.Unmarshal(r.body, &doc) != nil || doc["security"] == nil {
+	if r := do(t, "GET", s.url+"/v1/openapi.json", "", "Authorization", "Bearer s3cret"); json.Unmarshal(r.body, &doc) != nil || doc["security"] == nil {
 		t.Errorf("OpenAPI with a token: %s", r.body)
 	}
 }

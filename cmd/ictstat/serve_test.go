@@ -169,8 +169,11 @@ func TestServe(t *testing.T) {
 		t.Errorf("a huge chart: %d", code)
 	}
 
-	// The OpenAPI description lists every endpoint.
-	_, _, b = get(t, s.url+"/v1/openapi.json")
+	// The OpenAPI description lists every endpoint, for those who hold the token.
+	if code, _, _ := get(t, s.url+"/v1/openapi.json"); code != 401 {
+		t.Errorf("OpenAPI without the token: %d", code)
+	}
+	_, _, b = get(t, s.url+"/v1/openapi.json", auth...)
 	var doc struct{ Paths map[string]any }
 	json.Unmarshal(b, &doc)
 	for _, p := range []string{"/v1/sql", "/v1/indicators", "/v1/economies", "/v1/series", "/v1/progress", "/v1/charts/trend.png", "/healthz"} {

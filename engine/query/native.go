@@ -198,7 +198,7 @@ func runNative(ctx context.Context, conn mapping.Connection, q Query, rw Writer,
 	if err := rw.Begin(cols); err != nil {
 		return err
 	}
-	b := &budget{ctx: ctx, left: -1}
+	b := &budget{ctx: ctx, left: -1, elements: -1}
 	vals := make([]driver.Value, n)
 	for {
 		chunk := mapping.FetchChunk(res)
@@ -233,10 +233,16 @@ func writeChunk(chunk mapping.DataChunk, vecs []*vector, vals []driver.Value, rw
 		if lim.MaxBytes > 0 {
 			b.left = lim.MaxBytes - cw.n
 		}
+		if lim.MaxElements > 0 {
+			b.elements = lim.MaxElements
+		}
 		for i, v := range vecs {
 			x, err := v.value(row, b, false)
 			if errors.Is(err, errBudget) {
 				return endWith(rw, tooManyBytes(lim))
+			}
+			if errors.Is(err, errElements) {
+				return endWith(rw, &Error{Kind: TooLarge, Message: fmt.Sprintf("a row holds more than %d elements in its lists, maps and structs, the limit: unnest or aggregate them", lim.MaxElements)})
 			}
 			if err != nil {
 				return err

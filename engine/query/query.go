@@ -36,6 +36,9 @@ type Policy struct {
 type Limits struct {
 	MaxRows  int64 // rows of the result
 	MaxBytes int64 // bytes written, in the output format
+	// MaxElements bounds the elements of the lists, maps and structs in one row, which Go holds
+	// whole while the row is written (about 24 bytes each); checked on the streaming path only.
+	MaxElements int64
 }
 
 // Kind classifies why a query failed, so that a caller can choose a status or an exit code.

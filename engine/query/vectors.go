@@ -158,13 +158,29 @@ func (v *vector) bind(vec mapping.Vector) {
 // take in any output format, before they are copied out of DuckDB, so that one huge value is
 // refused without ever being held in Go.
 type budget struct {
-	ctx   context.Context
-	left  int64 // bytes; < 0: no limit
-	steps int
+	ctx      context.Context
+	left     int64 // bytes; < 0: no limit
+	elements int64 // list, map and struct elements the row may still hold; < 0: no limit
+	steps    int
 }
 
-// errBudget says a value would pass the result's byte limit.
-var errBudget = errors.New("over the byte limit")
+// errBudget says a value would pass the result's byte limit; errElements, the limit of
+// elements in one row's nested values.
+var (
+	errBudget   = errors.New("over the byte limit")
+	errElements = errors.New("over the element limit")
+)
+
+// nest counts n more elements of nested values.
+func (b *budget) nest(n uint64) error {
+	if b.elements >= 0 {
+		if n > uint64(b.elements) {
+			return errElements
+		}
+		b.elements -= int64(n)
+	}
+	return nil
+}
 
 // spend counts n more bytes of output, and checks the context every 64K calls.
 func (b *budget) spend(n int64) error {
@@ -332,6 +348,9 @@ func (v *vector) value(row uint64, b *budget, nested bool) (driver.Value, error)
 		return v.children[0].slice(row*v.size, v.size, b)
 	case mapping.TypeMap:
 		e := at[[2]uint64](v.data, row)
+		if err := b.nest(e[1]); err != nil {
+			return nil, err
+		}
 		if err := b.spend(int64(e[1])); err != nil {
 			return nil, err
 		}
@@ -350,6 +369,9 @@ func (v *vector) value(row uint64, b *budget, nested bool) (driver.Value, error)
 		}
 		return m, nil
 	case mapping.TypeStruct:
+		if err := b.nest(uint64(len(v.fields))); err != nil {
+			return nil, err
+		}
 		m := make(map[string]any, len(v.fields))
 		for i, c := range v.children {
 			x, err := c.value(row, b, true)
@@ -375,9 +397,12 @@ func (v *vector) value(row uint64, b *budget, nested bool) (driver.Value, error)
 	return nil, fmt.Errorf("values of DuckDB type %s cannot be read", v.name)
 }
 
-// slice reads n values from offset on; the list is refused before it is allocated when even a
-// byte per value would pass the budget.
+// slice reads n values from offset on; the list is refused before it is allocated when it holds
+// more elements than the budget allows, or when even a byte per value would pass it.
 func (v *vector) slice(offset, n uint64, b *budget) ([]any, error) {
+	if err := b.nest(n); err != nil {
+		return nil, err
+	}
 	if err := b.spend(int64(min(n, 1<<62))); err != nil {
 		return nil, err
 	}

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net"
+	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -285,4 +287,50 @@ func sendAndNeverRead(t *testing.T, base, query string) *net.TCPConn {
 	c.SetReadBuffer(4096)
 	fmt.Fprintf(c, "POST /v1/sql HTTP/1.1\r\nHost: %s\r\nAccept: text/csv\r\nContent-Length: %d\r\n\r\n%s", addr, len(query), query)
 	return c
+}
+
+// TestMemoryCeiling: a query whose memory DuckDB's own limit does not count (an aggregate's
+// state) is stopped with 503 when the service passes its memory ceiling, and the service then
+// answers again.
+func TestMemoryCeiling(t *testing.T) {
+	s := start(t, serve.Config{MaxConcurrent: 4, QueryTimeout: time.Minute, MemoryCeiling: residentNow(t) + 300<<20})
+	started := time.Now()
+	r := do(t, "POST", s.url+"/v1/sql", "SELECT max(length(s)) FROM (SELECT string_agg(range::VARCHAR, ',') AS s FROM range(200000000) GROUP BY range % 8)")
+	if code, msg := r.errorMessage(); r.status != 503 || code != "out_of_memory" || r.header.Get("Retry-After") == "" {
+		t.Fatalf("a query past the memory ceiling: %d %s %s", r.status, code, msg)
+	}
+	t.Logf("stopped after %v", time.Since(started))
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		r := do(t, "POST", s.url+"/v1/sql?format=csv", "SELECT 42 AS answer")
+		if r.status == 200 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the service does not answer 20 s after stopping the query: %d %s", r.status, r.body)
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+	var h struct {
+		Stopped int `json:"queries_stopped_for_memory"`
+	}
+	json.Unmarshal(do(t, "GET", s.url+"/healthz", "").body, &h)
+	if h.Stopped < 1 {
+		t.Errorf("healthz counts %d queries stopped for memory", h.Stopped)
+	}
+}
+
+// residentNow is this process's resident memory.
+func residentNow(t *testing.T) int64 {
+	t.Helper()
+	b, err := os.ReadFile("/proc/self/statm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := strings.Fields(string(b))
+	pages, err := strconv.ParseInt(f[1], 10, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pages * int64(os.Getpagesize())
 }

@@ -23,3 +23,17 @@ func DefaultMemoryLimit() string {
 	}
 	return fmt.Sprintf("%dMiB", total/2>>20)
 }
+
+// residentBytes is the process's resident memory, from /proc/self/statm; 0 if unknown.
+func residentBytes() int64 {
+	b, err := os.ReadFile("/proc/self/statm")
+	if err != nil {
+		return 0
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 2 {
+		return 0
+	}
+	pages, _ := strconv.ParseInt(f[1], 10, 64)
+	return pages * int64(os.Getpagesize())
+}

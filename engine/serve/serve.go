@@ -21,6 +21,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -34,10 +35,13 @@ type Config struct {
 	Token         string        // "" requires none
 	MaxConcurrent int           // queries at once; default 8
 	QueryTimeout  time.Duration // default 30 s
-	Limits        query.Limits  // default 1,000,000 rows and 256 MiB
+	Limits        query.Limits  // default 1,000,000 rows, 256 MiB and 1,000,000 nested elements a row
 	MaxBodyBytes  int64         // of a POSTed query; default 1 MiB
 	MemoryLimit   string        // DuckDB's for all queries together, e.g. "4GB"; default half of the machine's memory
 	WriteTimeout  time.Duration // how long a write to a client that reads nothing may block; default 10 s
+	// MemoryCeiling is the resident memory past which every running query is stopped (503);
+	// default the DuckDB memory limit and a half again; < 0: none.
+	MemoryCeiling int64
 	Threads       int           // DuckDB's; 0 keeps DuckDB's default
 	ReloadEvery   time.Duration // how often the file is checked for a new version; default 2 s
 	SchemaVersion int           // the schema the database must have; 0 accepts any
@@ -60,11 +64,19 @@ func (c *Config) defaults() {
 	if c.Limits.MaxBytes == 0 {
 		c.Limits.MaxBytes = 256 << 20
 	}
+	if c.Limits.MaxElements == 0 {
+		c.Limits.MaxElements = 1_000_000
+	}
 	if c.MaxBodyBytes <= 0 {
 		c.MaxBodyBytes = 1 << 20
 	}
 	if c.MemoryLimit == "" {
 		c.MemoryLimit = DefaultMemoryLimit()
+	}
+	if c.MemoryCeiling == 0 {
+		if n, err := ParseBytes(c.MemoryLimit); err == nil {
+			c.MemoryCeiling = n + n/2
+		}
 	}
 	if c.WriteTimeout <= 0 {
 		c.WriteTimeout = 10 * time.Second
@@ -88,6 +100,7 @@ type Server struct {
 	mux     *http.ServeMux
 	reloads sync.Mutex
 	openapi []byte
+	queries running
 }
 
 // New opens the database and prepares the handlers.
@@ -143,6 +156,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	reloadCtx, stopReload := context.WithCancel(ctx)
 	defer stopReload()
 	go s.watch(reloadCtx)
+	if s.cfg.MemoryCeiling > 0 {
+		go s.watchMemory(reloadCtx, s.cfg.MemoryCeiling)
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -258,6 +274,8 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) {
 		"status": status, "version": s.cfg.Version, "database_modified": sn.file.ModTime().UTC(),
 		"loaded_at": sn.loadedAt.UTC(), "queries_running": len(s.slots), "max_concurrent": s.cfg.MaxConcurrent,
 		"db_connections_open": sn.db.Stats().OpenConnections + sn.q.Running(),
+		"memory_limit": s.cfg.MemoryLimit, "memory_ceiling_bytes": s.cfg.MemoryCeiling, "resident_bytes": residentBytes(),
+		"queries_stopped_for_memory": s.queries.stoppedCount(),
 	})
 }
 
@@ -306,16 +324,47 @@ func (s *Server) sql(w http.ResponseWriter, r *http.Request, sn *snapshot) {
 // error before then gets its own status; an error after then ends JSON with an "error" member
 // and cuts other formats off, so that no client takes a partial result for a whole one. A client
 // that reads nothing for WriteTimeout (or past the query's time limit) is cut off, and its slot
-// freed.
+// freed. Every client has its answer within a second of the time limit.
 func (s *Server) run(w http.ResponseWriter, r *http.Request, sn *snapshot, q query.Query, format string) {
-	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.QueryTimeout)
+	timed, cancel := context.WithTimeout(r.Context(), s.cfg.QueryTimeout)
 	defer cancel()
+	ctx, stop := context.WithCancelCause(timed)
+	defer stop(nil)
+	defer s.queries.add(stop)()
 	deadline, _ := ctx.Deadline()
 	dw := &deferredWriter{w: w, contentType: query.ContentType(format), rc: http.NewResponseController(w),
 		writeBy: func() time.Time {
 			return minTime(time.Now().Add(s.cfg.WriteTimeout), deadline)
 		}}
-	_, err := sn.q.Run(ctx, q, format, dw)
+	done := make(chan error, 1)
+	go func() {
+		_, err := sn.q.Run(ctx, q, format, dw)
+		done <- err
+	}()
+	var err error
+	select {
+	case err = <-done:
+	case <-ctx.Done():
+		// DuckDB stops at the next chunk or task once interrupted; inside one long function call
+		// (repeat() of a huge string, say) it does not. The client then gets its answer now, and
+		// the query keeps its slot until DuckDB lets go of it.
+		select {
+		case err = <-done:
+		case <-time.After(time.Second):
+			if dw.abandon() {
+				if context.Cause(ctx) == errMemory {
+					writeMemoryError(w)
+				} else {
+					writeError(w, http.StatusGatewayTimeout, "timeout", fmt.Sprintf("the query ran past the %s time limit: filter or aggregate more", s.cfg.QueryTimeout))
+				}
+				http.NewResponseController(w).Flush()
+				s.cfg.Log.Warn("query answered at its time limit, still running in DuckDB", "path", r.URL.Path)
+				<-done
+				return
+			}
+			err = <-done
+		}
+	}
 	if err == nil {
 		err = dw.flush()
 		if err == nil {
@@ -328,6 +377,10 @@ func (s *Server) run(w http.ResponseWriter, r *http.Request, sn *snapshot, q que
 	}
 	if qe.Kind == query.Timeout {
 		qe.Message = fmt.Sprintf("the query ran past the %s time limit: filter or aggregate more", s.cfg.QueryTimeout)
+	}
+	if !dw.committed && context.Cause(ctx) == errMemory {
+		writeMemoryError(w)
+		return
 	}
 	if !dw.committed {
 		status, code := statusOf(qe.Kind)
@@ -347,6 +400,13 @@ func minTime(a, b time.Time) time.Time {
 		return a
 	}
 	return b
+}
+
+// writeMemoryError answers a query stopped because the service passed its memory ceiling.
+func writeMemoryError(w http.ResponseWriter) {
+	w.Header().Set("Retry-After", "5")
+	writeError(w, http.StatusServiceUnavailable, "out_of_memory",
+		"the service ran short of memory while this query ran, and stopped it with the others running; retry, or ask for less (filter, aggregate, fewer list elements)")
 }
 
 // statusOf is the HTTP status and error code of a failed query.
@@ -401,11 +461,15 @@ func negotiate(w http.ResponseWriter, r *http.Request) (string, bool) {
 }
 
 // writeError answers with a JSON error: {"error": {"status", "code", "message"}}.
+// The answer carries its length, so that a client has it whole as soon as it is flushed.
 func writeError(w http.ResponseWriter, status int, code, msg string) {
+	body, _ := json.Marshal(map[string]any{"error": map[string]any{"status": status, "code": code, "message": msg}})
+	body = append(body, '\n')
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(map[string]any{"error": map[string]any{"status": status, "code": code, "message": msg}})
+	w.Write(body)
 }
 
 // deferredWriter holds the first 64 KiB of a response before sending the status, then streams;
@@ -415,26 +479,50 @@ type deferredWriter struct {
 	rc          *http.ResponseController
 	writeBy     func() time.Time
 	contentType string
+	mu          sync.Mutex // a query abandoned at its time limit writes no more
+	abandoned   bool
 	buf         []byte
 	committed   bool
 }
 
 const commitAfter = 64 << 10
 
+var errAbandoned = errors.New("the query was answered at its time limit")
+
 func (d *deferredWriter) Write(p []byte) (int, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.abandoned {
+		return 0, errAbandoned
+	}
 	if d.committed {
 		return d.send(p)
 	}
 	d.buf = append(d.buf, p...)
 	if len(d.buf) >= commitAfter {
-		if err := d.flush(); err != nil {
+		if err := d.commit(); err != nil {
 			return 0, err
 		}
 	}
 	return len(p), nil
 }
 
+// abandon stops every later write and reports whether nothing was sent yet, so that the caller
+// may still answer with an error of its own.
+func (d *deferredWriter) abandon() bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.abandoned = true
+	return !d.committed
+}
+
 func (d *deferredWriter) flush() error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.commit()
+}
+
+func (d *deferredWriter) commit() error {
 	if !d.committed {
 		d.committed = true
 		d.w.Header().Set("Content-Type", d.contentType)

@@ -24,7 +24,7 @@ import (
 func newServe(g *globals) *cobra.Command {
 	var (
 		addr, token, ceiling string
-		cfg         serve.Config
+		cfg                  serve.Config
 	)
 	cmd := &cobra.Command{
 		Use:   "serve [--addr 127.0.0.1:8080]",

@@ -274,7 +274,7 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) {
 		"status": status, "version": s.cfg.Version, "database_modified": sn.file.ModTime().UTC(),
 		"loaded_at": sn.loadedAt.UTC(), "queries_running": len(s.slots), "max_concurrent": s.cfg.MaxConcurrent,
 		"db_connections_open": sn.db.Stats().OpenConnections + sn.q.Running(),
-		"memory_limit": s.cfg.MemoryLimit, "memory_ceiling_bytes": s.cfg.MemoryCeiling, "resident_bytes": residentBytes(),
+		"memory_limit":        s.cfg.MemoryLimit, "memory_ceiling_bytes": s.cfg.MemoryCeiling, "resident_bytes": residentBytes(),
 		"queries_stopped_for_memory": s.queries.stoppedCount(),
 	})
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ictstat/ictstat/engine/notebook"
+	"github.com/ictstat/ictstat/engine/query"
 	"github.com/ictstat/ictstat/engine/store"
 	"github.com/ictstat/ictstat/indicators/figures"
 )
@@ -24,7 +25,7 @@ func newNotebook(g *globals) *cobra.Command {
 		Use:   "notebook",
 		Short: "Render executable Markdown notebooks of SQL, charts and prose",
 	}
-	var params []string
+	var params, allowFiles []string
 	var output string
 	render := &cobra.Command{
 		Use:   "render FILE.md -o report.html|report.md [-p key=value ...]",
@@ -45,10 +46,15 @@ parameters, never pasted into the text.
 The HTML file holds its styles and its figures (inline SVG), a table of contents, the render date,
 the parameters, and the data sources and editions. With -o FILE.md, figures are PNG files in a
 folder beside it (FILE_files/). A failing block stops the render with its line and the error, and
-nothing is written.`,
+nothing is written.
+
+A sql block is one query that reads, as 'ictstat serve' accepts, and it reads the database only:
+no other file, no network, no extension. --allow-files PATH lets the blocks read a file or the
+files of a folder (repeatable), by its path relative to the current folder or absolute.`,
 		Example: `  ictstat notebook render notebooks/wsis20.md -o wsis20.html
   ictstat notebook render notebooks/gender-divide.md -p region=ITU_AFR -o gender-africa.html
-  ictstat notebook render notebooks/rural-connectivity.md -o rural.md`,
+  ictstat notebook render notebooks/rural-connectivity.md -o rural.md
+  ictstat notebook render survey.md --allow-files data/survey-2025.parquet -o survey.html`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if output == "" {
@@ -79,15 +85,30 @@ nothing is written.`,
 					return usageError("%s has no parameter %q (it has %s)", args[0], k, strings.Join(nb.ParamNames(), ", "))
 				}
 			}
-			st, err := openResults(cmd, g, "")
+			for _, p := range allowFiles {
+				if _, err := os.Stat(p); err != nil {
+					return usageError("--allow-files: %v", err)
+				}
+			}
+			opts := g.storeOptions(true)
+			opts.NoExternalAccess, opts.AllowedPaths = true, allowFiles
+			st, err := store.Open(cmd.Context(), g.db, opts)
 			if err != nil {
 				return err
 			}
 			defer st.Close()
+			switch _, since, ok, err := st.LastComputation(cmd.Context()); {
+			case err != nil:
+				return err
+			case !ok:
+				return fmt.Errorf("nothing computed yet: run 'ictstat compute'")
+			case since > 0 && !g.quiet:
+				fmt.Fprintf(os.Stderr, "ictstat: %d batches were loaded after the last computation; run 'ictstat compute' to include them\n", since)
+			}
 			rep, err := renderNotebook(cmd.Context(), st, nb, overrides, ext == ".md")
 			var be *notebook.Error
 			if errors.As(err, &be) {
-				return usageError("%v", err)
+				return usageError("%v%s", err, refusedHint(err))
 			}
 			if err != nil {
 				return err
@@ -106,8 +127,18 @@ nothing is written.`,
 	}
 	render.Flags().StringArrayVarP(&params, "param", "p", nil, "set a parameter: key=value (repeatable)")
 	render.Flags().StringVarP(&output, "output", "o", "", "the report: FILE.html, or FILE.md with its figures in FILE_files/")
+	render.Flags().StringArrayVar(&allowFiles, "allow-files", nil, "let the sql blocks read this file, or the files of this folder (repeatable)")
 	cmd.AddCommand(render)
 	return cmd
+}
+
+// refusedHint says how to let a notebook do what a block was refused, when it was.
+func refusedHint(err error) string {
+	var qe *query.Error
+	if !errors.As(err, &qe) || qe.Kind != query.Refused {
+		return ""
+	}
+	return "\na sql block is one query that reads the database (SELECT or WITH), and reads no file unless the render allows it: --allow-files PATH"
 }
 
 // renderNotebook runs nb against the store, with charts from the figures package and notes on

@@ -7,6 +7,8 @@ import (
 	"math"
 	"strconv"
 	"text/tabwriter"
+
+	"github.com/ictstat/ictstat/engine/query"
 )
 
 // column is one column of a result table: its name and how a cell reads in a terminal.
@@ -42,7 +44,7 @@ func (r resultTable) write(w io.Writer, format string) error {
 		cw := csv.NewWriter(w)
 		header := make([]string, len(r.columns))
 		for i, c := range r.columns {
-			header[i] = c.name
+			header[i] = query.EscapeFormula(c.name)
 		}
 		cw.Write(header)
 		for _, row := range r.rows {
@@ -102,6 +104,8 @@ func jsonValue(v any) any {
 	return v
 }
 
+// csvValue is v in a CSV cell: numbers as they are, text a spreadsheet would run as a formula
+// escaped (query.EscapeFormula).
 func csvValue(v any) string {
 	if missing(v) {
 		return ""
@@ -109,7 +113,7 @@ func csvValue(v any) string {
 	if f, ok := v.(float64); ok {
 		return strconv.FormatFloat(f, 'g', -1, 64)
 	}
-	return fmt.Sprint(v)
+	return query.EscapeFormula(fmt.Sprint(v))
 }
 
 // Cell formats for terminals.

@@ -52,7 +52,8 @@ its own, closed with the request, so nothing one client does reaches another. Re
 as DuckDB produces them. Each query has a time limit (504 past it) and a result limit in rows
 and bytes (422 past it; a value is refused before it is read when it alone would pass the byte
 limit); DuckDB's memory for all queries together is capped by --memory-limit (default half of
-the machine's memory; 422 for a query that needs more, nothing spills to disk), and when the
+the machine's memory) and what it spills to disk by --spill-limit (422 for a query that needs
+more), and when the
 service's resident memory passes --memory-ceiling every running query is stopped (503). A
 client that reads nothing for --write-timeout is cut off. At most --max-concurrent queries run
 at once (503 beyond, with Retry-After). With --token or ICTSTAT_TOKEN set, every endpoint but /healthz
@@ -111,6 +112,7 @@ queries finish.`,
 	f.Int64Var(&cfg.Limits.MaxRows, "max-rows", 1_000_000, "rows one result may have")
 	f.Int64Var(&cfg.Limits.MaxBytes, "max-bytes", 256<<20, "bytes one result may have, as sent")
 	f.IntVar(&cfg.Threads, "threads", 0, "DuckDB threads (default one per core)")
+	f.StringVar(&cfg.SpillLimit, "spill-limit", "", `what DuckDB may write to disk beside the database when queries need more than --memory-limit, for all of them together (default: the memory limit)`)
 	f.StringVar(&ceiling, "memory-ceiling", "", `resident memory of the service past which every running query is stopped with 503 (default: --memory-limit and a half again), e.g. "6GB"`)
 	f.DurationVar(&cfg.WriteTimeout, "write-timeout", 10*time.Second, "how long a client may read nothing before it is cut off and its query slot freed")
 	f.DurationVar(&cfg.ReloadEvery, "reload-every", 2*time.Second, "how often to check whether the database file changed")

@@ -19,6 +19,7 @@ import (
 
 func newSQL(g *globals) *cobra.Command {
 	var format, output, file string
+	var csvRaw bool
 	cmd := &cobra.Command{
 		Use:   "sql [QUERY]",
 		Short: "Query the database's views in SQL, or open an interactive SQL shell",
@@ -30,17 +31,22 @@ The views are observations (the newest edition of every series), observations_al
 series, latest, published_aggregates, indicators, economies, groups, group_members,
 income_groups, targets, aggregates, estimates, gaps, progress, editions, batches, rejects and
 computations; docs/sql.md describes every column. The database is opened read-only: nothing a
-query does can change it.
+query does can change it. As in any DuckDB client on your own machine, a query may read and
+write other files (read_csv, COPY ... TO); ictstat serve, job files and notebooks may not. The
+result streams as DuckDB produces it.
 
 Formats: table (default on a terminal), csv (default in a pipe), json (an object with columns,
 rows and row_count), ndjson (one object per line), parquet and arrow (an Arrow IPC stream),
-the last two to a file with -o or to a pipe. Errors show DuckDB's message with the position in
-the query. A query can also come from a file (-f FILE) or from standard input ("-"); with no
-query and standard input not a terminal, the statements read from it run one after another.
+the last two to a file with -o or to a pipe. In CSV, text that a spreadsheet would run as a
+formula (starting with =, +, -, @, a tab or a carriage return, and not a number) gets a leading
+single quote; --csv-raw writes it as it is, for programs. Errors show DuckDB's message with the
+position in the query. A query can also come from a file (-f FILE) or from standard input ("-");
+with no query and standard input not a terminal, the statements read from it run one after
+another.
 
 Exit codes: 0 success; 1 failure of the machine or the database; 2 a bad command line or a
-query DuckDB cannot run (syntax, unknown names, types); 3 a query refused (it would write or
-read files outside the database).`,
+query DuckDB cannot run (syntax, unknown names, types); 3 a query refused because it would
+change the database.`,
 		Example: `  ictstat sql "SELECT economy, year, value FROM observations WHERE indicator = 'internet_use_pct' AND economy = 'KEN'"
   ictstat sql --format parquet -o progress.parquet "SELECT * FROM progress WHERE framework = 'wsis_geneva_2003'"
   ictstat sql -f query.sql --format csv > result.csv
@@ -72,13 +78,12 @@ read files outside the database).`,
 			if q == "" {
 				return runShell(cmd, g, st)
 			}
-			conn, err := st.DB().Conn(cmd.Context())
-			if err != nil {
-				return err
+			newWriter := func(w io.Writer) query.Writer {
+				rw, _ := query.NewWriterWith(format, w, query.WriterOptions{CSVRaw: csvRaw})
+				return rw
 			}
-			defer conn.Close()
 			run := func(w io.Writer) error {
-				_, err := query.Run(cmd.Context(), conn, query.Query{SQL: q}, format, w)
+				_, err := st.Query().RunWith(cmd.Context(), query.Query{SQL: q}, newWriter, w)
 				return err
 			}
 			if output == "" {
@@ -92,6 +97,7 @@ read files outside the database).`,
 	cmd.Flags().StringVar(&format, "format", "", "table, csv, json, ndjson, parquet or arrow (default table on a terminal, else csv)")
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write the result to FILE, whole or not at all (default standard output)")
 	cmd.Flags().StringVarP(&file, "file", "f", "", `read the query from FILE ("-": standard input)`)
+	cmd.Flags().BoolVar(&csvRaw, "csv-raw", false, "write CSV values as they are, for programs: no quote before text a spreadsheet would run as a formula")
 	return cmd
 }
 

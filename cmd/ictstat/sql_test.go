@@ -74,8 +74,26 @@ func TestSQL(t *testing.T) {
 	if left, _ := filepath.Glob(filepath.Join(dir, ".bad.csv.*")); len(left) > 0 {
 		t.Errorf("temporary files left: %v", left)
 	}
-	if r = ictstat(t, "--db", db, "sql", "DELETE FROM store.observations"); r.code != 3 || !strings.Contains(r.stderr, "read-only") {
-		t.Errorf("a write: exit %d %s", r.code, r.stderr)
+	before := fingerprint(t, db)
+	for _, q := range []string{"DELETE FROM store.observations", "CREATE TABLE main.x AS SELECT 1", "CREATE TEMP TABLE x AS SELECT 1; INSERT INTO store.notes VALUES (999, 'x')"} {
+		if r = ictstat(t, "--db", db, "sql", q); r.code != 3 || !strings.Contains(r.stderr, "read-only") {
+			t.Errorf("%s: exit %d %s, want 3 (it would change the database)", q, r.code, r.stderr)
+		}
+	}
+	if fingerprint(t, db) != before {
+		t.Error("a refused query changed the database")
+	}
+	// On the analyst's own machine a query may write and read other files, as in any DuckDB
+	// client; the exit code says so (README, Exit codes).
+	copied := filepath.Join(dir, "copied.csv")
+	if r = ictstat(t, "--db", db, "sql", "COPY (SELECT 42 AS answer) TO '"+copied+"'"); r.code != 0 {
+		t.Errorf("COPY TO a file: exit %d %s", r.code, r.stderr)
+	}
+	if b, err := os.ReadFile(copied); err != nil || string(b) != "answer\n42\n" {
+		t.Errorf("COPY TO wrote %q (%v)", b, err)
+	}
+	if r = ictstat(t, "--db", db, "sql", "SELECT answer + 1 AS n FROM read_csv('"+copied+"')"); r.code != 0 || r.stdout != "n\n43\n" {
+		t.Errorf("read_csv of a file: exit %d %q %s", r.code, r.stdout, r.stderr)
 	}
 	if r = ictstat(t, "--db", db, "sql", "--format", "xml", "SELECT 1"); r.code != 2 {
 		t.Errorf("unknown format: exit %d", r.code)

@@ -26,11 +26,16 @@ func Ext(format string) string {
 }
 
 // Table is a result to export: its name (the file and sheet name) and the query that makes it.
+// The query is one statement that reads (query.Policy{SelectOnly: true}); anything else is
+// refused with a *query.Error of kind Refused.
 type Table struct {
 	Name  string
 	Title string // the sheet's heading and the notes' description
 	SQL   string
 	Args  []any
+	// CSVRaw writes CSV and SDMX-CSV values as they are, for programs that read them. By default
+	// text that a spreadsheet would take for a formula is escaped (query.EscapeFormula).
+	CSVRaw bool
 }
 
 // Write runs t on conn and writes it to w as CSV or Parquet, returning the rows written.
@@ -38,18 +43,27 @@ func Write(ctx context.Context, conn *sql.Conn, t Table, format string, w io.Wri
 	if format != "csv" && format != "parquet" {
 		return 0, fmt.Errorf("export.Write writes csv or parquet, not %s", format)
 	}
-	st, err := query.Run(ctx, conn, query.Query{SQL: t.SQL, Args: t.Args}, format, w)
-	if err != nil {
-		return st.Rows, fmt.Errorf("table %s: %w", t.Name, err)
-	}
-	return st.Rows, nil
+	return run(ctx, conn, t, func(w io.Writer) query.Writer {
+		rw, _ := query.NewWriterWith(format, w, query.WriterOptions{CSVRaw: t.CSVRaw})
+		return rw
+	}, w)
 }
 
-// run runs t with a writer of the caller's making.
-func run(ctx context.Context, conn *sql.Conn, t Table, rw query.Writer) (int64, error) {
-	st, err := query.RunWith(ctx, conn, query.Query{SQL: t.SQL, Args: t.Args}, func(io.Writer) query.Writer { return rw }, io.Discard)
+// TableError is the failure of a table's query; Err is a *query.Error.
+type TableError struct {
+	Table string
+	Err   error
+}
+
+func (e *TableError) Error() string { return fmt.Sprintf("table %s: %v", e.Table, e.Err) }
+func (e *TableError) Unwrap() error { return e.Err }
+
+// run runs t, writing its rows to w through the writer newWriter makes.
+func run(ctx context.Context, conn *sql.Conn, t Table, newWriter func(io.Writer) query.Writer, w io.Writer) (int64, error) {
+	q := query.Query{SQL: t.SQL, Args: t.Args, Policy: query.Policy{SelectOnly: true}}
+	st, err := query.RunWith(ctx, conn, q, newWriter, w)
 	if err != nil {
-		return st.Rows, fmt.Errorf("table %s: %w", t.Name, err)
+		return st.Rows, &TableError{Table: t.Name, Err: err}
 	}
 	return st.Rows, nil
 }
@@ -60,6 +74,7 @@ func run(ctx context.Context, conn *sql.Conn, t Table, rw query.Writer) (int64, 
 type sdmxWriter struct {
 	w        io.Writer
 	dataflow string
+	raw      bool // values as they are; else escaped as query.EscapeFormula does
 	idx      map[string]int
 	cols     []query.Column
 	rec      []string
@@ -71,7 +86,7 @@ var SDMXHeader = []string{"DATAFLOW", "SERIES", "REF_AREA", "SEX", "AGE", "URBAN
 // WriteSDMX runs t on conn and writes it to w as SDMX-CSV of the dataflow (e.g.
 // "ICTSTAT:DF_ICT(1.0)").
 func WriteSDMX(ctx context.Context, conn *sql.Conn, t Table, dataflow string, w io.Writer) (int64, error) {
-	return run(ctx, conn, t, &sdmxWriter{w: w, dataflow: dataflow})
+	return run(ctx, conn, t, func(io.Writer) query.Writer { return &sdmxWriter{w: w, dataflow: dataflow, raw: t.CSVRaw} }, io.Discard)
 }
 
 func (s *sdmxWriter) Begin(cols []query.Column) error {
@@ -117,7 +132,13 @@ func (s *sdmxWriter) Row(vals []driver.Value) error {
 	rec := []string{s.dataflow, s.get(vals, "indicator"), query.Text(vals[ai], s.cols[ai].DuckDBType),
 		sdmxSex(s.get(vals, "sex")), sdmxAge(s.get(vals, "age")), sdmxArea(s.get(vals, "area")),
 		s.get(vals, "year"), s.get(vals, "value"), s.get(vals, "unit"), s.get(vals, "flag")}
+	// Numbers (TIME_PERIOD and OBS_VALUE, usually) are written as they are, text escaped.
+	year, value := query.IsNumber(vals[s.idx["year"]]), query.IsNumber(vals[s.idx["value"]])
 	for i, f := range rec {
+		asIs := s.raw || (i == 6 && year) || (i == 7 && value)
+		if !asIs {
+			f = query.EscapeFormula(f)
+		}
 		rec[i] = csvField(f)
 	}
 	_, err := io.WriteString(s.w, strings.Join(rec, ",")+"\n")

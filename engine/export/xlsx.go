@@ -82,7 +82,7 @@ func (b *Workbook) AddTable(ctx context.Context, conn *sql.Conn, t Table) (int64
 	if err != nil {
 		return 0, err
 	}
-	n, err := run(ctx, conn, t, &sheetWriter{sw: sw, bold: b.bold})
+	n, err := run(ctx, conn, t, func(io.Writer) query.Writer { return &sheetWriter{sw: sw, bold: b.bold} }, io.Discard)
 	if err != nil {
 		return n, err
 	}

@@ -1,7 +1,7 @@
 // Package job holds what every batch run needs whatever it computes: an output folder written
 // aside and swapped in whole at the end, so that a failed run leaves the previous release as it
-// was, and the manifest that records what went in, what each step did and what came out, with
-// the SHA-256 of every file.
+// was, and that replaces only a folder of its own (CheckFolder); and the manifest that records
+// what went in, what each step did and what came out, with the SHA-256 of every file.
 package job
 
 import (
@@ -11,7 +11,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -41,29 +43,179 @@ func HashFile(path string) (File, error) {
 	return File{Path: path, Bytes: n, SHA256: hex.EncodeToString(h.Sum(nil))}, nil
 }
 
+// Generator is the manifest's "generator": it tells an output folder of ictstat from others.
+const Generator = "ictstat"
+
+// OccupiedError is an output folder that a run may not replace: it holds files that ictstat did
+// not write there.
+type OccupiedError struct {
+	Folder string
+	Files  []string // what it holds that ictstat did not write, the first few
+	More   int      // and how many more
+}
+
+func (e *OccupiedError) Error() string {
+	list := strings.Join(e.Files, ", ")
+	if e.More > 0 {
+		list += fmt.Sprintf(" and %d more", e.More)
+	}
+	return fmt.Sprintf("the output folder %s holds what ictstat did not write there (%s); ictstat replaces its output "+
+		"folder whole, so it writes only to a new or empty folder or over its own previous output: choose another "+
+		"output folder, or move those files away", e.Folder, list)
+}
+
+// CheckFolder returns nil when the folder final may be replaced whole by a run's outputs: it does
+// not exist, it is empty, or it is a previous output of ictstat, which holds a manifest.json
+// whose generator is "ictstat" and nothing but that manifest and the outputs it lists, with the
+// sizes it gives. Otherwise it returns an *OccupiedError naming what the folder holds, or an
+// error saying that final is a file, a symbolic link, or the current folder or one holding it.
+func CheckFolder(final string) error {
+	final = filepath.Clean(final)
+	if abs, err := filepath.Abs(final); err == nil {
+		if cwd, err := os.Getwd(); err == nil && (cwd == abs || strings.HasPrefix(cwd, abs+string(filepath.Separator)) || abs == filepath.Dir(abs)) {
+			return fmt.Errorf("the output folder %s is the current folder or holds it, and ictstat replaces its output folder whole: give a folder of its own, such as output: release", final)
+		}
+	}
+	info, err := os.Lstat(final)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if info.Mode()&fs.ModeSymlink != 0 {
+		return fmt.Errorf("the output folder %s is a symbolic link; ictstat replaces its output folder whole: give the folder itself", final)
+	}
+	if !info.IsDir() {
+		return fmt.Errorf("the output folder %s is a file, not a folder", final)
+	}
+	listed := map[string]int64{}
+	folders := map[string]bool{}
+	if b, err := os.ReadFile(filepath.Join(final, "manifest.json")); err == nil {
+		var m Manifest
+		if json.Unmarshal(b, &m) == nil && m.Generator == Generator {
+			listed["manifest.json"] = int64(len(b))
+			for _, f := range m.Outputs {
+				listed[f.Path] = f.Bytes
+				for d := path.Dir(f.Path); d != "." && d != "/"; d = path.Dir(d) {
+					folders[d] = true
+				}
+			}
+		}
+	}
+	occupied := &OccupiedError{Folder: final}
+	err = filepath.WalkDir(final, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if p == final {
+			return nil
+		}
+		rel, err := filepath.Rel(final, p)
+		if err != nil {
+			return err
+		}
+		rel = filepath.ToSlash(rel)
+		if d.IsDir() && folders[rel] {
+			return nil
+		}
+		size, ok := listed[rel]
+		if ok && d.Type().IsRegular() {
+			if info, err := d.Info(); err == nil && info.Size() == size {
+				return nil
+			}
+		}
+		if len(occupied.Files) < 5 {
+			if d.IsDir() {
+				rel += "/"
+			}
+			occupied.Files = append(occupied.Files, rel)
+		} else {
+			occupied.More++
+		}
+		if d.IsDir() {
+			return fs.SkipDir
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if len(occupied.Files) > 0 {
+		return occupied
+	}
+	return nil
+}
+
 // Outputs is a run's output folder being written. Files go into a staging folder beside the
-// final one; Publish puts it in place of the final folder in one step, Discard removes it.
+// final one, named .NAME.partial-*. Swap puts it in place of the final folder in one step and
+// keeps the previous release aside until Commit removes it; Discard leaves the final folder as
+// it was before the run.
 type Outputs struct {
 	final, stage string
 	files        []File
+	locks        []*os.File // on the staging folder and the previous release, while the run holds them
+	swapped      bool
+	previous     string // after Swap: where the previous release is, "" when there was none
+	done         bool
 }
 
-// Stage starts writing the output folder final.
+// Stage starts writing the output folder final. It refuses a folder that CheckFolder refuses,
+// and removes the staging folders that runs of the same output left when they were killed.
 func Stage(final string) (*Outputs, error) {
 	final = filepath.Clean(final)
-	parent := filepath.Dir(final)
+	if err := CheckFolder(final); err != nil {
+		return nil, err
+	}
+	parent, prefix := filepath.Dir(final), stagePrefix(final)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return nil, err
 	}
-	if info, err := os.Stat(final); err == nil && !info.IsDir() {
-		return nil, fmt.Errorf("%s is a file, not a folder", final)
-	}
-	stage, err := os.MkdirTemp(parent, "."+filepath.Base(final)+".partial-")
+	removeStale(parent, prefix)
+	stage, err := os.MkdirTemp(parent, prefix+"*")
 	if err != nil {
 		return nil, err
 	}
 	os.Chmod(stage, 0o755)
-	return &Outputs{final: final, stage: stage}, nil
+	o := &Outputs{final: final, stage: stage}
+	o.lock(stage)
+	return o, nil
+}
+
+// stagePrefix starts the names of final's staging folders.
+func stagePrefix(final string) string { return "." + filepath.Base(final) + ".partial-" }
+
+// removeStale removes the folders in parent whose names start with prefix and that no running
+// process holds: staging folders and previous releases of killed runs.
+func removeStale(parent, prefix string) {
+	entries, err := os.ReadDir(parent)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if !e.IsDir() || !strings.HasPrefix(e.Name(), prefix) {
+			continue
+		}
+		p := filepath.Join(parent, e.Name())
+		if f, err := lockDir(p); err == nil {
+			os.RemoveAll(p)
+			f.Close()
+		}
+	}
+}
+
+// lock holds the folder at p for the run, where the system can, so that other runs leave it.
+func (o *Outputs) lock(p string) {
+	if f, err := lockDir(p); err == nil {
+		o.locks = append(o.locks, f)
+	}
+}
+
+func (o *Outputs) unlock() {
+	for _, f := range o.locks {
+		f.Close()
+	}
+	o.locks = nil
 }
 
 // Final is the folder the outputs are published to.
@@ -107,29 +259,92 @@ func (o *Outputs) Files() []File {
 	return out
 }
 
-// Publish puts the staged folder in place of the final one: the previous release is replaced
-// whole (swapped atomically where the system can, else renamed aside first) and removed.
-func (o *Outputs) Publish() error {
-	if _, err := os.Stat(o.final); errors.Is(err, os.ErrNotExist) {
-		return os.Rename(o.stage, o.final)
+// Swap puts the staged folder in place of the final one, after checking the final folder again
+// (CheckFolder), and keeps the previous release aside: Commit removes it, Discard puts it back.
+// The swap is one step where the system can (renameat2 RENAME_EXCHANGE), else two renames. When
+// Swap fails, the final folder is as it was.
+func (o *Outputs) Swap() error {
+	if o.swapped || o.done {
+		return errors.New("the outputs were already published or discarded")
+	}
+	if err := CheckFolder(o.final); err != nil {
+		return err
+	}
+	if _, err := os.Lstat(o.final); errors.Is(err, os.ErrNotExist) {
+		if err := os.Rename(o.stage, o.final); err != nil {
+			return err
+		}
+		o.swapped = true
+		return nil
 	}
 	if err := exchange(o.stage, o.final); err == nil {
-		return os.RemoveAll(o.stage) // now the previous release
+		o.swapped, o.previous = true, o.stage // the staging folder's name now holds the previous release
+		o.lock(o.previous)
+		return nil
 	}
-	previous := o.final + ".previous-" + time.Now().UTC().Format("20060102T150405")
-	if err := os.Rename(o.final, previous); err != nil {
+	aside := o.stage + ".previous"
+	if err := os.Rename(o.final, aside); err != nil {
 		return err
 	}
+	o.lock(aside)
 	if err := os.Rename(o.stage, o.final); err != nil {
-		os.Rename(previous, o.final)
+		if rerr := os.Rename(aside, o.final); rerr != nil {
+			return fmt.Errorf("%w; the previous release is in %s", err, aside)
+		}
 		return err
 	}
-	return os.RemoveAll(previous)
+	o.swapped, o.previous = true, aside
+	return nil
 }
 
-// Discard removes the staged folder; the final one is left as it was.
-func (o *Outputs) Discard() {
-	os.RemoveAll(o.stage)
+// Commit ends a swap: the previous release is removed.
+func (o *Outputs) Commit() error {
+	if !o.swapped || o.done {
+		return errors.New("the outputs were not swapped in")
+	}
+	o.done = true
+	defer o.unlock()
+	if o.previous == "" {
+		return nil
+	}
+	return os.RemoveAll(o.previous)
+}
+
+// Publish puts the staged folder in place of the final one and removes the previous release:
+// Swap, then Commit.
+func (o *Outputs) Publish() error {
+	if err := o.Swap(); err != nil {
+		return err
+	}
+	return o.Commit()
+}
+
+// Discard leaves the final folder as it was before the run: it removes the staged folder and,
+// after Swap, puts the previous release back in place of the new one. It does nothing after
+// Commit.
+func (o *Outputs) Discard() error {
+	if o.done {
+		return nil
+	}
+	o.done = true
+	defer o.unlock()
+	switch {
+	case !o.swapped:
+		return os.RemoveAll(o.stage)
+	case o.previous == "":
+		return os.RemoveAll(o.final)
+	}
+	if err := exchange(o.previous, o.final); err == nil {
+		return os.RemoveAll(o.previous) // now the new release
+	}
+	rejected := o.stage + ".rejected"
+	if err := os.Rename(o.final, rejected); err != nil {
+		return fmt.Errorf("put the previous release back: %w; it is in %s", err, o.previous)
+	}
+	if err := os.Rename(o.previous, o.final); err != nil {
+		return fmt.Errorf("put the previous release back: %w; it is in %s", err, o.previous)
+	}
+	return os.RemoveAll(rejected)
 }
 
 type counter struct {
@@ -162,8 +377,10 @@ type Input struct {
 	RowsRejected int64  `json:"rows_rejected"`
 }
 
-// Manifest is the record of a run, written as manifest.json beside its outputs.
+// Manifest is the record of a run, written as manifest.json beside its outputs. Its generator,
+// "ictstat" (Generator), marks the folder as ictstat's output, which a later run may replace.
 type Manifest struct {
+	Generator   string            `json:"generator"`
 	Job         File              `json:"job"`
 	Title       string            `json:"title,omitempty"`
 	ToolVersion string            `json:"tool_version"`

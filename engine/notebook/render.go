@@ -28,6 +28,9 @@ type Charts interface {
 
 // Options say how to render.
 type Options struct {
+	// DB is the database the sql blocks query. Each block is one statement that reads
+	// (query.Policy{SelectOnly: true}); for the blocks to reach no file, open DB with DuckDB's
+	// external access off (store.Options.NoExternalAccess).
 	DB     *sql.DB
 	Params map[string]string // override the front matter's defaults
 	Charts Charts
@@ -286,7 +289,7 @@ func (r *runner) query(b Block) (*Table, error) {
 		return nil, rerr
 	}
 	text = strings.TrimRight(strings.TrimSpace(text), ";")
-	q := query.Query{SQL: text, Args: args}
+	q := query.Query{SQL: text, Args: args, Policy: readOnly}
 	if b.Name != "" {
 		var n int
 		if err := r.conn.QueryRowContext(r.ctx, `SELECT count(*) FROM information_schema.tables WHERE table_catalog <> 'temp' AND table_schema = 'main' AND lower(table_name) = lower(?)`, b.Name).Scan(&n); err != nil {
@@ -295,10 +298,15 @@ func (r *runner) query(b Block) (*Table, error) {
 		if n > 0 {
 			return nil, fmt.Errorf("name=%s is the name of a view of the database; choose another", b.Name)
 		}
+		// The block is run once under the policy, which makes sure it is one statement that
+		// reads, before it becomes the query of a temporary table.
+		if _, err := query.RunWith(r.ctx, r.conn, q, func(io.Writer) query.Writer { return discard{} }, io.Discard); err != nil {
+			return nil, err
+		}
 		if _, err := r.conn.ExecContext(r.ctx, "CREATE OR REPLACE TEMP TABLE "+b.Name+" AS "+text, args...); err != nil {
 			return nil, err
 		}
-		q = query.Query{SQL: "SELECT * FROM " + b.Name}
+		q = query.Query{SQL: "SELECT * FROM " + b.Name, Policy: readOnly}
 	}
 	t := &Table{}
 	_, err := query.RunWith(r.ctx, r.conn, q, func(io.Writer) query.Writer { return &tableCollector{t: t, keep: max(b.Rows, 1)} }, io.Discard)
@@ -307,6 +315,17 @@ func (r *runner) query(b Block) (*Table, error) {
 	}
 	return t, nil
 }
+
+// readOnly is the policy of a notebook's queries: one statement that reads, as the HTTP service
+// accepts. What the blocks may read is up to the database: see Options.DB.
+var readOnly = query.Policy{SelectOnly: true}
+
+// discard is a result writer that keeps nothing.
+type discard struct{}
+
+func (discard) Begin([]query.Column) error { return nil }
+func (discard) Row([]driver.Value) error   { return nil }
+func (discard) End(*query.Error) error     { return nil }
 
 // tableCollector keeps the first rows of a result, as text and as values.
 type tableCollector struct {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -28,13 +29,25 @@ type Writer interface {
 	End(err *Error) error
 }
 
-// NewWriter returns the writer of format onto w.
+// WriterOptions tune the writers.
+type WriterOptions struct {
+	// CSVRaw writes CSV values as they are, for programs that read them. By default a text value
+	// that a spreadsheet would take for a formula is escaped (EscapeFormula), headers included.
+	CSVRaw bool
+}
+
+// NewWriter returns the writer of format onto w, with the default options.
 func NewWriter(format string, w io.Writer) (Writer, error) {
+	return NewWriterWith(format, w, WriterOptions{})
+}
+
+// NewWriterWith returns the writer of format onto w, tuned by opts.
+func NewWriterWith(format string, w io.Writer, opts WriterOptions) (Writer, error) {
 	switch format {
 	case "table":
 		return &tableWriter{w: w}, nil
 	case "csv":
-		return &csvWriter{w: csv.NewWriter(w)}, nil
+		return &csvWriter{w: csv.NewWriter(w), raw: opts.CSVRaw}, nil
 	case "json":
 		return &jsonWriter{w: bufio.NewWriterSize(w, 64<<10)}, nil
 	case "ndjson":
@@ -64,9 +77,11 @@ func ContentType(format string) string {
 	return "text/plain; charset=utf-8"
 }
 
-// csvWriter writes RFC 4180 CSV with a header; NULL is an empty field.
+// csvWriter writes RFC 4180 CSV with a header; NULL is an empty field. Unless raw, text that a
+// spreadsheet would run as a formula is escaped; numbers are always written as they are.
 type csvWriter struct {
 	w    *csv.Writer
+	raw  bool
 	cols []Column
 	rec  []string
 }
@@ -76,15 +91,55 @@ func (c *csvWriter) Begin(cols []Column) error {
 	c.rec = make([]string, len(cols))
 	for i, col := range cols {
 		c.rec[i] = col.Name
+		if !c.raw {
+			c.rec[i] = EscapeFormula(col.Name)
+		}
 	}
 	return c.w.Write(c.rec)
 }
 
 func (c *csvWriter) Row(vals []driver.Value) error {
 	for i, v := range vals {
-		c.rec[i] = Text(v, c.cols[i].DuckDBType)
+		s := Text(v, c.cols[i].DuckDBType)
+		if !c.raw && !IsNumber(v) {
+			s = EscapeFormula(s)
+		}
+		c.rec[i] = s
 	}
 	return c.w.Write(c.rec)
+}
+
+// IsNumber reports whether v is a value of a numeric type, which CSV writers never escape.
+func IsNumber(v driver.Value) bool {
+	switch v.(type) {
+	case int64, int32, int16, int8, uint64, uint32, uint16, uint8:
+		return true
+	}
+	_, ok := number(v)
+	return ok
+}
+
+// plainNumber is a decimal number as CSV files write them: -12, -0.5, .5, 1e-3.
+var plainNumber = regexp.MustCompile(`^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$`)
+
+// EscapeFormula makes s safe to open in a spreadsheet, following OWASP's rule against CSV
+// injection: a value starting with =, +, -, @, a tab or a carriage return is prefixed with a
+// single quote, unless it is a plain number (-12, +3.5, -0.5e-3). Other values are returned as
+// they are.
+func EscapeFormula(s string) string {
+	if s == "" {
+		return s
+	}
+	switch s[0] {
+	case '+', '-':
+		if plainNumber.MatchString(s) {
+			return s
+		}
+	case '=', '@', '\t', '\r':
+	default:
+		return s
+	}
+	return "'" + s
 }
 
 func (c *csvWriter) End(*Error) error {

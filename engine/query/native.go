@@ -160,20 +160,19 @@ func runNative(ctx context.Context, conn mapping.Connection, q Query, rw Writer,
 			return err
 		}
 	}
-	var stmt mapping.PreparedStatement
-	state := mapping.Prepare(conn, q.SQL, &stmt)
+	stmt, err := prepareLast(conn, q.SQL)
 	defer mapping.DestroyPrepare(&stmt)
-	if state == mapping.StateError {
-		return prepareError(mapping.PrepareError(stmt))
+	if err != nil {
+		return err
 	}
 	if err := bindArgs(stmt, q.Args); err != nil {
 		return err
 	}
 	var pending mapping.PendingResult
-	state = bindings.PendingPreparedStreaming(stmt, &pending)
+	state := bindings.PendingPreparedStreaming(stmt, &pending)
 	defer mapping.DestroyPending(&pending)
 	if state == mapping.StateError {
-		return errorOf(mapping.PendingError(pending), mapping.ErrorTypeInvalid)
+		return duckError(mapping.PendingError(pending))
 	}
 	var res mapping.Result
 	state = mapping.ExecutePending(pending, &res)
@@ -218,6 +217,35 @@ func runNative(ctx context.Context, conn mapping.Connection, q Query, rw Writer,
 		}
 	}
 	return rw.End(nil)
+}
+
+// prepareLast prepares the last statement of text, after running the statements before it (a
+// query of several statements, which only a policy without SelectOnly lets through).
+func prepareLast(conn mapping.Connection, text string) (mapping.PreparedStatement, error) {
+	var stmt mapping.PreparedStatement
+	var ex mapping.ExtractedStatements
+	n := mapping.ExtractStatements(conn, text, &ex)
+	defer mapping.DestroyExtracted(&ex)
+	if n == 0 {
+		return stmt, duckError(mapping.ExtractStatementsError(ex))
+	}
+	for i := range n {
+		if mapping.PrepareExtractedStatement(conn, ex, i, &stmt) == mapping.StateError {
+			return stmt, duckError(mapping.PrepareError(stmt))
+		}
+		if i == n-1 {
+			break
+		}
+		var res mapping.Result
+		state := bindings.ExecutePrepared(stmt, &res)
+		err := errorOf(mapping.ResultError(&res), mapping.ResultErrorType(&res))
+		mapping.DestroyResult(&res)
+		mapping.DestroyPrepare(&stmt)
+		if state == mapping.StateError {
+			return stmt, err
+		}
+	}
+	return stmt, nil
 }
 
 // writeChunk writes the rows of one chunk, checking the limits before and after every row.
@@ -312,7 +340,11 @@ func (n nativeInspector) statementType(text string) (mapping.StatementType, erro
 	var stmt mapping.PreparedStatement
 	defer mapping.DestroyPrepare(&stmt)
 	if mapping.Prepare(n.conn, text, &stmt) == mapping.StateError {
-		return 0, prepareError(mapping.PrepareError(stmt))
+		msg := mapping.PrepareError(stmt)
+		if strings.Contains(msg, "multiple statements") {
+			return 0, &Error{Kind: Refused, Message: "send one statement at a time: this query holds several"}
+		}
+		return 0, duckError(msg)
 	}
 	return mapping.PreparedStatementType(stmt), nil
 }
@@ -331,12 +363,9 @@ func (n nativeInspector) serialized(text string) (string, error) {
 	return string(bytesAt(mapping.VectorGetData(mapping.DataChunkGetVector(chunk, 0)), 0)), nil
 }
 
-// prepareError is the error of a statement DuckDB could not prepare; DuckDB gives its type only
-// as the start of the message ("Parser Error: ...").
-func prepareError(msg string) error {
-	if strings.Contains(msg, "multiple statements") {
-		return &Error{Kind: Refused, Message: "send one statement at a time: this query holds several"}
-	}
+// duckError is a DuckDB error message whose type DuckDB gives only as the start of the message
+// ("Parser Error: ...").
+func duckError(msg string) error {
 	t := mapping.ErrorTypeInvalid
 	for prefix, et := range errorPrefixes {
 		if strings.HasPrefix(msg, prefix) {

@@ -22,12 +22,13 @@ type snapshot struct {
 	db       *sql.DB   // the service's own queries (endpoints that draw)
 	file     os.FileInfo
 	loadedAt time.Time
+	cleanup  func()       // removes the private folder of links once the database is closed
 	refs     atomic.Int64 // the current pointer holds one
 }
 
 // openSnapshot opens path read-only with DuckDB's own controls on: no access to files other than
-// the database, no extensions installed or loaded, no spilling to disk, memory capped, and the
-// configuration locked so that no query can change these settings.
+// the database and its spill folder, no extensions installed or loaded, memory and spill capped,
+// and the configuration locked so that no query can change these settings.
 func openSnapshot(ctx context.Context, path string, cfg Config) (*snapshot, error) {
 	info, err := os.Stat(path)
 	if err != nil {
@@ -39,7 +40,9 @@ func openSnapshot(ctx context.Context, path string, cfg Config) (*snapshot, erro
 	q.Set("autoinstall_known_extensions", "false")
 	q.Set("autoload_known_extensions", "false")
 	q.Set("allow_community_extensions", "false")
-	q.Set("max_temp_directory_size", "0B")
+	if cfg.SpillLimit != "" {
+		q.Set("max_temp_directory_size", cfg.SpillLimit)
+	}
 	if cfg.MemoryLimit != "" {
 		q.Set("memory_limit", cfg.MemoryLimit)
 	}
@@ -48,16 +51,16 @@ func openSnapshot(ctx context.Context, path string, cfg Config) (*snapshot, erro
 	}
 	q.Set("lock_configuration", "true")
 	// duckdb-go keeps one DuckDB instance per file while it is open, so a new version of the file
-	// is opened through a hard link of its own name in a private folder beside it; the link is
-	// removed once DuckDB holds the file.
+	// is opened through a hard link of its own name in a private folder beside it, which also
+	// holds DuckDB's spill folder (NAME.tmp); the folder goes when the version is closed.
 	link, cleanup, err := linkFile(path)
 	if err != nil {
 		cfg.Log.Warn("cannot link the database file in its folder; a replaced file is picked up only after a restart", "error", err)
 		link = path
 	}
-	defer cleanup()
 	qdb, err := query.Open(link, q)
 	if err != nil {
+		cleanup()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	db := qdb.SQL
@@ -66,13 +69,15 @@ func openSnapshot(ctx context.Context, path string, cfg Config) (*snapshot, erro
 	var version int
 	if err := db.QueryRowContext(ctx, `SELECT max(version) FROM store.schema_migrations`).Scan(&version); err != nil {
 		qdb.Close()
+		cleanup()
 		return nil, fmt.Errorf("%s is not an ictstat database: %w", path, err)
 	}
 	if cfg.SchemaVersion > 0 && version != cfg.SchemaVersion {
 		qdb.Close()
+		cleanup()
 		return nil, fmt.Errorf("%s has schema version %d and this ictstat needs %d: open it once read-write (any load or 'ictstat compute') to upgrade it", path, version, cfg.SchemaVersion)
 	}
-	sn := &snapshot{q: qdb, db: db, file: info, loadedAt: time.Now()}
+	sn := &snapshot{q: qdb, db: db, file: info, loadedAt: time.Now(), cleanup: cleanup}
 	sn.refs.Store(1)
 	return sn, nil
 }
@@ -91,6 +96,7 @@ func (s *snapshot) changed(path string) bool {
 func (s *snapshot) release() {
 	if s.refs.Add(-1) == 0 {
 		s.q.Close()
+		s.cleanup()
 	}
 }
 
@@ -121,10 +127,14 @@ func (c *current) swap(s *snapshot) {
 	}
 }
 
-// linkFile makes a hard link to path (and its write-ahead log) under a new private folder beside
-// it, and returns the link and how to remove it.
+// linkFile makes a hard link to the file path names (through symbolic links) and its write-ahead
+// log under a new private folder beside it, and returns the link and how to remove the folder.
 func linkFile(path string) (string, func(), error) {
 	noop := func() {}
+	path, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		return "", noop, err
+	}
 	dir, err := os.MkdirTemp(filepath.Dir(path), ".ictstat-serve-")
 	if err != nil {
 		return "", noop, err

@@ -60,10 +60,10 @@ func (r *running) stoppedCount() int64 {
 	return r.stopped
 }
 
-// watchMemory checks the resident memory every 50 ms and stops the running queries whenever it
+// watchMemory checks the resident memory every 20 ms and stops the running queries whenever it
 // is above ceiling.
 func (s *Server) watchMemory(ctx context.Context, ceiling int64) {
-	t := time.NewTicker(50 * time.Millisecond)
+	t := time.NewTicker(20 * time.Millisecond)
 	defer t.Stop()
 	for {
 		select {

@@ -27,6 +27,7 @@ import (
 	"time"
 
 	"github.com/ictstat/ictstat/engine/query"
+	"github.com/ictstat/ictstat/engine/store"
 )
 
 // Config is the service's configuration. Zero values take the defaults named.
@@ -38,6 +39,7 @@ type Config struct {
 	Limits        query.Limits  // default 1,000,000 rows, 256 MiB and 1,000,000 nested elements a row
 	MaxBodyBytes  int64         // of a POSTed query; default 1 MiB
 	MemoryLimit   string        // DuckDB's for all queries together, e.g. "4GB"; default half of the machine's memory
+	SpillLimit    string        // what DuckDB may spill to disk beside the database for all queries together; default MemoryLimit
 	WriteTimeout  time.Duration // how long a write to a client that reads nothing may block; default 10 s
 	// MemoryCeiling is the resident memory past which every running query is stopped (503);
 	// default the DuckDB memory limit and a half again; < 0: none.
@@ -73,6 +75,9 @@ func (c *Config) defaults() {
 	if c.MemoryLimit == "" {
 		c.MemoryLimit = DefaultMemoryLimit()
 	}
+	if c.SpillLimit == "" {
+		c.SpillLimit = c.MemoryLimit
+	}
 	if c.MemoryCeiling == 0 {
 		if n, err := ParseBytes(c.MemoryLimit); err == nil {
 			c.MemoryCeiling = n + n/2
@@ -101,19 +106,28 @@ type Server struct {
 	reloads sync.Mutex
 	openapi []byte
 	queries running
+	follow  func() // ends the declaration that this process reads the database
+	closing sync.Once
 }
 
 // New opens the database and prepares the handlers.
 func New(ctx context.Context, cfg Config) (*Server, error) {
 	cfg.defaults()
-	sn, err := openSnapshot(ctx, cfg.Database, cfg)
+	// Writers of the database work on a copy while this process follows it, even before it has
+	// opened their previous version.
+	follow, err := store.FollowAsReader(ctx, cfg.Database)
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, slots: make(chan struct{}, cfg.MaxConcurrent), mux: http.NewServeMux()}
+	sn, err := openSnapshot(ctx, cfg.Database, cfg)
+	if err != nil {
+		follow()
+		return nil, err
+	}
+	s := &Server{cfg: cfg, slots: make(chan struct{}, cfg.MaxConcurrent), mux: http.NewServeMux(), follow: follow}
 	s.cur.swap(sn)
 	if s.openapi, err = openAPI(cfg); err != nil {
-		sn.release()
+		s.Close()
 		return nil, err
 	}
 	s.mux.HandleFunc("GET /healthz", s.health)
@@ -177,7 +191,10 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 
 // Close closes the database once the requests holding it are done.
 func (s *Server) Close() {
-	s.cur.swap(nil)
+	s.closing.Do(func() {
+		s.cur.swap(nil)
+		s.follow()
+	})
 }
 
 // watch checks the database file every ReloadEvery and swaps in a new snapshot when it changed.

@@ -436,8 +436,20 @@ func TestReload(t *testing.T) {
 	if string(r.body) != "n\n0\n" {
 		t.Errorf("Kenya after the reload: %s", r.body)
 	}
+	// The version being served has its folder of links (and spill); the previous one's went
+	// when its last query ended, and the last one's goes when the service stops.
+	deadline = time.Now().Add(5 * time.Second)
+	left, _ := filepath.Glob(filepath.Join(dir, ".ictstat-serve-*"))
+	for len(left) != 1 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+		left, _ = filepath.Glob(filepath.Join(dir, ".ictstat-serve-*"))
+	}
+	if len(left) != 1 {
+		t.Errorf("folders of links while serving: %v, want the current version's only", left)
+	}
+	s.stop()
 	if left, _ := filepath.Glob(filepath.Join(dir, ".ictstat-serve-*")); len(left) > 0 {
-		t.Errorf("links left behind: %v", left)
+		t.Errorf("links left behind after the service stopped: %v", left)
 	}
 }
 

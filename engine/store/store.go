@@ -21,7 +21,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/duckdb/duckdb-go/v2"
+	"github.com/ictstat/ictstat/engine/query"
 )
 
 //go:embed migrations/*.sql
@@ -31,12 +31,14 @@ var migrationFiles embed.FS
 type Store struct {
 	path     string
 	db       *sql.DB
+	q        *query.DB // the same database, for streaming queries; closing it closes db
 	readOnly bool
 
 	// A writer holds lock. When other processes were reading the file (ictstat serve), the writer
-	// works on a copy, work, renamed over path on Close.
+	// works on a copy, work, renamed on Close over file: path with symbolic links resolved.
 	lock   *writerLock
 	work   string
+	file   string
 	closed bool
 }
 
@@ -48,6 +50,14 @@ type Options struct {
 	// OnCopy makes a writer work on a copy of the file, renamed over it by Close and removed by
 	// Discard: a run of several loads and computations lands whole or not at all.
 	OnCopy bool
+	// NoExternalAccess keeps SQL run on the database from reaching anything else: no other file,
+	// no network, no extension, and the configuration locked so that no statement can undo it;
+	// loads and computations, which read files in Go, work as before. AllowedPaths are files and
+	// folders SQL may still read (DuckDB's allowed_paths and allowed_directories). The settings
+	// belong to DuckDB's instance of the file, which every opening of it in this process with the
+	// same options shares.
+	NoExternalAccess bool
+	AllowedPaths     []string
 }
 
 // ErrNotFound is returned by Open for a database file that does not exist.
@@ -58,29 +68,40 @@ var ErrNotFound = errors.New("no database")
 // One process writes a database at a time; a writer waits for the one before it. When other
 // processes hold the file open read-only, such as 'ictstat serve', a writer changes a copy of it
 // instead and Close renames the copy over the file: the readers go on with the version they
-// opened and see the new one when they open the file again. If the writer fails or is killed,
-// the file stays as it was.
+// opened and see the new one when they open the file again. So does a writer while a process
+// follows the database (FollowAsReader), even one that has not opened its newest version yet. If
+// the writer fails or is killed, the file stays as it was, and the next writer removes what it
+// left. When path is a symbolic link, the file it points to is opened and replaced, and the link
+// stays; working copies are made beside that file, on its filesystem.
 func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("%w at %s: run `ictstat init` to build one", ErrNotFound, path)
 	}
-	if err := checkName(path); err != nil {
-		return nil, err
-	}
-	if opts.ReadOnly {
-		return open(ctx, path, path, opts)
-	}
-	lock, err := lockWriter(ctx, path)
+	file, err := realFile(path)
 	if err != nil {
 		return nil, err
 	}
-	removeStaleCopies(path)
-	if opts.OnCopy {
-		return openCopy(ctx, path, opts, lock)
+	if err := checkName(path); err != nil {
+		return nil, err
 	}
-	s, err := open(ctx, path, path, opts)
+	if err := checkName(file); err != nil {
+		return nil, err
+	}
+	if opts.ReadOnly {
+		return open(ctx, path, file, opts)
+	}
+	lock, err := lockWriter(ctx, file)
+	if err != nil {
+		return nil, err
+	}
+	alone := lock.noReaderFollows(file)
+	removeStale(file, alone)
+	if opts.OnCopy || !alone {
+		return openCopy(ctx, path, file, opts, lock)
+	}
+	s, err := open(ctx, path, file, opts)
 	if err != nil && strings.Contains(err.Error(), "Conflicting lock") {
-		return openCopy(ctx, path, opts, lock)
+		return openCopy(ctx, path, file, opts, lock)
 	}
 	if err != nil {
 		lock.release()
@@ -90,26 +111,42 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	return s, nil
 }
 
-// openCopy opens a working copy of the database at path for a writer holding lock.
-func openCopy(ctx context.Context, path string, opts Options, lock *writerLock) (*Store, error) {
+// openCopy opens a working copy of the database file (path resolved) for a writer holding lock.
+func openCopy(ctx context.Context, path, file string, opts Options, lock *writerLock) (*Store, error) {
+	lock.admitReaders()
 	if readers, pid := lock.readersOnly(); !readers {
 		lock.release()
 		return nil, fmt.Errorf("%s is being written by another process (PID %d); try again when it has finished", path, pid)
 	}
-	work, err := busyCopy(path)
+	work, err := lock.workingCopy(file)
 	if err != nil {
 		lock.release()
 		return nil, err
 	}
 	s, err := open(ctx, path, work, opts)
 	if err != nil {
-		os.Remove(work)
-		os.Remove(work + ".wal")
+		removeCopy(work)
 		lock.release()
 		return nil, err
 	}
-	s.work, s.lock = work, lock
+	s.work, s.file, s.lock = work, file, lock
 	return s, nil
+}
+
+// realFile is the database file at path: path with symbolic links resolved, made absolute.
+func realFile(path string) (string, error) {
+	file, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		return "", err
+	}
+	return filepath.Abs(file)
+}
+
+// removeCopy removes a working copy with its write-ahead log and spill folder.
+func removeCopy(work string) {
+	os.Remove(work)
+	os.Remove(work + ".wal")
+	os.RemoveAll(work + ".tmp")
 }
 
 // Discard closes the database without keeping what was written to it, for a store opened with
@@ -122,9 +159,8 @@ func (s *Store) Discard() error {
 		return nil
 	}
 	s.closed = true
-	err := s.db.Close()
-	os.Remove(s.work)
-	os.Remove(s.work + ".wal")
+	err := s.q.Close()
+	removeCopy(s.work)
 	s.lock.release()
 	return err
 }
@@ -162,20 +198,66 @@ func open(ctx context.Context, path, file string, opts Options) (*Store, error) 
 	if opts.Threads > 0 {
 		q.Set("threads", strconv.Itoa(opts.Threads))
 	}
-	dsn := file
-	if len(q) > 0 {
-		dsn += "?" + q.Encode()
-	}
-	connector, err := duckdb.NewConnector(dsn, nil)
+	qdb, err := query.Open(file, q)
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	s := &Store{path: path, db: sql.OpenDB(connector), readOnly: opts.ReadOnly}
+	s := &Store{path: path, db: qdb.SQL, q: qdb, readOnly: opts.ReadOnly}
 	if err := s.migrate(ctx); err != nil {
-		s.db.Close()
+		s.q.Close()
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
+	if opts.NoExternalAccess {
+		if err := closeExternalAccess(ctx, s.db, opts.AllowedPaths); err != nil {
+			s.q.Close()
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+	}
 	return s, nil
+}
+
+// closeExternalAccess switches external access off for db's DuckDB instance, allowing only
+// paths, and locks its configuration. DuckDB takes allowed paths only while external access is
+// on, and never turns it back on while the instance lives.
+func closeExternalAccess(ctx context.Context, db *sql.DB, paths []string) error {
+	var on bool
+	if err := db.QueryRowContext(ctx, `SELECT current_setting('enable_external_access')`).Scan(&on); err != nil {
+		return err
+	}
+	if !on {
+		return errors.New("the database is open in this process already, with external access off and its allowed paths fixed: close it first")
+	}
+	var files, folders []string
+	for _, p := range paths {
+		abs, err := filepath.Abs(p)
+		if err != nil {
+			return err
+		}
+		info, err := os.Stat(abs)
+		if err != nil {
+			return fmt.Errorf("allowed path: %w", err)
+		}
+		lit := "'" + strings.ReplaceAll(abs, "'", "''") + "'"
+		if info.IsDir() {
+			folders = append(folders, lit)
+		} else {
+			files = append(files, lit)
+		}
+	}
+	settings := []string{"SET autoinstall_known_extensions = false", "SET autoload_known_extensions = false"}
+	if len(folders) > 0 {
+		settings = append(settings, "SET allowed_directories = ["+strings.Join(folders, ", ")+"]")
+	}
+	if len(files) > 0 {
+		settings = append(settings, "SET allowed_paths = ["+strings.Join(files, ", ")+"]")
+	}
+	settings = append(settings, "SET enable_external_access = false", "SET lock_configuration = true")
+	for _, q := range settings {
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("%s: %w", q, err)
+		}
+	}
+	return nil
 }
 
 // Close checkpoints and closes the database. A writer that worked on a copy renames it over the
@@ -185,14 +267,13 @@ func (s *Store) Close() error {
 		return nil
 	}
 	s.closed = true
-	err := s.db.Close()
+	err := s.q.Close()
 	if s.work != "" {
 		if err == nil {
-			err = publish(s.work, s.path)
+			err = publish(s.work, s.file)
 		}
 		if err != nil {
-			os.Remove(s.work)
-			os.Remove(s.work + ".wal")
+			removeCopy(s.work)
 		}
 	}
 	s.lock.release()
@@ -201,6 +282,10 @@ func (s *Store) Close() error {
 
 // DB is the database handle, for queries.
 func (s *Store) DB() *sql.DB { return s.db }
+
+// Query is the database for analysts' queries, whose results stream (query.DB); it shares DB's
+// DuckDB instance.
+func (s *Store) Query() *query.DB { return s.q }
 
 // Path is the database file.
 func (s *Store) Path() string { return s.path }

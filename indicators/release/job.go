@@ -2,7 +2,8 @@
 // how strict to be with rejected rows, what to compute, and which tables, charts and scorecards
 // to publish. Run checks the whole job before it changes anything, works on a copy of the
 // database and a staging folder, and puts both in place only when every step succeeded, with a
-// manifest of what went in and what came out.
+// manifest of what went in and what came out. It replaces only an output folder of its own, and
+// the job's SQL reads nothing but the database and the files the job allows.
 package release
 
 import (
@@ -37,10 +38,17 @@ type Job struct {
 	Tables     []Table    `yaml:"tables"`
 	Charts     yaml.Node  `yaml:"charts"`
 	Scorecard  *Scorecard `yaml:"scorecard"`
+	// AllowFiles are the files and folders, relative to the job file, that the job's SQL may
+	// read; it reads nothing but the database otherwise.
+	AllowFiles []string `yaml:"allow_files"`
+	// CSVRaw writes CSV and SDMX-CSV values as they are, for programs that read them; by default
+	// text a spreadsheet would take for a formula is escaped with a leading single quote.
+	CSVRaw bool `yaml:"csv_raw"`
 
-	Path   string         `yaml:"-"`
-	charts []figures.Spec // decoded from Charts
-	files  [][]string     // the files of each source, in order
+	Path    string         `yaml:"-"`
+	charts  []figures.Spec // decoded from Charts
+	files   [][]string     // the files of each source, in order
+	allowed []string       // AllowFiles, absolute
 }
 
 // Source is a file or a glob of files to load as one edition.
@@ -208,6 +216,20 @@ func (j *Job) check(lines map[string]int) error {
 			return at(p+".files", "no file matches %s", s.Files)
 		}
 		j.files = append(j.files, files)
+	}
+	for k, f := range j.AllowFiles {
+		p := f
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(j.dir(), p)
+		}
+		abs, err := filepath.Abs(p)
+		if err == nil {
+			_, err = os.Stat(abs)
+		}
+		if err != nil {
+			return at(fmt.Sprintf("allow_files.%d", k), "allow_files: no file or folder %s (paths are relative to the job file)", f)
+		}
+		j.allowed = append(j.allowed, abs)
 	}
 	if r := j.Validation.MaxRejectRate; r != nil && (*r < 0 || *r >= 1) {
 		return at("validation.max_reject_rate", "max_reject_rate must be from 0 to below 1, not %g", *r)

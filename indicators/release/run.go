@@ -19,6 +19,7 @@ import (
 	"github.com/ictstat/ictstat/engine/ingest"
 	"github.com/ictstat/ictstat/engine/job"
 	"github.com/ictstat/ictstat/engine/load"
+	"github.com/ictstat/ictstat/engine/query"
 	"github.com/ictstat/ictstat/engine/store"
 	"github.com/ictstat/ictstat/indicators/compute"
 	"github.com/ictstat/ictstat/indicators/figures"
@@ -58,10 +59,17 @@ func (o Options) logf(format string, args ...any) {
 
 // Run runs the job. The database and the output folder change only when every step succeeds:
 // loads and computations happen on a copy of the database and outputs in a staging folder, and
-// both are put in place at the end.
+// both are put in place at the end. An output folder that job.CheckFolder refuses, or that
+// holds the database, makes the job invalid before anything runs. The tables' SQL runs as one
+// statement that reads, with no access to files but the job's allow_files; a table refused for
+// either makes the job invalid (ErrInvalid).
 func Run(ctx context.Context, j *Job, opts Options) (res Result, err error) {
 	res.Out = j.OutputDir(opts.Out)
+	if err := checkOutput(res.Out, opts.Database); err != nil {
+		return res, err
+	}
 	m := &res.Manifest
+	m.Generator = job.Generator
 	m.Title, m.ToolVersion, m.StartedAt = j.Title, opts.ToolVersion, time.Now().UTC()
 	m.Rejects = map[string]int64{}
 	m.Warnings = []string{}
@@ -99,8 +107,10 @@ func Run(ctx context.Context, j *Job, opts Options) (res Result, err error) {
 		opts.logf("built %s from the embedded default data", opts.Database)
 	}
 
-	// A job that loads nothing and computes nothing only reads; others work on a copy.
+	// A job that loads nothing and computes nothing only reads; others work on a copy. Either
+	// way its SQL reaches no file but the database and those the job allows.
 	so := opts.Store
+	so.NoExternalAccess, so.AllowedPaths = true, j.allowed
 	writes := len(j.Sources) > 0 || (j.Compute != nil && *j.Compute)
 	so.OnCopy, so.ReadOnly = writes, !writes
 	st, err := store.Open(ctx, opts.Database, so)
@@ -176,21 +186,49 @@ func Run(ctx context.Context, j *Job, opts Options) (res Result, err error) {
 	if _, err := outs.Write("manifest.json", func(w io.Writer) (int64, error) { return 0, m.Write(w) }); err != nil {
 		return res, err
 	}
-	// Everything is ready: the database first (when the run changed it), then the outputs.
+	// Everything is ready. The outputs are swapped in first, the previous release kept aside;
+	// then the database is published when the run changed it (checkpointed first, so that
+	// little is left to do); if that fails, the previous release is put back. Either both land
+	// or neither does.
+	if writes {
+		if _, err := st.DB().ExecContext(ctx, "CHECKPOINT"); err != nil {
+			return res, err
+		}
+	}
+	if err := outs.Swap(); err != nil {
+		return res, fmt.Errorf("publish %s: %w", res.Out, err)
+	}
 	kept = true
 	publishDB := st.Close
 	if !writes {
 		publishDB = st.Discard
 	}
 	if err := publishDB(); err != nil {
-		outs.Discard()
-		return res, fmt.Errorf("publish %s: %w", opts.Database, err)
-	}
-	if err := outs.Publish(); err != nil {
-		return res, fmt.Errorf("publish %s: %w", res.Out, err)
+		err = fmt.Errorf("publish %s: %w; the database and %s are as they were", opts.Database, err, res.Out)
+		if derr := outs.Discard(); derr != nil {
+			err = fmt.Errorf("publish %s: the database is as it was, but %s holds this run's outputs: %v", opts.Database, res.Out, derr)
+		}
+		return res, err
 	}
 	res.Warnings = m.Warnings
+	if err := outs.Commit(); err != nil {
+		res.Warnings = append(res.Warnings, fmt.Sprintf("the previous release could not be removed (the next run of %s removes it): %v", res.Out, err))
+	}
 	return res, nil
+}
+
+// checkOutput refuses, as an invalid job, an output folder that a run may not replace
+// (job.CheckFolder) or that holds the database.
+func checkOutput(out, database string) error {
+	if err := job.CheckFolder(out); err != nil {
+		return fmt.Errorf("%w: %v", ErrInvalid, err)
+	}
+	dir, err1 := filepath.Abs(out)
+	db, err2 := filepath.Abs(database)
+	if err1 == nil && err2 == nil && strings.HasPrefix(db, dir+string(filepath.Separator)) {
+		return fmt.Errorf("%w: the database %s is inside the output folder %s, which ictstat replaces whole: keep them apart", ErrInvalid, database, out)
+	}
+	return nil
 }
 
 // loadSource loads one source file and records it in the manifest.
@@ -299,6 +337,7 @@ func writeOutputs(ctx context.Context, db *sql.DB, j *Job, outs *job.Outputs, m 
 				et.Title = t.Title
 			}
 		}
+		et.CSVRaw = j.CSVRaw
 		err := m.Run("table "+t.Name, opts.Progress, func(s *job.Step) error {
 			for _, f := range t.Formats {
 				if f == "xlsx" {
@@ -319,7 +358,7 @@ func writeOutputs(ctx context.Context, db *sql.DB, j *Job, outs *job.Outputs, m 
 			return nil
 		})
 		if err != nil {
-			return err
+			return j.refusedSQL(err)
 		}
 	}
 	if len(book) > 0 {
@@ -331,7 +370,7 @@ func writeOutputs(ctx context.Context, db *sql.DB, j *Job, outs *job.Outputs, m 
 			return err
 		})
 		if err != nil {
-			return err
+			return j.refusedSQL(err)
 		}
 	}
 	if len(j.charts) > 0 {
@@ -364,6 +403,25 @@ func writeOutputs(ctx context.Context, db *sql.DB, j *Job, outs *job.Outputs, m 
 		}
 	}
 	return nil
+}
+
+// refusedSQL makes the failure of a table an invalid job when its SQL does what a job may not:
+// more than reading, or reading a file the job does not allow. Other errors are returned as
+// they are.
+func (j *Job) refusedSQL(err error) error {
+	var te *export.TableError
+	var qe *query.Error
+	if !errors.As(err, &te) || !errors.As(err, &qe) || qe.Kind != query.Refused {
+		return err
+	}
+	line := 0
+	for _, t := range j.Tables {
+		if t.Name == te.Table {
+			line = t.line
+		}
+	}
+	return fmt.Errorf("%w: %s, line %d: table %s: %s\na table's sql is one query that reads the database (SELECT or WITH), "+
+		"and reads no file unless the job lists it under allow_files: (paths relative to the job file)", ErrInvalid, j.Path, line, te.Table, qe.Message)
 }
 
 // writeWorkbook writes the XLSX tables and a notes sheet on the sources.

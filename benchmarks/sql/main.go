@@ -1,6 +1,7 @@
 // Command sql is the SQL benchmark: typical analyst queries through ictstat's views, run the way
-// `ictstat sql` runs them (engine/query, CSV out), against the same questions written on the base
-// tables and run by bare DuckDB through database/sql, on a store of generated observations.
+// `ictstat sql` and `ictstat serve` run them (engine/query's streaming results, CSV out), against
+// the same questions written on the base tables and run by bare DuckDB through database/sql, on a
+// store of generated observations.
 //
 // The store is built with `ictstat gen` and `ictstat ingest`: -editions editions of -rows rows
 // each (by default 10 x 10 million = 100 million observations), every edition a new vintage of
@@ -212,7 +213,7 @@ func run(rows int64, editions, runs int, dir, bin string) error {
 	fmt.Printf("%-30s %8s %12s %12s %7s\n", "query", "rows", "ictstat sql", "bare DuckDB", "ratio")
 	var logSum float64
 	for _, q := range queries {
-		views, base, count, err := compare(ctx, db, q, runs)
+		views, base, count, err := compare(ctx, st, q, runs)
 		if err != nil {
 			return fmt.Errorf("%s: %w", q.name, err)
 		}
@@ -228,16 +229,16 @@ func run(rows int64, editions, runs int, dir, bin string) error {
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 // compare runs both forms of q, checks they give the same rows, and returns their median times.
-func compare(ctx context.Context, db *sql.DB, q analystQuery, runs int) (views, base time.Duration, rows int64, err error) {
-	conn, err := db.Conn(ctx)
+func compare(ctx context.Context, st *store.Store, q analystQuery, runs int) (views, base time.Duration, rows int64, err error) {
+	conn, err := st.DB().Conn(ctx)
 	if err != nil {
 		return 0, 0, 0, err
 	}
 	defer conn.Close()
 	viewSide := func() (time.Duration, int64, error) {
 		started := time.Now()
-		st, err := query.Run(ctx, conn, query.Query{SQL: q.view}, "csv", io.Discard)
-		return time.Since(started), st.Rows, err
+		stats, err := st.Query().Run(ctx, query.Query{SQL: q.view}, "csv", io.Discard)
+		return time.Since(started), stats.Rows, err
 	}
 	baseSide := func() (time.Duration, int64, error) {
 		started := time.Now()
@@ -245,11 +246,17 @@ func compare(ctx context.Context, db *sql.DB, q analystQuery, runs int) (views, 
 		return time.Since(started), n, err
 	}
 	// Both forms give the same rows (compared as CSV, the way ictstat sql writes them).
-	a, err := csvOf(ctx, conn, q.view)
+	a, err := csvOf(func(w io.Writer) error {
+		_, err := st.Query().Run(ctx, query.Query{SQL: q.view}, "csv", w)
+		return err
+	})
 	if err != nil {
 		return 0, 0, 0, fmt.Errorf("views: %w", err)
 	}
-	b, err := csvOf(ctx, conn, q.base)
+	b, err := csvOf(func(w io.Writer) error {
+		_, err := query.Run(ctx, conn, query.Query{SQL: q.base}, "csv", w)
+		return err
+	})
 	if err != nil {
 		return 0, 0, 0, fmt.Errorf("base tables: %w", err)
 	}
@@ -278,11 +285,11 @@ func compare(ctx context.Context, db *sql.DB, q analystQuery, runs int) (views, 
 	return median(vt), median(bt), rows, nil
 }
 
-// csvOf is the query's result as CSV without its header, numbers to 10 significant digits (sums
+// csvOf is the result run writes as CSV, without its header, numbers to 10 significant digits (sums
 // in parallel differ in the last ones), for comparing two forms.
-func csvOf(ctx context.Context, conn *sql.Conn, q string) (string, error) {
+func csvOf(run func(io.Writer) error) (string, error) {
 	var sb strings.Builder
-	if _, err := query.Run(ctx, conn, query.Query{SQL: q}, "csv", &sb); err != nil {
+	if err := run(&sb); err != nil {
 		return "", err
 	}
 	lines := strings.Split(sb.String(), "\n")

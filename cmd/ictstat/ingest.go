@@ -31,15 +31,21 @@ func newIngest(g *globals) *cobra.Command {
 		Use:   "ingest FILE...",
 		Short: "Load indicator files into the database",
 		Long: `Load indicator files into the database, each in one transaction: a file's good rows and its
-rejects land together, or nothing of it does (a file that cannot be read as its format, or whose
-rejected share passes --max-reject-rate, is refused whole and the command exits with 3). Loading
-the same content again changes nothing.
+rejects land together, or nothing of it does (a file that cannot be read as its format, that has
+no data rows, or whose rejected share passes --max-reject-rate, is refused whole and the command
+exits with 3). Loading the same content again changes nothing.
 
-Every row is checked: numbers, years 1960–2100, percentages within 0–100 (per-100 indicators may
-exceed 100), no negative counts, known economies (ISO3, M49 or the source's codes), known
-indicators (ictstat, WDI, ITU, SDG or DDF codes), known sex/area/age/flag/unit codes, and no
-conflicting values for the same series and year. Rejected rows are kept with file, line, column,
-value and reason: SELECT * FROM rejects WHERE batch = N.
+A field longer than 64 KiB rejects its row. A file is refused when a CSV header is longer than
+1 MiB or has more than 16,384 columns, a record is longer than 16 MiB, lines end with CR alone, a
+workbook is damaged or expands to more than 512 MiB (64 MiB of shared strings), more than
+1,000,000 rows are rejected, or its notes and sources add more than 16 MiB of text.
+
+Every row is checked: numbers (not -0, nor so close to 0 they would be stored as 0), years
+1960–2100 written as digits, percentages within 0–100 (per-100 indicators may exceed 100), no
+negative counts, known economies (ISO3, M49 or the source's codes), known indicators (ictstat,
+WDI, ITU, SDG or DDF codes), known sex/area/age/flag/unit codes, and no conflicting values for the
+same series and year. Rejected rows are kept with file, line, column, value and reason: SELECT *
+FROM rejects WHERE batch = N.
 
 Observations land in an edition (--edition): a newer edition of a series keeps the older one
 queryable (view observations_all_editions) and becomes the default (view observations).

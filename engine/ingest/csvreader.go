@@ -1,11 +1,11 @@
 package ingest
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"math"
-	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow/memory"
 )
@@ -133,14 +133,9 @@ func (d *csvDecoder) Decode(mem memory.Allocator) (*Batch, error) {
 	return &Batch{Record: b.NewBatch(), Rejects: rejects}, nil
 }
 
-// recordText is a record as it stands in the file, shortened for a reject.
+// recordText is a record as it stands in the file, cut for a reject.
 func recordText(b []byte) string {
-	const max = 200
-	s := strings.TrimRight(string(b), "\r\n")
-	if len(s) > max {
-		s = s[:max] + "…"
-	}
-	return strings.ToValidUTF8(s, "\uFFFD")
+	return Cut(bytes.TrimRight(b, "\r\n"))
 }
 
 // countingReader counts the bytes read through it.

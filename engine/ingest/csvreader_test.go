@@ -74,7 +74,7 @@ func TestCSVMalformedRecordsAreRejectedOneByOne(t *testing.T) {
 		{Line: 4, Value: "x,ABW,2002,5\"", Reason: "a quote inside an unquoted field"},
 		{Line: 5, Value: "x,ABW,\"2003\"x,1", Reason: "text after a closing quote"},
 		{Line: 6, Value: "x,\uFFFDBW,2004,1", Reason: "the record is not valid UTF-8 text"}, // shown as valid text
-		{Line: 10, Value: longRecord[:200] + "…", Reason: "expected 4 fields as in the header, found 5"},
+		{Line: 10, Value: longRecord[:200] + fmt.Sprintf("… (%d bytes)", len(longRecord)), Reason: "expected 4 fields as in the header, found 5"},
 	})
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sync"
 	"unicode/utf8"
 )
@@ -75,11 +76,11 @@ func (c *chunker) next() (*csvChunk, error) {
 		cut := len(buf)
 		if !c.eof {
 			if cut = lastRecordEnd(buf, c.delim); cut < 0 {
-				// One record is longer than the buffer: read on.
-				if want >= 1<<30 {
-					return nil, &FormatError{fmt.Errorf("line %d: a record longer than 1 GiB (an unclosed quote?)", c.line)}
+				// One record is longer than the buffer: read on, up to MaxRecordBytes.
+				if len(buf) >= MaxRecordBytes {
+					return nil, &FormatError{fmt.Errorf("a record longer than %s, the most a record may hold (a quote never closed?)", sizeText(MaxRecordBytes))}
 				}
-				want *= 2
+				want = min(2*want, MaxRecordBytes)
 				continue
 			}
 		}
@@ -150,6 +151,9 @@ func lastRecordEnd(b []byte, delim byte) int {
 // one unterminated field.
 var errUnclosedQuote = errors.New("a quoted field is never closed")
 
+// tooManyFields is the reason a record with more than MaxColumns fields is rejected.
+var tooManyFields = fmt.Sprintf("more than %d fields", MaxColumns)
+
 // recordSplitter splits records into fields. Fields returned by next alias the input or the
 // splitter's scratch buffer and are valid until the next call.
 type recordSplitter struct {
@@ -181,6 +185,9 @@ func (s *recordSplitter) next(data []byte, pos int) (fields [][]byte, end int, n
 			return nil, end, newlines, "the record is not valid UTF-8 text", nil
 		}
 		for {
+			if len(s.fields) == MaxColumns {
+				return nil, end, newlines, tooManyFields, nil
+			}
 			i := bytes.IndexByte(line, s.delim)
 			if i < 0 {
 				s.fields = append(s.fields, line)
@@ -238,7 +245,11 @@ func (s *recordSplitter) quoted(data []byte, pos int) ([][]byte, int, int, strin
 				i++
 			}
 		}
-		spans = append(spans, span{start, len(s.scratch)})
+		if len(spans) < MaxColumns {
+			spans = append(spans, span{start, len(s.scratch)})
+		} else if reason == "" {
+			reason = tooManyFields
+		}
 		if i < len(data) && data[i] == '\r' && (i+1 == len(data) || data[i+1] == '\n') {
 			i++
 		}
@@ -272,22 +283,28 @@ func endsRecord(data []byte, i int) bool {
 
 // readHeader reads the first non-blank record of r as the header. It strips a UTF-8 byte-order
 // mark, guesses the delimiter (comma, semicolon or tab) and returns the bytes it read past the
-// header, with the line number they start at.
+// header, with the line number they start at. It reads at most MaxHeaderBytes and refuses a header
+// of more than MaxColumns fields, and a file whose lines end with CR alone.
 func readHeader(r io.Reader, delim byte) (header []string, d byte, rest []byte, nextLine int64, err error) {
-	buf := make([]byte, 0, 64<<10)
+	var buf []byte
 	eof := false
-	for {
-		if !eof {
-			tmp := make([]byte, 64<<10)
-			n, rerr := io.ReadFull(r, tmp)
-			buf = append(buf, tmp[:n]...)
+	// Each pass reads twice as much as the last, so that the passes over the bytes read stay
+	// in proportion to the header's length.
+	for size := 64 << 10; ; size = min(2*size, MaxHeaderBytes+len(byteOrderMark)) {
+		for !eof && len(buf) < size {
+			buf = slices.Grow(buf, size-len(buf))
+			n, rerr := io.ReadFull(r, buf[len(buf):size])
+			buf = buf[:len(buf)+n]
 			if rerr == io.EOF || rerr == io.ErrUnexpectedEOF {
 				eof = true
 			} else if rerr != nil {
 				return nil, 0, nil, 0, rerr
 			}
 		}
-		data := bytes.TrimPrefix(buf, []byte("\xEF\xBB\xBF"))
+		data := bytes.TrimPrefix(buf, byteOrderMark)
+		if crOnly(data, eof) {
+			return nil, 0, nil, 0, errors.New("lines end with CR only; save the file with LF or CRLF line endings")
+		}
 		d := delim
 		if d == 0 {
 			d = guessDelimiter(data)
@@ -319,10 +336,37 @@ func readHeader(r io.Reader, delim byte) (header []string, d byte, rest []byte, 
 				return nil, 0, nil, 0, errors.New("the file is empty: no header line")
 			}
 		}
-		if len(buf) > 16<<20 {
-			return nil, 0, nil, 0, errors.New("line 1: no end of the header line in the first 16 MiB")
+		if len(data) >= MaxHeaderBytes {
+			return nil, 0, nil, 0, fmt.Errorf("line 1: no end of the header line in the first %s, the most a header may hold", sizeText(MaxHeaderBytes))
 		}
 	}
+}
+
+var byteOrderMark = []byte("\xEF\xBB\xBF")
+
+// crOnly reports whether the first line of data, outside quotes, ends with a CR that no LF
+// follows: the line endings of old Macs, which would make the whole file one line. A CR at the
+// end of data counts only at the end of the file, where no LF can follow it.
+func crOnly(data []byte, eof bool) bool {
+	inQuote := false
+	for i, c := range data {
+		switch {
+		case c == '"':
+			inQuote = !inQuote
+		case inQuote:
+		case c == '\n':
+			return false
+		case c == '\r':
+			if i+1 < len(data) {
+				if data[i+1] != '\n' {
+					return true
+				}
+			} else if eof {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // guessDelimiter picks the delimiter that occurs most often in the first non-blank line, outside

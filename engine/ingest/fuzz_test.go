@@ -3,6 +3,7 @@ package ingest
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -75,7 +76,7 @@ func checkDecodes(t *testing.T, path string, data []byte, format string) {
 		prev = r.Line
 	}
 	for _, r := range d.rejects {
-		if r.Line < 2 || r.Line > int64(lines) || r.Reason == "" || len(r.Value) > 200+len("…") {
+		if r.Line < 2 || r.Line > int64(lines) || r.Reason == "" || len(r.Value) > 200+len(fmt.Sprintf("… (%d bytes)", len(data))) {
 			t.Fatalf("format %q (%s): bad reject %#v in a file of %d lines", format, src.Format, r, lines)
 		}
 	}

@@ -179,7 +179,7 @@ func matchHeaders(m *fieldMap, names *[numColumns]string, header []string, opts 
 			continue
 		case ok:
 			if prev, dup := seen[col]; dup {
-				return nil, fmt.Errorf("columns %q and %q both map to %s", prev, h, ColumnNames[col])
+				return nil, fmt.Errorf("columns %q and %q both map to %s", Cut(prev), Cut(h), ColumnNames[col])
 			}
 			seen[col] = h
 			m.add(i, col)
@@ -197,7 +197,7 @@ func unknownColumns(header []string, idx []int, format string) error {
 		hs = append(hs, strconv.Quote(header[i]))
 	}
 	return fmt.Errorf("%s file with unknown column(s) %s: map them with --column NAME=HEADER or pass --ignore HEADER",
-		format, strings.Join(hs, ", "))
+		format, Cut(strings.Join(hs, ", ")))
 }
 
 // newLongLayout is the documented generic long CSV: one observation per record.
@@ -713,5 +713,5 @@ func detectLayout(header []string, opts Options) (string, error) {
 		return "long", nil
 	}
 	return "", fmt.Errorf("cannot tell the format from the header %q; pass --format (one of %s)",
-		strings.Join(header, ","), formatNames())
+		Cut(strings.Join(header, ",")), formatNames())
 }

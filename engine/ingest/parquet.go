@@ -37,7 +37,7 @@ func openParquet(f *os.File, size int64, opts Options) (*Source, error) {
 	for i, fld := range schema.Fields() {
 		if !textable(fld.Type) {
 			pf.Close()
-			return nil, fmt.Errorf("column %q has type %s, which cannot hold an observation field", fld.Name, fld.Type)
+			return nil, fmt.Errorf("column %q has type %s, which cannot hold an observation field", Cut(fld.Name), fld.Type)
 		}
 		header[i] = fld.Name
 	}
@@ -70,10 +70,12 @@ func openParquet(f *os.File, size int64, opts Options) (*Source, error) {
 		}
 		return size * rowsRead / total
 	}
-	src.next = func() (Chunk, error) {
+	// A read error is the file's fault (a damaged page, a bad encoding) unless the system says
+	// otherwise.
+	next := func() (Chunk, error) {
 		if !rr.Next() {
 			if err := rr.Err(); err != nil && err != io.EOF {
-				return nil, err
+				return nil, contentError(fmt.Errorf("row %d: %w", rowsRead+1, err))
 			}
 			return nil, io.EOF
 		}
@@ -83,6 +85,7 @@ func openParquet(f *os.File, size int64, opts Options) (*Source, error) {
 		rowsRead += rec.NumRows()
 		return c, nil
 	}
+	src.next = func() (Chunk, error) { return guard(next) }
 	return src, nil
 }
 

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
+	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 )
 
@@ -166,4 +168,43 @@ func TestParquetColumnOfAnUnreadableType(t *testing.T) {
 
 func TestParquetNotAParquetFile(t *testing.T) {
 	openFails(t, "fake.parquet", longFile, Options{}, "not a readable Parquet file")
+}
+
+// TestParquetDamagedPageRefusesTheFile checks that a page the Parquet reader cannot read, found
+// after the file opened, refuses the file rather than failing as the machine's fault.
+func TestParquetDamagedPageRefusesTheFile(t *testing.T) {
+	var rows []parquetRow
+	for i := range 1000 {
+		rows = append(rows, parquetRow{"x", fmt.Sprintf("E%04d", i), 2000, num(1), ""})
+	}
+	path := writeParquet(t, "damaged.parquet", rows)
+	// Overwrite the header of the first data page of the economy column.
+	pf, err := file.OpenParquetFile(path, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cc, err := pf.MetaData().RowGroup(0).ColumnChunk(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	offset := cc.DataPageOffset()
+	if d := cc.DictionaryPageOffset(); d > 0 {
+		offset = d
+	}
+	pf.Close()
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteAt(bytes.Repeat([]byte{0xFF}, 24), offset); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+
+	src := openSource(t, path, Options{})
+	_, err = readAll(src, memory.NewGoAllocator())
+	if err == nil {
+		t.Fatal("the damaged file was read")
+	}
+	checkFormatError(t, err, "row 1: parquet: ")
 }

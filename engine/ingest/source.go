@@ -7,10 +7,13 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
+	"unicode/utf8"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/memory"
@@ -39,8 +42,19 @@ type Options struct {
 	Ignore    []string          // headers to ignore
 }
 
+// Bounds on what a file may hold. They keep the time and memory a load takes in proportion to
+// real files whatever a file holds: past MaxHeaderBytes, MaxColumns or MaxRecordBytes the file is
+// refused whole; a field longer than MaxFieldBytes rejects its row (engine/validate).
+const (
+	MaxFieldBytes  = 64 << 10 // the longest field: a code, a value, a source or a note
+	MaxRecordBytes = 16 << 20 // the longest CSV record, or text or tag in a workbook's XML
+	MaxHeaderBytes = 1 << 20  // the longest CSV header line
+	MaxColumns     = 16384    // the most fields a header or record may have (as Excel's sheets)
+)
+
 // FormatError means the file cannot be read in its format at all: a header without the columns
-// the format needs, a quote never closed, a sheet with no table. No part of such a file loads.
+// the format needs, a quote never closed, a sheet with no table, a damaged workbook, a file past
+// the bounds above. No part of such a file loads.
 type FormatError struct{ Err error }
 
 func (e *FormatError) Error() string { return e.Err.Error() }
@@ -52,6 +66,41 @@ type Reject struct {
 	Column string // the file's name for the column, "" for the whole record
 	Value  string // the text as written
 	Reason string
+}
+
+// sizeText writes a number of bytes in the largest binary unit it reaches: 64 KiB, 16 MiB,
+// 1.5 GiB.
+func sizeText(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d bytes", n)
+	}
+	x, prefix := float64(n)/unit, "KMGTPE"
+	i := 0
+	for ; x >= unit && i < len(prefix)-1; i++ {
+		x /= unit
+	}
+	if x == float64(int64(x)) {
+		return fmt.Sprintf("%d %ciB", int64(x), prefix[i])
+	}
+	return fmt.Sprintf("%.1f %ciB", x, prefix[i])
+}
+
+// maxShown is how much of a text from a file messages and rejects quote.
+const maxShown = 200
+
+// Cut shortens text from a file for a message or a reject: past 200 bytes it is cut at a
+// character boundary and says how long it was, e.g. `99999… (300000000 bytes)`. The result is
+// valid UTF-8.
+func Cut[T string | []byte](s T) string {
+	if len(s) <= maxShown {
+		return strings.ToValidUTF8(string(s), "\uFFFD")
+	}
+	n := maxShown
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return fmt.Sprintf("%s… (%d bytes)", strings.ToValidUTF8(string(s[:n]), "\uFFFD"), len(s))
 }
 
 func (r Reject) String() string {
@@ -143,10 +192,10 @@ func (s *Source) Close() error {
 	return s.close()
 }
 
-// ColumnName is the file's name for raw column col.
+// ColumnName is the file's name for raw column col, cut as Cut cuts it.
 func (s *Source) ColumnName(col int) string {
 	if n := s.Names[col]; n != "" {
-		return n
+		return Cut(n)
 	}
 	return ColumnNames[col]
 }
@@ -198,11 +247,7 @@ func Open(path string, opts Options) (*Source, error) {
 	}
 	if err != nil {
 		f.Close()
-		var fe *FormatError
-		if !errors.As(err, &fe) {
-			err = &FormatError{err}
-		}
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, fmt.Errorf("%s: %w", path, contentError(err))
 	}
 	src.Path = path
 	src.hash = h
@@ -265,6 +310,16 @@ func guard[T any](fn func() (T, error)) (v T, err error) {
 		}
 	}()
 	return fn()
+}
+
+// contentError marks an error met while reading a file as a FormatError, the file's content being
+// at fault, unless it is an error of the operating system (I/O, a full disk), which stays as it is:
+// the machine is at fault then.
+func contentError(err error) error {
+	if err == nil || errors.As(err, new(*FormatError)) || errors.As(err, new(*fs.PathError)) || errors.As(err, new(syscall.Errno)) {
+		return err
+	}
+	return &FormatError{err}
 }
 
 // DecodeSafely decodes c, refusing the file instead of crashing when decoding panics.

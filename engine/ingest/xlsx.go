@@ -1,8 +1,12 @@
 package ingest
 
 import (
+	"archive/zip"
+	"encoding/xml"
+	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"strings"
 
@@ -14,14 +18,29 @@ import (
 // title and notes above the table.
 const headerSearchRows = 30
 
+// Bounds on a workbook, checked on its zip directory before anything else is read. The sheets
+// larger than unzipXMLSizeLimit, and shared strings as large, are unpacked to temporary files and
+// streamed (the shared strings with an index of a few dozen bytes per text); the other parts are
+// held in memory whole.
+const (
+	maxWorkbookBytes      = 512 << 20 // the file, and all its parts together once uncompressed
+	maxSharedStringsBytes = 64 << 20  // the table of the texts of the cells
+	maxInMemoryBytes      = 64 << 20  // the parts held in memory, together
+	unzipXMLSizeLimit     = 1 << 20   // the largest sheet or shared strings part held in memory
+)
+
 // openXLSX reads one sheet of a workbook. The header is the first row, among the first
 // headerSearchRows, whose cells name a known layout; the rows under it are the records, numbered
-// as the spreadsheet numbers them. Cells are read as stored, not as formatted.
+// as the spreadsheet numbers them. Cells are read as stored, not as formatted. A workbook past
+// the bounds above, or with any part damaged, is refused before a row is read.
 func openXLSX(f *os.File, size int64, opts Options) (*Source, error) {
+	if err := checkWorkbook(f, size); err != nil {
+		return nil, err
+	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return nil, err
 	}
-	wb, err := excelize.OpenReader(f, excelize.Options{RawCellValue: true})
+	wb, err := excelize.OpenReader(f, excelize.Options{RawCellValue: true, UnzipSizeLimit: maxWorkbookBytes, UnzipXMLSizeLimit: unzipXMLSizeLimit})
 	if err != nil {
 		return nil, fmt.Errorf("not a readable XLSX workbook: %w", err)
 	}
@@ -35,7 +54,7 @@ func openXLSX(f *os.File, size int64, opts Options) (*Source, error) {
 		sheet = sheets[0]
 	} else if idx, _ := wb.GetSheetIndex(sheet); idx < 0 {
 		wb.Close()
-		return nil, fmt.Errorf("no sheet %q; the workbook has %s", sheet, strings.Join(sheets, ", "))
+		return nil, fmt.Errorf("no sheet %q; the workbook has %s", sheet, Cut(strings.Join(sheets, ", ")))
 	}
 	rows, err := wb.Rows(sheet)
 	if err != nil {
@@ -89,24 +108,37 @@ func openXLSX(f *os.File, size int64, opts Options) (*Source, error) {
 		}
 		return 0
 	}
-	src.next = func() (Chunk, error) {
+	// A chunk holds up to BatchRows rows and about blockSize bytes of cells, whatever the rows.
+	next := func() (Chunk, error) {
 		if done {
 			return nil, io.EOF
 		}
 		c := &rowsChunk{layout: tl.layout}
-		for len(c.rows) < BatchRows {
+		for held := 0; len(c.rows) < BatchRows && held < blockSize; {
 			if !rows.Next() {
 				if err := rows.Error(); err != nil {
-					return nil, fmt.Errorf("sheet %q, row %d: %w", sheet, rowNum+1, err)
+					return nil, contentError(fmt.Errorf("sheet %q, row %d: %w", sheet, rowNum+1, err))
 				}
 				done = true
 				break
 			}
 			rowNum++
+			if rowNum > math.MaxInt32 {
+				return nil, &FormatError{errors.New("more than 2,147,483,647 rows: split the file")}
+			}
 			cells, err := rows.Columns(excelize.Options{RawCellValue: true})
 			if err != nil {
-				return nil, fmt.Errorf("sheet %q, row %d: %w", sheet, rowNum, err)
+				return nil, contentError(fmt.Errorf("sheet %q, row %d: %w", sheet, rowNum, err))
 			}
+			cells = trimTrailingEmpty(cells)
+			n := 0
+			for _, cell := range cells {
+				n += len(cell) + 16
+			}
+			if n > MaxRecordBytes {
+				return nil, &FormatError{fmt.Errorf("sheet %q, row %d: a row longer than %s, the most a record may hold", sheet, rowNum, sizeText(MaxRecordBytes))}
+			}
+			held += n
 			c.rows = append(c.rows, cells)
 			c.lines = append(c.lines, int32(rowNum))
 		}
@@ -115,7 +147,142 @@ func openXLSX(f *os.File, size int64, opts Options) (*Source, error) {
 		}
 		return c, nil
 	}
+	src.next = func() (Chunk, error) { return guard(next) }
 	return src, nil
+}
+
+// checkWorkbook refuses a workbook past the bounds on its size, or with a part that cannot be
+// read whole: a zip entry whose data does not match its checksum or size, an XML part cut off or
+// not well formed, a text or tag in the XML longer than MaxRecordBytes. It reads every part once,
+// in bounded memory, as the libraries that read workbooks stop silently at such damage.
+func checkWorkbook(f io.ReaderAt, size int64) error {
+	const advice = "; save the sheet as CSV"
+	if size > maxWorkbookBytes {
+		return fmt.Errorf("the workbook is %s, more than the %s a workbook may have%s", sizeText(size), sizeText(maxWorkbookBytes), advice)
+	}
+	zr, err := zip.NewReader(f, size)
+	if err != nil {
+		return fmt.Errorf("not a readable XLSX workbook: %w", err)
+	}
+	var total, inMemory uint64
+	for _, e := range zr.File {
+		n := e.UncompressedSize64
+		if n > maxWorkbookBytes {
+			return fmt.Errorf("the workbook's part %s expands to %s, more than the %s a workbook may have%s", Cut(e.Name), sizeText(int64(min(n, 1<<62))), sizeText(maxWorkbookBytes), advice)
+		}
+		total += n
+		name := strings.ToLower(strings.ReplaceAll(e.Name, "\\", "/")) // as the spreadsheet library names parts
+		if name == "xl/sharedstrings.xml" && n > maxSharedStringsBytes {
+			return fmt.Errorf("the workbook's shared strings expand to %s, more than the %s they may have%s", sizeText(int64(n)), sizeText(maxSharedStringsBytes), advice)
+		}
+		if n <= unzipXMLSizeLimit || !strings.HasPrefix(name, "xl/worksheets/sheet") && name != "xl/sharedstrings.xml" {
+			inMemory += n
+		}
+	}
+	if total > maxWorkbookBytes {
+		return fmt.Errorf("the workbook expands to %s, more than the %s a workbook may have%s", sizeText(int64(total)), sizeText(maxWorkbookBytes), advice)
+	}
+	if inMemory > maxInMemoryBytes {
+		return fmt.Errorf("the workbook's parts other than large sheets and shared strings expand to %s, more than the %s they may have%s", sizeText(int64(inMemory)), sizeText(maxInMemoryBytes), advice)
+	}
+	for _, e := range zr.File {
+		err := checkPart(e)
+		var long *longRun
+		switch {
+		case errors.As(err, &long):
+			return fmt.Errorf("the workbook's part %s holds a text or tag of more than %s (from byte %d), more than a cell may hold", Cut(e.Name), sizeText(MaxRecordBytes), long.from)
+		case err != nil:
+			return fmt.Errorf("the workbook is damaged: part %s: %w", Cut(e.Name), err)
+		}
+	}
+	return nil
+}
+
+// checkPart reads one part of a workbook to its end, checking its XML when it is XML.
+func checkPart(e *zip.File) error {
+	rc, err := e.Open()
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	r := &runLimit{r: rc}
+	if name := strings.ToLower(e.Name); strings.HasSuffix(name, ".xml") || strings.HasSuffix(name, ".rels") {
+		if err := checkXML(r); err != nil {
+			return err
+		}
+	}
+	_, err = io.Copy(io.Discard, r)
+	return err
+}
+
+// checkXML reads XML to its end and reports the first error that would stop the spreadsheet
+// library's decoder: a syntax error, an element closed by another's end tag, the XML ending with
+// elements open. XML in another encoding than UTF-8 is passed over. It takes the decoder's raw
+// tokens and matches elements itself, which is about half as costly as the decoder doing it.
+func checkXML(r io.Reader) error {
+	d := xml.NewDecoder(r)
+	otherEncoding := false
+	d.CharsetReader = func(string, io.Reader) (io.Reader, error) {
+		otherEncoding = true
+		return nil, errors.New("not UTF-8")
+	}
+	var open []xml.Name
+	for {
+		tok, err := d.RawToken()
+		line, _ := d.InputPos()
+		switch {
+		case otherEncoding:
+			return nil
+		case err == io.EOF && len(open) > 0:
+			return &xml.SyntaxError{Msg: "unexpected EOF", Line: line}
+		case err == io.EOF:
+			return nil
+		case err != nil:
+			return err
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			open = append(open, t.Name)
+		case xml.EndElement:
+			if len(open) == 0 {
+				return &xml.SyntaxError{Msg: "unexpected end element </" + t.Name.Local + ">", Line: line}
+			}
+			if top := open[len(open)-1]; top != t.Name {
+				return &xml.SyntaxError{Msg: "element <" + top.Local + "> closed by </" + t.Name.Local + ">", Line: line}
+			}
+			open = open[:len(open)-1]
+		}
+	}
+}
+
+// runLimit passes a part's XML through, failing at a run of more than MaxRecordBytes bytes
+// without a '<' or '>': a cell's text or a tag too long to be read in bounded memory.
+type runLimit struct {
+	r   io.Reader
+	run int // bytes since the last '<' or '>'
+	off int64
+}
+
+// longRun is the error of a run past MaxRecordBytes, starting at byte from of the part.
+type longRun struct{ from int64 }
+
+func (e *longRun) Error() string {
+	return fmt.Sprintf("a text or tag of more than %s", sizeText(MaxRecordBytes))
+}
+
+func (l *runLimit) Read(p []byte) (int, error) {
+	n, err := l.r.Read(p)
+	for i, c := range p[:n] {
+		if c == '<' || c == '>' {
+			l.run = 0
+			continue
+		}
+		if l.run++; l.run > MaxRecordBytes {
+			return i, &longRun{l.off + int64(i) - MaxRecordBytes}
+		}
+	}
+	l.off += int64(n)
+	return n, err
 }
 
 // rowsChunk is a run of spreadsheet rows.

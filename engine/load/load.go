@@ -56,8 +56,9 @@ type Outcome struct {
 }
 
 // File loads the file at path into st. A file loads whole or not at all: when it cannot be
-// parsed, or its rejected share passes opts.MaxRejectRate (store.ErrTooManyRejects), nothing of
-// it lands. Loading the same content into the same edition twice changes nothing.
+// parsed, has no data rows (store.ErrNoDataRows) or its rejected share passes opts.MaxRejectRate
+// (store.ErrTooManyRejects), nothing of it lands. Loading the same content into the same edition
+// twice changes nothing.
 func File(ctx context.Context, st *store.Store, path string, opts Options) (out Outcome, err error) {
 	started := time.Now()
 	defer func() { out.Duration = time.Since(started) }()
@@ -304,8 +305,10 @@ func hashFile(path string) (string, int64, error) {
 	return hex.EncodeToString(h.Sum(nil)), n, nil
 }
 
-// IsRefused reports whether err means the file was refused whole for its content (unparseable
-// or too many rejects), as opposed to a failure of the machine or the database.
+// IsRefused reports whether err means the file was refused whole for its content (unparseable,
+// past the bounds of the readers or of the store, no data rows or too many rejects), as opposed to
+// a failure of the machine or the database.
 func IsRefused(err error) bool {
-	return errors.Is(err, store.ErrTooManyRejects) || errors.As(err, new(*ingest.FormatError))
+	return errors.Is(err, store.ErrTooManyRejects) || errors.Is(err, store.ErrNoDataRows) || errors.Is(err, store.ErrTooMuchText) ||
+		errors.As(err, new(*ingest.FormatError))
 }

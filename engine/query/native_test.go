@@ -13,7 +13,7 @@ import (
 )
 
 // openDB opens the computed test database for streaming queries, read-only.
-func openDB(t *testing.T, settings url.Values) *query.DB {
+func openDB(t testing.TB, settings url.Values) *query.DB {
 	t.Helper()
 	if settings == nil {
 		settings = url.Values{}

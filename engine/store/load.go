@@ -63,6 +63,23 @@ type Step struct {
 // of the file has landed then.
 var ErrTooManyRejects = errors.New("too many rejected rows")
 
+// Bounds on what a load holds in memory until the file's end, past which the file is refused as it
+// is read (ErrTooManyRejects, ErrTooMuchText), whatever its size: the rejects of row rules, and the
+// text of the notes and sources it adds (DuckDB, with the memory a load may use, cannot commit
+// much more than this of long texts).
+const (
+	MaxRejectedRows = 1_000_000
+	MaxNewTextBytes = 16 << 20
+)
+
+// ErrTooMuchText is returned by Append when the notes and sources a file adds pass
+// MaxNewTextBytes; nothing of the file has landed then.
+var ErrTooMuchText = errors.New("too much note and source text")
+
+// ErrNoDataRows is returned by Finish for a file with nothing under its header: it is refused,
+// so that it creates no batch and no edition.
+var ErrNoDataRows = errors.New("no data rows")
+
 // Load is a file's load in progress: one transaction on one connection. Batches are appended in
 // file order from one goroutine while DuckDB inserts them into the observations table; the rules
 // that need the whole file run at Finish, in the same transaction.
@@ -96,6 +113,8 @@ type Load struct {
 	mem      memory.Allocator
 	rowsRead int64
 	rejects  []ingest.Reject
+	newText  int64 // bytes of the notes and sources the load added, counted up to counted
+	counted  [2]int
 }
 
 // HasBatchOfSize reports whether a file of this many bytes has been loaded.
@@ -202,11 +221,24 @@ func (l *Load) findEdition() error {
 // from. Batches must be appended in file order. Append does not keep rec.
 func (l *Load) Append(rec arrow.RecordBatch, rejects []ingest.Reject) error {
 	l.rowsRead += rec.NumRows() + int64(len(rejects))
+	if len(l.rejects)+len(rejects) > MaxRejectedRows {
+		return fmt.Errorf("%w: more than %d, the most a file may have; nothing loaded", ErrTooManyRejects, MaxRejectedRows)
+	}
 	l.rejects = append(l.rejects, rejects...)
 	if rec.NumRows() == 0 {
 		return nil
 	}
 	out := l.keyRows(rec)
+	for i, in := range []*interner{l.notes, l.sources} {
+		for _, text := range in.added[l.counted[i]:] {
+			l.newText += int64(len(text))
+		}
+		l.counted[i] = len(in.added)
+	}
+	if l.newText > MaxNewTextBytes {
+		out.Release()
+		return fmt.Errorf("%w: the file's notes and sources add more than %d MiB of text, the most a file may add; nothing loaded", ErrTooMuchText, MaxNewTextBytes>>20)
+	}
 	select {
 	case l.stream.batches <- out:
 		return nil
@@ -331,11 +363,16 @@ func (l *Load) Abort() {
 // Finish records the file's SHA-256, ends the stream, applies the rules that need the whole file (a series and year repeated
 // within the file, a value differing from the one stored for the edition), and commits, unless
 // the share of rejected rows passes spec.MaxRejectRate, in which case it rolls back and returns
-// ErrTooManyRejects with the result that was refused.
+// ErrTooManyRejects with the result that was refused, or the file had no rows at all, in which
+// case it rolls back and returns ErrNoDataRows.
 func (l *Load) Finish(sha256 string) (Result, error) {
 	l.sha256 = sha256
 	if l.finished {
 		return Result{}, errors.New("load already finished")
+	}
+	if l.rowsRead == 0 {
+		l.Abort()
+		return Result{Edition: l.spec.Edition.Label}, fmt.Errorf("%w: nothing under the header to load", ErrNoDataRows)
 	}
 	if err := l.endStream(); err != nil {
 		l.Abort()

@@ -310,7 +310,40 @@ func (c *checker) reject(row, col int, value, reason string) {
 	if name == ingest.NamedByYear {
 		name = c.text(ingest.ColYear, row)
 	}
-	c.rejects = append(c.rejects, rowReject{row, ingest.Reject{Line: int64(c.lines[row]), Column: name, Value: value, Reason: reason}})
+	c.rejects = append(c.rejects, rowReject{row, ingest.Reject{Line: int64(c.lines[row]), Column: name, Value: ingest.Cut(value), Reason: reason}})
+}
+
+// tooLong is the reason a field longer than ingest.MaxFieldBytes rejects its row.
+func tooLong(n int) string {
+	return fmt.Sprintf("field of %d bytes, longer than the %d a field may hold", n, ingest.MaxFieldBytes)
+}
+
+// checkLengths rejects the rows with a field longer than ingest.MaxFieldBytes, before any other
+// rule, so that no such text reaches the store.
+func (c *checker) checkLengths() {
+	for col := range c.cols {
+		d := c.cols[col]
+		if d.values == nil {
+			continue
+		}
+		long := false
+		reasons := d.resolve(func(_ int, text string) string {
+			if len(text) > ingest.MaxFieldBytes {
+				long = true
+				return tooLong(len(text))
+			}
+			return ""
+		})
+		if long {
+			c.checkDict(col, reasons, false)
+		}
+	}
+	values := c.raw.Column(ingest.ColValue).(*array.String)
+	for row := 0; row < c.n; row++ {
+		if v := values.Value(row); len(v) > ingest.MaxFieldBytes {
+			c.reject(row, ingest.ColValue, v, tooLong(len(v)))
+		}
+	}
 }
 
 // text is the raw text of a dictionary column at row, "" when null.
@@ -355,6 +388,7 @@ func (c *checker) run(mem memory.Allocator) arrow.RecordBatch {
 		}
 	}
 	var res resolved
+	c.checkLengths()
 
 	// Indicators: resolved once per distinct code.
 	ind := c.cols[ingest.ColIndicator]
@@ -402,15 +436,9 @@ func (c *checker) run(mem memory.Allocator) arrow.RecordBatch {
 	year := c.cols[ingest.ColYear]
 	res.years = make([]int16, year.values.Len())
 	c.checkDict(ingest.ColYear, year.resolve(func(i int, text string) string {
-		y, err := strconv.Atoi(strings.TrimSpace(text))
-		if err != nil {
-			return "year is not a whole number"
-		}
-		if y < MinYear || y > MaxYear {
-			return fmt.Sprintf("year outside %d–%d", MinYear, MaxYear)
-		}
-		res.years[i] = int16(y)
-		return ""
+		y, reason := parseYear(text)
+		res.years[i] = y
+		return reason
 	}), true)
 
 	// Closed code lists: sex, area, flag.
@@ -485,6 +513,22 @@ func (c *checker) run(mem memory.Allocator) arrow.RecordBatch {
 	return c.build(mem, res)
 }
 
+// parseYear reads a year written plainly, as 2024: not " 2024", "+2024" or "02024", which a
+// program writing years would not produce and which may hide another column's text.
+func parseYear(text string) (int16, string) {
+	y, err := strconv.Atoi(strings.TrimSpace(text))
+	if err != nil {
+		return 0, "year is not a whole number"
+	}
+	if strconv.Itoa(y) != text {
+		return 0, "year not written plainly as digits, e.g. 2024 (no spaces, sign or leading zeros)"
+	}
+	if y < MinYear || y > MaxYear {
+		return 0, fmt.Sprintf("year outside %d–%d", MinYear, MaxYear)
+	}
+	return int16(y), ""
+}
+
 // parseValue reads a number as producers write it: decimal or scientific notation (1e+006, as
 // ITU exports write a million), with surrounding spaces. Markers of a missing value (.., n/a, NA,
 // NaN, -) are reported as such, in any case.
@@ -505,7 +549,26 @@ func parseValue(text string) (float64, string) {
 	if err != nil || math.IsInf(v, 0) {
 		return 0, "not a number"
 	}
+	// A number too close to 0 for a float64 (1e-400) would be stored as 0, or with fewer
+	// digits than written.
+	if math.Abs(v) < 0x1p-1022 && nonZeroMantissa(t) {
+		return 0, "number too close to 0 to be stored: below 2.2e-308 it reads as 0 or loses digits"
+	}
+	if v == 0 && math.Signbit(v) {
+		return 0, "negative zero; write 0"
+	}
 	return v, ""
+}
+
+// nonZeroMantissa reports whether a number written as isDecimal accepts has a digit other than 0
+// before its exponent.
+func nonZeroMantissa(s string) bool {
+	for i := 0; i < len(s) && s[i] != 'e' && s[i] != 'E'; i++ {
+		if s[i] >= '1' && s[i] <= '9' {
+			return true
+		}
+	}
+	return false
 }
 
 var missingMarkers = []string{"..", "...", "NA", "n/a", "-", "NaN"}

@@ -1,6 +1,8 @@
 package validate
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/ictstat/ictstat/engine/ingest"
@@ -110,6 +112,9 @@ func TestAggregates(t *testing.T) {
 	}
 }
 
+// plainYear is the reason for a year written with spaces, a sign or leading zeros.
+const plainYear = "year not written plainly as digits, e.g. 2024 (no spaces, sign or leading zeros)"
+
 func TestYears(t *testing.T) {
 	for _, tc := range []struct {
 		text   string
@@ -119,7 +124,11 @@ func TestYears(t *testing.T) {
 		{"2020", 2020, ""},
 		{"1960", 1960, ""},
 		{"2100", 2100, ""},
-		{" 2005 ", 2005, ""},
+		{" 2005 ", 0, plainYear},
+		{"2024 ", 0, plainYear},
+		{"02024", 0, plainYear},
+		{"+2024", 0, plainYear},
+		{"0", 0, "year outside 1960–2100"},
 		{"1959", 0, "year outside 1960–2100"},
 		{"2101", 0, "year outside 1960–2100"},
 		{"-2000", 0, "year outside 1960–2100"},
@@ -242,6 +251,7 @@ func TestValues(t *testing.T) {
 	const (
 		pct, per100, count, usd = "IT_NET_USER_ZS", "IT_CEL_SETS_P2", "IT_CEL_SETS", "PRICE_USD"
 		outside                 = "percentage outside 0–100"
+		tiny                    = "number too close to 0 to be stored: below 2.2e-308 it reads as 0 or loses digits"
 	)
 	ids := map[string]int32{pct: 11, per100: 12, count: 13, usd: 14}
 	for _, tc := range []struct {
@@ -283,6 +293,17 @@ func TestValues(t *testing.T) {
 		{pct, "Inf", 0, "not a number"},
 		{pct, "-Inf", 0, "not a number"},
 		{pct, "1e400", 0, "not a number"},
+		{pct, "-0", 0, "negative zero; write 0"},
+		{pct, "-0.00", 0, "negative zero; write 0"},
+		{pct, " -0e5 ", 0, "negative zero; write 0"},
+		{pct, "0.00", 0, ""},
+		{pct, "+0", 0, ""},
+		{pct, "1e-400", 0, tiny},
+		{pct, "-1e-400", 0, tiny},
+		{pct, "1E-999", 0, tiny},
+		{pct, "4e-320", 0, tiny}, // subnormal: fewer digits than written
+		{pct, "2.3e-308", 2.3e-308, ""},
+		{count, "0e-400", 0, ""},
 		{pct, "12,5", 0, "not a number"},
 		{pct, "12%", 0, "not a number"},
 		{per100, "135.2", 135.2, ""},
@@ -393,7 +414,7 @@ func TestRejectColumnNames(t *testing.T) {
 func TestGoodRowColumns(t *testing.T) {
 	var full rawRow
 	for col, text := range map[int]string{
-		ingest.ColIndicator: "it_cel_sets_p2", ingest.ColEconomy: "004", ingest.ColYear: " 2019 ", ingest.ColSex: "FEMALE",
+		ingest.ColIndicator: "it_cel_sets_p2", ingest.ColEconomy: "004", ingest.ColYear: "2019", ingest.ColSex: "FEMALE",
 		ingest.ColArea: "Urban", ingest.ColAge: "Y15T24", ingest.ColValue: " 1.2e+02 ", ingest.ColUnit: "per_100_pop",
 		ingest.ColFlag: "e", ingest.ColSource: "  ITU  ", ingest.ColNote: " est. ",
 	} {
@@ -456,4 +477,30 @@ func TestCheckReleasesEverything(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestLongFieldsAreRejectedAndCut checks that a field longer than ingest.MaxFieldBytes rejects its
+// row whatever the column, before any other rule, and that rejects quote at most 200 bytes of a
+// value, saying how long it was.
+func TestLongFieldsAreRejectedAndCut(t *testing.T) {
+	long := strings.Repeat("n", ingest.MaxFieldBytes+1)
+	longNumber := strings.Repeat("9", ingest.MaxFieldBytes+1)
+	atMost := strings.Repeat("n", ingest.MaxFieldBytes)
+	tooLong := fmt.Sprintf("field of %d bytes, longer than the 65536 a field may hold", ingest.MaxFieldBytes+1)
+	cut := func(s string) string { return s[:200] + fmt.Sprintf("… (%d bytes)", len(s)) }
+	rows := []rawRow{
+		goodRow().with(ingest.ColNote, long),
+		goodRow().with(ingest.ColSource, long).with(ingest.ColIndicator, "NOPE"), // the length wins
+		goodRow().with(ingest.ColValue, longNumber),
+		goodRow().with(ingest.ColValue, "1"+strings.Repeat("0", 300)), // not too long, but quoted cut
+		goodRow().with(ingest.ColNote, atMost),
+	}
+	want := goodOut(lineOf(4))
+	want.Note = atMost
+	expect(t, longSource, rows, []outRow{want}, []ingest.Reject{
+		{Line: int64(lineOf(0)), Column: "note", Value: cut(long), Reason: tooLong},
+		{Line: int64(lineOf(1)), Column: "source", Value: cut(long), Reason: tooLong},
+		{Line: int64(lineOf(2)), Column: "value", Value: cut(longNumber), Reason: tooLong},
+		{Line: int64(lineOf(3)), Column: "value", Value: cut("1" + strings.Repeat("0", 300)), Reason: "percentage outside 0–100"},
+	})
 }

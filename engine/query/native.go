@@ -155,15 +155,15 @@ func interruptOnDone(ctx context.Context, conn mapping.Connection) (stop func())
 }
 
 func runNative(ctx context.Context, conn mapping.Connection, q Query, rw Writer, cw *countingWriter, st *Stats) error {
-	if q.Policy.SelectOnly {
-		if err := checkReads(q.SQL, nativeInspector{conn}); err != nil {
-			return err
-		}
-	}
-	stmt, err := prepareLast(conn, q.SQL)
+	stmt, err := prepareLast(conn, q.SQL, q.Policy.SelectOnly)
 	defer mapping.DestroyPrepare(&stmt)
 	if err != nil {
 		return err
+	}
+	if q.Policy.SelectOnly {
+		if err := checkReads(mapping.PreparedStatementType(stmt), q.SQL, nativeInspector{conn}); err != nil {
+			return err
+		}
 	}
 	if err := bindArgs(stmt, q.Args); err != nil {
 		return err
@@ -219,15 +219,18 @@ func runNative(ctx context.Context, conn mapping.Connection, q Query, rw Writer,
 	return rw.End(nil)
 }
 
-// prepareLast prepares the last statement of text, after running the statements before it (a
-// query of several statements, which only a policy without SelectOnly lets through).
-func prepareLast(conn mapping.Connection, text string) (mapping.PreparedStatement, error) {
+// prepareLast prepares the last statement of text, after running the statements before it; with
+// single, a query of several statements is refused and none of them runs.
+func prepareLast(conn mapping.Connection, text string, single bool) (mapping.PreparedStatement, error) {
 	var stmt mapping.PreparedStatement
 	var ex mapping.ExtractedStatements
 	n := mapping.ExtractStatements(conn, text, &ex)
 	defer mapping.DestroyExtracted(&ex)
 	if n == 0 {
 		return stmt, duckError(mapping.ExtractStatementsError(ex))
+	}
+	if single && n > 1 {
+		return stmt, &Error{Kind: Refused, Message: "send one statement at a time: this query holds several"}
 	}
 	for i := range n {
 		if mapping.PrepareExtractedStatement(conn, ex, i, &stmt) == mapping.StateError {

@@ -143,13 +143,21 @@ func execute(ctx context.Context, c *duckdb.Conn, q Query) (driver.Rows, error) 
 			args[i].Name, args[i].Value = n.Name, n.Value
 		}
 	}
-	if q.Policy.SelectOnly {
-		if err := checkReads(q.SQL, connInspector{ctx, c}); err != nil {
+	if !q.Policy.SelectOnly {
+		s, err := c.PrepareContext(ctx, q.SQL)
+		if err != nil {
 			return nil, err
 		}
+		return queryStmt(ctx, s, args)
 	}
-	s, err := c.PrepareContext(ctx, q.SQL)
+	// Prepare, unlike PrepareContext, runs no statement of a query that holds several.
+	in := connInspector{ctx, c}
+	s, t, err := in.prepare(q.SQL)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkReads(t, q.SQL, in); err != nil {
+		s.Close()
 		return nil, err
 	}
 	return queryStmt(ctx, s, args)
@@ -161,17 +169,29 @@ type connInspector struct {
 	c   *duckdb.Conn
 }
 
-func (i connInspector) statementType(text string) (mapping.StatementType, error) {
+// prepare prepares text, one statement, and returns it with its type.
+func (i connInspector) prepare(text string) (driver.Stmt, mapping.StatementType, error) {
 	s, err := i.c.Prepare(text)
 	if err != nil {
 		if strings.Contains(err.Error(), "multi-statement") {
-			return 0, &Error{Kind: Refused, Message: "send one statement at a time: this query holds several"}
+			return nil, 0, &Error{Kind: Refused, Message: "send one statement at a time: this query holds several"}
 		}
-		return 0, err
+		return nil, 0, err
 	}
-	defer s.Close()
 	t, err := s.(*duckdb.Stmt).StatementType()
-	return mapping.StatementType(t), err
+	if err != nil {
+		s.Close()
+		return nil, 0, err
+	}
+	return s, mapping.StatementType(t), nil
+}
+
+func (i connInspector) statementType(text string) (mapping.StatementType, error) {
+	s, t, err := i.prepare(text)
+	if err == nil {
+		s.Close()
+	}
+	return t, err
 }
 
 func (i connInspector) serialized(text string) (string, error) {

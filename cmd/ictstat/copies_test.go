@@ -1,31 +1,12 @@
 package main
 
 import (
-	"bytes"
-	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 )
-
-// ictstatIn runs ictstat in the folder dir with the environment variables env added.
-func ictstatIn(t *testing.T, dir string, env []string, args ...string) result {
-	t.Helper()
-	cmd := command(args...)
-	cmd.Dir = dir
-	cmd.Env = append(cmd.Env, env...)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	var ee *exec.ExitError
-	if err != nil && !errors.As(err, &ee) {
-		t.Fatal(err)
-	}
-	return result{cmd.ProcessState.ExitCode(), out.String(), errb.String()}
-}
 
 // waitForAnswer asks the service q until it answers want, for up to ten seconds, and returns
 // the last answer.

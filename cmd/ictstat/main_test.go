@@ -44,7 +44,15 @@ type result struct {
 
 func ictstat(t *testing.T, args ...string) result {
 	t.Helper()
+	return ictstatIn(t, "", nil, args...)
+}
+
+// ictstatIn runs ictstat in the folder dir ("" for this one), with env added to its environment.
+func ictstatIn(t *testing.T, dir string, env []string, args ...string) result {
+	t.Helper()
 	cmd := command(args...)
+	cmd.Dir = dir
+	cmd.Env = append(cmd.Env, env...)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()

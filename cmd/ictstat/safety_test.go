@@ -3,28 +3,11 @@ package main
 import (
 	"bytes"
 	"encoding/csv"
-	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 )
-
-// ictstatAt runs ictstat in the folder dir.
-func ictstatAt(t *testing.T, dir string, args ...string) result {
-	t.Helper()
-	cmd := command(args...)
-	cmd.Dir = dir
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	var ee *exec.ExitError
-	if err != nil && !errors.As(err, &ee) {
-		t.Fatal(err)
-	}
-	return result{cmd.ProcessState.ExitCode(), out.String(), errb.String()}
-}
 
 // TestRunKeepsTheUsersFolders: `ictstat run` refuses with exit 2, before any step and in a dry
 // run, an output folder holding the user's files, the job's own folder and the current folder;
@@ -53,7 +36,7 @@ func TestRunKeepsTheUsersFolders(t *testing.T) {
 		}
 	}
 	// output: . in the job's folder.
-	r := ictstatAt(t, dir, "--db", db, "run", "j.yaml")
+	r := ictstatIn(t, dir, nil, "--db", db, "run", "j.yaml")
 	if r.code != 2 || !strings.Contains(r.stderr, "is the current folder") {
 		t.Errorf("output: .: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}

@@ -63,20 +63,13 @@ func (r *running) stoppedCount() int64 {
 // watchMemory checks the resident memory every 20 ms and stops the running queries whenever it
 // is above ceiling.
 func (s *Server) watchMemory(ctx context.Context, ceiling int64) {
-	t := time.NewTicker(20 * time.Millisecond)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
+	every(ctx, 20*time.Millisecond, func() {
 		if rss := residentBytes(); rss > ceiling {
 			if n := s.queries.stopAll(); n > 0 {
 				s.cfg.Log.Warn("memory ceiling passed: queries stopped", "rss_mib", rss>>20, "ceiling_mib", ceiling>>20, "queries", n)
 			}
 		}
-	}
+	})
 }
 
 // ParseBytes reads a size as DuckDB writes one: a number and a unit (B, KB, MB, GB, TB in powers

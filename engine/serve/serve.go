@@ -199,16 +199,23 @@ func (s *Server) Close() {
 
 // watch checks the database file every ReloadEvery and swaps in a new snapshot when it changed.
 func (s *Server) watch(ctx context.Context) {
-	t := time.NewTicker(s.cfg.ReloadEvery)
+	every(ctx, s.cfg.ReloadEvery, func() {
+		if err := s.Reload(ctx); err != nil {
+			s.cfg.Log.Warn("database changed but cannot be opened yet; still answering from the previous version", "error", err)
+		}
+	})
+}
+
+// every calls fn every d until ctx ends.
+func every(ctx context.Context, d time.Duration, fn func()) {
+	t := time.NewTicker(d)
 	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if err := s.Reload(ctx); err != nil {
-				s.cfg.Log.Warn("database changed but cannot be opened yet; still answering from the previous version", "error", err)
-			}
+			fn()
 		}
 	}
 }

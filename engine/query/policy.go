@@ -39,7 +39,7 @@ func checkReads(t mapping.StatementType, text string, in inspector) error {
 		}
 		inner, ok := explained(text)
 		if !ok || depth > 1 {
-			return &Error{Kind: Refused, Message: "this EXPLAIN cannot be checked: write EXPLAIN [ANALYZE] followed by one SELECT"}
+			return &Error{Kind: Refused, Message: "this EXPLAIN cannot be checked: write EXPLAIN [ANALYZE] followed by one SELECT, with no /* comment */ before the SELECT"}
 		}
 		text = inner
 	}

@@ -274,6 +274,9 @@ func TestPolicy(t *testing.T) {
 		{"SET threads = 1", query.Refused, "SET statement"},
 		{"COPY (SELECT 1) TO 'x.csv'", query.Refused, "COPY statement"},
 		{"SELECT 1; SELECT 2", query.Refused, "one statement at a time"},
+		{"EXPLAIN ANALYZE CREATE TEMP TABLE x AS SELECT 1", query.Refused, "CREATE statement"},
+		{"EXPLAIN ANALYZE /* note */ SELECT 1", query.Refused, "cannot be checked"},
+		{"SELECT * FROM (SELECT * FROM enable_logging())", query.Refused, "enable_logging() changes DuckDB's logging"},
 		{"SELEC 1", query.Invalid, "LINE 1: SELEC 1"},
 		{"SELECT * FROM observatons", query.Invalid, `Did you mean "observations"`},
 		{"SELECT 'x'::INTEGER", query.Invalid, "Conversion Error"},
@@ -285,7 +288,9 @@ func TestPolicy(t *testing.T) {
 			t.Errorf("%s: %v (kind %v), want kind %v with %q", tc.sql, err, kindOf(err), tc.kind, tc.msg)
 		}
 	}
-	for _, q := range []string{"DESCRIBE observations", "SHOW TABLES", "SUMMARIZE SELECT 1 AS x", "EXPLAIN SELECT 1", "WITH a AS (SELECT 1 AS x) SELECT * FROM a", "PRAGMA version"} {
+	for _, q := range []string{"DESCRIBE observations", "SHOW TABLES", "SUMMARIZE SELECT 1 AS x", "EXPLAIN SELECT 1", "WITH a AS (SELECT 1 AS x) SELECT * FROM a", "PRAGMA version",
+		"EXPLAIN ANALYZE SELECT count(*) FROM observations", "-- how the view runs\nEXPLAIN (ANALYZE, FORMAT json) SELECT * FROM latest LIMIT 1",
+		"SELECT 'query(), checkpoint() and enable_logging() in a string' AS s"} {
 		if _, _, err := run(t, c, query.Query{SQL: q, Policy: sel}, "csv"); err != nil {
 			t.Errorf("%s: %v", q, err)
 		}

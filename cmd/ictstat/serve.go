@@ -46,18 +46,22 @@ func newServe(g *globals) *cobra.Command {
 Safety: the database is opened read-only, with DuckDB's access to other files, its extensions
 and its settings switched off and locked. Only one statement that reads is accepted per query
 (SELECT, or EXPLAIN [ANALYZE] of a SELECT); writes, temporary tables, PREPARE, ATTACH,
-INSTALL/LOAD, SET, COPY, file readers and functions that change DuckDB's state (checkpoint,
-logging, profiling) or run SQL given as text get 403. Each query runs on a DuckDB connection of
-its own, closed with the request, so nothing one client does reaches another. Results stream
-as DuckDB produces them. Each query has a time limit (504 past it) and a result limit in rows
-and bytes (422 past it; a value is refused before it is read when it alone would pass the byte
-limit); DuckDB's memory for all queries together is capped by --memory-limit (default half of
-the machine's memory) and what it spills to disk by --spill-limit (422 for a query that needs
-more), and when the
-service's resident memory passes --memory-ceiling every running query is stopped (503). A
-client that reads nothing for --write-timeout is cut off. At most --max-concurrent queries run
-at once (503 beyond, with Retry-After). With --token or ICTSTAT_TOKEN set, every endpoint but /healthz
-needs 'Authorization: Bearer TOKEN'.
+INSTALL/LOAD, SET, COPY, file readers, functions that change DuckDB's state (checkpoint,
+logging, profiling) or run SQL given as text, string distances (levenshtein, jaro, ...) and
+values built larger than 10,000,000 (repeat, lpad, range) get 403. Each query runs on a DuckDB
+connection of its own, closed with the request, so nothing one client does reaches another.
+
+Limits: results stream as DuckDB produces them. Each query has a time limit (504 past it) and
+a result limit in rows, bytes and nested elements (422 past it; a value is refused before it is
+read when it alone would pass them). DuckDB's memory for all queries together is capped by
+--memory-limit (default half of the machine's memory) and what it spills to disk by
+--spill-limit (422 for a query that needs more). When the service's resident memory passes
+--memory-ceiling, running queries are stopped, the longest running first (503); past twice the
+ceiling, held by a query DuckDB cannot interrupt, the service exits (status 1) rather than take
+the machine's memory. A client that reads nothing for --write-timeout is cut off. At most
+--max-concurrent queries run at once (503 beyond, with Retry-After). With --token or
+ICTSTAT_TOKEN set, every endpoint but /healthz needs 'Authorization: Bearer TOKEN'. A JSON body
+{"sql": "... $1 ...", "params": [...]} passes parameters.
 
 When the database file is replaced (ictstat init --force, or a load while the service runs) the
 service opens the new file within --reload-every and answers from it; requests already running
@@ -88,6 +92,12 @@ queries finish.`,
 				cfg.MemoryCeiling = n
 			}
 			cfg.Endpoints, cfg.Title, cfg.Version = Endpoints(), "ictstat", Version
+			cfg.OnMemoryExhausted = func() {
+				// Queries DuckDB cannot interrupt hold twice the ceiling: stop before the system
+				// runs out of memory for everything else on it.
+				fmt.Fprintln(os.Stderr, "ictstat serve: the service's memory passed twice --memory-ceiling, held by queries DuckDB cannot interrupt; stopping")
+				os.Exit(exitFailure)
+			}
 			cfg.SchemaVersion = store.SchemaVersion()
 			level := slog.LevelInfo
 			if g.quiet {

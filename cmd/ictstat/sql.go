@@ -30,10 +30,12 @@ interactive shell (statements end with ";" and may span lines; .tables, .schema 
 The views are observations (the newest edition of every series), observations_all_editions,
 series, latest, published_aggregates, indicators, economies, groups, group_members,
 income_groups, targets, aggregates, estimates, gaps, progress, editions, batches, rejects and
-computations; docs/sql.md describes every column. The database is opened read-only: nothing a
-query does can change it. As in any DuckDB client on your own machine, a query may read and
-write other files (read_csv, COPY ... TO); ictstat serve, job files and notebooks may not. The
-result streams as DuckDB produces it.
+computations; docs/sql.md describes every column. Each query is one statement that reads (a
+SELECT, or EXPLAIN of one), as in ictstat serve; statements that write, COPY, ATTACH and SET are
+refused and the database is opened read-only, so nothing a query does can change it. On your
+own machine a query may read other files (read_csv, read_parquet) to join them with the
+database; write a result to a file with -o, which is never the database. The result streams as
+DuckDB produces it.
 
 Formats: table (default on a terminal), csv (default in a pipe), json (an object with columns,
 rows and row_count), ndjson (one object per line), parquet and arrow (an Arrow IPC stream),
@@ -45,8 +47,8 @@ with no query and standard input not a terminal, the statements read from it run
 another.
 
 Exit codes: 0 success; 1 failure of the machine or the database; 2 a bad command line or a
-query DuckDB cannot run (syntax, unknown names, types); 3 a query refused because it would
-change the database.`,
+query DuckDB cannot run (syntax, unknown names, types); 3 a query refused (it does more than
+read: write, COPY, ATTACH, SET).`,
 		Example: `  ictstat sql "SELECT economy, year, value FROM observations WHERE indicator = 'internet_use_pct' AND economy = 'KEN'"
   ictstat sql --format parquet -o progress.parquet "SELECT * FROM progress WHERE framework = 'wsis_geneva_2003'"
   ictstat sql -f query.sql --format csv > result.csv
@@ -78,12 +80,17 @@ change the database.`,
 			if q == "" {
 				return runShell(cmd, g, st)
 			}
+			if output != "" {
+				if err := notTheDatabase(output, g.db); err != nil {
+					return err
+				}
+			}
 			newWriter := func(w io.Writer) query.Writer {
 				rw, _ := query.NewWriterWith(format, w, query.WriterOptions{CSVRaw: csvRaw})
 				return rw
 			}
 			run := func(w io.Writer) error {
-				_, err := st.Query().RunWith(cmd.Context(), query.Query{SQL: q}, newWriter, w)
+				_, err := st.Query().RunWith(cmd.Context(), query.Query{SQL: q, Policy: query.Policy{SelectOnly: true}}, newWriter, w)
 				return err
 			}
 			if output == "" {
@@ -101,11 +108,26 @@ change the database.`,
 	return cmd
 }
 
+// notTheDatabase refuses an output file that is the database file itself (or its write-ahead
+// log), through links.
+func notTheDatabase(output, db string) error {
+	out, err := os.Stat(output)
+	if err != nil {
+		return nil // a new file
+	}
+	for _, f := range []string{db, db + ".wal"} {
+		if info, err := os.Stat(f); err == nil && os.SameFile(info, out) {
+			return usageError("-o %s is the database file: write the result to another file", output)
+		}
+	}
+	return nil
+}
+
 // runShell runs the SQL shell: interactive on a terminal, else reading statements from standard
 // input.
 func runShell(cmd *cobra.Command, g *globals, st *store.Store) error {
 	tty := term.IsTerminal(int(os.Stdin.Fd()))
-	sh := &query.Shell{DB: st.DB(), In: cmd.InOrStdin(), Out: os.Stdout, Err: os.Stderr, Terminal: tty}
+	sh := &query.Shell{DB: st.DB(), In: cmd.InOrStdin(), Out: os.Stdout, Err: os.Stderr, Terminal: tty, Policy: query.Policy{SelectOnly: true}}
 	if tty {
 		sh.Banner = fmt.Sprintf("ictstat %s SQL shell on %s (read-only). Statements end with \";\"; .help for commands, .quit to leave.", Version, g.db)
 		if home, err := os.UserHomeDir(); err == nil {

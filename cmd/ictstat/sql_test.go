@@ -74,25 +74,34 @@ func TestSQL(t *testing.T) {
 	if left, _ := filepath.Glob(filepath.Join(dir, ".bad.csv.*")); len(left) > 0 {
 		t.Errorf("temporary files left: %v", left)
 	}
+	// Only reads: nothing reaches the database, or any other file, but through -o.
 	before := fingerprint(t, db)
-	for _, q := range []string{"DELETE FROM store.observations", "CREATE TABLE main.x AS SELECT 1", "CREATE TEMP TABLE x AS SELECT 1; INSERT INTO store.notes VALUES (999, 'x')"} {
-		if r = ictstat(t, "--db", db, "sql", q); r.code != 3 || !strings.Contains(r.stderr, "read-only") {
-			t.Errorf("%s: exit %d %s, want 3 (it would change the database)", q, r.code, r.stderr)
+	link := filepath.Join(dir, "hard.duckdb")
+	if err := os.Link(db, link); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"DELETE FROM store.observations", "CREATE TABLE main.x AS SELECT 1",
+		"CREATE TEMP TABLE x AS SELECT 1; INSERT INTO store.notes VALUES (999, 'x')",
+		"COPY (SELECT 1 AS a) TO '" + db + "'", "COPY (SELECT 1 AS a) TO '" + filepath.Join(dir, "copied.csv") + "'",
+		"ATTACH '" + link + "' AS w (READ_WRITE)", "EXPLAIN ANALYZE COPY (SELECT 1 AS a) TO '" + db + "'"} {
+		if r = ictstat(t, "--db", db, "sql", q); r.code != 3 {
+			t.Errorf("%s: exit %d %s, want 3 (refused)", q, r.code, r.stderr)
+		}
+	}
+	for _, out := range []string{db, link} {
+		if r = ictstat(t, "--db", db, "sql", "--format", "csv", "-o", out, "SELECT 1 AS a"); r.code != 2 || !strings.Contains(r.stderr, "is the database file") {
+			t.Errorf("-o %s: exit %d %s, want 2", out, r.code, r.stderr)
 		}
 	}
 	if fingerprint(t, db) != before {
 		t.Error("a refused query changed the database")
 	}
-	// On the analyst's own machine a query may write and read other files, as in any DuckDB
-	// client; the exit code says so (README, Exit codes).
-	copied := filepath.Join(dir, "copied.csv")
-	if r = ictstat(t, "--db", db, "sql", "COPY (SELECT 42 AS answer) TO '"+copied+"'"); r.code != 0 {
-		t.Errorf("COPY TO a file: exit %d %s", r.code, r.stderr)
+	if _, err := os.Stat(filepath.Join(dir, "copied.csv")); err == nil {
+		t.Error("COPY TO wrote a file")
 	}
-	if b, err := os.ReadFile(copied); err != nil || string(b) != "answer\n42\n" {
-		t.Errorf("COPY TO wrote %q (%v)", b, err)
-	}
-	if r = ictstat(t, "--db", db, "sql", "SELECT answer + 1 AS n FROM read_csv('"+copied+"')"); r.code != 0 || r.stdout != "n\n43\n" {
+	// On the analyst's own machine a query may read other files, to join them with the views.
+	mine := writeFile(t, dir, "mine.csv", "answer\n42\n")
+	if r = ictstat(t, "--db", db, "sql", "SELECT answer + 1 AS n FROM read_csv('"+mine+"')"); r.code != 0 || r.stdout != "n\n43\n" {
 		t.Errorf("read_csv of a file: exit %d %q %s", r.code, r.stdout, r.stderr)
 	}
 	if r = ictstat(t, "--db", db, "sql", "--format", "xml", "SELECT 1"); r.code != 2 {

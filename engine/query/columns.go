@@ -197,6 +197,8 @@ func Text(v driver.Value, duck string) string {
 		return fmt.Sprintf("%x-%x-%x-%x-%x", x[0:4], x[4:6], x[6:8], x[8:10], x[10:16])
 	case duckdb.Interval:
 		return formatInterval(x)
+	case duckdb.Union:
+		return Text(x.Value, "")
 	case []any, map[string]any, duckdb.OrderedMap, *duckdb.OrderedMap:
 		// Nested values read as JSON.
 		if b, err := json.Marshal(plain(v)); err == nil {
@@ -262,6 +264,10 @@ func plain(v any) any {
 		return x
 	case nil, bool, string, int8, int16, int32, int64, uint8, uint16, uint32, uint64, float32:
 		return x
+	case duckdb.Decimal, *big.Int:
+		return json.Number(Text(x, ""))
+	case duckdb.Union:
+		return plain(x.Value)
 	}
 	if f, ok := number(v); ok {
 		return f

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"math/big"
 	"regexp"
 	"strconv"
 	"strings"
@@ -254,6 +255,11 @@ func appendJSON(b []byte, v driver.Value, duck string) ([]byte, error) {
 		return strconv.AppendUint(b, uint64(x), 10), nil
 	case time.Time:
 		return appendJSONString(b, formatTime(x, duck)), nil
+	case duckdb.Decimal, *big.Int:
+		// Exact, as JSON numbers may be: DECIMAL(38,8) and HUGEINT have more digits than a double.
+		return append(b, Text(x, duck)...), nil
+	case duckdb.Union:
+		return appendJSON(b, x.Value, "")
 	}
 	if f, ok := number(v); ok {
 		if math.IsNaN(f) || math.IsInf(f, 0) {

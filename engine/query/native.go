@@ -155,15 +155,15 @@ func interruptOnDone(ctx context.Context, conn mapping.Connection) (stop func())
 }
 
 func runNative(ctx context.Context, conn mapping.Connection, q Query, rw Writer, cw *countingWriter, st *Stats) error {
+	if q.Policy.SelectOnly {
+		if err := checkReads(q.SQL, nativeInspector{conn}); err != nil {
+			return err
+		}
+	}
 	stmt, err := prepareLast(conn, q.SQL, q.Policy.SelectOnly)
 	defer mapping.DestroyPrepare(&stmt)
 	if err != nil {
 		return err
-	}
-	if q.Policy.SelectOnly {
-		if err := checkReads(mapping.PreparedStatementType(stmt), q.SQL, nativeInspector{conn}); err != nil {
-			return err
-		}
 	}
 	if err := bindArgs(stmt, q.Args); err != nil {
 		return err
@@ -340,14 +340,10 @@ func bindArgs(stmt mapping.PreparedStatement, args []any) error {
 type nativeInspector struct{ conn mapping.Connection }
 
 func (n nativeInspector) statementType(text string) (mapping.StatementType, error) {
-	var stmt mapping.PreparedStatement
+	stmt, err := prepareLast(n.conn, text, true)
 	defer mapping.DestroyPrepare(&stmt)
-	if mapping.Prepare(n.conn, text, &stmt) == mapping.StateError {
-		msg := mapping.PrepareError(stmt)
-		if strings.Contains(msg, "multiple statements") {
-			return 0, &Error{Kind: Refused, Message: "send one statement at a time: this query holds several"}
-		}
-		return 0, duckError(msg)
+	if err != nil {
+		return 0, err
 	}
 	return mapping.PreparedStatementType(stmt), nil
 }

@@ -150,14 +150,13 @@ func execute(ctx context.Context, c *duckdb.Conn, q Query) (driver.Rows, error) 
 		}
 		return queryStmt(ctx, s, args)
 	}
-	// Prepare, unlike PrepareContext, runs no statement of a query that holds several.
 	in := connInspector{ctx, c}
-	s, t, err := in.prepare(q.SQL)
-	if err != nil {
+	if err := checkReads(q.SQL, in); err != nil {
 		return nil, err
 	}
-	if err := checkReads(t, q.SQL, in); err != nil {
-		s.Close()
+	// Prepare, unlike PrepareContext, runs no statement of a query that holds several.
+	s, _, err := in.prepare(q.SQL)
+	if err != nil {
 		return nil, err
 	}
 	return queryStmt(ctx, s, args)

@@ -252,6 +252,17 @@ func TestTypes(t *testing.T) {
 	if err != nil || !strings.Contains(out, `a1b2c3d4-0000-4000-8000-000000000001,1 year 2 months 3 days 04:05:06.5,"{""a"":1}","[1.5,null]"`) {
 		t.Errorf("special kinds as CSV: %v\n%s", err, out)
 	}
+	// DECIMAL and HUGEINT keep every digit in JSON; a UNION reads as its value, as DuckDB prints it.
+	exact := `SELECT 123456789012345678901234567.12345678::DECIMAL(38,8) AS d, 170141183460469231731687303715884105727::HUGEINT AS h,
+		union_value(b := -1)::UNION(a VARCHAR, b INTEGER) AS u, [0.10::DECIMAL(3,2)] AS l`
+	out, _, err = run(t, c, query.Query{SQL: exact}, "ndjson")
+	if want := `{"d":123456789012345678901234567.12345678,"h":170141183460469231731687303715884105727,"u":-1,"l":[0.1]}`; err != nil || strings.TrimSpace(out) != want {
+		t.Errorf("exact numbers in JSON: %v\n%s\nwant %s", err, out, want)
+	}
+	out, _, err = run(t, c, query.Query{SQL: exact}, "csv")
+	if want := "d,h,u,l\n123456789012345678901234567.12345678,170141183460469231731687303715884105727,-1,[0.1]\n"; err != nil || out != want {
+		t.Errorf("exact numbers in CSV: %v\n%q\nwant %q", err, out, want)
+	}
 	if _, _, err := run(t, c, query.Query{SQL: `SELECT DATE '2024-03-01' AS d, 1.25::DECIMAL(5,2) AS dec, [1] AS l, NULL AS n`}, "arrow"); err != nil {
 		t.Errorf("arrow of mixed types: %v", err)
 	}
@@ -276,7 +287,13 @@ func TestPolicy(t *testing.T) {
 		{"SELECT 1; SELECT 2", query.Refused, "one statement at a time"},
 		{"EXPLAIN ANALYZE CREATE TEMP TABLE x AS SELECT 1", query.Refused, "CREATE statement"},
 		{"EXPLAIN ANALYZE /* note */ SELECT 1", query.Refused, "cannot be checked"},
-		{"SELECT * FROM (SELECT * FROM enable_logging())", query.Refused, "enable_logging() changes DuckDB's logging"},
+		{"SELECT * FROM (SELECT * FROM enable_logging())", query.Refused, "enable_logging() is not allowed: it changes DuckDB's logging"},
+		{"SELECT levenshtein(repeat('a', 100000), 'b')", query.Refused, "levenshtein() is not allowed"},
+		{"SELECT repeat('x', 300000000::BIGINT) AS s", query.Refused, "repeat() with 300000000 is not allowed"},
+		{"SELECT length(lpad('x', 2e9::INTEGER, 'y'))", query.Refused, "lpad() with 2000000000 is not allowed"},
+		{"SELECT range(0, 50000000) AS l", query.Refused, "range() with 50000000 is not allowed"},
+		{"SELECT printf('%2000000000d', 1)", query.Refused, "printf() with 2000000000 is not allowed"},
+		{"SELECT * FROM duckdb_secrets()", query.Refused, "duckdb_secrets() is not allowed"},
 		{"SELEC 1", query.Invalid, "LINE 1: SELEC 1"},
 		{"SELECT * FROM observatons", query.Invalid, `Did you mean "observations"`},
 		{"SELECT 'x'::INTEGER", query.Invalid, "Conversion Error"},
@@ -290,7 +307,8 @@ func TestPolicy(t *testing.T) {
 	}
 	for _, q := range []string{"DESCRIBE observations", "SHOW TABLES", "SUMMARIZE SELECT 1 AS x", "EXPLAIN SELECT 1", "WITH a AS (SELECT 1 AS x) SELECT * FROM a", "PRAGMA version",
 		"EXPLAIN ANALYZE SELECT count(*) FROM observations", "-- how the view runs\nEXPLAIN (ANALYZE, FORMAT json) SELECT * FROM latest LIMIT 1",
-		"SELECT 'query(), checkpoint() and enable_logging() in a string' AS s"} {
+		"SELECT 'query(), checkpoint() and enable_logging() in a string' AS s", "SELECT repeat('-', 40) AS rule, range(2005, 2025) AS years",
+		"SELECT printf('%.1f%%', 71.5) AS share"} {
 		if _, _, err := run(t, c, query.Query{SQL: q, Policy: sel}, "csv"); err != nil {
 			t.Errorf("%s: %v", q, err)
 		}

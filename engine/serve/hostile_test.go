@@ -1,6 +1,7 @@
 package serve_test
 
 import (
+	"bufio"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -94,6 +95,19 @@ var attacks = []struct {
 	{mapping.StatementTypeSelect, "SELECT * FROM json_execute_serialized_sql(json_serialize_sql('SELECT 1'))"},
 	{mapping.StatementTypeSelect, "PIVOT (SELECT 1 AS x FROM enable_logging()) ON x IN (1) USING count(*)"},
 	{mapping.StatementTypeSelect, "SELECT * FROM read_csv('/etc/passwd')"},
+	{mapping.StatementTypeSelect, "SELECT * FROM duckdb_secrets()"},
+}
+
+// unstoppable are calls DuckDB cannot interrupt, evaluated as soon as a query is prepared (it
+// folds constants): each must be refused at once, before anything prepares it.
+var unstoppable = []string{
+	"SELECT damerau_levenshtein(repeat('a', 20000), repeat('b', 20000))",
+	"SELECT levenshtein(repeat('a', 100000), repeat('b', 100001))",
+	"SELECT repeat('x', 2000000000) AS s",
+	"SELECT length(rpad('', 2e9::INTEGER, 'x'))",
+	"SELECT printf('%2000000000d', 1)",
+	"PIVOT (SELECT repeat('x', 300000000) AS a) ON a USING count(*)",
+	"EXPLAIN ANALYZE SELECT repeat('x', 2000000000) AS s",
 }
 
 // TestNoClientChangesWhatOthersSee sends every attack, then checks that other clients (and the
@@ -104,12 +118,22 @@ func TestNoClientChangesWhatOthersSee(t *testing.T) {
 	checkAttackKinds(t)
 
 	for _, a := range attacks {
+		started := time.Now()
 		r := do(t, "POST", s.url+"/v1/sql", a.sql)
+		if d := time.Since(started); d > 3*time.Second {
+			t.Errorf("%s took %v to refuse: it ran before the check", a.sql, d)
+		}
 		if r.status != 403 && r.status != 400 {
 			t.Errorf("%s: %d %s, want 403", a.sql, r.status, r.body)
 		}
 		if a.kind != 0 && r.status != 403 {
 			t.Errorf("%s: %d %s, want 403 (refused)", a.sql, r.status, r.body)
+		}
+	}
+	for _, q := range unstoppable {
+		started := time.Now()
+		if r := do(t, "POST", s.url+"/v1/sql", q); r.status != 403 || time.Since(started) > 3*time.Second {
+			t.Errorf("%s: %d after %v %s, want 403 at once", q, r.status, time.Since(started), r.body)
 		}
 	}
 
@@ -269,6 +293,83 @@ func TestSlowReaderLosesItsSlot(t *testing.T) {
 			t.Fatalf("%d queries of clients that read nothing still run after 15 s", h.Running)
 		}
 		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// TestRequestsAreCheckedBeforeTheirBody: without the token a query is refused before its body
+// is read; only so many bodies are read at once; headers are bounded.
+func TestRequestsAreCheckedBeforeTheirBody(t *testing.T) {
+	s := start(t, serve.Config{Token: "s3cret", MaxConcurrent: 1})
+	c, err := net.Dial("tcp", strings.TrimPrefix(s.url, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	// A body announced and never sent: the answer comes at once, from the headers alone.
+	fmt.Fprintf(c, "POST /v1/sql HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\nSELECT")
+	c.SetReadDeadline(time.Now().Add(3 * time.Second))
+	line, err := bufio.NewReader(c).ReadString('\n')
+	if err != nil || !strings.Contains(line, " 401 ") {
+		t.Errorf("a query without the token, its body not sent: %q %v", line, err)
+	}
+	// With the token, four bodies per query slot are read at once; the fifth gets 503.
+	var held []net.Conn
+	for i := 0; i < 4; i++ {
+		c, err := net.Dial("tcp", strings.TrimPrefix(s.url, "http://"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		fmt.Fprintf(c, "POST /v1/sql HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer s3cret\r\nContent-Length: 1000000\r\n\r\nSELECT")
+		held = append(held, c)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		r := do(t, "POST", s.url+"/v1/sql", "SELECT 1", "Authorization", "Bearer s3cret")
+		if r.status == 503 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("with four bodies being read, a fifth query got %d", r.status)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	for _, c := range held {
+		c.Close()
+	}
+	// Headers are bounded.
+	r := do(t, "GET", s.url+"/healthz", "", "X-Big", strings.Repeat("x", 100<<10))
+	if r.status != 431 {
+		t.Errorf("a 100 KiB header: %d", r.status)
+	}
+}
+
+// TestRequestForms: the token's scheme, media types and parameters are read as HTTP says.
+func TestRequestForms(t *testing.T) {
+	s := start(t, serve.Config{Token: "s3cret"})
+	if r := do(t, "POST", s.url+"/v1/sql", "SELECT 1", "Authorization", "bearer s3cret"); r.status != 200 {
+		t.Errorf("a lower-case bearer scheme: %d %s", r.status, r.body)
+	}
+	auth := []string{"Authorization", "Bearer s3cret"}
+	for accept, want := range map[string]string{
+		"TEXT/CSV":                        "text/csv",
+		"text/csv;q=0, application/json": "application/json",
+		"application/json;q=0.5, text/csv": "text/csv",
+		"application/x-ndjson":            "application/x-ndjson",
+	} {
+		r := do(t, "POST", s.url+"/v1/sql", "SELECT 1 AS a", append(auth, "Accept", accept)...)
+		if r.status != 200 || !strings.HasPrefix(r.header.Get("Content-Type"), want) {
+			t.Errorf("Accept %s: %d %s, want %s", accept, r.status, r.header.Get("Content-Type"), want)
+		}
+	}
+	r := do(t, "POST", s.url+"/v1/sql?format=csv", `{"sql": "SELECT $1::VARCHAR AS s, $2 + 1 AS n, $3 AS b", "params": ["KEN", 41, true]}`,
+		append(auth, "Content-Type", "Application/JSON; charset=utf-8")...)
+	if r.status != 200 || string(r.body) != "s,n,b\nKEN,42,true\n" {
+		t.Errorf("JSON with parameters: %d %q", r.status, r.body)
+	}
+	r = do(t, "POST", s.url+"/v1/sql", `{"sql": "SELECT 1", "parameters": [1]}`, append(auth, "Content-Type", "application/json")...)
+	if code, msg := r.errorMessage(); r.status != 400 || !strings.Contains(msg, `"params"`) {
+		t.Errorf("an unknown member: %d %s %s", r.status, code, msg)
 	}
 }
 

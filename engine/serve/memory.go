@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -13,45 +14,61 @@ import (
 // DuckDB's memory_limit bounds only the memory its buffer manager hands out; aggregate states
 // (list(), string_agg()), string heaps and hash tables of some operators are allocated around it,
 // and Go's memory comes on top. The service therefore watches its own resident memory: past the
-// ceiling, every query running is stopped, answered with 503, and its memory returned.
+// ceiling, it stops the query that has run longest (answered with 503), then, if the memory is
+// still above the ceiling a quarter of a second later, the next one, and so on. A query DuckDB
+// cannot interrupt (one long function call) keeps its memory until the call returns; past a hard
+// ceiling of twice the ceiling, the service calls Config.OnMemoryExhausted.
 
 // errMemory is the cause of queries stopped because the service passed its memory ceiling.
 var errMemory = errors.New("the service passed its memory ceiling")
 
-// running holds the queries running, so that the memory watch can stop them.
+// running holds the queries running, oldest first, so that the memory watch can stop them.
 type running struct {
-	mu      sync.Mutex
-	next    int
-	cancels map[int]context.CancelCauseFunc
-	stopped int64 // queries stopped for memory since the start
+	mu       sync.Mutex
+	next     int
+	queries  []runningQuery
+	stopped  int64 // queries stopped for memory since the start
+	lastStop time.Time
+}
+
+type runningQuery struct {
+	id      int
+	cancel  context.CancelCauseFunc
+	stopped bool
 }
 
 // add registers a query's cancel function and returns how to remove it.
 func (r *running) add(cancel context.CancelCauseFunc) (remove func()) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.cancels == nil {
-		r.cancels = map[int]context.CancelCauseFunc{}
-	}
 	id := r.next
 	r.next++
-	r.cancels[id] = cancel
+	r.queries = append(r.queries, runningQuery{id: id, cancel: cancel})
 	return func() {
 		r.mu.Lock()
-		delete(r.cancels, id)
-		r.mu.Unlock()
+		defer r.mu.Unlock()
+		r.queries = slices.DeleteFunc(r.queries, func(q runningQuery) bool { return q.id == id })
 	}
 }
 
-// stopAll stops every query running, with cause errMemory, and returns how many there were.
-func (r *running) stopAll() int {
+// stopOldest stops the query that has run longest and is not stopped yet, with cause errMemory,
+// unless one was stopped less than a quarter of a second ago; it reports whether it stopped one.
+func (r *running) stopOldest(now time.Time) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	for _, cancel := range r.cancels {
-		cancel(errMemory)
+	if now.Sub(r.lastStop) < 250*time.Millisecond {
+		return false
 	}
-	r.stopped += int64(len(r.cancels))
-	return len(r.cancels)
+	for i := range r.queries {
+		if !r.queries[i].stopped {
+			r.queries[i].stopped = true
+			r.queries[i].cancel(errMemory)
+			r.stopped++
+			r.lastStop = now
+			return true
+		}
+	}
+	return false
 }
 
 func (r *running) stoppedCount() int64 {
@@ -60,14 +77,18 @@ func (r *running) stoppedCount() int64 {
 	return r.stopped
 }
 
-// watchMemory checks the resident memory every 20 ms and stops the running queries whenever it
-// is above ceiling.
+// watchMemory checks the resident memory every 20 ms and acts on the ceilings.
 func (s *Server) watchMemory(ctx context.Context, ceiling int64) {
+	exhausted := false
 	every(ctx, 20*time.Millisecond, func() {
-		if rss := residentBytes(); rss > ceiling {
-			if n := s.queries.stopAll(); n > 0 {
-				s.cfg.Log.Warn("memory ceiling passed: queries stopped", "rss_mib", rss>>20, "ceiling_mib", ceiling>>20, "queries", n)
-			}
+		rss := residentBytes()
+		if rss > ceiling && s.queries.stopOldest(time.Now()) {
+			s.cfg.Log.Warn("memory ceiling passed: the longest-running query stopped", "rss_mib", rss>>20, "ceiling_mib", ceiling>>20)
+		}
+		if rss > 2*ceiling && !exhausted && s.cfg.OnMemoryExhausted != nil {
+			exhausted = true
+			s.cfg.Log.Error("memory past twice the ceiling, held by queries DuckDB cannot interrupt", "rss_mib", rss>>20, "ceiling_mib", ceiling>>20)
+			s.cfg.OnMemoryExhausted()
 		}
 	})
 }

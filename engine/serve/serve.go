@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"mime"
 	"net"
 	"net/http"
 	"strconv"
@@ -41,9 +42,12 @@ type Config struct {
 	MemoryLimit   string        // DuckDB's for all queries together, e.g. "4GB"; default half of the machine's memory
 	SpillLimit    string        // what DuckDB may spill to disk beside the database for all queries together; default MemoryLimit
 	WriteTimeout  time.Duration // how long a write to a client that reads nothing may block; default 10 s
-	// MemoryCeiling is the resident memory past which every running query is stopped (503);
-	// default the DuckDB memory limit and a half again; < 0: none.
+	// MemoryCeiling is the resident memory past which running queries are stopped, the longest
+	// running first (503); default the DuckDB memory limit and a half again; < 0: none.
 	MemoryCeiling int64
+	// OnMemoryExhausted is called once when the resident memory passes twice the ceiling
+	// (queries DuckDB cannot interrupt hold it); nil: nothing more is done.
+	OnMemoryExhausted func()
 	Threads       int           // DuckDB's; 0 keeps DuckDB's default
 	ReloadEvery   time.Duration // how often the file is checked for a new version; default 2 s
 	SchemaVersion int           // the schema the database must have; 0 accepts any
@@ -102,6 +106,7 @@ type Server struct {
 	cfg     Config
 	cur     current
 	slots   chan struct{}
+	reading chan struct{} // request bodies being read
 	mux     *http.ServeMux
 	reloads sync.Mutex
 	openapi []byte
@@ -124,7 +129,8 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		follow()
 		return nil, err
 	}
-	s := &Server{cfg: cfg, slots: make(chan struct{}, cfg.MaxConcurrent), mux: http.NewServeMux(), follow: follow}
+	s := &Server{cfg: cfg, slots: make(chan struct{}, cfg.MaxConcurrent), reading: make(chan struct{}, 4*cfg.MaxConcurrent),
+		mux: http.NewServeMux(), follow: follow}
 	s.cur.swap(sn)
 	if s.openapi, err = openAPI(cfg); err != nil {
 		s.Close()
@@ -135,7 +141,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		w.Header().Set("Content-Type", "application/json")
 		w.Write(s.openapi)
 	})))
-	s.mux.Handle("POST /v1/sql", s.readBody(s.guard(s.sql)))
+	s.mux.Handle("POST /v1/sql", s.authorize(s.readBody(s.guard(s.sql))))
 	s.mux.HandleFunc("/v1/sql", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Allow", "POST")
 		writeError(w, http.StatusMethodNotAllowed, "method_not_allowed", "send the query with POST, in the body")
@@ -165,7 +171,7 @@ func (s *Server) Handler() http.Handler {
 // Serve answers on ln until ctx ends, then stops accepting connections, lets the requests in
 // flight finish (up to the query time limit) and closes the database.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
-	srv := &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, IdleTimeout: 2 * time.Minute,
+	srv := &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: 64 << 10, ReadTimeout: time.Minute, IdleTimeout: 2 * time.Minute,
 		BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) }}
 	reloadCtx, stopReload := context.WithCancel(ctx)
 	defer stopReload()
@@ -247,8 +253,8 @@ func (s *Server) Reload(ctx context.Context) error {
 func (s *Server) authorize(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if s.cfg.Token != "" {
-			got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-			if !ok || subtle.ConstantTimeCompare([]byte(got), []byte(s.cfg.Token)) != 1 {
+			scheme, got, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+			if !strings.EqualFold(scheme, "Bearer") || subtle.ConstantTimeCompare([]byte(strings.TrimSpace(got)), []byte(s.cfg.Token)) != 1 {
 				w.Header().Set("WWW-Authenticate", `Bearer realm="ictstat"`)
 				writeError(w, http.StatusUnauthorized, "unauthorized", "this service needs a bearer token: send 'Authorization: Bearer TOKEN'")
 				return
@@ -304,10 +310,19 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) {
 }
 
 // readBody reads the request body whole, up to MaxBodyBytes, before next takes a query slot, so
-// that a client sending its body slowly holds no slot.
+// that a client sending its body slowly holds no slot. At most four bodies per query slot are
+// read at once (503 beyond), so that clients sending bodies hold a bounded amount of memory.
 func (s *Server) readBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case s.reading <- struct{}{}:
+		default:
+			w.Header().Set("Retry-After", "1")
+			writeError(w, http.StatusServiceUnavailable, "busy", "too many queries are being sent at once; retry shortly")
+			return
+		}
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes))
+		<-s.reading
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
 			writeError(w, http.StatusRequestEntityTooLarge, "body_too_large", fmt.Sprintf("the query is longer than %d bytes", s.cfg.MaxBodyBytes))
@@ -330,17 +345,45 @@ func (s *Server) sql(w http.ResponseWriter, r *http.Request, sn *snapshot) {
 	}
 	body, _ := io.ReadAll(r.Body)
 	text := string(body)
-	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+	var args []any
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "application/json" {
 		var req struct {
-			SQL string `json:"sql"`
+			SQL    string `json:"sql"`
+			Params []any  `json:"params"`
 		}
-		if err := json.Unmarshal(body, &req); err != nil {
-			writeError(w, http.StatusBadRequest, "bad_request", `the JSON body must be {"sql": "SELECT ..."}: `+err.Error())
+		dec := json.NewDecoder(bytes.NewReader(body))
+		dec.UseNumber()
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&req); err != nil {
+			writeError(w, http.StatusBadRequest, "bad_request", `the JSON body must be {"sql": "SELECT ... WHERE economy = $1", "params": ["KEN"]}: `+err.Error())
 			return
 		}
 		text = req.SQL
+		for i, p := range req.Params {
+			arg, err := jsonParam(p)
+			if err != nil {
+				writeError(w, http.StatusBadRequest, "bad_request", fmt.Sprintf("params[%d]: %v", i, err))
+				return
+			}
+			args = append(args, arg)
+		}
 	}
-	s.run(w, r, sn, query.Query{SQL: text, Policy: query.Policy{SelectOnly: true}, Limits: s.cfg.Limits}, format)
+	s.run(w, r, sn, query.Query{SQL: text, Args: args, Policy: query.Policy{SelectOnly: true}, Limits: s.cfg.Limits}, format)
+}
+
+// jsonParam is a query parameter given in JSON: a string, a number (whole numbers as integers),
+// true, false or null.
+func jsonParam(v any) (any, error) {
+	switch x := v.(type) {
+	case nil, string, bool:
+		return x, nil
+	case json.Number:
+		if n, err := x.Int64(); err == nil {
+			return n, nil
+		}
+		return x.Float64()
+	}
+	return nil, fmt.Errorf("a parameter is a string, a number, true, false or null, not %T", v)
 }
 
 // run runs q and streams its result in format, on a DuckDB connection of its own that ends
@@ -430,7 +473,7 @@ func minTime(a, b time.Time) time.Time {
 func writeMemoryError(w http.ResponseWriter) {
 	w.Header().Set("Retry-After", "5")
 	writeError(w, http.StatusServiceUnavailable, "out_of_memory",
-		"the service ran short of memory while this query ran, and stopped it with the others running; retry, or ask for less (filter, aggregate, fewer list elements)")
+		"the service passed its memory ceiling while this query ran, and stopped it as the one running longest; retry, or ask for less (filter, aggregate, fewer list elements)")
 }
 
 // statusOf is the HTTP status and error code of a failed query.
@@ -466,18 +509,26 @@ func negotiate(w http.ResponseWriter, r *http.Request) (string, bool) {
 	if accept == "" {
 		return "json", true
 	}
+	formats := map[string]string{"application/json": "json", "*/*": "json", "application/*": "json", "text/csv": "csv", "text/*": "csv",
+		"application/x-ndjson": "ndjson", "application/jsonl": "ndjson", "application/vnd.apache.arrow.stream": "arrow"}
+	best, bestQ := "", 0.0
 	for _, part := range strings.Split(accept, ",") {
-		mt, _, _ := strings.Cut(strings.TrimSpace(part), ";")
-		switch strings.TrimSpace(mt) {
-		case "application/json", "*/*", "application/*":
-			return "json", true
-		case "text/csv", "text/*":
-			return "csv", true
-		case "application/x-ndjson", "application/jsonl":
-			return "ndjson", true
-		case "application/vnd.apache.arrow.stream":
-			return "arrow", true
+		mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
+		if err != nil {
+			continue
 		}
+		q := 1.0
+		if v, ok := params["q"]; ok {
+			if q, err = strconv.ParseFloat(v, 64); err != nil {
+				continue
+			}
+		}
+		if f, ok := formats[mt]; ok && q > bestQ {
+			best, bestQ = f, q
+		}
+	}
+	if best != "" {
+		return best, true
 	}
 	writeError(w, http.StatusNotAcceptable, "not_acceptable",
 		"results come as application/json, text/csv, application/x-ndjson or application/vnd.apache.arrow.stream; Accept asked for "+accept)

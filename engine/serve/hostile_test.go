@@ -352,10 +352,10 @@ func TestRequestForms(t *testing.T) {
 	}
 	auth := []string{"Authorization", "Bearer s3cret"}
 	for accept, want := range map[string]string{
-		"TEXT/CSV":                        "text/csv",
-		"text/csv;q=0, application/json": "application/json",
+		"TEXT/CSV":                         "text/csv",
+		"text/csv;q=0, application/json":   "application/json",
 		"application/json;q=0.5, text/csv": "text/csv",
-		"application/x-ndjson":            "application/x-ndjson",
+		"application/x-ndjson":             "application/x-ndjson",
 	} {
 		r := do(t, "POST", s.url+"/v1/sql", "SELECT 1 AS a", append(auth, "Accept", accept)...)
 		if r.status != 200 || !strings.HasPrefix(r.header.Get("Content-Type"), want) {

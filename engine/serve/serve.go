@@ -48,13 +48,13 @@ type Config struct {
 	// OnMemoryExhausted is called once when the resident memory passes twice the ceiling
 	// (queries DuckDB cannot interrupt hold it); nil: nothing more is done.
 	OnMemoryExhausted func()
-	Threads       int           // DuckDB's; 0 keeps DuckDB's default
-	ReloadEvery   time.Duration // how often the file is checked for a new version; default 2 s
-	SchemaVersion int           // the schema the database must have; 0 accepts any
-	Endpoints     []Endpoint
-	Title         string // of the OpenAPI description
-	Version       string
-	Log           *slog.Logger // default: discard
+	Threads           int           // DuckDB's; 0 keeps DuckDB's default
+	ReloadEvery       time.Duration // how often the file is checked for a new version; default 2 s
+	SchemaVersion     int           // the schema the database must have; 0 accepts any
+	Endpoints         []Endpoint
+	Title             string // of the OpenAPI description
+	Version           string
+	Log               *slog.Logger // default: discard
 }
 
 func (c *Config) defaults() {

@@ -28,7 +28,7 @@ type Indicator struct {
 	Name         string  // e.g. Individuals using the Internet
 	Unit         string  // e.g. % of population
 	UnitKind     string  // percent, per100, count, pct_gni, usd or ppp
-	Min, Max     float64 // the valid range of a value; ±Inf where open
+	Min, Max     float64 // the plausible range of a value, past which a load rejects it; ±Inf where open
 	Polarity     string  // higher or lower (is better), or neutral for context series
 	Aggregation  string  // how a group's value is formed: weighted_mean, sum or median
 	Weight       string  // the weight of a weighted_mean: population or households
@@ -155,9 +155,14 @@ func parseCodes(text string, inds []Indicator) ([]Code, error) {
 	return out, nil
 }
 
+// parseBound reads a bound: a number, or open when s is empty.
 func parseBound(s string, open float64) (float64, error) {
 	if s == "" {
 		return open, nil
 	}
-	return strconv.ParseFloat(s, 64)
+	x, err := strconv.ParseFloat(s, 64)
+	if err == nil && math.IsNaN(x) {
+		err = fmt.Errorf("%q is not a bound", s)
+	}
+	return x, err
 }

@@ -40,12 +40,15 @@ A field longer than 64 KiB rejects its row. A file is refused when a CSV header 
 workbook is damaged or expands to more than 512 MiB (64 MiB of shared strings), more than
 1,000,000 rows are rejected, or its notes and sources add more than 16 MiB of text.
 
-Every row is checked: numbers (not -0, nor so close to 0 they would be stored as 0), years
-1960–2100 written as digits, percentages within 0–100 (per-100 indicators may exceed 100), no
-negative counts, known economies (ISO3, M49 or the source's codes), known indicators (ictstat,
-WDI, ITU, SDG or DDF codes), known sex/area/age/flag/unit codes, and no conflicting values for the
-same series and year. Rejected rows are kept with file, line, column, value and reason: SELECT *
-FROM rejects WHERE batch = N.
+Every row is checked: numbers (not -0, nor so close to 0 they would be stored as 0, nor TRUE,
+FALSE or a date), years 1960–2100 written as digits, values within their indicator's bounds in
+the catalogue (none below 0; percentages up to 100, per-100 indicators 1,000, population 2e10,
+subscriptions 2e11, prices and GB per subscription 100,000), known economies (ISO3, M49 or the
+source's codes), known indicators (ictstat, WDI, ITU, SDG or DDF codes), known sex/area/age/flag/
+unit codes, and no conflicting values for the same series and year. Spaces around a field are
+passed over. Workbook cells are read as a CSV saved from the sheet would hold them (TRUE, FALSE,
+dates, error texts); other numbers as stored, whatever their format. Rejected rows are kept with
+file, line, column, value and reason: SELECT * FROM rejects WHERE batch = N.
 
 Observations land in an edition (--edition): a newer edition of a series keeps the older one
 queryable (view observations_all_editions) and becomes the default (view observations).

@@ -199,14 +199,13 @@ func TestIngestRejectsOddValuesAndLongFields(t *testing.T) {
 		"internet_use_pct,KEN,+2024,5,\n"+
 		"internet_use_pct,UGA,2020,5,"+long+"\n")
 	r := ictstat(t, "--db", db, "ingest", "--max-reject-rate", "1", path)
-	if r.code != 0 || !strings.Contains(r.stdout, "7 rows read, 1 loaded, 0 unchanged, 6 rejected") {
+	if r.code != 0 || !strings.Contains(r.stdout, "7 rows read, 2 loaded, 0 unchanged, 5 rejected") {
 		t.Fatalf("exit %d\nstdout: %s\nstderr: %s", r.code, r.stdout, r.stderr)
 	}
 	for _, want := range []string{
 		`line 3, column value, value "-0": negative zero; write 0`,
 		`line 4, column value, value "1e-400": number too close to 0 to be stored`,
 		`line 5, column year, value "02022": year not written plainly as digits`,
-		`line 6, column year, value "2023 ": year not written plainly as digits`,
 		`line 7, column year, value "+2024": year not written plainly as digits`,
 		`line 8, column note, value "` + long[:200] + `… (100000 bytes)": field of 100000 bytes, longer than the 65536 a field may hold`,
 	} {

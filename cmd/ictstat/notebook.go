@@ -46,7 +46,8 @@ parameters, never pasted into the text.
 The HTML file holds its styles and its figures (inline SVG), a table of contents, the render date,
 the parameters, and the data sources and editions. With -o FILE.md, figures are PNG files in a
 folder beside it (FILE_files/). A failing block stops the render with its line and the error, and
-nothing is written.
+nothing is written. Values from the database and from -p are written as text in both forms: <, >
+and & are escaped, and | and \ in Markdown. -o may not be the notebook or the database file.
 
 A sql block is one query that reads, as 'ictstat serve' accepts, and it reads the database only:
 no other file, no network, no extension. --allow-files PATH lets the blocks read a file or the
@@ -63,6 +64,9 @@ files of a folder (repeatable), by its path relative to the current folder or ab
 			ext := strings.ToLower(filepath.Ext(output))
 			if ext != ".html" && ext != ".md" {
 				return usageError("-o must end in .html or .md, not %s", output)
+			}
+			if err := checkReportFile(output, args[0], g.db); err != nil {
+				return usageError("%v", err)
 			}
 			overrides := map[string]string{}
 			for _, p := range params {
@@ -130,6 +134,21 @@ files of a folder (repeatable), by its path relative to the current folder or ab
 	render.Flags().StringArrayVar(&allowFiles, "allow-files", nil, "let the sql blocks read this file, or the files of this folder (repeatable)")
 	cmd.AddCommand(render)
 	return cmd
+}
+
+// checkReportFile refuses a report file output that is the notebook or the database file, by
+// another name or through symbolic links too: the report would replace it.
+func checkReportFile(output, notebook, database string) error {
+	out, err := os.Stat(output)
+	if err != nil {
+		return nil // a new file
+	}
+	for _, f := range []struct{ what, path string }{{"the notebook", notebook}, {"the database", database}} {
+		if info, err := os.Stat(f.path); err == nil && os.SameFile(out, info) {
+			return fmt.Errorf("-o %s is %s %s, which the report would replace: give the report a file of its own", output, f.what, f.path)
+		}
+	}
+	return nil
 }
 
 // refusedHint says how to let a notebook do what a block was refused, when it was.

@@ -24,21 +24,27 @@ charts and Geneva-targets scorecard to publish. datasets/jobs/ has examples; the
 the keys.
 
 The job file is checked whole first: unknown keys, files that do not exist and bad values are
-refused with their line, and nothing runs. So is an output folder that ictstat may not replace:
+refused with their line, and nothing runs. So is a table's sql that DuckDB cannot run, that is
+not one query that reads, that reads a file the job does not allow, or that lacks the columns its
+formats need (checked on the database without running it, also with --dry-run). So is an output
+folder that ictstat may not replace:
 ictstat replaces its output folder whole, so it writes only to a folder that does not exist, an
 empty one, or its own previous output (whose manifest.json, generator "ictstat", lists all the
 folder holds); a folder holding anything else, the current folder or the database is refused.
 The loads and computations then work on a copy of the database and the outputs are written to a
-staging folder (.NAME.partial-*, removed by the next run if a run is killed); both are put in
-place only when every step succeeded, so a failed run leaves the database and the previous
-release as they were. The output folder holds manifest.json: the job and input files with their
+staging folder (.NAME.partial-DIGITS, removed by the next run if a run is killed); both are put
+in place only when every step succeeded, so a failed run leaves the database and the previous
+release as they were. While both are put in place, a journal beside the output folder
+(.NAME.publishing) says what to undo: a run killed then leaves it, and the next run of the same
+output first puts the release back in line with the database (--dry-run says it will). The output folder holds manifest.json: the job and input files with their
 SHA-256 and size, the tool version, the database's editions, each step's rows and time, the
 rejects, and every output with its SHA-256. Running an unchanged job again gives the same
 outputs, byte for byte.
 
 A table's sql is one query that reads, as 'ictstat serve' accepts, and it reads the database
 only: no other file, no network, no extension, unless the job lists files or folders under
-allow_files: (relative to the job file). CSV and SDMX-CSV tables escape text that a spreadsheet
+allow_files: (relative to the job file). DuckDB reads a relative path in the sql from the current
+folder, not the job's: run the job from its folder, or write such paths absolute. CSV and SDMX-CSV tables escape text that a spreadsheet
 would run as a formula (=, +, -, @, tab, carriage return; numbers are as they are) with a leading
 single quote; csv_raw: true writes values as they are, for programs.
 
@@ -46,7 +52,8 @@ When the database does not exist, it is built from the embedded default data fir
 
 Exit codes: 0 success; 4 success with warnings (rows rejected for columns the job does not count
 as errors); 2 a job file that cannot run (its keys, files or values, an output folder it may not
-replace, SQL that writes or reads a file the job does not allow), nothing landed; 3 data refused
+replace, SQL that DuckDB cannot run or that writes or reads a file the job does not allow),
+nothing landed; 3 data refused
 (a source file refused whole, or rows rejected for a column the job counts as errors), nothing
 landed; 1 a failure of the machine or the database.`,
 		Example: `  ictstat run datasets/jobs/wsis20.yaml

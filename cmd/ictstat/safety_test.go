@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -93,13 +94,13 @@ func TestNotebookReadsNoFile(t *testing.T) {
 	out := filepath.Join(dir, "r.html")
 	for _, tc := range []struct{ block, msg string }{
 		{"```sql\nSELECT * FROM read_csv('" + secret + "')\n```\n", "Permission Error"},
-		{"```sql\nCOPY (SELECT 1 AS x) TO '" + target + "'\n```\n", "Permission Error"},
-		{"```sql name=x\nSELECT 1 AS x; COPY (SELECT 1 AS x) TO '" + target + "'\n```\n", "one statement at a time"},
+		{"```sql\nCOPY (SELECT 1 AS x) TO '" + target + "'\n```\n", "Permission Error|COPY statements are not"},
+		{"```sql name=x\nSELECT 1 AS x; COPY (SELECT 1 AS x) TO '" + target + "'\n```\n", "one (statement )?at a time"},
 		{"```sql name=x\nSELECT * FROM read_csv('" + secret + "')\n```\n", "Permission Error"},
 	} {
 		nb := writeFile(t, dir, "nb.md", "# Title\n\nSome prose.\n\n"+tc.block)
 		r := ictstat(t, "--db", db, "notebook", "render", nb, "-o", out)
-		if r.code != 2 || !strings.Contains(r.stderr, "nb.md, line 5: the sql block failed") || !strings.Contains(r.stderr, tc.msg) || !strings.Contains(r.stderr, "--allow-files PATH") {
+		if r.code != 2 || !strings.Contains(r.stderr, "nb.md, line 5: the sql block failed") || !regexp.MustCompile(tc.msg).MatchString(r.stderr) || !strings.Contains(r.stderr, "--allow-files PATH") {
 			t.Errorf("%q: exit %d\n%s", tc.block, r.code, r.stderr)
 		}
 		for _, f := range []string{target, out} {

@@ -78,6 +78,9 @@ func (c *chunker) next() (*csvChunk, error) {
 			if cut = lastRecordEnd(buf, c.delim); cut < 0 {
 				// One record is longer than the buffer: read on, up to MaxRecordBytes.
 				if len(buf) >= MaxRecordBytes {
+					if bareCR(buf) {
+						return nil, &FormatError{errCROnly}
+					}
 					return nil, &FormatError{fmt.Errorf("a record longer than %s, the most a record may hold (a quote never closed?)", sizeText(MaxRecordBytes))}
 				}
 				want = min(2*want, MaxRecordBytes)
@@ -151,6 +154,10 @@ func lastRecordEnd(b []byte, delim byte) int {
 // one unterminated field.
 var errUnclosedQuote = errors.New("a quoted field is never closed")
 
+// errCROnly refuses a file with a line ended by CR alone, outside quotes: the line endings of old
+// Macs, which would run several records together as one.
+var errCROnly = errors.New("lines end with CR only; save the file with LF or CRLF line endings")
+
 // tooManyFields is the reason a record with more than MaxColumns fields is rejected.
 var tooManyFields = fmt.Sprintf("more than %d fields", MaxColumns)
 
@@ -165,6 +172,7 @@ type recordSplitter struct {
 // next splits the record starting at data[pos:]. It returns the fields, the position after the
 // record, and how many newlines the record spans. A blank line yields no fields.
 // A malformed record yields a non-nil reason and is skipped up to the next record boundary.
+// A CR that no LF follows, outside quotes and before the end of data, is errCROnly.
 func (s *recordSplitter) next(data []byte, pos int) (fields [][]byte, end int, newlines int, reason string, err error) {
 	s.fields = s.fields[:0]
 	rest := data[pos:]
@@ -178,6 +186,9 @@ func (s *recordSplitter) next(data []byte, pos int) (fields [][]byte, end int, n
 	}
 	if bytes.IndexByte(line, '"') < 0 {
 		line = bytes.TrimSuffix(line, []byte{'\r'})
+		if bytes.IndexByte(line, '\r') >= 0 {
+			return nil, end, newlines, "", errCROnly
+		}
 		if len(line) == 0 {
 			return nil, end, newlines, "", nil
 		}
@@ -232,12 +243,18 @@ func (s *recordSplitter) quoted(data []byte, pos int) ([][]byte, int, int, strin
 			// After the closing quote only a delimiter or the end of the record may follow.
 			if !endsRecord(data, i) && data[i] != s.delim {
 				reason = "text after a closing quote"
-				for i < len(data) && data[i] != s.delim && data[i] != '\n' {
+				for !endsRecord(data, i) && data[i] != s.delim {
+					if data[i] == '\r' {
+						return nil, i, newlines, "", errCROnly
+					}
 					i++
 				}
 			}
 		} else {
 			for !endsRecord(data, i) && data[i] != s.delim {
+				if data[i] == '\r' {
+					return nil, i, newlines, "", errCROnly
+				}
 				if data[i] == '"' && reason == "" {
 					reason = "a quote inside an unquoted field"
 				}
@@ -303,7 +320,7 @@ func readHeader(r io.Reader, delim byte) (header []string, d byte, rest []byte, 
 		}
 		data := bytes.TrimPrefix(buf, byteOrderMark)
 		if crOnly(data, eof) {
-			return nil, 0, nil, 0, errors.New("lines end with CR only; save the file with LF or CRLF line endings")
+			return nil, 0, nil, 0, errCROnly
 		}
 		d := delim
 		if d == 0 {
@@ -364,6 +381,20 @@ func crOnly(data []byte, eof bool) bool {
 			} else if eof {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// bareCR reports whether data, outside quotes, holds a CR that no LF follows.
+func bareCR(data []byte) bool {
+	inQuote := false
+	for i, c := range data {
+		switch {
+		case c == '"':
+			inQuote = !inQuote
+		case c == '\r' && !inQuote && (i+1 == len(data) || data[i+1] != '\n'):
+			return true
 		}
 	}
 	return false

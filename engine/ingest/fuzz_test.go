@@ -114,10 +114,15 @@ func FuzzRecordBoundaries(f *testing.F) {
 		}
 		delim := ",;\t"[d%3]
 		// ends[i]: a record the splitter reads from the start ends with the newline at i-1.
+		// A CR alone refuses the file: past it, boundaries do not matter.
 		ends := make([]bool, len(data)+1)
 		s := recordSplitter{delim: delim}
+		limit := len(data)
 		for pos := 0; pos < len(data); {
 			_, next, _, _, err := s.next(data, pos)
+			if errors.Is(err, errCROnly) {
+				limit = pos
+			}
 			if err != nil {
 				break
 			}
@@ -127,7 +132,7 @@ func FuzzRecordBoundaries(f *testing.F) {
 			pos = next
 		}
 		want := -1
-		for k := 0; k <= len(data); k++ {
+		for k := 0; k <= limit; k++ {
 			if ends[k] {
 				want = k
 			}

@@ -191,13 +191,51 @@ func matchHeaders(m *fieldMap, names *[numColumns]string, header []string, opts 
 	return left, nil
 }
 
-func unknownColumns(header []string, idx []int, format string) error {
-	var hs []string
-	for _, i := range idx {
-		hs = append(hs, strconv.Quote(header[i]))
+// unknownColumnsError is a header with columns no layout reads, named with their positions.
+type unknownColumnsError struct {
+	format  string
+	header  []string
+	idx     []int
+	letters bool // positions as a spreadsheet names its columns (A, B, ..., XFD), not numbers
+}
+
+// Error names the unknown headers with their columns, and counts the columns without a header.
+func (e *unknownColumnsError) Error() string {
+	pos := func(i int) string {
+		if e.letters {
+			return columnLetters(i + 1)
+		}
+		return strconv.Itoa(i + 1)
 	}
-	return fmt.Errorf("%s file with unknown column(s) %s: map them with --column NAME=HEADER or pass --ignore HEADER",
-		format, Cut(strings.Join(hs, ", ")))
+	var hs, blank []string
+	for _, i := range e.idx {
+		if strings.TrimSpace(e.header[i]) == "" {
+			blank = append(blank, pos(i))
+			continue
+		}
+		hs = append(hs, fmt.Sprintf("%s (column %s)", strconv.Quote(e.header[i]), pos(i)))
+	}
+	switch {
+	case len(blank) == 1:
+		hs = append(hs, "a column without a header (column "+blank[0]+")")
+	case len(blank) > 1:
+		hs = append(hs, fmt.Sprintf("%d columns without a header (columns %s to %s)", len(blank), blank[0], blank[len(blank)-1]))
+	}
+	return fmt.Sprintf("%s file with unknown column(s) %s: map them with --column NAME=HEADER or pass --ignore HEADER",
+		e.format, Cut(strings.Join(hs, ", ")))
+}
+
+func unknownColumns(header []string, idx []int, format string) error {
+	return &unknownColumnsError{format: format, header: header, idx: idx}
+}
+
+// columnLetters names spreadsheet column n (1-based): A, Z, AA, XFD.
+func columnLetters(n int) string {
+	var b []byte
+	for ; n > 0; n = (n - 1) / 26 {
+		b = append([]byte{byte('A' + (n-1)%26)}, b...)
+	}
+	return string(b)
 }
 
 // newLongLayout is the documented generic long CSV: one observation per record.
@@ -229,6 +267,15 @@ func newLongLayout(header []string, opts Options) (tableLayout, error) {
 
 // yearHeader matches the year columns of wide files: 2005, 2005 [YR2005], YR2005.
 var yearHeader = regexp.MustCompile(`^(?:(\d{4})(?:\s*\[YR\d{4}\])?|YR(\d{4}))$`)
+
+// oddYearHeader matches headers that look like years written otherwise: with a sign, leading
+// zeros or decimals (+2024, 02024, 2024.0, YR02024).
+var oddYearHeader = regexp.MustCompile(`^(?:YR)?[+-]?0*[1-9]\d{3}(?:\.\d*)?$`)
+
+func isOddYear(h string) bool {
+	_, plain := headerYear(h)
+	return !plain && oddYearHeader.MatchString(strings.TrimSpace(h))
+}
 
 func headerYear(h string) (string, bool) {
 	m := yearHeader.FindStringSubmatch(strings.TrimSpace(h))
@@ -295,16 +342,27 @@ func newWideLayout(header []string, opts Options) (tableLayout, error) {
 	if err != nil {
 		return tl, err
 	}
-	var unknown []int
+	var unknown, odd []int
 	for _, i := range left {
 		if y, ok := headerYear(header[i]); ok {
 			w.yearField = append(w.yearField, i)
 			w.years = append(w.years, []byte(y))
 			continue
 		}
-		if !descriptiveHeaders[normalizeHeader(header[i])] {
+		switch {
+		case isOddYear(header[i]):
+			odd = append(odd, i)
+		case !descriptiveHeaders[normalizeHeader(header[i])]:
 			unknown = append(unknown, i)
 		}
+	}
+	if len(odd) > 0 {
+		var hs []string
+		for _, i := range odd {
+			hs = append(hs, strconv.Quote(header[i]))
+		}
+		return tl, fmt.Errorf("wide file with year column header(s) %s not written as a plain year: write 2024, 2024 [YR2024] or YR2024",
+			Cut(strings.Join(hs, ", ")))
 	}
 	if len(unknown) > 0 {
 		return tl, unknownColumns(header, unknown, "wide")
@@ -694,7 +752,7 @@ func detectLayout(header []string, opts Options) (string, error) {
 	}
 	years := 0
 	for _, h := range header {
-		if _, ok := headerYear(h); ok {
+		if _, ok := headerYear(h); ok || isOddYear(h) {
 			years++
 		}
 	}
@@ -714,4 +772,29 @@ func detectLayout(header []string, opts Options) (string, error) {
 	}
 	return "", fmt.Errorf("cannot tell the format from the header %q; pass --format (one of %s)",
 		Cut(strings.Join(header, ",")), formatNames())
+}
+
+// headerNames are the headers, normalised, that some layout reads as a column.
+var headerNames = func() map[string]bool {
+	names := map[string]bool{"entity": true, "seriescode": true, "entityiso": true, "datavalue": true, "datayear": true}
+	for _, m := range []map[int][]string{longHeaders, wideHeaders, ddfHeaders, sdgHeaders, owidHeaders} {
+		for _, hs := range m {
+			for _, h := range hs {
+				names[h] = true
+			}
+		}
+	}
+	return names
+}()
+
+// knownNames counts the cells of a row that name a column some layout reads: a row that names
+// two is taken for a header, even when no layout can read it.
+func knownNames(cells []string) int {
+	n := 0
+	for _, c := range cells {
+		if headerNames[normalizeHeader(c)] {
+			n++
+		}
+	}
+	return n
 }

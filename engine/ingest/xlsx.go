@@ -34,7 +34,8 @@ const (
 // as the spreadsheet numbers them. Cells are read as stored, not as formatted. A workbook past
 // the bounds above, or with any part damaged, is refused before a row is read.
 func openXLSX(f *os.File, size int64, opts Options) (*Source, error) {
-	if err := checkWorkbook(f, size); err != nil {
+	zr, notes, err := checkWorkbook(f, size)
+	if err != nil {
 		return nil, err
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
@@ -56,42 +57,73 @@ func openXLSX(f *os.File, size int64, opts Options) (*Source, error) {
 		wb.Close()
 		return nil, fmt.Errorf("no sheet %q; the workbook has %s", sheet, Cut(strings.Join(sheets, ", ")))
 	}
+	types, err := newCellTypes(zr, wb, sheet, notes)
+	if err != nil {
+		wb.Close()
+		return nil, fmt.Errorf("sheet %q: %w", sheet, err)
+	}
 	rows, err := wb.Rows(sheet)
 	if err != nil {
+		types.Close()
 		wb.Close()
 		return nil, err
 	}
 	closeAll := func() error {
 		rows.Close()
+		types.Close()
 		wb.Close()
 		return f.Close()
 	}
+	// readRow reads the cells of the next row, numbered rowNum, as a CSV of the sheet would hold them.
+	rowNum := 0
+	readRow := func() ([]string, error) {
+		rowNum++
+		cells, err := rows.Columns(excelize.Options{RawCellValue: true})
+		if err != nil {
+			return nil, err
+		}
+		if err := types.rewrite(rowNum, cells); err != nil {
+			return nil, err
+		}
+		return cells, nil
+	}
+	// The header is the first row that gives a layout. Failing that, the first row that names
+	// two known columns is reported as the header, else the last row tried.
 	var (
-		tl      tableLayout
-		format  string
-		rowNum  int
-		lastErr error
+		tl                 tableLayout
+		format             string
+		headerErr, lastErr error
+		headerRow, lastRow int
 	)
 	for found := false; !found; {
 		if rowNum >= headerSearchRows || !rows.Next() {
 			closeAll()
-			if lastErr != nil {
-				return nil, fmt.Errorf("sheet %q: no header row in the first %d rows; the last candidate, row %d: %w", sheet, headerSearchRows, rowNum, lastErr)
+			switch {
+			case headerErr != nil:
+				return nil, fmt.Errorf("sheet %q, row %d, the header: %w", sheet, headerRow, headerErr)
+			case lastErr != nil:
+				return nil, fmt.Errorf("sheet %q: no header row in the first %d rows; the last candidate, row %d: %w", sheet, headerSearchRows, lastRow, lastErr)
 			}
 			return nil, fmt.Errorf("sheet %q: %w", sheet, errNotTabular)
 		}
-		rowNum++
-		cells, err := rows.Columns(excelize.Options{RawCellValue: true})
+		cells, err := readRow()
 		if err != nil {
 			closeAll()
-			return nil, err
+			return nil, fmt.Errorf("sheet %q, row %d: %w", sheet, rowNum, err)
 		}
 		if nonEmpty(cells) < 2 {
 			continue
 		}
 		header := trimTrailingEmpty(cells)
 		format, tl, lastErr = layoutFor("xlsx", header, opts)
-		found = lastErr == nil
+		found, lastRow = lastErr == nil, rowNum
+		var unknown *unknownColumnsError
+		if errors.As(lastErr, &unknown) {
+			unknown.letters = true
+		}
+		if lastErr != nil && headerErr == nil && knownNames(header) >= 2 {
+			headerErr, headerRow = lastErr, rowNum
+		}
 	}
 	src := &Source{
 		Format:          "xlsx/" + format,
@@ -122,11 +154,10 @@ func openXLSX(f *os.File, size int64, opts Options) (*Source, error) {
 				done = true
 				break
 			}
-			rowNum++
-			if rowNum > math.MaxInt32 {
+			if rowNum >= math.MaxInt32 {
 				return nil, &FormatError{errors.New("more than 2,147,483,647 rows: split the file")}
 			}
-			cells, err := rows.Columns(excelize.Options{RawCellValue: true})
+			cells, err := readRow()
 			if err != nil {
 				return nil, contentError(fmt.Errorf("sheet %q, row %d: %w", sheet, rowNum, err))
 			}
@@ -155,51 +186,59 @@ func openXLSX(f *os.File, size int64, opts Options) (*Source, error) {
 // read whole: a zip entry whose data does not match its checksum or size, an XML part cut off or
 // not well formed, a text or tag in the XML longer than MaxRecordBytes. It reads every part once,
 // in bounded memory, as the libraries that read workbooks stop silently at such damage.
-func checkWorkbook(f io.ReaderAt, size int64) error {
+func checkWorkbook(f io.ReaderAt, size int64) (*zip.Reader, *cellNotes, error) {
+	notes := &cellNotes{}
+	zr, err := checkParts(f, size, notes)
+	return zr, notes, err
+}
+
+// checkParts is checkWorkbook, noting the worksheets' cells in notes.
+func checkParts(f io.ReaderAt, size int64, notes *cellNotes) (*zip.Reader, error) {
 	const advice = "; save the sheet as CSV"
 	if size > maxWorkbookBytes {
-		return fmt.Errorf("the workbook is %s, more than the %s a workbook may have%s", sizeText(size), sizeText(maxWorkbookBytes), advice)
+		return nil, fmt.Errorf("the workbook is %s, more than the %s a workbook may have%s", sizeText(size), sizeText(maxWorkbookBytes), advice)
 	}
 	zr, err := zip.NewReader(f, size)
 	if err != nil {
-		return fmt.Errorf("not a readable XLSX workbook: %w", err)
+		return nil, fmt.Errorf("not a readable XLSX workbook: %w", err)
 	}
 	var total, inMemory uint64
 	for _, e := range zr.File {
 		n := e.UncompressedSize64
 		if n > maxWorkbookBytes {
-			return fmt.Errorf("the workbook's part %s expands to %s, more than the %s a workbook may have%s", Cut(e.Name), sizeText(int64(min(n, 1<<62))), sizeText(maxWorkbookBytes), advice)
+			return nil, fmt.Errorf("the workbook's part %s expands to %s, more than the %s a workbook may have%s", Cut(e.Name), sizeText(int64(min(n, 1<<62))), sizeText(maxWorkbookBytes), advice)
 		}
 		total += n
 		name := strings.ToLower(strings.ReplaceAll(e.Name, "\\", "/")) // as the spreadsheet library names parts
 		if name == "xl/sharedstrings.xml" && n > maxSharedStringsBytes {
-			return fmt.Errorf("the workbook's shared strings expand to %s, more than the %s they may have%s", sizeText(int64(n)), sizeText(maxSharedStringsBytes), advice)
+			return nil, fmt.Errorf("the workbook's shared strings expand to %s, more than the %s they may have%s", sizeText(int64(n)), sizeText(maxSharedStringsBytes), advice)
 		}
 		if n <= unzipXMLSizeLimit || !strings.HasPrefix(name, "xl/worksheets/sheet") && name != "xl/sharedstrings.xml" {
 			inMemory += n
 		}
 	}
 	if total > maxWorkbookBytes {
-		return fmt.Errorf("the workbook expands to %s, more than the %s a workbook may have%s", sizeText(int64(total)), sizeText(maxWorkbookBytes), advice)
+		return nil, fmt.Errorf("the workbook expands to %s, more than the %s a workbook may have%s", sizeText(int64(total)), sizeText(maxWorkbookBytes), advice)
 	}
 	if inMemory > maxInMemoryBytes {
-		return fmt.Errorf("the workbook's parts other than large sheets and shared strings expand to %s, more than the %s they may have%s", sizeText(int64(inMemory)), sizeText(maxInMemoryBytes), advice)
+		return nil, fmt.Errorf("the workbook's parts other than large sheets and shared strings expand to %s, more than the %s they may have%s", sizeText(int64(inMemory)), sizeText(maxInMemoryBytes), advice)
 	}
 	for _, e := range zr.File {
-		err := checkPart(e)
+		err := checkPart(e, notes)
 		var long *longRun
 		switch {
 		case errors.As(err, &long):
-			return fmt.Errorf("the workbook's part %s holds a text or tag of more than %s (from byte %d), more than a cell may hold", Cut(e.Name), sizeText(MaxRecordBytes), long.from)
+			return nil, fmt.Errorf("the workbook's part %s holds a text or tag of more than %s (from byte %d), more than a cell may hold", Cut(e.Name), sizeText(MaxRecordBytes), long.from)
 		case err != nil:
-			return fmt.Errorf("the workbook is damaged: part %s: %w", Cut(e.Name), err)
+			return nil, fmt.Errorf("the workbook is damaged: part %s: %w", Cut(e.Name), err)
 		}
 	}
-	return nil
+	return zr, nil
 }
 
-// checkPart reads one part of a workbook to its end, checking its XML when it is XML.
-func checkPart(e *zip.File) error {
+// checkPart reads one part of a workbook to its end, checking its XML when it is XML and noting
+// its cells in notes (a worksheet may be in any part the workbook names).
+func checkPart(e *zip.File, notes *cellNotes) error {
 	rc, err := e.Open()
 	if err != nil {
 		return err
@@ -207,7 +246,7 @@ func checkPart(e *zip.File) error {
 	defer rc.Close()
 	r := &runLimit{r: rc}
 	if name := strings.ToLower(e.Name); strings.HasSuffix(name, ".xml") || strings.HasSuffix(name, ".rels") {
-		if err := checkXML(r); err != nil {
+		if err := checkXML(r, notes.note); err != nil {
 			return err
 		}
 	}
@@ -219,7 +258,8 @@ func checkPart(e *zip.File) error {
 // library's decoder: a syntax error, an element closed by another's end tag, the XML ending with
 // elements open. XML in another encoding than UTF-8 is passed over. It takes the decoder's raw
 // tokens and matches elements itself, which is about half as costly as the decoder doing it.
-func checkXML(r io.Reader) error {
+// note, when not nil, is given every start element.
+func checkXML(r io.Reader, note func(xml.StartElement)) error {
 	d := xml.NewDecoder(r)
 	otherEncoding := false
 	d.CharsetReader = func(string, io.Reader) (io.Reader, error) {
@@ -243,6 +283,9 @@ func checkXML(r io.Reader) error {
 		switch t := tok.(type) {
 		case xml.StartElement:
 			open = append(open, t.Name)
+			if note != nil {
+				note(t)
+			}
 		case xml.EndElement:
 			if len(open) == 0 {
 				return &xml.SyntaxError{Msg: "unexpected end element </" + t.Name.Local + ">", Line: line}

@@ -148,20 +148,28 @@ func CheckFolder(final string) error {
 }
 
 // Outputs is a run's output folder being written. Files go into a staging folder beside the
-// final one, named .NAME.partial-*. Swap puts it in place of the final folder in one step and
-// keeps the previous release aside until Commit removes it; Discard leaves the final folder as
-// it was before the run.
+// final one, named .NAME.partial-DIGITS. Swap puts it in place of the final folder in one step
+// and keeps the previous release aside until Commit removes it; Discard leaves the final folder
+// as it was before the run. A run that publishes a database after its outputs writes a Journal
+// first, so that a kill between the two is set right by the next run (Recover).
 type Outputs struct {
 	final, stage string
 	files        []File
 	locks        []*os.File // on the staging folder and the previous release, while the run holds them
+	journal      *os.File   // the publishing journal, held open (and locked) until it is removed
 	swapped      bool
 	previous     string // after Swap: where the previous release is, "" when there was none
 	done         bool
 }
 
+// stageMarker is the file Stage writes into every staging folder it makes, and Swap removes:
+// only folders holding it, or holding nothing but an output of ictstat, are ever taken for a
+// killed run's and removed.
+const stageMarker = ".ictstat-staging"
+
 // Stage starts writing the output folder final. It refuses a folder that CheckFolder refuses,
-// and removes the staging folders that runs of the same output left when they were killed.
+// finishes the publishing of a run of the same output that was killed meanwhile (Recover), and
+// removes the staging folders such runs left.
 func Stage(final string) (*Outputs, error) {
 	final = filepath.Clean(final)
 	if err := CheckFolder(final); err != nil {
@@ -171,12 +179,19 @@ func Stage(final string) (*Outputs, error) {
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return nil, err
 	}
-	removeStale(parent, prefix)
+	if _, err := Recover(final); err != nil {
+		return nil, err
+	}
+	removeStale(parent, final)
 	stage, err := os.MkdirTemp(parent, prefix+"*")
 	if err != nil {
 		return nil, err
 	}
 	os.Chmod(stage, 0o755)
+	if err := os.WriteFile(filepath.Join(stage, stageMarker), nil, 0o644); err != nil {
+		os.RemoveAll(stage)
+		return nil, err
+	}
 	o := &Outputs{final: final, stage: stage}
 	o.lock(stage)
 	return o, nil
@@ -185,22 +200,41 @@ func Stage(final string) (*Outputs, error) {
 // stagePrefix starts the names of final's staging folders.
 func stagePrefix(final string) string { return "." + filepath.Base(final) + ".partial-" }
 
-// removeStale removes the folders in parent whose names start with prefix and that no running
-// process holds: staging folders and previous releases of killed runs.
-func removeStale(parent, prefix string) {
+// isStageName reports whether name is one Stage, Swap or Discard gives a staging folder of
+// final: the prefix, the digits os.MkdirTemp adds, and maybe ".previous" or ".rejected".
+func isStageName(name, final string) bool {
+	rest, ok := strings.CutPrefix(name, stagePrefix(final))
+	if !ok {
+		return false
+	}
+	for _, suffix := range []string{".previous", ".rejected"} {
+		rest = strings.TrimSuffix(rest, suffix)
+	}
+	return rest != "" && strings.Trim(rest, "0123456789") == ""
+}
+
+// removeStale removes the staging folders and previous releases that killed runs of final left
+// in parent: folders named as isStageName says, that no running process holds, and that hold
+// the stage marker or nothing but an output of ictstat (CheckFolder). No other folder is
+// touched.
+func removeStale(parent, final string) {
 	entries, err := os.ReadDir(parent)
 	if err != nil {
 		return
 	}
 	for _, e := range entries {
-		if !e.IsDir() || !strings.HasPrefix(e.Name(), prefix) {
+		if !e.IsDir() || !isStageName(e.Name(), final) {
 			continue
 		}
 		p := filepath.Join(parent, e.Name())
-		if f, err := lockDir(p); err == nil {
-			os.RemoveAll(p)
-			f.Close()
+		f, err := lockDir(p)
+		if err != nil {
+			continue
 		}
+		if _, err := os.Lstat(filepath.Join(p, stageMarker)); err == nil || CheckFolder(p) == nil {
+			os.RemoveAll(p)
+		}
+		f.Close()
 	}
 }
 
@@ -270,6 +304,9 @@ func (o *Outputs) Swap() error {
 	if err := CheckFolder(o.final); err != nil {
 		return err
 	}
+	if err := os.Remove(filepath.Join(o.stage, stageMarker)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
 	if _, err := os.Lstat(o.final); errors.Is(err, os.ErrNotExist) {
 		if err := os.Rename(o.stage, o.final); err != nil {
 			return err
@@ -297,17 +334,21 @@ func (o *Outputs) Swap() error {
 	return nil
 }
 
-// Commit ends a swap: the previous release is removed.
+// Commit ends a swap: the previous release is removed, then the publishing journal. When the
+// previous release cannot be removed, the journal stays and the next Stage of the same folder
+// removes both.
 func (o *Outputs) Commit() error {
 	if !o.swapped || o.done {
 		return errors.New("the outputs were not swapped in")
 	}
 	o.done = true
 	defer o.unlock()
-	if o.previous == "" {
-		return nil
+	if o.previous != "" {
+		if err := os.RemoveAll(o.previous); err != nil {
+			return err
+		}
 	}
-	return os.RemoveAll(o.previous)
+	return o.removeJournal()
 }
 
 // Publish puts the staged folder in place of the final one and removes the previous release:
@@ -328,21 +369,35 @@ func (o *Outputs) Discard() error {
 	}
 	o.done = true
 	defer o.unlock()
+	if err := o.putBack(); err != nil {
+		return err // the journal stays, for the next Stage of the folder to finish
+	}
+	return o.removeJournal()
+}
+
+// putBack leaves the final folder as it was before the run: the staged folder is removed and,
+// after Swap, the previous release is put back in place of the new one.
+func (o *Outputs) putBack() error {
 	switch {
 	case !o.swapped:
 		return os.RemoveAll(o.stage)
 	case o.previous == "":
 		return os.RemoveAll(o.final)
 	}
-	if err := exchange(o.previous, o.final); err == nil {
-		return os.RemoveAll(o.previous) // now the new release
+	return swapBack(o.previous, o.final, o.stage+".rejected")
+}
+
+// swapBack puts the release in previous back in place of the one in final, which is removed;
+// where the system cannot exchange the two in one step, final is renamed to rejected first.
+func swapBack(previous, final, rejected string) error {
+	if err := exchange(previous, final); err == nil {
+		return os.RemoveAll(previous) // now the new release
 	}
-	rejected := o.stage + ".rejected"
-	if err := os.Rename(o.final, rejected); err != nil {
-		return fmt.Errorf("put the previous release back: %w; it is in %s", err, o.previous)
+	if err := os.Rename(final, rejected); err != nil {
+		return fmt.Errorf("put the previous release back: %w; it is in %s", err, previous)
 	}
-	if err := os.Rename(o.previous, o.final); err != nil {
-		return fmt.Errorf("put the previous release back: %w; it is in %s", err, o.previous)
+	if err := os.Rename(previous, final); err != nil {
+		return fmt.Errorf("put the previous release back: %w; it is in %s", err, previous)
 	}
 	return os.RemoveAll(rejected)
 }

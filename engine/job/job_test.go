@@ -206,6 +206,11 @@ func TestStaleStagingFolders(t *testing.T) {
 	for _, d := range append([]string{stale, staleAside, running}, others...) {
 		write(t, filepath.Join(d, "tables", "a.csv"), "x")
 	}
+	write(t, filepath.Join(stale, stageMarker), "")
+	m := Manifest{Generator: Generator, Outputs: []File{{Path: "tables/a.csv", Bytes: 1}}}
+	f, _ := os.Create(filepath.Join(staleAside, "manifest.json"))
+	m.Write(f)
+	f.Close()
 	held, err := lockDir(running)
 	if err != nil {
 		t.Fatal(err)

@@ -57,7 +57,8 @@ func TestFilesWithNoDataRowsAreRefused(t *testing.T) {
 }
 
 // TestNumbersAndYearsWrittenOddlyAreRejected loads, into a real store, values and years that
-// parse but are not what they seem: each row is rejected with its value as written.
+// parse but are not what they seem: each row is rejected with its value as written. A year with
+// spaces around it loads.
 func TestNumbersAndYearsWrittenOddlyAreRejected(t *testing.T) {
 	st := newStore(t)
 	long := "1" + strings.Repeat("0", 300)
@@ -77,16 +78,16 @@ func TestNumbersAndYearsWrittenOddlyAreRejected(t *testing.T) {
 	want := []string{
 		"3|value|-0|negative zero; write 0",
 		"4|value|1e-400|number too close to 0 to be stored: below 2.2e-308 it reads as 0 or loses digits",
-		"5|year|02023|year not written plainly as digits, e.g. 2024 (no spaces, sign or leading zeros)",
-		"6|year|2024 |year not written plainly as digits, e.g. 2024 (no spaces, sign or leading zeros)",
-		"7|year|+2025|year not written plainly as digits, e.g. 2024 (no spaces, sign or leading zeros)",
+		"5|year|02023|year not written plainly as digits, e.g. 2024 (no sign or leading zeros)",
+		"7|year|+2025|year not written plainly as digits, e.g. 2024 (no sign or leading zeros)",
 		"8|value|" + long[:200] + "… (301 bytes)|percentage outside 0–100",
 	}
 	if got := rejectsOf(t, st, o.Batch); strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("rejects:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	if o.RowsLoaded != 2 || o.RowsRejected != 6 {
-		t.Errorf("loaded %d, rejected %d; want 2 and 6", o.RowsLoaded, o.RowsRejected)
+	// "2024 " is 2024: spaces around a field are passed over, in years as in values.
+	if o.RowsLoaded != 3 || o.RowsRejected != 5 {
+		t.Errorf("loaded %d, rejected %d; want 3 and 5", o.RowsLoaded, o.RowsRejected)
 	}
 }
 

@@ -71,12 +71,13 @@ func (r *Report) WriteHTML(w io.Writer) error {
 		}
 	}
 	return pageTemplate.Execute(w, map[string]any{
-		"Title": r.Title, "Date": r.Date.Format("2 January 2006"), "Params": r.paramText(), "TOC": toc,
+		"Title": r.Title, "Date": r.Date.Format("2 January 2006"), "Params": r.paramText(func(s string) string { return s }), "TOC": toc,
 		"Blocks": blocks, "Notes": r.Notes,
 	})
 }
 
-func (r *Report) paramText() string {
+// paramText lists the parameters, each value as esc makes it.
+func (r *Report) paramText(esc func(string) string) string {
 	keys := make([]string, 0, len(r.Params))
 	for k := range r.Params {
 		keys = append(keys, k)
@@ -84,18 +85,19 @@ func (r *Report) paramText() string {
 	sort.Strings(keys)
 	var parts []string
 	for _, k := range keys {
-		parts = append(parts, k+" = "+r.Params[k])
+		parts = append(parts, k+" = "+esc(r.Params[k]))
 	}
 	return strings.Join(parts, ", ")
 }
 
 // WriteMarkdown writes the report as Markdown, tables as Markdown tables and each figure as a PNG
-// in images (name → bytes) under dir, linked from the text.
+// in images (name → bytes) under dir, linked from the text. Every value from the database or the
+// parameters is written as text (markdownText): it makes no HTML and no table cell.
 func (r *Report) WriteMarkdown(w io.Writer, dir string) (images map[string][]byte, err error) {
 	images = map[string][]byte{}
 	var b strings.Builder
-	fmt.Fprintf(&b, "# %s\n\n_Rendered %s", r.Title, r.Date.Format("2 January 2006"))
-	if p := r.paramText(); p != "" {
+	fmt.Fprintf(&b, "# %s\n\n_Rendered %s", r.titleMarkdown, r.Date.Format("2 January 2006"))
+	if p := r.paramText(markdownText); p != "" {
 		fmt.Fprintf(&b, "; parameters: %s", p)
 	}
 	b.WriteString("_\n\n")
@@ -117,7 +119,7 @@ func (r *Report) WriteMarkdown(w io.Writer, dir string) (images map[string][]byt
 	}
 	b.WriteString("## Data sources and editions\n\n")
 	for _, note := range r.Notes {
-		fmt.Fprintf(&b, "- %s\n", note)
+		fmt.Fprintf(&b, "- %s\n", markdownText(note))
 	}
 	_, err = io.WriteString(w, b.String())
 	return images, err
@@ -127,7 +129,7 @@ func (t *Table) markdown(n int) string {
 	var b strings.Builder
 	b.WriteString("|")
 	for _, c := range t.Columns {
-		b.WriteString(" " + c.Name + " |")
+		b.WriteString(" " + markdownText(c.Name) + " |")
 	}
 	b.WriteString("\n|")
 	for _, c := range t.Columns {
@@ -144,7 +146,7 @@ func (t *Table) markdown(n int) string {
 		}
 		b.WriteString("|")
 		for _, cell := range row {
-			b.WriteString(" " + strings.ReplaceAll(cell, "|", `\|`) + " |")
+			b.WriteString(" " + markdownText(cell) + " |")
 		}
 		b.WriteString("\n")
 	}

@@ -104,6 +104,11 @@ func Parse(path string, src []byte) (*Notebook, error) {
 		nb.Blocks = append(nb.Blocks, b)
 	}
 	flush()
+	for _, g := range reference.FindAllStringSubmatch(nb.Title, -1) {
+		if _, ok := nb.Params[g[1]]; g[2] != "" || !ok {
+			return nil, fmt.Errorf("%s, front matter: the title quotes %s: a title may quote the parameters only", path, g[0])
+		}
+	}
 	names := map[string]int{}
 	for _, b := range nb.Blocks {
 		if b.Name == "" {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"errors"
 	"fmt"
 	"html"
 	"io"
@@ -13,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/duckdb/duckdb-go/v2"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
@@ -68,11 +70,13 @@ type Heading struct {
 
 // Report is a rendered notebook.
 type Report struct {
-	Title   string
+	Title   string // with its references to parameters resolved
 	Params  map[string]string
 	Results []Result
 	Date    time.Time
 	Notes   []string
+
+	titleMarkdown string // the title, its references resolved as Markdown text
 }
 
 // Error is a failed block: the notebook, the block's line and the cause.
@@ -112,13 +116,16 @@ func Run(ctx context.Context, nb *Notebook, opts Options) (*Report, error) {
 	defer func() {
 		for _, b := range nb.Blocks {
 			if b.Name != "" {
-				conn.ExecContext(context.Background(), "DROP TABLE IF EXISTS temp.main."+b.Name)
+				conn.ExecContext(context.Background(), "DROP TABLE IF EXISTS temp.main."+quoteName(b.Name))
 			}
 		}
 	}()
 	r := &runner{ctx: ctx, conn: conn, params: params, results: map[string]*Table{}, opts: opts,
 		md: goldmark.New(goldmark.WithExtensions(extension.Table), goldmark.WithParserOptions(parser.WithAutoHeadingID()))}
-	rep := &Report{Title: nb.Title, Params: params, Date: opts.Date, Notes: opts.Notes}
+	rep := &Report{Params: params, Date: opts.Date, Notes: opts.Notes}
+	// Parse made sure that the title quotes parameters only.
+	rep.Title, _ = r.resolve(nb.Title, func(s string) string { return s })
+	rep.titleMarkdown, _ = r.resolve(nb.Title, markdownText)
 	for _, b := range nb.Blocks {
 		res, err := r.block(b)
 		if err != nil {
@@ -138,7 +145,7 @@ type runner struct {
 	md      goldmark.Markdown
 }
 
-// resolve replaces the references in s; quote makes each value a YAML-safe scalar.
+// resolve replaces the references in s, each value as esc makes it.
 func (r *runner) resolve(s string, esc func(string) string) (string, error) {
 	var err error
 	out := reference.ReplaceAllStringFunc(s, func(m string) string {
@@ -206,7 +213,8 @@ func (r *runner) block(b Block) (Result, error) {
 	res := Result{Block: b}
 	switch b.Kind {
 	case "markdown":
-		text, err := r.resolve(b.Text, func(s string) string { return s })
+		// Values are text, never markup: the same escaped text gives the HTML and the Markdown.
+		text, err := r.resolve(b.Text, markdownText)
 		if err != nil {
 			return res, err
 		}
@@ -303,10 +311,15 @@ func (r *runner) query(b Block) (*Table, error) {
 		if _, err := query.RunWith(r.ctx, r.conn, q, func(io.Writer) query.Writer { return discard{} }, io.Discard); err != nil {
 			return nil, err
 		}
-		if _, err := r.conn.ExecContext(r.ctx, "CREATE OR REPLACE TEMP TABLE "+b.Name+" AS "+text, args...); err != nil {
+		if _, err := r.conn.ExecContext(r.ctx, "CREATE OR REPLACE TEMP TABLE "+quoteName(b.Name)+" AS "+text, args...); err != nil {
+			var de *duckdb.Error
+			if errors.As(err, &de) && de.Type == duckdb.ErrorTypeParser {
+				// The block alone parsed: it is a statement that cannot make a table.
+				return nil, fmt.Errorf("name=%s: only a SELECT block can be named (SELECT, WITH, FROM, VALUES), not a DESCRIBE, SHOW, SUMMARIZE or EXPLAIN block: remove name=%s", b.Name, b.Name)
+			}
 			return nil, err
 		}
-		q = query.Query{SQL: "SELECT * FROM " + b.Name, Policy: readOnly}
+		q = query.Query{SQL: "SELECT * FROM " + quoteName(b.Name), Policy: readOnly}
 	}
 	t := &Table{}
 	_, err := query.RunWith(r.ctx, r.conn, q, func(io.Writer) query.Writer { return &tableCollector{t: t, keep: max(b.Rows, 1)} }, io.Discard)
@@ -315,6 +328,10 @@ func (r *runner) query(b Block) (*Table, error) {
 	}
 	return t, nil
 }
+
+// quoteName quotes a block's name (an identifier: letters, digits and _) for SQL, so that a
+// name that is also a keyword names the table too.
+func quoteName(name string) string { return `"` + name + `"` }
 
 // readOnly is the policy of a notebook's queries: one statement that reads, as the HTTP service
 // accepts. What the blocks may read is up to the database: see Options.DB.
@@ -415,6 +432,16 @@ func headings(h string) []Heading {
 	}
 	return out
 }
+
+// markdownText makes a value text in Markdown, never markup, also inside a table: the
+// characters HTML gives a meaning to become entities, backslashes and | are escaped, and line
+// breaks become spaces.
+func markdownText(s string) string {
+	return markdownEscaper.Replace(s)
+}
+
+var markdownEscaper = strings.NewReplacer(`&`, "&amp;", `<`, "&lt;", `>`, "&gt;", `\`, `\\`, `|`, `\|`,
+	"\r\n", " ", "\n", " ", "\r", " ")
 
 // yamlQuote makes a value a double-quoted YAML scalar, unless it is a plain number.
 func yamlQuote(s string) string {

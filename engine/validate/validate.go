@@ -513,15 +513,20 @@ func (c *checker) run(mem memory.Allocator) arrow.RecordBatch {
 	return c.build(mem, res)
 }
 
-// parseYear reads a year written plainly, as 2024: not " 2024", "+2024" or "02024", which a
-// program writing years would not produce and which may hide another column's text.
+// parseYear reads a year written as digits, 2024. Spaces around it are ignored, as in every
+// field; a sign, leading zeros or a decimal point are not (+2024, 02024, 2024.0), which a program
+// writing years would not produce and which may hide another column's text.
 func parseYear(text string) (int16, string) {
-	y, err := strconv.Atoi(strings.TrimSpace(text))
+	t := strings.TrimSpace(text)
+	y, err := strconv.Atoi(t)
 	if err != nil {
+		if isDate(t) {
+			return 0, "a date, not a year"
+		}
 		return 0, "year is not a whole number"
 	}
-	if strconv.Itoa(y) != text {
-		return 0, "year not written plainly as digits, e.g. 2024 (no spaces, sign or leading zeros)"
+	if strconv.Itoa(y) != t {
+		return 0, "year not written plainly as digits, e.g. 2024 (no sign or leading zeros)"
 	}
 	if y < MinYear || y > MaxYear {
 		return 0, fmt.Sprintf("year outside %d–%d", MinYear, MaxYear)
@@ -529,9 +534,18 @@ func parseYear(text string) (int16, string) {
 	return int16(y), ""
 }
 
+// isDate reports whether s starts as a date written year first, 2024-01-31: how a date cell of
+// a workbook reads.
+func isDate(s string) bool {
+	if len(s) < 10 || s[4] != '-' || s[7] != '-' {
+		return false
+	}
+	return isDigits(s[:4]) && isDigits(s[5:7]) && isDigits(s[8:10])
+}
+
 // parseValue reads a number as producers write it: decimal or scientific notation (1e+006, as
 // ITU exports write a million), with surrounding spaces. Markers of a missing value (.., n/a, NA,
-// NaN, -) are reported as such, in any case.
+// NaN, -) are reported as such, in any case, and so are TRUE/FALSE and dates.
 func parseValue(text string) (float64, string) {
 	t := strings.TrimSpace(text)
 	if t == "" {
@@ -543,6 +557,12 @@ func parseValue(text string) (float64, string) {
 		}
 	}
 	if !isDecimal(t) {
+		switch {
+		case strings.EqualFold(t, "TRUE") || strings.EqualFold(t, "FALSE"):
+			return 0, "a TRUE/FALSE cell, not a number"
+		case isDate(t):
+			return 0, "a date, not a number"
+		}
 		return 0, "not a number"
 	}
 	v, err := strconv.ParseFloat(t, 64)
@@ -621,7 +641,16 @@ func checkBounds(v float64, ind Indicator) string {
 	case v < 0 && ind.Min == 0:
 		return "negative value for " + ind.Unit
 	case v < ind.Min:
-		return fmt.Sprintf("below the minimum %g for %s", ind.Min, ind.Code)
+		return fmt.Sprintf("below the minimum %s for %s", boundText(ind.Min), ind.Code)
 	}
-	return fmt.Sprintf("above the maximum %g for %s", ind.Max, ind.Code)
+	return fmt.Sprintf("above the maximum %s for %s", boundText(ind.Max), ind.Code)
+}
+
+// boundText writes a bound shortly: 1000, 0.01, 2e10.
+func boundText(x float64) string {
+	s := strconv.FormatFloat(x, 'g', -1, 64)
+	if i := strings.Index(s, "e+"); i >= 0 {
+		s = s[:i+1] + strings.TrimLeft(s[i+2:], "0")
+	}
+	return s
 }

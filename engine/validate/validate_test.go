@@ -112,8 +112,8 @@ func TestAggregates(t *testing.T) {
 	}
 }
 
-// plainYear is the reason for a year written with spaces, a sign or leading zeros.
-const plainYear = "year not written plainly as digits, e.g. 2024 (no spaces, sign or leading zeros)"
+// plainYear is the reason for a year written with a sign or leading zeros.
+const plainYear = "year not written plainly as digits, e.g. 2024 (no sign or leading zeros)"
 
 func TestYears(t *testing.T) {
 	for _, tc := range []struct {
@@ -124,10 +124,14 @@ func TestYears(t *testing.T) {
 		{"2020", 2020, ""},
 		{"1960", 1960, ""},
 		{"2100", 2100, ""},
-		{" 2005 ", 0, plainYear},
-		{"2024 ", 0, plainYear},
+		{" 2005 ", 2005, ""},
+		{"2024 ", 2024, ""},
+		{"\t2024", 2024, ""},
 		{"02024", 0, plainYear},
+		{" 02024", 0, plainYear},
 		{"+2024", 0, plainYear},
+		{"TRUE", 0, "year is not a whole number"},
+		{"2024-01-01", 0, "a date, not a year"},
 		{"0", 0, "year outside 1960–2100"},
 		{"1959", 0, "year outside 1960–2100"},
 		{"2101", 0, "year outside 1960–2100"},

@@ -120,12 +120,15 @@ type Value struct {
 	CoverageReported float64 // share of the members' population with a reported value
 	CoverageAnchored float64 // share with a reported or interpolated value
 	Coverage         float64 // share with a value, reported or filled
-	Published        bool    // the coverage satisfied the rule
+	Published        bool    // the coverage satisfied the rule and the value is a finite number
+	Reason           string  // why the value is withheld, "" when published
 }
 
 // Group forms a group's value from its members' by method. A member without a value does not
 // count; in a weighted mean a member without a weight does not either. Coverage is weighted by
 // population: Σ people with a value / Σ people, members of unknown population left out of both.
+// A value that is not a finite number (sums past the largest float64, from absurd members'
+// values or weights) is withheld, never published empty.
 func Group(method Method, members []Member, rule Rule) Value {
 	v := Value{Members: len(members), Value: math.NaN()}
 	var people, peopleReported, peopleAnchored, peopleCovered float64
@@ -168,27 +171,47 @@ func Group(method Method, members []Member, rule Rule) Value {
 		}
 		contributors++
 	}
+	if math.IsInf(people, 0) {
+		v.Reason = "coverage cannot be computed: the members' population is too large"
+		return v
+	}
 	if people > 0 {
 		v.CoverageReported = peopleReported / people
 		v.CoverageAnchored = peopleAnchored / people
 		v.Coverage = peopleCovered / people
 	}
-	v.Published = contributors > 0 && v.Coverage >= rule.Threshold && v.CoverageAnchored >= rule.MinAnchored
-	if !v.Published {
+	switch {
+	case contributors == 0:
+		v.Reason = "no member has a value"
+	case v.Coverage < rule.Threshold:
+		v.Reason = "coverage below the threshold"
+	case v.CoverageAnchored < rule.MinAnchored:
+		v.Reason = "too few reported or interpolated values"
+	}
+	if v.Reason != "" {
 		return v
 	}
+	var x float64
 	switch method {
 	case WeightedMean:
-		if sumW > 0 {
-			v.Value = sumWV / sumW
-		} else {
-			v.Published = false
+		if sumW <= 0 {
+			v.Reason = "no member has a weight"
+			return v
+		}
+		x = sumWV / sumW
+		if math.IsInf(sumW, 0) || math.IsInf(sumWV, 0) {
+			x = math.Inf(1) // a quotient of overflowed sums means nothing
 		}
 	case Sum:
-		v.Value = sum
+		x = sum
 	case Median:
-		v.Value = median(vals)
+		x = median(vals)
 	}
+	if math.IsInf(x, 0) || math.IsNaN(x) {
+		v.Reason = "not a finite number: the members' values or weights are too large"
+		return v
+	}
+	v.Value, v.Published = x, true
 	return v
 }
 

@@ -26,7 +26,13 @@ import (
 	"github.com/ictstat/ictstat/indicators/release"
 )
 
-func TestMain(m *testing.M) { computetest.Main(m) }
+func TestMain(m *testing.M) {
+	if os.Getenv("ICTSTAT_TEST_STOP_AT") != "" {
+		stopWhilePublishing() // the test binary as a run to kill, in killed_test.go
+		return
+	}
+	computetest.Main(m)
+}
 
 // database is a copy of the computed default database for one test.
 func database(t *testing.T) string {

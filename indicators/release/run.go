@@ -19,7 +19,6 @@ import (
 	"github.com/ictstat/ictstat/engine/ingest"
 	"github.com/ictstat/ictstat/engine/job"
 	"github.com/ictstat/ictstat/engine/load"
-	"github.com/ictstat/ictstat/engine/query"
 	"github.com/ictstat/ictstat/engine/store"
 	"github.com/ictstat/ictstat/indicators/compute"
 	"github.com/ictstat/ictstat/indicators/figures"
@@ -59,26 +58,42 @@ func (o Options) logf(format string, args ...any) {
 
 // Run runs the job. The database and the output folder change only when every step succeeds:
 // loads and computations happen on a copy of the database and outputs in a staging folder, and
-// both are put in place at the end. An output folder that job.CheckFolder refuses, or that
-// holds the database, makes the job invalid before anything runs. The tables' SQL runs as one
-// statement that reads, with no access to files but the job's allow_files; a table refused for
-// either makes the job invalid (ErrInvalid).
+// both are put in place at the end. First, a run of the same output killed while publishing is
+// set right (job.Recover), so that the release matches the database again. An output folder
+// that job.CheckFolder refuses, or that holds the database, makes the job invalid before
+// anything else runs. The tables' SQL must be one statement that reads, with no access to files
+// but the job's allow_files; it is checked before any load (also in a dry run), with the
+// columns its formats need (checkSQL). A table refused for any of these, or that DuckDB cannot run, makes the
+// job invalid (ErrInvalid).
 func Run(ctx context.Context, j *Job, opts Options) (res Result, err error) {
 	res.Out = j.OutputDir(opts.Out)
-	if err := checkOutput(res.Out, opts.Database); err != nil {
-		return res, err
-	}
 	m := &res.Manifest
 	m.Generator = job.Generator
 	m.Title, m.ToolVersion, m.StartedAt = j.Title, opts.ToolVersion, time.Now().UTC()
 	m.Rejects = map[string]int64{}
 	m.Warnings = []string{}
 	m.Inputs = []job.Input{}
+	if !opts.DryRun && job.Pending(res.Out) {
+		err := m.Run("recover the interrupted publishing of "+res.Out, opts.Progress, func(s *job.Step) error {
+			did, err := job.Recover(res.Out)
+			s.Detail = did
+			if did != "" {
+				opts.logf("%s", did)
+			}
+			return err
+		})
+		if err != nil {
+			return res, err
+		}
+	}
+	if err := checkOutput(res.Out, opts.Database); err != nil {
+		return res, err
+	}
 	if m.Job, err = job.HashFile(j.Path); err != nil {
 		return res, err
 	}
 	if opts.DryRun {
-		return res, dryRun(j, opts)
+		return res, dryRun(ctx, j, opts)
 	}
 
 	if _, err := os.Stat(opts.Database); errors.Is(err, os.ErrNotExist) {
@@ -128,6 +143,9 @@ func Run(ctx context.Context, j *Job, opts Options) (res Result, err error) {
 			st.Discard()
 		}
 	}()
+	if err := j.checkSQL(ctx, st.DB()); err != nil {
+		return res, err
+	}
 
 	var loaded []string
 	loadedRows := int64(0)
@@ -189,9 +207,17 @@ func Run(ctx context.Context, j *Job, opts Options) (res Result, err error) {
 	// Everything is ready. The outputs are swapped in first, the previous release kept aside;
 	// then the database is published when the run changed it (checkpointed first, so that
 	// little is left to do); if that fails, the previous release is put back. Either both land
-	// or neither does.
+	// or neither does: a journal beside the output folder lets the next run set things right
+	// if this one is killed in between.
 	if writes {
 		if _, err := st.DB().ExecContext(ctx, "CHECKPOINT"); err != nil {
+			return res, err
+		}
+		work, err := openFile(ctx, st.DB())
+		if err != nil {
+			return res, err
+		}
+		if err := outs.Journal(opts.Database, work); err != nil {
 			return res, err
 		}
 	}
@@ -199,6 +225,9 @@ func Run(ctx context.Context, j *Job, opts Options) (res Result, err error) {
 		return res, fmt.Errorf("publish %s: %w", res.Out, err)
 	}
 	kept = true
+	if publishing != nil {
+		publishing("swapped")
+	}
 	publishDB := st.Close
 	if !writes {
 		publishDB = st.Discard
@@ -210,11 +239,25 @@ func Run(ctx context.Context, j *Job, opts Options) (res Result, err error) {
 		}
 		return res, err
 	}
+	if publishing != nil {
+		publishing("published")
+	}
 	res.Warnings = m.Warnings
 	if err := outs.Commit(); err != nil {
 		res.Warnings = append(res.Warnings, fmt.Sprintf("the previous release could not be removed (the next run of %s removes it): %v", res.Out, err))
 	}
 	return res, nil
+}
+
+// publishing, when tests set it, is called after the outputs are swapped in ("swapped") and
+// after the database is published ("published"), where a run can be stopped as a kill would.
+var publishing func(point string)
+
+// openFile is the file the database is open from: for a store opened OnCopy, its working copy.
+func openFile(ctx context.Context, db *sql.DB) (string, error) {
+	var path string
+	err := db.QueryRowContext(ctx, `SELECT path FROM duckdb_databases() WHERE database_name = current_database()`).Scan(&path)
+	return path, err
 }
 
 // checkOutput refuses, as an invalid job, an output folder that a run may not replace
@@ -358,7 +401,7 @@ func writeOutputs(ctx context.Context, db *sql.DB, j *Job, outs *job.Outputs, m 
 			return nil
 		})
 		if err != nil {
-			return j.refusedSQL(err)
+			return j.sqlError(err)
 		}
 	}
 	if len(book) > 0 {
@@ -370,7 +413,7 @@ func writeOutputs(ctx context.Context, db *sql.DB, j *Job, outs *job.Outputs, m 
 			return err
 		})
 		if err != nil {
-			return j.refusedSQL(err)
+			return j.sqlError(err)
 		}
 	}
 	if len(j.charts) > 0 {
@@ -403,25 +446,6 @@ func writeOutputs(ctx context.Context, db *sql.DB, j *Job, outs *job.Outputs, m 
 		}
 	}
 	return nil
-}
-
-// refusedSQL makes the failure of a table an invalid job when its SQL does what a job may not:
-// more than reading, or reading a file the job does not allow. Other errors are returned as
-// they are.
-func (j *Job) refusedSQL(err error) error {
-	var te *export.TableError
-	var qe *query.Error
-	if !errors.As(err, &te) || !errors.As(err, &qe) || qe.Kind != query.Refused {
-		return err
-	}
-	line := 0
-	for _, t := range j.Tables {
-		if t.Name == te.Table {
-			line = t.line
-		}
-	}
-	return fmt.Errorf("%w: %s, line %d: table %s: %s\na table's sql is one query that reads the database (SELECT or WITH), "+
-		"and reads no file unless the job lists it under allow_files: (paths relative to the job file)", ErrInvalid, j.Path, line, te.Table, qe.Message)
 }
 
 // writeWorkbook writes the XLSX tables and a notes sheet on the sources.
@@ -541,11 +565,40 @@ func databaseRecord(ctx context.Context, db *sql.DB, path string) (map[string]an
 	return rec, nil
 }
 
-// dryRun says what the job would do.
-func dryRun(j *Job, opts Options) error {
-	opts.logf("%s: the job is valid", j.Path)
+// dryRun checks the tables' SQL on the database, opened read-only, and says what the job would
+// do.
+func dryRun(ctx context.Context, j *Job, opts Options) error {
+	out := j.OutputDir(opts.Out)
 	if _, err := os.Stat(opts.Database); err != nil {
+		opts.logf("%s: the job is valid; its tables' SQL is checked once the database is built", j.Path)
 		opts.logf("would build %s from the embedded default data", opts.Database)
+	} else {
+		so := opts.Store
+		so.ReadOnly, so.OnCopy, so.NoExternalAccess, so.AllowedPaths = true, false, true, j.allowed
+		st, err := store.Open(ctx, opts.Database, so)
+		if err != nil && strings.Contains(err.Error(), "open it once read-write") {
+			opts.logf("%s: the job is valid; its tables' SQL is checked when it runs, once the database's schema is upgraded", j.Path)
+			return dryRunSteps(j, opts, out)
+		}
+		if err != nil {
+			return err
+		}
+		err = j.checkSQL(ctx, st.DB())
+		if cerr := st.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return err
+		}
+		opts.logf("%s: the job is valid", j.Path)
+	}
+	return dryRunSteps(j, opts, out)
+}
+
+// dryRunSteps says what the job would do, into the output folder out.
+func dryRunSteps(j *Job, opts Options, out string) error {
+	if job.Pending(out) {
+		opts.logf("would first set right the publishing of %s, which a killed run left unfinished: its release is made to match the database", out)
 	}
 	for i, s := range j.Sources {
 		for _, f := range j.files[i] {
@@ -561,6 +614,6 @@ func dryRun(j *Job, opts Options) error {
 	if j.Scorecard != nil {
 		opts.logf("would write %s", j.Scorecard.File)
 	}
-	opts.logf("into %s", j.OutputDir(opts.Out))
+	opts.logf("into %s", out)
 	return nil
 }

@@ -156,7 +156,7 @@ func interruptOnDone(ctx context.Context, conn mapping.Connection) (stop func())
 
 func runNative(ctx context.Context, conn mapping.Connection, q Query, rw Writer, cw *countingWriter, st *Stats) error {
 	if q.Policy.SelectOnly {
-		if err := checkReads(q.SQL, nativeInspector{conn}); err != nil {
+		if err := checkReadsOnce(q.SQL, nativeInspector{conn}); err != nil {
 			return err
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/duckdb/duckdb-go/v2/mapping"
@@ -84,6 +85,33 @@ func checkReads(text string, in inspector) error {
 		return notARead(strings.ToUpper(word))
 	}
 	return &Error{Kind: Refused, Message: "this EXPLAIN cannot be checked: write EXPLAIN [ANALYZE] followed by one SELECT"}
+}
+
+// readsOnly remembers the texts checkReads accepted, so that a query asked again (an endpoint's,
+// a dashboard's) is not parsed twice; the answer depends on the text alone.
+var readsOnly = struct {
+	sync.Mutex
+	texts map[string]bool
+}{texts: map[string]bool{}}
+
+// checkReadsOnce is checkReads, remembering the texts it accepted (up to 4,096 of them).
+func checkReadsOnce(text string, in inspector) error {
+	readsOnly.Lock()
+	ok := readsOnly.texts[text]
+	readsOnly.Unlock()
+	if ok {
+		return nil
+	}
+	if err := checkReads(text, in); err != nil {
+		return err
+	}
+	readsOnly.Lock()
+	if len(readsOnly.texts) >= 4096 {
+		clear(readsOnly.texts)
+	}
+	readsOnly.texts[text] = true
+	readsOnly.Unlock()
+	return nil
 }
 
 func notARead(kind string) *Error {

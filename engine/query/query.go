@@ -151,7 +151,7 @@ func execute(ctx context.Context, c *duckdb.Conn, q Query) (driver.Rows, error) 
 		return queryStmt(ctx, s, args)
 	}
 	in := connInspector{ctx, c}
-	if err := checkReads(q.SQL, in); err != nil {
+	if err := checkReadsOnce(q.SQL, in); err != nil {
 		return nil, err
 	}
 	// Prepare, unlike PrepareContext, runs no statement of a query that holds several.

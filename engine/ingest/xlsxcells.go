@@ -127,12 +127,8 @@ func (c *cellTypes) rewrite(n int, cells []string) error {
 	c.pending = 0
 	col, prev := 0, 0
 	for {
-		tok, err := c.d.RawToken()
-		if err == io.EOF {
-			c.done = true
-			return nil
-		}
-		if err != nil {
+		tok, err := c.token()
+		if tok == nil {
 			return err
 		}
 		switch t := tok.(type) {
@@ -177,15 +173,24 @@ func (c *cellTypes) rewrite(n int, cells []string) error {
 	}
 }
 
+// token is the sheet's next XML token; nil with a nil error at its end, which it notes.
+func (c *cellTypes) token() (xml.Token, error) {
+	tok, err := c.d.RawToken()
+	if err == io.EOF {
+		c.done = true
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return tok, nil
+}
+
 // nextRow reads up to the next row of the sheet and notes its number.
 func (c *cellTypes) nextRow() error {
 	for {
-		tok, err := c.d.RawToken()
-		if err == io.EOF {
-			c.done = true
-			return nil
-		}
-		if err != nil {
+		tok, err := c.token()
+		if tok == nil {
 			return err
 		}
 		switch t := tok.(type) {

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"github.com/ictstat/ictstat/engine/ingest"
@@ -30,6 +31,9 @@ type File struct {
 	Edition   string
 	Indicator string // for files of one indicator that do not name it
 	Source    string // source text for every row of files that do not give one
+	// ReplacesSeries: the file is its producer's whole publication of the series it carries,
+	// so the years it omits are withdrawn from older editions (store.LoadSpec.ReplacesSeries).
+	ReplacesSeries bool
 }
 
 // Manifest lists the data files of the default dataset in load order.
@@ -38,13 +42,17 @@ func Manifest() ([]File, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := t.require("file", "format", "edition", "indicator", "source"); err != nil {
+	if err := t.require("file", "format", "edition", "indicator", "source", "replaces_series"); err != nil {
 		return nil, err
 	}
 	var out []File
 	for _, r := range t.rows {
+		replaces, err := strconv.ParseBool(t.get(r, "replaces_series"))
+		if err != nil {
+			return nil, fmt.Errorf("manifest.csv: %s: replaces_series %q: want true or false", t.get(r, "file"), t.get(r, "replaces_series"))
+		}
 		out = append(out, File{Name: t.get(r, "file"), Format: t.get(r, "format"), Edition: t.get(r, "edition"),
-			Indicator: t.get(r, "indicator"), Source: t.get(r, "source")})
+			Indicator: t.get(r, "indicator"), Source: t.get(r, "source"), ReplacesSeries: replaces})
 	}
 	return out, nil
 }
@@ -63,7 +71,7 @@ func Editions() (map[string]store.Edition, error) {
 		}
 		label := t.get(r, "edition")
 		out[label] = store.Edition{Label: label, Released: released, Description: t.get(r, "description"),
-			Citation: t.get(r, "citation")}
+			Citation: t.get(r, "citation"), Licence: t.get(r, "licence")}
 	}
 	return out, nil
 }
@@ -156,11 +164,12 @@ func build(ctx context.Context, path string, opts BuildOptions) ([]load.Outcome,
 			read.Constants["source"] = f.Source
 		}
 		out, err := load.File(ctx, st, local, load.Options{
-			Name:          "datasets/default/" + f.Name,
-			Read:          read,
-			Edition:       ed,
-			MaxRejectRate: load.DefaultMaxRejectRate,
-			ToolVersion:   opts.ToolVersion,
+			Name:           "datasets/default/" + f.Name,
+			Read:           read,
+			Edition:        ed,
+			MaxRejectRate:  load.DefaultMaxRejectRate,
+			ToolVersion:    opts.ToolVersion,
+			ReplacesSeries: f.ReplacesSeries,
 		})
 		outcomes = append(outcomes, out)
 		if err != nil {

@@ -238,7 +238,7 @@ func TestNewestEditionIsDefault(t *testing.T) {
 	// ITU DataHub export of 2025-12, the newest.
 	var editions int
 	var newest string
-	err := db.QueryRow(`SELECT count(*), max(edition) FILTER (WHERE newest) FROM observations_all_editions
+	err := db.QueryRow(`SELECT count(*), max(edition) FILTER (WHERE current) FROM observations_all_editions
 		WHERE indicator = 'fixed_broadband_per100' AND economy = 'KEN' AND year = 2020`).Scan(&editions, &newest)
 	if err != nil {
 		t.Fatal(err)

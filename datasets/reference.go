@@ -77,10 +77,11 @@ func (t *table) require(cols ...string) error {
 }
 
 // Reference builds the store's reference data from the embedded files: the indicator catalogue
-// (indicators/), economies from the UN M49 / ISO 3166 table with the ITU regions of the IDI 2024
-// and the extra economies sources report, the groups of groups.csv with their membership, every
-// World Bank income classification since FY89, and the aggregates the UN SDG database and the
-// World Bank publish.
+// (indicators/), economies from the UN M49 / ISO 3166 table with ITU's regions (itu_regions.csv)
+// and the extra economies sources report, the groups of groups.csv with their membership by year
+// (income groups by every World Bank classification since FY89, LDCs by the UN list and its
+// graduations in ldc_changes.csv), and the aggregates the UN SDG database and the World Bank
+// publish.
 func Reference() (store.Reference, error) {
 	var ref store.Reference
 	ref.Indicators, ref.IndicatorCodes = Catalogue()
@@ -103,13 +104,9 @@ func addEconomies(ref *store.Reference, m49 *table) error {
 		"Land Locked Developing Countries (LLDC)", "Small Island Developing States (SIDS)"); err != nil {
 		return err
 	}
-	itu, err := readTable("itu_regions_idi2024.csv")
+	ituRegion, _, err := ituRegions()
 	if err != nil {
 		return err
-	}
-	ituRegion := map[string]string{}
-	for _, r := range itu.rows {
-		ituRegion[itu.get(r, "iso3")] = itu.get(r, "itu_region")
 	}
 	known := map[string]bool{}
 	for _, r := range m49.rows {
@@ -151,7 +148,7 @@ func addEconomies(ref *store.Reference, m49 *table) error {
 	}
 	for iso3 := range ituRegion {
 		if !known[iso3] {
-			return fmt.Errorf("itu_regions_idi2024.csv: unknown economy %s", iso3)
+			return fmt.Errorf("itu_regions.csv: unknown economy %s", iso3)
 		}
 	}
 	// Gapminder/open-numbers ids that are not the lower-case ISO3 code.
@@ -189,12 +186,21 @@ func addGroups(ref *store.Reference, m49 *table) error {
 		return err
 	}
 	ref.IncomeGroups = income
+	ldc, err := ldcMembership(m49, ref.Economies)
+	if err != nil {
+		return err
+	}
+	_, ituBasis, err := ituRegions()
+	if err != nil {
+		return err
+	}
+	src := memberSources{economies: ref.Economies, income: income, ituBasis: ituBasis, ldc: ldc}
 	groupCodes := map[string]bool{}
 	for _, r := range groups.rows {
 		g := store.Group{Code: groups.get(r, "code"), Name: groups.get(r, "name"), Kind: groups.get(r, "kind"), DefinedBy: groups.get(r, "defined_by")}
 		ref.Groups = append(ref.Groups, g)
 		groupCodes[g.Code] = true
-		members, err := membership(groups.get(r, "membership"), g.Code, ref.Economies, income)
+		members, err := membership(groups.get(r, "membership"), g.Code, src)
 		if err != nil {
 			return fmt.Errorf("groups.csv, group %s: %w", g.Code, err)
 		}
@@ -219,31 +225,48 @@ func addGroups(ref *store.Reference, m49 *table) error {
 	return nil
 }
 
-// membership applies a rule of groups.csv: all, itu_region=X, income=X (or X|Y|...) or
-// m49_flag=X.
-func membership(rule, group string, economies []store.Economy, income []store.IncomeGroup) ([]store.Member, error) {
+// memberSources are what the membership rules of groups.csv select from.
+type memberSources struct {
+	economies []store.Economy
+	income    []store.IncomeGroup
+	ituBasis  map[string]string // ISO3 → the basis of its ITU region (itu_regions.csv)
+	ldc       []store.Member    // the UN LDC list by year (ldc_changes.csv applied), without a group
+}
+
+// membership applies a rule of groups.csv: all, itu_region=X, income=X (or X|Y|...), un_ldc
+// (the UN list of least developed countries with its graduations, ldc_changes.csv) or
+// m49_flag=X (LLDC or SIDS, as the UN M49 table flags them).
+func membership(rule, group string, src memberSources) ([]store.Member, error) {
 	var out []store.Member
 	key, value, _ := strings.Cut(rule, "=")
 	switch key {
 	case "all":
-		for _, e := range economies {
+		for _, e := range src.economies {
 			out = append(out, store.Member{Group: group, Economy: e.ISO3})
 		}
 	case "itu_region":
-		for _, e := range economies {
+		for _, e := range src.economies {
 			if e.ITURegion == value {
-				out = append(out, store.Member{Group: group, Economy: e.ISO3})
+				out = append(out, store.Member{Group: group, Economy: e.ISO3, Basis: src.ituBasis[e.ISO3]})
 			}
 		}
+	case "un_ldc":
+		for _, m := range src.ldc {
+			m.Group = group
+			out = append(out, m)
+		}
 	case "m49_flag":
-		for _, e := range economies {
-			if (value == "LDC" && e.LDC) || (value == "LLDC" && e.LLDC) || (value == "SIDS" && e.SIDS) {
+		if value == "LDC" {
+			return nil, fmt.Errorf("LDC membership changes with graduations: use the rule un_ldc, which applies ldc_changes.csv")
+		}
+		for _, e := range src.economies {
+			if (value == "LLDC" && e.LLDC) || (value == "SIDS" && e.SIDS) {
 				out = append(out, store.Member{Group: group, Economy: e.ISO3})
 			}
 		}
 	case "income":
 		for _, class := range strings.Split(value, "|") {
-			out = append(out, incomeMembership(group, class, income)...)
+			out = append(out, incomeMembership(group, class, src.income)...)
 		}
 	default:
 		return nil, fmt.Errorf("unknown membership rule %q", rule)
@@ -333,7 +356,8 @@ func incomeMembership(group, class string, income []store.IncomeGroup) []store.M
 			if last == latest {
 				last = 0
 			}
-			out = append(out, store.Member{Group: group, Economy: iso3, FirstYear: hist[i].GNIYear, LastYear: last})
+			out = append(out, store.Member{Group: group, Economy: iso3, FirstYear: hist[i].GNIYear, LastYear: last,
+				Basis: fmt.Sprintf("World Bank classification FY%02d-FY%02d", hist[i].FiscalYear%100, hist[j].FiscalYear%100)})
 			i = j
 		}
 	}

@@ -1,7 +1,9 @@
 package datasets_test
 
 import (
+	"encoding/csv"
 	"testing"
+	"time"
 
 	"github.com/ictstat/ictstat/datasets"
 	"github.com/ictstat/ictstat/engine/store"
@@ -20,18 +22,24 @@ func TestReference(t *testing.T) {
 	if len(ref.Indicators) != 41 {
 		t.Errorf("%d indicators, want 41", len(ref.Indicators))
 	}
-	members := map[string]int{}
+	members := map[string]int{} // in the current composition: memberships without a last year
 	for _, m := range ref.Members {
-		if m.FirstYear == 0 && m.LastYear == 0 {
+		if m.LastYear == 0 {
 			members[m.Group]++
 		}
 	}
-	// itu_regions_idi2024.csv lists 170 economies; every economy is in the world.
-	itu := members["ITU_AFR"] + members["ITU_AMS"] + members["ITU_ARB"] + members["ITU_ASP"] + members["ITU_CIS"] + members["ITU_EUR"]
-	if itu != 170 || members["WLD"] != 253 {
-		t.Errorf("ITU regions hold %d economies (want 170), the world %d (want 253)", itu, members["WLD"])
+	// itu_regions.csv lists 197 economies (PROVENANCE.md gives each region's count); every
+	// economy is in the world.
+	for g, n := range map[string]int{"ITU_AFR": 44, "ITU_AMS": 35, "ITU_ARB": 22, "ITU_ASP": 41, "ITU_CIS": 9, "ITU_EUR": 46, "WLD": 253} {
+		if members[g] != n {
+			t.Errorf("%s holds %d economies, want %d", g, members[g], n)
+		}
 	}
-	// The M49 table flags 44 LDCs, 32 LLDCs and 58 SIDS... counted here from the table itself.
+	// The current UN list has 44 LDCs (members without a last year); the M49 table flags 32
+	// LLDCs and 58 SIDS... counted here from the table itself.
+	if members["LDC"] != 44 {
+		t.Errorf("%d current LDCs, want 44", members["LDC"])
+	}
 	var ldc, lldc, sids int
 	for _, e := range ref.Economies {
 		if e.LDC {
@@ -112,4 +120,82 @@ func groupOf(ref store.Reference, economy string, year int) string {
 		}
 	}
 	return ""
+}
+
+// TestLDCByYear checks the LDC group year by year against what ldc_changes.csv implies, read
+// here on its own: the 44 current LDCs, plus those that graduated after 1 July of the year, less
+// those added after it (an economy counts for a year when it is on the list at mid-year).
+func TestLDCByYear(t *testing.T) {
+	ref, err := datasets.Reference()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := datasets.Files.Open("default/ldc_changes.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	implied := func(year int) int {
+		n := 44
+		midYear := time.Date(year, time.July, 1, 0, 0, 0, 0, time.UTC)
+		for _, r := range rows[1:] {
+			d, err := time.Parse(time.DateOnly, r[3])
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d.After(midYear) {
+				switch r[2] {
+				case "graduated":
+					n++
+				case "added":
+					n--
+				}
+			}
+		}
+		return n
+	}
+	in := func(economy string, year int) bool {
+		for _, m := range ref.Members {
+			if m.Group == "LDC" && m.Economy == economy && (m.FirstYear == 0 || m.FirstYear <= year) && (m.LastYear == 0 || year <= m.LastYear) {
+				return true
+			}
+		}
+		return false
+	}
+	for year := 1990; year <= 2026; year++ {
+		n := 0
+		for _, m := range ref.Members {
+			if m.Group == "LDC" && (m.FirstYear == 0 || m.FirstYear <= year) && (m.LastYear == 0 || year <= m.LastYear) {
+				n++
+			}
+		}
+		if n != implied(year) {
+			t.Errorf("%d: %d LDCs, ldc_changes.csv implies %d", year, n, implied(year))
+		}
+	}
+	// The UN's counts since South Sudan's inclusion, by the mid-year rule.
+	for year, n := range map[int]int{2007: 50, 2008: 49, 2011: 48, 2012: 48, 2013: 49, 2014: 48, 2017: 47, 2020: 47, 2021: 46, 2023: 46, 2024: 45, 2025: 44} {
+		if got := implied(year); got != n {
+			t.Errorf("%d: ldc_changes.csv implies %d LDCs, want %d", year, got, n)
+		}
+	}
+	for _, c := range []struct {
+		economy string
+		year    int
+		ldc     bool
+	}{{"STP", 2020, true}, {"STP", 2024, true}, {"STP", 2025, false}, {"MDV", 2010, true}, {"MDV", 2011, false},
+		{"GNQ", 2016, true}, {"GNQ", 2017, false}, {"SSD", 2012, false}, {"SSD", 2013, true}, {"BWA", 1995, false}, {"AFG", 2000, true}} {
+		if in(c.economy, c.year) != c.ldc {
+			t.Errorf("%s in %d: LDC %v, want %v", c.economy, c.year, !c.ldc, c.ldc)
+		}
+	}
+	for _, e := range ref.Economies {
+		if (e.ISO3 == "STP" || e.ISO3 == "BTN") && e.LDC {
+			t.Errorf("%s is flagged an LDC, but has graduated", e.ISO3)
+		}
+	}
 }

@@ -1,13 +1,17 @@
 // Command job is the batch-job benchmark: `ictstat run` over a generated source of many million
 // observations, loaded into a copy of the default database, recomputed and published (tables in
 // CSV, Parquet, XLSX and SDMX-CSV, a chart, the scorecard). It prints the time of every step from
-// the job's manifest, the wall time and the peak resident memory of the run.
+// the job's manifest, the wall time and the peak resident memory of the run. Then it checks every
+// progress row the run computed against the rules of progress.CheckRows (valid ranges, intervals,
+// projections, growth and classes, tolerances, scopes, notes), as the test over the default
+// database does, and fails on any violation.
 //
 //	go run ./benchmarks/job                      # 10 million rows
 //	go run ./benchmarks/job -rows 1000000        # the short run of .ci/run
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -18,6 +22,9 @@ import (
 	"time"
 
 	"github.com/ictstat/ictstat/engine/job"
+	"github.com/ictstat/ictstat/engine/store"
+	"github.com/ictstat/ictstat/indicators/progress"
+	"github.com/ictstat/ictstat/indicators/report"
 )
 
 const jobFile = `title: "A release of %d generated observations"
@@ -114,6 +121,47 @@ func run(rows int64, dir, bin string) error {
 		wall.Seconds(), float64(peak)/1e6)
 	if peak >= 2<<30 {
 		return fmt.Errorf("peak memory %d bytes is 2 GiB or more", peak)
+	}
+	return checkProgress(db)
+}
+
+// checkProgress checks every progress row of the database against progress.CheckRows.
+func checkProgress(db string) error {
+	ctx := context.Background()
+	st, err := store.Open(ctx, db, store.Options{ReadOnly: true})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	started := time.Now()
+	rows, err := report.Progress(ctx, st.DB(), report.Filter{})
+	if err != nil {
+		return err
+	}
+	vs := progress.CheckRows(rows)
+	byRule := map[string]int{}
+	for _, v := range vs {
+		byRule[v.Rule]++
+	}
+	fmt.Printf("progress rules: %d rows checked in %.2f s, %d violations", len(rows), time.Since(started).Seconds(), len(vs))
+	for _, rule := range progress.Rules {
+		if byRule[rule] > 0 {
+			fmt.Printf(", %s %d", rule, byRule[rule])
+		}
+	}
+	fmt.Println()
+	for i, v := range vs {
+		if i == 20 {
+			fmt.Printf("  … %d more\n", len(vs)-20)
+			break
+		}
+		fmt.Println("  " + v.String())
+	}
+	if len(rows) == 0 {
+		return fmt.Errorf("the run computed no progress rows")
+	}
+	if len(vs) > 0 {
+		return fmt.Errorf("%d progress rows break the rules", len(vs))
 	}
 	return nil
 }

@@ -13,7 +13,8 @@
 // assessed from 2015, the rest from their first year.
 //
 // Three timed passes, each repeated -runs times (the median is printed): Metrics on every series;
-// Assess on the first -fits series; Assess again on those of them whose chosen model is the
+// Assess on the first -fits series (whose results are then checked, untimed, against the rules of
+// progress.CheckResult); Assess again on those of them whose chosen model is the
 // logistic, each of which fits two logistics (on the training points, then the refit on all
 // points), which gives the logistic fits per second.
 package main
@@ -129,8 +130,19 @@ func main() {
 			logistic = append(logistic, i)
 		}
 	}
-	fmt.Printf("\nAssess:   %d series in %.3f s = %.0f Assess/s (models chosen: %d logistic, %d linear, %d none)\n",
-		*nFits, wall.Seconds(), float64(*nFits)/wall.Seconds(), models[progress.Logistic], models[progress.Linear], models[""])
+	fmt.Printf("\nAssess:   %d series in %.3f s = %.0f Assess/s (models chosen: %d logistic, %d logit-linear, %d log-linear, %d linear, %d none)\n",
+		*nFits, wall.Seconds(), float64(*nFits)/wall.Seconds(), models[progress.Logistic], models[progress.LogitLinear],
+		models[progress.LogLinear], models[progress.Linear], models[""])
+	// Every result keeps the rules of progress.CheckResult (not timed).
+	var broken atomic.Int64
+	parallel(*nFits, workers, func(_, i int) {
+		if vs := progress.CheckResult(results[i], s.goals[s.goal[i]]); len(vs) > 0 {
+			if broken.Add(1) <= 5 {
+				fmt.Fprintf(os.Stderr, "series %d: %v\n", i, vs)
+			}
+		}
+	})
+	fmt.Printf("          %d results break the progress rules\n", broken.Load())
 
 	// Assess again on the series whose model is the logistic: two logistic fits each.
 	if len(logistic) == 0 {
@@ -223,13 +235,13 @@ func generate(n, years int, seed uint64, workers int) set {
 		var g progress.Goal
 		switch k {
 		case internet:
-			g = progress.Goal{Comparator: "ge", Level: 95, Bounded: true}
+			g = progress.Goal{Comparator: "ge", Level: 95, Tolerance: 0.5, Range: progress.MeasureRange("percent", 0, 100)}
 		case subscriptions:
-			g = progress.Goal{Comparator: "ge", Level: 100}
+			g = progress.Goal{Comparator: "ge", Level: 100, Tolerance: 0.5, Range: progress.MeasureRange("per100", 0, 1000)}
 		case price:
-			g = progress.Goal{Comparator: "le", Level: 2}
+			g = progress.Goal{Comparator: "le", Level: 2, Tolerance: 0.5, Range: progress.MeasureRange("pct_gni", 0, 100000)}
 		case parity:
-			g = progress.Goal{Comparator: "parity", Level: 1.02}
+			g = progress.Goal{Comparator: "parity", Level: 1.02, Tolerance: 0.005}
 		}
 		g.Deadline = 2030
 		g.BaselineYear = max(2015, first)

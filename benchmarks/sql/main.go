@@ -51,7 +51,7 @@ var queries = []analystQuery{
 		view: `SELECT year, value FROM observations
 			WHERE indicator = 'internet_use_pct' AND economy = 'KEN' AND sex = 'total' AND area = 'total' AND age = 'total' ORDER BY year`,
 		base: `SELECT o.year, o.value FROM store.observations o
-			JOIN store.series s ON s.series_id = o.series_id AND s.edition_id = o.edition_id
+			JOIN store.series s ON s.series_id = o.series_id AND o.current
 			JOIN store.indicators i ON i.indicator_id = s.indicator_id
 			JOIN store.economies e ON e.economy_id = s.economy_id
 			WHERE i.code = 'internet_use_pct' AND e.iso3 = 'KEN' AND s.sex = ` + sexTotal + ` AND s.area = ` + areaTotal + ` AND s.age = ` + ageTotal + `
@@ -62,7 +62,7 @@ var queries = []analystQuery{
 		view: `SELECT economy, value FROM observations
 			WHERE indicator = 'mobile_cellular_per100' AND year = 2020 AND sex = 'total' AND area = 'total' AND age = 'total' ORDER BY economy`,
 		base: `SELECT e.iso3, o.value FROM store.observations o
-			JOIN store.series s ON s.series_id = o.series_id AND s.edition_id = o.edition_id
+			JOIN store.series s ON s.series_id = o.series_id AND o.current
 			JOIN store.indicators i ON i.indicator_id = s.indicator_id
 			JOIN store.economies e ON e.economy_id = s.economy_id
 			WHERE i.code = 'mobile_cellular_per100' AND o.year = 2020 AND s.sex = ` + sexTotal + ` AND s.area = ` + areaTotal + ` AND s.age = ` + ageTotal + `
@@ -76,7 +76,7 @@ var queries = []analystQuery{
 			GROUP BY ALL ORDER BY ALL`,
 		base: `SELECT e.itu_region, o.year, avg(o.value) AS mean, count(*) AS economies
 			FROM store.observations o
-			JOIN store.series s ON s.series_id = o.series_id AND s.edition_id = o.edition_id
+			JOIN store.series s ON s.series_id = o.series_id AND o.current
 			JOIN store.indicators i ON i.indicator_id = s.indicator_id
 			JOIN store.economies e ON e.economy_id = s.economy_id
 			WHERE i.code = 'internet_use_pct' AND s.sex = ` + sexTotal + ` AND s.area = ` + areaTotal + ` AND s.age = ` + ageTotal + `
@@ -90,9 +90,9 @@ var queries = []analystQuery{
 			ORDER BY ALL`,
 		base: `SELECT e.iso3, f.year, f.value / m.value AS parity
 			FROM store.observations f
-			JOIN store.series sf ON sf.series_id = f.series_id AND sf.edition_id = f.edition_id
+			JOIN store.series sf ON sf.series_id = f.series_id AND f.current
 			JOIN store.series sm ON sm.indicator_id = sf.indicator_id AND sm.economy_id = sf.economy_id AND sm.area = sf.area AND sm.age = sf.age
-			JOIN store.observations m ON m.series_id = sm.series_id AND m.edition_id = sm.edition_id AND m.year = f.year
+			JOIN store.observations m ON m.series_id = sm.series_id AND m.current AND m.year = f.year
 			JOIN store.indicators i ON i.indicator_id = sf.indicator_id
 			JOIN store.economies e ON e.economy_id = sf.economy_id
 			WHERE i.code = 'internet_use_pct' AND sf.sex = (SELECT code_id FROM store.codes WHERE dimension = 'sex' AND code = 'female')
@@ -106,16 +106,16 @@ var queries = []analystQuery{
 			FROM observations GROUP BY indicator ORDER BY indicator`,
 		base: `SELECT i.code, count(*) AS n, avg(o.value) AS mean, min(o.year) AS first, max(o.year) AS last
 			FROM store.observations o
-			JOIN store.series s ON s.series_id = o.series_id AND s.edition_id = o.edition_id
+			JOIN store.series s ON s.series_id = o.series_id AND o.current
 			JOIN store.indicators i ON i.indicator_id = s.indicator_id
 			WHERE s.economy_id IS NOT NULL
 			GROUP BY i.code ORDER BY i.code`,
 	},
 	{
 		name: "observations per edition",
-		view: `SELECT edition, count(*) AS n, count(*) FILTER (WHERE newest) AS newest
+		view: `SELECT edition, count(*) AS n, count(*) FILTER (WHERE current) AS current
 			FROM observations_all_editions GROUP BY edition ORDER BY edition`,
-		base: `SELECT ed.edition, count(*) AS n, count(*) FILTER (WHERE o.edition_id = s.edition_id) AS newest
+		base: `SELECT ed.edition, count(*) AS n, count(*) FILTER (WHERE o.current) AS current
 			FROM store.observations o
 			JOIN store.series s ON s.series_id = o.series_id
 			JOIN store.editions ed ON ed.edition_id = o.edition_id
@@ -147,7 +147,7 @@ var queries = []analystQuery{
 			WHERE indicator = 'households_internet_pct' AND sex = 'total' ORDER BY economy`,
 		base: `SELECT e.iso3, min(o.year), max(o.year), count(*)
 			FROM store.observations o
-			JOIN store.series s ON s.series_id = o.series_id AND s.edition_id = o.edition_id
+			JOIN store.series s ON s.series_id = o.series_id AND o.current
 			JOIN store.indicators i ON i.indicator_id = s.indicator_id
 			JOIN store.economies e ON e.economy_id = s.economy_id
 			WHERE i.code = 'households_internet_pct' AND s.sex = ` + sexTotal + `
@@ -159,7 +159,7 @@ var queries = []analystQuery{
 			WHERE indicator = 'internet_use_pct' AND sex = 'total' AND area = 'total' AND age = 'total' ORDER BY economy`,
 		base: `SELECT e.iso3, max(o.year), arg_max(o.value, o.year)
 			FROM store.observations o
-			JOIN store.series s ON s.series_id = o.series_id AND s.edition_id = o.edition_id
+			JOIN store.series s ON s.series_id = o.series_id AND o.current
 			JOIN store.indicators i ON i.indicator_id = s.indicator_id
 			JOIN store.economies e ON e.economy_id = s.economy_id
 			WHERE i.code = 'internet_use_pct' AND s.sex = ` + sexTotal + ` AND s.area = ` + areaTotal + ` AND s.age = ` + ageTotal + `

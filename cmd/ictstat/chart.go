@@ -42,13 +42,14 @@ func newChart(g *globals) *cobra.Command {
                    first for prices), with the target line
   scorecard        the WSIS Geneva targets scorecard of one economy or group (the world by default)
 
-Economies are drawn from their observations in the newest edition: nothing is interpolated, so a
+Economies are drawn from their current observations (the newest edition that has each year): nothing is interpolated, so a
 gap in the data stays a gap, and the values their producer flags as estimated, modelled or
 forecast are hollow points. Groups are drawn from ictstat's aggregates (hollow where less than half
 of the group's population reported), or from the values their source publishes. Every chart
 carries a source line naming the editions of its data, e.g. "Source: ITU, via World Bank WDI
 (2025 edition)". Indicators are named by ictstat's code or a WDI, ITU, SDG or DDF code; economies
-by ISO3 code.
+by ISO3 code in any case, M49 code or name, groups by code; an unknown one is answered with the
+three closest.
 
 With --spec, a YAML file lists charts to draw in one run into --out:
 
@@ -117,6 +118,7 @@ With --spec, a YAML file lists charts to draw in one run into --out:
 	f.Float64Var(&c.DPI, "dpi", 0, "resolution of PNG output (default 150)")
 	f.StringVar(&spec, "spec", "", "a YAML file listing charts to draw")
 	f.StringVar(&outDir, "out", "", "with --spec: the directory to write them to")
+	addAsOf(cmd, g)
 	return cmd
 }
 

@@ -43,7 +43,8 @@ func TestChart(t *testing.T) {
 		want string
 	}{
 		{[]string{"trend", "--indicator", "internet_usage", "--economies", "KEN"}, `no indicator "internet_usage"; the closest are internet_use_pct`},
-		{[]string{"trend", "--indicator", "internet_use_pct", "--economies", "KEN,Kenya"}, `no economy or group "Kenya"`},
+		{[]string{"trend", "--indicator", "internet_use_pct", "--economies", "KEN,Kenia"}, `no economy or group "Kenia" (an ISO3 code in any case, an M49 code or a name; groups by code such as WLD, LDC, ITU_AFR, HIC); the closest are KEN (Kenya)`},
+		{[]string{"trend", "--indicator", "internet_use_pct", "--economies", "KEN,Sub-Saharan Africa"}, `"Sub-Saharan Africa" names M49_202 (Sub-Saharan Africa) and WB_SSF (Sub-Saharan Africa): give the code`},
 		{[]string{"trend", "--indicator", "internet_use_pct", "--economies", "KEN", "--from", "1960", "--to", "1970"}, "no data on internet_use_pct for KEN, 1960–1970"},
 		{[]string{"pie", "--indicator", "internet_use_pct"}, `unknown kind of chart "pie"`},
 		{[]string{"trend", "--indicator", "internet_use_pct", "--economies", "KEN", "--size", "2x1cm"}, "charts are drawn from 5x3.5 cm"},

@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/ictstat/ictstat/engine/store"
 	"github.com/ictstat/ictstat/indicators/aggregate"
 	"github.com/ictstat/ictstat/indicators/compute"
 )
@@ -12,17 +13,22 @@ import (
 func newCompute(g *globals) *cobra.Command {
 	var carry int
 	var threshold, anchored float64
+	var composition string
 	cmd := &cobra.Command{
 		Use:   "compute",
 		Short: "Compute group aggregates, gaps and progress toward targets",
-		Long: `Compute, from the newest edition of every series, the results analysts query:
+		Long: `Compute, from the current values of the observations (the newest edition that has each), the
+results analysts query:
 
   aggregates   every group's value per indicator, breakdown and year (world, ITU regions, income
-               groups by each year's classification, LDC/LLDC/SIDS, UN regions), the population-
+               groups, LDC/LLDC/SIDS, UN regions), the population-
                or household-weighted mean, sum or median as the indicator says, with the shares of
                the group's population covered by reported data, by reported or interpolated data,
                and by data once gaps are filled; withheld when the last is below
-               --coverage-threshold or the second below --min-anchored
+               --coverage-threshold or the second below --min-anchored; by default every year
+               is formed from the groups' current composition (income groups by the latest World
+               Bank classification, LDCs as listed now), as the World Bank's WDI and ITU's Facts
+               and Figures do; --composition historical uses each year's classification instead
   estimates    the economy values filled in for them: interpolated between reported years, or the
                first or last value carried --carry-years at most
   gaps         gender parity scores, urban/rural ratios, rural coverage, the usage gap, people
@@ -40,18 +46,25 @@ run this command again.`,
 			if carry < 0 {
 				return usageError("--carry-years must not be negative")
 			}
-			return runCompute(cmd, g, compute.Options{CarryYears: carry, Threshold: threshold, MinAnchored: anchored})
+			if composition != compute.Current && composition != compute.Historical {
+				return usageError("--composition must be %s or %s", compute.Current, compute.Historical)
+			}
+			return runCompute(cmd, g, compute.Options{CarryYears: carry, Threshold: threshold, MinAnchored: anchored, Composition: composition})
 		},
 	}
 	cmd.Flags().IntVar(&carry, "carry-years", aggregate.DefaultCarryYears, "years an economy's first or last value may be carried to fill a gap")
 	cmd.Flags().Float64Var(&threshold, "coverage-threshold", aggregate.DefaultThreshold, "share of a group's population that must have a value for its aggregate to be published")
+	cmd.Flags().StringVar(&composition, "composition", compute.Current, "groups' membership in every year: current (the latest, for every year) or historical (each year's)")
 	cmd.Flags().Float64Var(&anchored, "min-anchored", aggregate.DefaultMinAnchored, "share of a group's population that must have a reported or interpolated value (not a carried one)")
+	addAsOf(cmd, g)
 	return cmd
 }
 
 // runCompute computes and prints what it wrote.
 func runCompute(cmd *cobra.Command, g *globals, opts compute.Options) error {
-	st, err := openStore(cmd, g)
+	so := g.storeOptions(false)
+	so.AsOfComputed = true // with --as-of, the results are computed as of the date
+	st, err := store.Open(cmd.Context(), g.db, so)
 	if err != nil {
 		return err
 	}

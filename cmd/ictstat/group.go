@@ -1,9 +1,12 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
+
+	"github.com/ictstat/ictstat/engine/store"
 )
 
 func newGroup(g *globals) *cobra.Command {
@@ -31,6 +34,16 @@ be changed.`,
 				return err
 			}
 			defer st.Close()
+			for i, m := range members {
+				e, err := store.FindEntity(cmd.Context(), st.DB(), m, true)
+				var unknown *store.EntityError
+				if errors.As(err, &unknown) {
+					return usageError("--members: %v", err)
+				} else if err != nil {
+					return err
+				}
+				members[i] = e.Code
+			}
 			if err := st.SetGroup(cmd.Context(), args[0], name, members); err != nil {
 				return &exitError{exitUsage, err}
 			}
@@ -39,7 +52,7 @@ be changed.`,
 		},
 	}
 	set.Flags().StringVar(&name, "name", "", "the group's name")
-	set.Flags().StringSliceVar(&members, "members", nil, "its economies, by ISO3 code")
+	set.Flags().StringSliceVar(&members, "members", nil, "its economies, by ISO3 code in any case, M49 code or name (names with a comma: give the code)")
 	del := &cobra.Command{
 		Use:   "delete CODE",
 		Short: "Delete a group you defined",

@@ -58,6 +58,15 @@ price_mobile_data_voice_high_pct_gni); the README shows the file.`,
 			if economy != "" && group != "" {
 				return usageError("give --economy or --group, not both")
 			}
+			for _, e := range []*string{&economy, &group} {
+				if *e != "" {
+					code, err := findEntity(cmd, g, *e)
+					if err != nil {
+						return err
+					}
+					*e = code
+				}
+			}
 			m, err := idi.Load(edition)
 			if err != nil {
 				return usageError("%v", err)
@@ -105,7 +114,7 @@ price_mobile_data_voice_high_pct_gni); the README shows the file.`,
 	f := cmd.Flags()
 	f.IntVar(&edition, "edition", 2024, "the IDI edition: its thresholds, goalposts and data year")
 	f.IntVar(&year, "year", 0, "the data year (default: the edition's, edition − 2)")
-	f.StringVar(&economy, "economy", "", "one economy, by ISO3 code")
+	f.StringVar(&economy, "economy", "", "one economy, by ISO3 code in any case, M49 code or name")
 	f.StringVar(&group, "group", "", "one group's members, e.g. LDC or ITU_AFR")
 	f.StringArrayVar(&set, "set", nil, "what if: an input's value, e.g. fixed_basket=2.0 (repeatable; needs --economy)")
 	f.StringVar(&format, "format", "table", "table, csv or json")

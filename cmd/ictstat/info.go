@@ -60,9 +60,13 @@ func printSummary(w io.Writer, sum store.Summary, batches bool) {
 	fmt.Fprintf(w, "%d indicators, %d economies, %d groups; %d series, %d observations in all editions, %d rejected rows in %d batches\n\n",
 		sum.Indicators, sum.Economies, sum.Groups, sum.Series, sum.Observations, sum.Rejects, len(sum.Batches))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "EDITION\tRELEASED\tOBSERVATIONS\tDEFAULT FOR SERIES")
+	fmt.Fprintln(tw, "EDITION\tRELEASED\tOBSERVATIONS\tCURRENT\tLICENCE")
 	for _, e := range sum.Editions {
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\n", e.Edition, e.Released.Format("2006-01-02"), e.Observations, e.Newest)
+		licence := e.Licence
+		if licence == "" {
+			licence = "not recorded"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\n", e.Edition, e.Released.Format("2006-01-02"), e.Observations, e.Current, licence)
 	}
 	tw.Flush()
 	fmt.Fprintln(w)
@@ -88,8 +92,13 @@ func printSummary(w io.Writer, sum store.Summary, batches bool) {
 	case c == nil:
 		fmt.Fprintln(w, "Aggregates, gaps and progress: not computed yet (run 'ictstat compute').")
 	case sum.BatchesSince > 0:
-		fmt.Fprintf(w, "Aggregates, gaps and progress: computed %s, before the last %d batches (run 'ictstat compute').\n", c.ComputedAt.Format("2006-01-02 15:04"), sum.BatchesSince)
+		fmt.Fprintf(w, "Aggregates, gaps and progress: computed %s, before the last %d changes: loads and edition drops (run 'ictstat compute').\n", c.ComputedAt.Format("2006-01-02 15:04"), sum.BatchesSince)
 	default:
-		fmt.Fprintf(w, "Aggregates, gaps and progress: computed %s from %d observations, up to date.\n", c.ComputedAt.Format("2006-01-02 15:04"), c.Observations)
+		groups := "groups in their current composition"
+		if c.Composition == "historical" {
+			groups = "groups in each year's composition"
+		}
+		fmt.Fprintf(w, "Aggregates, gaps and progress: computed %s from %d observations, %s, up to date.\n",
+			c.ComputedAt.Format("2006-01-02 15:04"), c.Observations, groups)
 	}
 }

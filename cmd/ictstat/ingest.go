@@ -20,8 +20,9 @@ func newIngest(g *globals) *cobra.Command {
 		format, edition, released, citation, sheet, delimiter, indicator string
 		columns, constants                                               map[string]string
 		ignore                                                           []string
+		licence                                                          string
 		maxRejectRate                                                    float64
-		verbose                                                          bool
+		verbose, replacesSeries                                          bool
 	)
 	formats := make([]string, len(ingest.Formats))
 	for i, f := range ingest.Formats {
@@ -50,8 +51,12 @@ passed over. Workbook cells are read as a CSV saved from the sheet would hold th
 dates, error texts); other numbers as stored, whatever their format. Rejected rows are kept with
 file, line, column, value and reason: SELECT * FROM rejects WHERE batch = N.
 
-Observations land in an edition (--edition): a newer edition of a series keeps the older one
-queryable (view observations_all_editions) and becomes the default (view observations).
+Observations land in an edition (--edition). Editions layer value by value: the view
+observations holds, for each indicator, economy, breakdown and year, the value of the newest
+edition that has one (by release date, then load order), so a file with one new year adds that
+year and keeps the series' history. An edition that revises whole series says so with
+--replaces-series: for every series the file carries, the years it omits are withdrawn. Every
+edition stays queryable (observations_all_editions, observations_as_of(DATE), revisions).
 
 Formats (detected from the file name and header unless --format is given):
 ` + strings.Join(formats, "\n") + `
@@ -64,7 +69,7 @@ P, ...), source, note. Other headers can be mapped with --column, e.g. --column 
   ictstat ingest population.csv --set indicator=SP.POP.TOTL --column economy="Country Code"`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, files []string) error {
-			opts := load.Options{MaxRejectRate: maxRejectRate, ToolVersion: Version}
+			opts := load.Options{MaxRejectRate: maxRejectRate, ToolVersion: Version, ReplacesSeries: replacesSeries}
 			if maxRejectRate == 0 {
 				opts.MaxRejectRate = load.NoRejects
 			}
@@ -90,7 +95,7 @@ P, ...), source, note. Other headers can be mapped with --column, e.g. --column 
 				return usageError("--max-reject-rate must be between 0 and 1")
 			}
 			if edition != "" {
-				opts.Edition = store.Edition{Label: edition, Citation: citation}
+				opts.Edition = store.Edition{Label: edition, Citation: citation, Licence: licence}
 				when := released
 				if when == "" {
 					when = edition
@@ -100,8 +105,8 @@ P, ...), source, note. Other headers can be mapped with --column, e.g. --column 
 				} else if released != "" {
 					return usageError("--released %q is not a date (YYYY, YYYY-MM or YYYY-MM-DD)", released)
 				}
-			} else if released != "" || citation != "" {
-				return usageError("--released and --citation need --edition")
+			} else if released != "" || citation != "" || licence != "" {
+				return usageError("--released, --citation and --licence need --edition")
 			}
 			st, err := store.Open(cmd.Context(), g.db, g.loadOptions())
 			if err != nil {
@@ -134,6 +139,7 @@ P, ...), source, note. Other headers can be mapped with --column, e.g. --column 
 	f.StringVar(&edition, "edition", "", `edition (vintage) the observations belong to, e.g. "ITU 2025-11"; default: today's date`)
 	f.StringVar(&released, "released", "", "release date of the edition, which orders editions (default: read from --edition, else today)")
 	f.StringVar(&citation, "citation", "", `how chart source lines name a new edition, e.g. "NSO household survey (2025 edition)"; default: its label`)
+	f.StringVar(&licence, "licence", "", `the terms a new edition's data are published under, shown with them in job manifests, workbooks, notebooks and 'ictstat info', e.g. "CC BY 4.0"`)
 	f.StringVar(&indicator, "indicator", "", "indicator of every row, for files of one indicator without an indicator column")
 	f.StringToStringVar(&columns, "column", nil, "map a column: NAME=HEADER, NAME one of indicator, economy, year, value, sex, area, age, unit, flag, source, note")
 	f.StringToStringVar(&constants, "set", nil, "give a column one value for every row: NAME=VALUE")
@@ -141,6 +147,7 @@ P, ...), source, note. Other headers can be mapped with --column, e.g. --column 
 	f.StringVar(&sheet, "sheet", "", "XLSX sheet (default: the first)")
 	f.StringVar(&delimiter, "delimiter", "", `CSV delimiter (default: guessed from the header among , ; and tab; write \t for tab)`)
 	f.Float64Var(&maxRejectRate, "max-reject-rate", load.DefaultMaxRejectRate, "largest share of rejected rows (0–1) a file may have and still load; 0 refuses any reject")
+	f.BoolVar(&replacesSeries, "replaces-series", false, "the files revise whole series: years they omit for the series they carry are withdrawn from older editions")
 	f.BoolVarP(&verbose, "verbose", "v", false, "print how long each step of a load took")
 	return cmd
 }
@@ -161,9 +168,13 @@ func ingestFile(cmd *cobra.Command, g *globals, st *store.Store, path string, op
 		return nil
 	}
 	if err != nil {
+		if errors.Is(err, store.ErrLicenceConflict) {
+			return &exitError{exitUsage, err}
+		}
 		if errors.Is(err, store.ErrTooManyRejects) {
 			fmt.Fprintf(os.Stderr, "ictstat: %v\n", err)
 			printRejects(os.Stderr, o.FirstRejects, o.RowsRejected)
+			printDefineHint(os.Stderr, o.FirstRejects)
 			return err
 		}
 		if load.IsRefused(err) {
@@ -185,6 +196,7 @@ func ingestFile(cmd *cobra.Command, g *globals, st *store.Store, path string, op
 	if o.RowsRejected > 0 && !g.quiet {
 		printRejects(os.Stderr, o.FirstRejects, o.RowsRejected)
 		fmt.Fprintf(os.Stderr, "  all of them: SELECT * FROM rejects WHERE batch = %d (any DuckDB client)\n", o.Batch)
+		printDefineHint(os.Stderr, o.FirstRejects)
 	}
 	return nil
 }

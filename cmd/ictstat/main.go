@@ -16,6 +16,7 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -52,6 +53,13 @@ type globals struct {
 	quiet       bool
 	verbose     bool
 	memoryLimit string
+	asOf        string    // --as-of, on the commands that take it
+	asOfDate    time.Time // asOf, parsed
+}
+
+// addAsOf gives cmd the flag --as-of.
+func addAsOf(cmd *cobra.Command, g *globals) {
+	cmd.Flags().StringVar(&g.asOf, "as-of", "", "the data as published on DATE (YYYY-MM-DD, YYYY-MM or YYYY): editions released on or before it")
 }
 
 // loadMemoryLimit is DuckDB's memory limit for commands that load files, unless --memory-limit
@@ -60,7 +68,7 @@ const loadMemoryLimit = "256MB"
 
 // storeOptions are the options of the database as the global flags set them.
 func (g *globals) storeOptions(readOnly bool) store.Options {
-	return store.Options{ReadOnly: readOnly, MemoryLimit: g.memoryLimit}
+	return store.Options{ReadOnly: readOnly, MemoryLimit: g.memoryLimit, AsOf: g.asOfDate}
 }
 
 // openStore opens the database read-write with the global flags' options.
@@ -107,10 +115,23 @@ refused because it would write.`,
 	root.PersistentFlags().StringVar(&g.db, "db", defaultDB, "database file (environment ICTSTAT_DB)")
 	root.PersistentFlags().BoolVarP(&g.quiet, "quiet", "q", false, "print only errors")
 	root.PersistentFlags().StringVar(&g.memoryLimit, "memory-limit", "", `most memory DuckDB may use, e.g. "2GB"; it spills to disk beyond (default: `+loadMemoryLimit+` when loading, half of the machine's memory for serve, else DuckDB's 80% of RAM)`)
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+		if g.asOf == "" {
+			return nil
+		}
+		d, err := store.ParseAsOf(g.asOf)
+		if err != nil {
+			return usageError("--as-of: %v", err)
+		}
+		g.asOfDate = d
+		return nil
+	}
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return &exitError{exitUsage, fmt.Errorf("%w (run '%s --help' for usage)", err, cmd.CommandPath())}
 	})
 	root.AddCommand(newInit(g), newIngest(g), newInfo(g), newCompute(g), newProgress(g), newScorecard(g), newChart(g), newGroup(g), newGen(g), newSQL(g), newServe(g), newRun(g), newNotebook(g), newIDI(g))
+	root.AddCommand(newIndicator(g))
+	root.AddCommand(newEdition(g))
 	return root
 }
 

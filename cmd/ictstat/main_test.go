@@ -302,14 +302,24 @@ func TestScorecardAndProgress(t *testing.T) {
 	}
 	r = ictstat(t, "--db", db, "progress", "--group", "WLD", "--framework", "umc_2030", "--format", "csv")
 	rows, err := csv.NewReader(strings.NewReader(r.stdout)).ReadAll()
-	if err != nil || len(rows) < 5 || rows[0][13] != "class" {
+	if err != nil || len(rows) < 5 || rows[0][4] != "scope" || rows[0][14] != "logit_growth" || rows[0][17] != "class" {
 		t.Errorf("progress as CSV: %v, %d rows, header %v", err, len(rows), rows[0])
+	}
+	// Kenya against Broadband Commission BB.3: the developing-country level (65%) applies; the
+	// world (75%) and LDC (35%) levels are listed with --all-levels.
+	r = ictstat(t, "--db", db, "progress", "--economy", "KEN", "--target", "BB.3", "--format", "csv")
+	applies, _ := csv.NewReader(strings.NewReader(r.stdout)).ReadAll()
+	r = ictstat(t, "--db", db, "progress", "--economy", "KEN", "--target", "BB.3", "--all-levels", "--format", "csv")
+	all, _ := csv.NewReader(strings.NewReader(r.stdout)).ReadAll()
+	if len(applies) != 2 || applies[1][4] != "developing" || applies[1][9] != "65" || len(all) != 4 {
+		t.Errorf("Kenya BB.3: %v; all levels: %v", applies, all)
 	}
 	for _, bad := range [][]string{
 		{"progress", "--economy", "ZZZ"},
 		{"progress", "--framework", "mdg_2015"},
 		{"progress", "--economy", "KEN", "--group", "WLD"},
 		{"scorecard", "--format", "xml"},
+		{"compute", "--composition", "yearly"},
 	} {
 		if r := ictstat(t, append([]string{"--db", db}, bad...)...); r.code != 2 {
 			t.Errorf("%v: exit %d, want 2\n%s", bad, r.code, r.stderr)

@@ -177,7 +177,7 @@ func editionNotes(ctx context.Context, db *sql.DB) ([]string, error) {
 	notes := []string{"Source: ITU. Computed with ictstat from the editions below; aggregates are ictstat's population-weighted means unless a source published them."}
 	editions, err := store.EditionSources(ctx, db)
 	for _, e := range editions {
-		notes = append(notes, fmt.Sprintf("%s: %s, released %s (%d files)", e.Edition, e.Citation, e.Released.Format(time.DateOnly), e.Files))
+		notes = append(notes, fmt.Sprintf("%s: %s, released %s (%d files); %s", e.Edition, e.Citation, e.Released.Format(time.DateOnly), e.Files, e.LicenceText()))
 	}
 	return notes, err
 }

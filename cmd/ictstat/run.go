@@ -110,5 +110,6 @@ landed; 1 a failure of the machine or the database.`,
 	}
 	cmd.Flags().StringVar(&outDir, "out", "", "the output folder (default: the job's output, relative to the current folder)")
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "check the job and say what it would do, changing nothing")
+	addAsOf(cmd, g)
 	return cmd
 }

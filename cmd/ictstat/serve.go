@@ -141,18 +141,18 @@ func Endpoints() []serve.Endpoint {
 		},
 		{
 			Path: "/v1/economies", Summary: "Economies",
-			Description: "Economies with their codes, regions, LDC/LLDC/SIDS status and latest income group (the economies view); with group, that group's members.",
+			Description: "Economies with their codes, regions, LDC/LLDC/SIDS status and latest income group (the economies view); with group, that group's members in its current composition.",
 			Params:      []serve.Param{{Name: "group", Description: "a group code (WLD, LDC, ITU_AFR, ...): only its members", Example: "LDC"}},
 			Query: func(p serve.Params) (string, []any, error) {
 				if g := p.Get("group"); g != "" {
-					return `SELECT * FROM economies WHERE economy IN (SELECT economy FROM group_members WHERE group_code = $1) ORDER BY economy`, []any{g}, nil
+					return `SELECT * FROM economies WHERE economy IN (SELECT economy FROM group_members WHERE group_code = $1 AND current) ORDER BY economy`, []any{g}, nil
 				}
 				return `SELECT * FROM economies ORDER BY economy`, nil, nil
 			},
 		},
 		{
 			Path: "/v1/series", Summary: "Observations of series",
-			Description: "The newest edition's observations (the observations view) of the indicators and economies asked, by year.",
+			Description: "The current observations (the observations view) of the indicators and economies asked, by year.",
 			Params: []serve.Param{
 				{Name: "indicator", Description: "indicator codes, comma-separated", Required: true, List: true, Example: "internet_use_pct"},
 				{Name: "economy", Description: "ISO3 codes, comma-separated; all economies when absent", List: true, Example: "KEN,UGA"},

@@ -27,10 +27,12 @@ func newSQL(g *globals) *cobra.Command {
 interactive shell (statements end with ";" and may span lines; .tables, .schema VIEW, .format,
 .timer and .help; history in ~/.ictstat_history).
 
-The views are observations (the newest edition of every series), observations_all_editions,
-series, latest, published_aggregates, indicators, economies, groups, group_members,
-income_groups, targets, aggregates, estimates, gaps, progress, editions, batches, rejects and
-computations; docs/sql.md describes every column. Each query is one statement that reads (a
+The views are observations (the current value of every observation: editions layer value by
+value), observations_all_editions, revisions, series, latest, published_aggregates, indicators,
+economies, groups, group_members, income_groups, targets, aggregates, estimates, gaps, progress,
+editions, batches, rejects and computations; docs/sql.md describes every column. With --as-of
+DATE the observation views show the data as published on that date (editions released on or
+before it), and the computed results (aggregates, gaps, progress) are refused. Each query is one statement that reads (a
 SELECT, or EXPLAIN of one), as in ictstat serve; statements that write, COPY, ATTACH and SET are
 refused and the database is opened read-only, so nothing a query does can change it. On your
 own machine a query may read other files (read_csv, read_parquet) to join them with the
@@ -105,6 +107,7 @@ read: write, COPY, ATTACH, SET).`,
 	cmd.Flags().StringVarP(&output, "output", "o", "", "write the result to FILE, whole or not at all (default standard output)")
 	cmd.Flags().StringVarP(&file, "file", "f", "", `read the query from FILE ("-": standard input)`)
 	cmd.Flags().BoolVar(&csvRaw, "csv-raw", false, "write CSV values as they are, for programs: no quote before text a spreadsheet would run as a formula")
+	addAsOf(cmd, g)
 	return cmd
 }
 

@@ -3,11 +3,14 @@ package main
 import (
 	"context"
 	"fmt"
+	"math"
 	"os"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/ictstat/ictstat/engine/store"
+	"github.com/ictstat/ictstat/indicators/compute"
 	"github.com/ictstat/ictstat/indicators/report"
 	"github.com/ictstat/ictstat/indicators/targets"
 )
@@ -16,19 +19,20 @@ import (
 type entityFlags struct{ economy, group string }
 
 func (e *entityFlags) add(cmd *cobra.Command, what string) {
-	cmd.Flags().StringVar(&e.economy, "economy", "", "an economy, by ISO3 code (e.g. KEN)"+what)
+	cmd.Flags().StringVar(&e.economy, "economy", "", "an economy, by ISO3 code in any case, M49 code or name (e.g. KEN, 404, Kenya)"+what)
 	cmd.Flags().StringVar(&e.group, "group", "", "a group, by code (e.g. WLD, LDC, ITU_AFR, HIC)"+what)
 }
 
-func (e *entityFlags) entity(def string) (string, error) {
+// entity is the code of the economy or group the flags name (findEntity), or def.
+func (e *entityFlags) entity(cmd *cobra.Command, g *globals, def string) (string, error) {
 	if e.economy != "" && e.group != "" {
 		return "", usageError("give --economy or --group, not both")
 	}
 	switch {
 	case e.economy != "":
-		return e.economy, nil
+		return findEntity(cmd, g, e.economy)
 	case e.group != "":
-		return e.group, nil
+		return findEntity(cmd, g, e.group)
 	}
 	return def, nil
 }
@@ -38,6 +42,9 @@ func (e *entityFlags) entity(def string) (string, error) {
 // last load.
 func openResults(cmd *cobra.Command, g *globals, entity string) (*store.Store, error) {
 	ctx := cmd.Context()
+	if !g.asOfDate.IsZero() {
+		return openResultsAsOf(cmd, g, entity)
+	}
 	st, err := store.Open(ctx, g.db, g.storeOptions(true))
 	if err != nil {
 		return nil, err
@@ -56,6 +63,44 @@ func openResults(cmd *cobra.Command, g *globals, entity string) (*store.Store, e
 		return nil, fmt.Errorf("nothing computed yet: run 'ictstat compute'")
 	case since > 0 && !g.quiet:
 		fmt.Fprintf(os.Stderr, "ictstat: %d batches were loaded after the last computation; run 'ictstat compute' to include them\n", since)
+	}
+	return st, nil
+}
+
+// openResultsAsOf computes the aggregates, gaps and progress from the data as published on the
+// --as-of date, with the options of the database's last computation, in a scratch copy of the
+// database, and opens that copy; the database itself is not changed.
+func openResultsAsOf(cmd *cobra.Command, g *globals, entity string) (*store.Store, error) {
+	ctx := cmd.Context()
+	opts := g.storeOptions(false)
+	opts.AsOfComputed = true
+	st, err := store.OpenScratch(ctx, g.db, opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkEntity(ctx, st, entity); err != nil {
+		st.Close()
+		return nil, err
+	}
+	copts := compute.Options{ToolVersion: Version}
+	if c, _, ok, err := st.LastComputation(ctx); err != nil {
+		st.Close()
+		return nil, err
+	} else if ok {
+		copts.CarryYears, copts.Threshold, copts.MinAnchored, copts.Composition = c.CarryYears, c.CoverageThreshold, c.MinAnchored, c.Composition
+	}
+	bar := newCountProgress(g, 5, "computing as of "+g.asOfDate.Format(time.DateOnly))
+	steps := 0
+	copts.Progress = func(step string) {
+		bar.set(int64(steps))
+		bar.describe(step)
+		steps++
+	}
+	_, err = compute.Run(ctx, st, copts)
+	bar.finish()
+	if err != nil {
+		st.Close()
+		return nil, fmt.Errorf("computing as of %s: %w", g.asOfDate.Format(time.DateOnly), err)
 	}
 	return st, nil
 }
@@ -80,30 +125,45 @@ func checkEntity(ctx context.Context, st *store.Store, code string) error {
 func newProgress(g *globals) *cobra.Command {
 	var ent entityFlags
 	var framework, target, format string
-	var inScope bool
+	var inScope, allLevels bool
 	cmd := &cobra.Command{
 		Use:   "progress",
 		Short: "Show progress toward targets",
 		Long: `Show each economy's and group's progress toward the targets of the WSIS (Geneva 2003),
 Connect 2020, Connect 2030, universal and meaningful connectivity (2030) and Broadband Commission
-2025 frameworks: baseline and latest values with their years, the observed and required compound
-annual growth, their ratio, and the class:
+2025 frameworks: baseline and latest values with their years, the observed and required growth,
+their ratio, and the class:
 
   target met, on track (ratio ≥ 0.95), acceleration needed (0.60–0.95), limited progress (0–0.60),
   deterioration (< 0), unable to assess (fewer than two points, no baseline)
 
-with the year the target was first met, and from fitted trends (linear or a bounded logistic,
-chosen by out-of-sample error) the value anticipated at the deadline and the projected year of
-attainment, each with a 95% interval. Percentages are assessed in logit space, as growth near
-100% slows by nature. Groups are assessed on ictstat's aggregates, economies on their reported
-values.`,
-		Example: "  ictstat progress --group WLD --framework umc_2030\n  ictstat progress --economy KEN --format csv",
+The growth shown is the growth the ratio uses: compound annual growth rates (cagr), or for
+percentages that must rise, yearly growth of the logit (logit_growth), as growth near 100% slows
+by nature. A value that misses the level by no more than the target's tolerance (the precision it
+is stated to, e.g. 0.5 for 95%) meets it, and the note says so.
+
+With the year the target was first met come, from a fitted trend, the value anticipated at the
+deadline and the year the target is reached, each with a 95% interval. The trend is fitted on a
+scale that keeps it inside the indicator's valid range (logit-linear for percentages, log-linear
+for prices and other positive quantities, or a logistic curve with its saturation estimated,
+chosen by out-of-sample error), so that no projection is a negative price or a percentage above
+100. A projected year is given only when the trend reaches the target, at or before the
+deadline exactly when the anticipated value meets it.
+
+A target set at several levels (e.g. Broadband Commission BB.3: 75% worldwide, 65% in developing
+countries, 35% in LDCs; or a framework's targets on one indicator and deadline, such as Connect
+2020 1.2, 2.2.A and 2.2.B) is listed at the level that applies to each economy or group, named in
+the scope column: the most specific scope that holds it (developing: the low- and middle-income
+economies). --all-levels lists every level.
+
+Groups are assessed on ictstat's aggregates, economies on their reported values.`,
+		Example: "  ictstat progress --group WLD --framework umc_2030\n  ictstat progress --economy KEN --format csv\n  ictstat progress --economy KEN --target BB.3 --all-levels",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := checkFormat(format); err != nil {
 				return err
 			}
-			entity, err := ent.entity("")
+			entity, err := ent.entity(cmd, g, "")
 			if err != nil {
 				return err
 			}
@@ -121,22 +181,31 @@ values.`,
 				return err
 			}
 			defer st.Close()
-			rows, err := report.Progress(cmd.Context(), st.DB(), report.Filter{Entity: entity, Framework: framework, Target: target, InScope: inScope})
+			rows, err := report.Progress(cmd.Context(), st.DB(), report.Filter{Entity: entity, Framework: framework, Target: target,
+				InScope: inScope, Applicable: !allLevels})
 			if err != nil {
 				return err
 			}
 			r := resultTable{columns: []column{
-				{name: "framework"}, {name: "target"}, {name: "measure"}, {name: "entity"},
+				{name: "framework"}, {name: "target"}, {name: "measure"}, {name: "entity"}, {name: "scope"},
 				{name: "baseline_year"}, {name: "baseline", text: decimals(2)}, {name: "latest_year"}, {name: "latest", text: decimals(2)},
-				{name: "level", text: decimals(2)}, {name: "deadline"}, {name: "cagr", text: percent}, {name: "required_cagr", text: percent},
+				{name: "level", text: decimals(2)}, {name: "tolerance"}, {name: "deadline"},
+				{name: "cagr", text: percent}, {name: "required_cagr", text: percent},
+				{name: "logit_growth", text: decimals(3)}, {name: "required_logit_growth", text: decimals(3)},
 				{name: "ratio", text: decimals(2)}, {name: "class"}, {name: "met_year"}, {name: "model"},
-				{name: "anticipated", text: decimals(1)}, {name: "projected_year", text: fractionalYear},
-				{name: "projected_low", text: fractionalYear}, {name: "projected_high", text: fractionalYear}, {name: "basis"}, {name: "note"},
+				{name: "anticipated", text: decimals(1)}, {name: "anticipated_low", text: decimals(1)}, {name: "anticipated_high", text: decimals(1)},
+				{name: "projected_year", text: fractionalYear}, {name: "projected_low", text: fractionalYear},
+				{name: "projected_high", text: fractionalYear}, {name: "basis"}, {name: "note"},
 			}}
 			for _, p := range rows {
-				r.rows = append(r.rows, []any{p.Framework, p.Target, p.Measure, p.Entity, p.BaselineYear, p.Baseline, p.LatestYear,
-					p.Latest, p.Level, p.Deadline, p.CAGR, p.RequiredCAGR, p.Ratio, p.Class, p.MetYear, p.Model, p.Anticipated,
-					p.ProjectedYear, p.ProjectedLow, p.ProjectedHigh, p.Basis, p.Note})
+				// The growth the ratio uses, in its own columns: CAGRs, or logit growth.
+				cagr, reqCAGR, logit, reqLogit := p.CAGR, p.RequiredCAGR, math.NaN(), math.NaN()
+				if p.GrowthScale == "logit" {
+					cagr, reqCAGR, logit, reqLogit = math.NaN(), math.NaN(), p.Growth, p.RequiredGrowth
+				}
+				r.rows = append(r.rows, []any{p.Framework, p.Target, p.Measure, p.Entity, p.Scope, p.BaselineYear, p.Baseline, p.LatestYear,
+					p.Latest, p.Level, p.Tolerance, p.Deadline, cagr, reqCAGR, logit, reqLogit, p.Ratio, p.Class, p.MetYear, p.Model,
+					p.Anticipated, p.AnticipatedLow, p.AnticipatedHigh, p.ProjectedYear, p.ProjectedLow, p.ProjectedHigh, p.Basis, p.Note})
 			}
 			return r.write(cmd.OutOrStdout(), format)
 		},
@@ -145,7 +214,9 @@ values.`,
 	cmd.Flags().StringVar(&framework, "framework", "", "wsis_geneva_2003, connect_2020, connect_2030, umc_2030 or broadband_commission_2025")
 	cmd.Flags().StringVar(&target, "target", "", "one target, by its code in the framework (e.g. T10, 2.2.A)")
 	cmd.Flags().BoolVar(&inScope, "in-scope", false, "only the economies and groups each target is set for (e.g. the world for a worldwide target)")
+	cmd.Flags().BoolVar(&allLevels, "all-levels", false, "every level of a target set at several (world, developing, LDC), not only the one that applies")
 	cmd.Flags().StringVar(&format, "format", "table", "table, csv or json")
+	addAsOf(cmd, g)
 	return cmd
 }
 
@@ -166,7 +237,7 @@ measure say "no global data". The world by default.`,
 			if err := checkFormat(format); err != nil {
 				return err
 			}
-			entity, err := ent.entity("WLD")
+			entity, err := ent.entity(cmd, g, "WLD")
 			if err != nil {
 				return err
 			}
@@ -207,5 +278,6 @@ measure say "no global data". The world by default.`,
 	}
 	ent.add(cmd, " (default: the world, WLD)")
 	cmd.Flags().StringVar(&format, "format", "table", "table, csv or json")
+	addAsOf(cmd, g)
 	return cmd
 }

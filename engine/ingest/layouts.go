@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"bytes"
 	"fmt"
 	"regexp"
 	"sort"
@@ -301,6 +302,9 @@ var missingMarkers = map[string]bool{"": true, "..": true, "...": true, "-": tru
 func (w *wideLayout) width() int { return w.keys.nfields }
 
 func (w *wideLayout) appendRecord(b *RawBuilder, line int32, fields [][]byte) string {
+	if isDataBankFooter(fields) {
+		return ""
+	}
 	if len(fields) != w.keys.nfields {
 		return fieldCountReason(w.keys.nfields, len(fields))
 	}
@@ -320,6 +324,30 @@ func (w *wideLayout) appendRecord(b *RawBuilder, line int32, fields [][]byte) st
 		b.Set(ColValue, cell)
 	}
 	return ""
+}
+
+// dataBankFooters begin the lines the World Bank's DataBank writes under the data of a download:
+// "Data from database: World Development Indicators", "Last Updated: 12/16/2025".
+var dataBankFooters = [][]byte{[]byte("Data from database:"), []byte("Last Updated:")}
+
+// isDataBankFooter reports whether a record of a wide file is a line of DataBank's footer: one
+// field that begins as those lines do, alone on its line or followed by empty fields.
+func isDataBankFooter(fields [][]byte) bool {
+	if len(fields) == 0 {
+		return false
+	}
+	for _, f := range fields[1:] {
+		if len(bytes.TrimSpace(f)) > 0 {
+			return false
+		}
+	}
+	first := bytes.TrimSpace(fields[0])
+	for _, p := range dataBankFooters {
+		if bytes.HasPrefix(first, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // wideHeaders are the key columns of wide files: the long names plus the World Bank's.

@@ -196,23 +196,43 @@ func TestLongLayoutColumnsConstantsAndIgnore(t *testing.T) {
 	}
 }
 
+// TestWideLayoutDataBank reads a World Bank DataBank download as DataBank writes it: the lines
+// under the data (blank lines, "Data from database: ...", "Last Updated: ...") are passed over,
+// whether alone on their line or followed by the empty fields of the grid; other stray lines are
+// still rejected.
 func TestWideLayoutDataBank(t *testing.T) {
 	content := dataBankFile +
 		"Aruba,ABW,Internet users,IT.NET.USER.ZS,25.4,..,33.5\n" +
 		"Kenya,KEN,Internet users,IT.NET.USER.ZS,..,..,..\n" +
 		"\n" +
 		"Data from database: World Development Indicators\n" +
-		"Last Updated: 12/16/2025\n"
+		"Last Updated: 12/16/2025\n" +
+		"Source: somewhere\n"
 	src, d := decodeText(t, "databank.csv", content, Options{})
 	checkRows(t, d.rows, []obs{
 		{Line: 2, Indicator: "IT.NET.USER.ZS", Economy: "ABW", Year: "2005", Value: "25.4"},
 		{Line: 2, Indicator: "IT.NET.USER.ZS", Economy: "ABW", Year: "2007", Value: "33.5"},
 	})
 	checkRejects(t, d.rejects, []Reject{
-		{Line: 5, Value: "Data from database: World Development Indicators", Reason: "expected 7 fields as in the header, found 1"},
-		{Line: 6, Value: "Last Updated: 12/16/2025", Reason: "expected 7 fields as in the header, found 1"},
+		{Line: 7, Value: "Source: somewhere", Reason: "expected 7 fields as in the header, found 1"},
 	})
 	checkColumnNames(t, src, map[int]string{ColValue: NamedByYear, ColIndicator: "Series Code"})
+
+	// As downloaded: a byte-order mark, every field quoted, the footer padded to the grid's width
+	// with CRLF line ends, and a footer word inside a data line that is not a footer.
+	grid := "\uFEFF\"Country Name\",\"Country Code\",\"Series Name\",\"Series Code\",\"2023 [YR2023]\",\"2024 [YR2024]\"\r\n" +
+		"\"Kenya\",\"KEN\",\"Individuals using the Internet (% of population)\",\"IT.NET.USER.ZS\",\"34.9\",\"..\"\r\n" +
+		"\"Last Updated: 12/16/2025\",\"UGA\",\"Individuals using the Internet (% of population)\",\"IT.NET.USER.ZS\",\"27.7\",\"..\"\r\n" +
+		",,,,,\r\n" +
+		",,,,,\r\n" +
+		"\"Data from database: World Development Indicators\",,,,,\r\n" +
+		"\"Last Updated: 12/16/2025\",,,,,\r\n"
+	_, d = decodeText(t, "Data_Extract_From_World_Development_Indicators_Data.csv", grid, Options{})
+	checkRows(t, d.rows, []obs{
+		{Line: 2, Indicator: "IT.NET.USER.ZS", Economy: "KEN", Year: "2023", Value: "34.9"},
+		{Line: 3, Indicator: "IT.NET.USER.ZS", Economy: "UGA", Year: "2023", Value: "27.7"},
+	})
+	checkRejects(t, d.rejects, nil)
 }
 
 func TestWideLayoutYearHeaders(t *testing.T) {

@@ -43,6 +43,9 @@ type Options struct {
 	Progress      func(done, total int64) // bytes of the file loaded so far, of its size; called from one goroutine
 	ToolVersion   string
 	Allocator     memory.Allocator // for Arrow buffers; nil means the default allocator
+	// ReplacesSeries loads the file as a revision of whole series: the years it omits for the
+	// series it carries are withdrawn (store.LoadSpec.ReplacesSeries).
+	ReplacesSeries bool
 }
 
 // Outcome is what loading a file did.
@@ -119,15 +122,16 @@ func File(ctx context.Context, st *store.Store, path string, opts Options) (out 
 		maxRejects = 0
 	}
 	l, err := st.BeginLoad(ctx, store.LoadSpec{
-		File:          name,
-		Bytes:         info.Size(),
-		Format:        src.Format,
-		Options:       string(readOpts),
-		EconomyScheme: src.EconomyScheme,
-		ValueColumn:   src.ColumnName(ingest.ColValue),
-		Edition:       opts.Edition,
-		ToolVersion:   opts.ToolVersion,
-		MaxRejectRate: maxRejects,
+		File:           name,
+		Bytes:          info.Size(),
+		Format:         src.Format,
+		Options:        string(readOpts),
+		EconomyScheme:  src.EconomyScheme,
+		ValueColumn:    src.ColumnName(ingest.ColValue),
+		Edition:        opts.Edition,
+		ToolVersion:    opts.ToolVersion,
+		MaxRejectRate:  maxRejects,
+		ReplacesSeries: opts.ReplacesSeries,
 	})
 	if err != nil {
 		return out, err

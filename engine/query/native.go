@@ -34,23 +34,37 @@ type DB struct {
 	mu      sync.RWMutex // held for reading by queries running, for writing by Close
 	closed  bool
 	running atomic.Int64
+	init    []string // run on every connection as it opens
 }
 
 // Running is the number of queries running, each on its own connection.
 func (d *DB) Running() int { return int(d.running.Load()) }
 
 // Open opens the DuckDB database at path with settings (DuckDB configuration options, as in a
-// duckdb-go DSN: access_mode, memory_limit, enable_external_access, ...).
-func Open(path string, settings url.Values) (*DB, error) {
+// duckdb-go DSN: access_mode, memory_limit, enable_external_access, ...). The init statements
+// run on every connection, of SQL and of Run alike, as it opens: temporary views made there
+// stand in for the database's views of the same name.
+func Open(path string, settings url.Values, init ...string) (*DB, error) {
 	dsn := path
 	if len(settings) > 0 {
 		dsn += "?" + settings.Encode()
 	}
-	connector, err := duckdb.NewConnector(dsn, nil)
+	var connInit func(driver.ExecerContext) error
+	if len(init) > 0 {
+		connInit = func(x driver.ExecerContext) error {
+			for _, stmt := range init {
+				if _, err := x.ExecContext(context.Background(), stmt, nil); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}
+	connector, err := duckdb.NewConnector(dsn, connInit)
 	if err != nil {
 		return nil, err
 	}
-	db := &DB{SQL: sql.OpenDB(connector)}
+	db := &DB{SQL: sql.OpenDB(connector), init: init}
 	// duckdb-go opened the file through its instance cache; the same path and configuration
 	// (duckdb-go adds duckdb_api=go) give the same instance.
 	var cfg mapping.Config
@@ -126,6 +140,11 @@ func (d *DB) RunWith(ctx context.Context, q Query, newWriter func(io.Writer) Wri
 	defer d.running.Add(-1)
 	stop := interruptOnDone(ctx, conn)
 	defer stop()
+	for _, stmt := range append(d.init[:len(d.init):len(d.init)], q.Setup...) {
+		if err := execNative(conn, stmt); err != nil {
+			return Stats{}, classify(ctx, err)
+		}
+	}
 
 	cw := &countingWriter{w: w}
 	var st Stats
@@ -360,6 +379,16 @@ func (n nativeInspector) serialized(text string) (string, error) {
 	}
 	defer mapping.DestroyDataChunk(&chunk)
 	return string(bytesAt(mapping.VectorGetData(mapping.DataChunkGetVector(chunk, 0)), 0)), nil
+}
+
+// execNative runs one statement of ictstat's own on conn, dropping its result.
+func execNative(conn mapping.Connection, stmt string) error {
+	var res mapping.Result
+	defer mapping.DestroyResult(&res)
+	if mapping.Query(conn, stmt, &res) == mapping.StateError {
+		return errorOf(mapping.ResultError(&res), mapping.ResultErrorType(&res))
+	}
+	return nil
 }
 
 // duckError is a DuckDB error message whose type DuckDB gives only as the start of the message

@@ -80,6 +80,9 @@ type Query struct {
 	Args   []any
 	Policy Policy
 	Limits Limits
+	// Setup are statements of ictstat's own run on the query's connection before it (such as
+	// the temporary views of an as-of date), not subject to the policy. DB.Run only.
+	Setup []string
 }
 
 // Run runs q on conn and writes its rows to w in format. It returns an *Error for every

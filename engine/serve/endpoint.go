@@ -84,7 +84,7 @@ func checkParams(e Endpoint, q url.Values) (Params, error) {
 	for name, vals := range q {
 		p, ok := known[name]
 		switch {
-		case name == "format":
+		case name == "format", name == "as_of" && e.Render == nil:
 			continue
 		case !ok:
 			return nil, fmt.Errorf("unknown parameter %q: %s takes %s", name, e.Path, strings.Join(names, ", "))
@@ -174,7 +174,11 @@ func openAPI(cfg Config) ([]byte, error) {
 				"Statements that write, create temporary objects, prepare, attach databases, install or load extensions, change settings or touch files, "+
 				"and functions that change DuckDB's state or run SQL given as text, are refused with 403. Each query runs on a connection of its own. "+
 				"Each query may run %s and return %d rows or %d bytes; beyond that it gets 504 or 422 (a JSON result already streaming ends with \"truncated\": true and an \"error\"). "+
-				"The format follows the Accept header, or ?format=json|csv|ndjson|arrow.", cfg.QueryTimeout, cfg.Limits.MaxRows, cfg.Limits.MaxBytes),
+				"The format follows the Accept header, or ?format=json|csv|ndjson|arrow. "+
+				"?as_of=YYYY-MM-DD reads the observation views as published on that date (editions released on or before it); "+
+				"the computed results (aggregates, gaps, progress) are then refused.", cfg.QueryTimeout, cfg.Limits.MaxRows, cfg.Limits.MaxBytes),
+			"parameters": []any{map[string]any{"name": "as_of", "in": "query", "required": false,
+				"description": "read the data as published on this date: YYYY-MM-DD, YYYY-MM or YYYY", "schema": map[string]any{"type": "string"}}},
 			"requestBody": map[string]any{"required": true, "content": map[string]any{
 				"text/plain":       map[string]any{"schema": map[string]any{"type": "string"}, "example": "SELECT * FROM observations LIMIT 10"},
 				"application/sql":  map[string]any{"schema": map[string]any{"type": "string"}},

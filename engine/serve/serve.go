@@ -393,6 +393,17 @@ func jsonParam(v any) (any, error) {
 // that reads nothing for WriteTimeout (or past the query's time limit) is cut off, and its slot
 // freed. Every client has its answer within a second of the time limit.
 func (s *Server) run(w http.ResponseWriter, r *http.Request, sn *snapshot, q query.Query, format string) {
+	if v := r.URL.Query().Get("as_of"); v != "" {
+		date, err := store.ParseAsOf(v)
+		if err != nil {
+			writeError(w, http.StatusBadRequest, "bad_parameter", "as_of: "+err.Error())
+			return
+		}
+		if q.Setup, err = store.AsOfViews(r.Context(), sn.db, date); err != nil {
+			writeError(w, http.StatusInternalServerError, "internal", err.Error())
+			return
+		}
+	}
 	timed, cancel := context.WithTimeout(r.Context(), s.cfg.QueryTimeout)
 	defer cancel()
 	ctx, stop := context.WithCancelCause(timed)

@@ -21,6 +21,10 @@ type Computation struct {
 	CoverageThreshold float64
 	MinAnchored       float64
 	ToolVersion       string
+	// Composition is the groups' membership the aggregates apply: "current" (the latest
+	// composition in every year) or "historical" (each year's).
+	Composition string
+	AsOf        time.Time // the data as published on this date; zero: as they are now
 }
 
 // AggregateRow is a group's value for one indicator, breakdown and year.
@@ -71,6 +75,16 @@ type ProgressRow struct {
 	Anticipated, AnticipatedLow, AnticipatedHigh   float64
 	ProjectedYear, ProjectedLow, ProjectedHigh     float64
 	Basis, Verification, Note                      string
+	// Scope is the target level's scope (world, developing, ldc, lldc, sids or economy); Applies
+	// says that it is the level of the target that applies to the entity.
+	Scope     string
+	Applies   bool
+	Tolerance float64 // the target's measurement tolerance; 0: none
+	// GrowthScale (cagr or logit) is the scale of Growth and RequiredGrowth, the rates Ratio is
+	// computed from.
+	GrowthScale            string
+	Growth, RequiredGrowth float64
+	ValidMin, ValidMax     float64 // the valid range of the values assessed; ±Inf where open (NULL in the table)
 }
 
 // TargetRow is one target of a framework as the computation read it.
@@ -82,24 +96,29 @@ type TargetRow struct {
 	MetAt                                                               float64 // NaN: the value itself
 	BaselineYear, Deadline                                              int
 	Scope, Verification, Note, Source                                   string
+	Tolerance                                                           float64 // 0: none
 }
 
 // DerivedWriter replaces the derived tables in one transaction, table by table, so that a
 // computation can hand rows over as it makes them and need not hold them all. Nothing is visible
 // until Commit; Abort, or a failed step, leaves the previous results.
 type DerivedWriter struct {
-	ctx  context.Context
-	conn *sql.Conn
-	done bool
+	ctx         context.Context
+	conn        *sql.Conn
+	done        bool
+	composition string // of the computation, for every aggregate
 }
 
 // BeginDerived starts replacing the derived tables with the results of computation c.
 func (s *Store) BeginDerived(ctx context.Context, c Computation) (*DerivedWriter, error) {
+	if c.Composition != "current" && c.Composition != "historical" {
+		return nil, fmt.Errorf("composition %q: want current or historical", c.Composition)
+	}
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return nil, err
 	}
-	w := &DerivedWriter{ctx: ctx, conn: conn}
+	w := &DerivedWriter{ctx: ctx, conn: conn, composition: c.Composition}
 	err = w.exec("BEGIN TRANSACTION")
 	for _, t := range []string{"aggregates", "estimates", "gaps", "progress", "targets", "idi", "idi_inputs"} {
 		if err == nil {
@@ -111,8 +130,14 @@ func (s *Store) BeginDerived(ctx context.Context, c Computation) (*DerivedWriter
 		err = conn.QueryRowContext(ctx, `SELECT coalesce(max(computation_id), 0) + 1 FROM store.computations`).Scan(&id)
 	}
 	if err == nil {
-		err = w.exec(`INSERT INTO store.computations VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-			id, c.ComputedAt, nullInt(c.LastBatch), c.Observations, c.CarryYears, c.CoverageThreshold, c.MinAnchored, c.ToolVersion)
+		var asOf driver.Value
+		if !c.AsOf.IsZero() {
+			asOf = c.AsOf.Format(time.DateOnly)
+		}
+		err = w.exec(`INSERT INTO store.computations (computation_id, computed_at, last_batch, observations, carry_years,
+			coverage_threshold, min_anchored, tool_version, composition, as_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			id, c.ComputedAt, nullInt(c.LastBatch), c.Observations, c.CarryYears, c.CoverageThreshold, c.MinAnchored, c.ToolVersion,
+			c.Composition, asOf)
 	}
 	if err != nil {
 		w.Abort()
@@ -141,7 +166,7 @@ func (w *DerivedWriter) append(fn func(drv driver.Conn) error) error {
 // Aggregates writes the groups' values.
 func (w *DerivedWriter) Aggregates(rows []AggregateRow) error {
 	return w.append(func(drv driver.Conn) error {
-		return appendEach(drv, "aggregates", len(rows), 16, func(i int, r []driver.Value) {
+		return appendEach(drv, "aggregates", len(rows), 17, func(i int, r []driver.Value) {
 			a := &rows[i]
 			status := "withheld"
 			if a.Published {
@@ -149,7 +174,7 @@ func (w *DerivedWriter) Aggregates(rows []AggregateRow) error {
 			}
 			r[0], r[1], r[2], r[3], r[4], r[5], r[6] = a.Group, a.Indicator, a.Sex, a.Area, a.Age, int16(a.Year), nullFloat(a.Value)
 			r[7], r[8], r[9], r[10], r[11] = a.Method, nullable(a.Weight), int32(a.Members), int32(a.Reporting), int32(a.Estimated)
-			r[12], r[13], r[14], r[15] = a.CoverageReported, a.CoverageAnchored, a.Coverage, status
+			r[12], r[13], r[14], r[15], r[16] = a.CoverageReported, a.CoverageAnchored, a.Coverage, status, w.composition
 		})
 	})
 }
@@ -194,12 +219,12 @@ func (w *DerivedWriter) Gaps(produce func(emit func(GapRow) error) error) (int, 
 // Targets writes the frameworks' targets.
 func (w *DerivedWriter) Targets(rows []TargetRow) error {
 	return w.append(func(drv driver.Conn) error {
-		return appendEach(drv, "targets", len(rows), 17, func(i int, r []driver.Value) {
+		return appendEach(drv, "targets", len(rows), 18, func(i int, r []driver.Value) {
 			t := &rows[i]
 			copy(r, []driver.Value{t.Framework, t.FrameworkName, t.Target, nullable(t.Goal), t.Wording,
 				nullable(t.Measure), nullable(t.Indicator), nullable(t.Comparator), nullFloat(t.Value), nullable(t.Basis),
 				nullFloat(t.MetAt), year(t.BaselineYear), int16(t.Deadline), t.Scope, t.Verification, nullable(t.Note),
-				nullable(t.Source)})
+				nullable(t.Source), t.Tolerance})
 		})
 	})
 }
@@ -207,14 +232,17 @@ func (w *DerivedWriter) Targets(rows []TargetRow) error {
 // Progress writes the progress assessments.
 func (w *DerivedWriter) Progress(rows []ProgressRow) error {
 	return w.append(func(drv driver.Conn) error {
-		return appendEach(drv, "progress", len(rows), 30, func(i int, r []driver.Value) {
+		return appendEach(drv, "progress", len(rows), 38, func(i int, r []driver.Value) {
 			p := &rows[i]
 			copy(r, []driver.Value{p.Framework, p.Target, p.Measure, p.Entity, p.EntityKind, p.InScope, p.Comparator,
 				nullFloat(p.Level), int16(p.Deadline), year(p.BaselineYear), nullFloat(p.Baseline), year(p.LatestYear),
 				nullFloat(p.Latest), int32(p.Points), nullFloat(p.Change), nullFloat(p.CAGR), nullFloat(p.RequiredCAGR),
 				nullFloat(p.Ratio), p.Class, year(p.MetYear), nullable(p.Model), nullFloat(p.Anticipated),
 				nullFloat(p.AnticipatedLow), nullFloat(p.AnticipatedHigh), nullFloat(p.ProjectedYear), nullFloat(p.ProjectedLow),
-				nullFloat(p.ProjectedHigh), p.Basis, p.Verification, nullable(p.Note)})
+				nullFloat(p.ProjectedHigh), p.Basis, p.Verification, nullable(p.Note),
+				// migration 0010
+				p.Scope, p.Applies, p.Tolerance, nullable(p.GrowthScale), nullFloat(p.Growth), nullFloat(p.RequiredGrowth),
+				nullFloat(p.ValidMin), nullFloat(p.ValidMax)})
 		})
 	})
 }
@@ -281,12 +309,13 @@ func (w *DerivedWriter) Abort() {
 	w.conn.Close()
 }
 
-// LastComputation returns the latest computation, and the number of batches loaded after it.
+// LastComputation returns the latest computation, and the number of changes made after it:
+// batches loaded and editions dropped.
 func (s *Store) LastComputation(ctx context.Context) (c Computation, batchesSince int, ok bool, err error) {
 	var last sql.NullInt64
 	err = s.db.QueryRowContext(ctx, `SELECT computed_at, last_batch, observations, carry_years, coverage_threshold, min_anchored,
-		tool_version FROM store.computations ORDER BY computation_id DESC LIMIT 1`).
-		Scan(&c.ComputedAt, &last, &c.Observations, &c.CarryYears, &c.CoverageThreshold, &c.MinAnchored, &c.ToolVersion)
+		tool_version, coalesce(composition, 'historical') FROM store.computations ORDER BY computation_id DESC LIMIT 1`).
+		Scan(&c.ComputedAt, &last, &c.Observations, &c.CarryYears, &c.CoverageThreshold, &c.MinAnchored, &c.ToolVersion, &c.Composition)
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, 0, false, nil
 	}
@@ -294,7 +323,8 @@ func (s *Store) LastComputation(ctx context.Context) (c Computation, batchesSinc
 		return c, 0, false, err
 	}
 	c.LastBatch = int(last.Int64)
-	err = s.db.QueryRowContext(ctx, `SELECT count(*) FROM store.batches WHERE batch_id > ?`, c.LastBatch).Scan(&batchesSince)
+	err = s.db.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM store.batches WHERE batch_id > ?)
+		+ (SELECT count(*) FROM store.edition_drops WHERE dropped_at > ?)`, c.LastBatch, c.ComputedAt).Scan(&batchesSince)
 	return c, batchesSince, true, err
 }
 

@@ -30,10 +30,11 @@ type EditionSummary struct {
 	Edition      string    `json:"edition"`
 	Released     time.Time `json:"released"`
 	Observations int64     `json:"observations"`
-	Newest       int64     `json:"newest_series"` // series for which it is the default edition
+	Current      int64     `json:"current_observations"` // observations whose value is the current one
+	Licence      string    `json:"licence"`              // "" when not known
 }
 
-// SeriesSummary describes one indicator's observations in the newest editions.
+// SeriesSummary describes one indicator's current observations.
 type SeriesSummary struct {
 	Indicator    string `json:"indicator"`
 	Unit         string `json:"unit"`
@@ -75,10 +76,10 @@ func (s *Store) Summarize(ctx context.Context) (Summary, error) {
 	}
 	err = ScanRows(ctx, s.db, `SELECT e.edition, e.released,
 			(SELECT count(*) FROM store.observations o WHERE o.edition_id = e.edition_id),
-			(SELECT count(*) FROM store.series s WHERE s.edition_id = e.edition_id)
+			(SELECT count(*) FROM store.observations o WHERE o.edition_id = e.edition_id AND o.current), coalesce(e.licence, '')
 		FROM store.editions e ORDER BY e.released, e.edition_id`, func(r *sql.Rows) error {
 		var e EditionSummary
-		if err := r.Scan(&e.Edition, &e.Released, &e.Observations, &e.Newest); err != nil {
+		if err := r.Scan(&e.Edition, &e.Released, &e.Observations, &e.Current, &e.Licence); err != nil {
 			return err
 		}
 		sum.Editions = append(sum.Editions, e)
@@ -91,7 +92,7 @@ func (s *Store) Summarize(ctx context.Context) (Summary, error) {
 			count(DISTINCT s.economy_id), count(DISTINCT s.group_id), min(o.year), max(o.year), count(*),
 			count(DISTINCT (s.sex, s.area, s.age)), string_agg(DISTINCT e.edition, '; ' ORDER BY e.edition)
 		FROM store.observations o
-		JOIN store.series s ON s.series_id = o.series_id AND s.edition_id = o.edition_id
+		JOIN store.series s ON s.series_id = o.series_id AND o.current
 		JOIN store.indicators i USING (indicator_id)
 		JOIN store.editions e ON e.edition_id = o.edition_id
 		GROUP BY i.indicator_id, i.code, i.unit ORDER BY i.indicator_id`, func(r *sql.Rows) error {
@@ -126,20 +127,29 @@ func (s *Store) Summarize(ctx context.Context) (Summary, error) {
 }
 
 // EditionSource is an edition as source notes name it: its citation (its label when it has
-// none), release date and the files loaded into it.
+// none), release date, the files loaded into it and the licence of its data ("" when not known).
 type EditionSource struct {
 	Edition, Citation string
 	Released          time.Time
 	Files             int
+	Licence           string
+}
+
+// LicenceText is the licence of the edition's data as notes give it.
+func (e EditionSource) LicenceText() string {
+	if e.Licence == "" {
+		return "licence not recorded (ictstat ingest --licence)"
+	}
+	return "licence: " + e.Licence
 }
 
 // EditionSources lists the editions by release date.
 func EditionSources(ctx context.Context, q Queryer) ([]EditionSource, error) {
 	var out []EditionSource
-	err := ScanRows(ctx, q, `SELECT e.edition, coalesce(e.citation, e.edition), e.released, count(b.batch)
+	err := ScanRows(ctx, q, `SELECT e.edition, coalesce(e.citation, e.edition), e.released, count(b.batch), coalesce(e.licence, '')
 		FROM editions e LEFT JOIN batches b USING (edition) GROUP BY ALL ORDER BY e.released, e.edition`, func(r *sql.Rows) error {
 		var e EditionSource
-		if err := r.Scan(&e.Edition, &e.Citation, &e.Released, &e.Files); err != nil {
+		if err := r.Scan(&e.Edition, &e.Citation, &e.Released, &e.Files, &e.Licence); err != nil {
 			return err
 		}
 		out = append(out, e)

@@ -25,6 +25,7 @@ type Edition struct {
 	Released    time.Time // orders editions: the newest is the default
 	Description string
 	Citation    string // how a source line names it, e.g. "World Bank WDI (2025 edition)"; "": its label
+	Licence     string // the terms its data are published under, e.g. "CC BY 4.0"; "": not known
 }
 
 // LoadSpec describes a file about to be loaded.
@@ -38,6 +39,9 @@ type LoadSpec struct {
 	Edition       Edition
 	ToolVersion   string
 	MaxRejectRate float64 // share of rows read that may be rejected before the whole file is refused; 0: none
+	// ReplacesSeries says the file revises whole series: for every series it carries, the years
+	// it omits are withdrawn from older editions instead of showing through.
+	ReplacesSeries bool
 }
 
 // Result is what a load did. RowsRead = RowsLoaded + RowsUnchanged + RowsRejected.
@@ -96,6 +100,7 @@ type Load struct {
 	series     *seriesIndex
 	years      *yearsSeen
 	newEdition bool // the edition was created by this load, so the store holds none of its rows
+	newest     bool // no other edition ranks above the edition: its rows are current as they land
 	ages       *interner
 	sources    *interner
 	notes      *interner
@@ -162,7 +167,9 @@ func (s *Store) BeginLoad(ctx context.Context, spec LoadSpec) (l *Load, err erro
 	if err := l.findEdition(); err != nil {
 		return nil, err
 	}
-	if err := conn.QueryRowContext(ctx, `SELECT coalesce(max(batch_id), 0) + 1 FROM store.batches`).Scan(&l.batchID); err != nil {
+	// Batch numbers are never given twice, not even those of dropped editions.
+	if err := conn.QueryRowContext(ctx, `SELECT greatest((SELECT coalesce(max(batch_id), 0) FROM store.batches),
+		(SELECT coalesce(max(last_batch), 0) FROM store.edition_drops)) + 1`).Scan(&l.batchID); err != nil {
 		return nil, err
 	}
 	if l.series, err = loadSeriesIndex(ctx, conn); err != nil {
@@ -187,8 +194,9 @@ func (s *Store) BeginLoad(ctx context.Context, spec LoadSpec) (l *Load, err erro
 	l.inserted = make(chan struct{})
 	go func() {
 		_, l.insertErr = conn.ExecContext(ctx, `INSERT INTO store.observations
-			SELECT series_id, ?, year, value, flag, nullif(source_id, 0), nullif(note_id, 0), ?, line
-			FROM `+streamFunction+`(?)`, l.edition, l.batchID, l.handle)
+			(series_id, edition_id, year, value, flag, source_id, note_id, batch_id, line, current)
+			SELECT series_id, ?, year, value, flag, nullif(source_id, 0), nullif(note_id, 0), ?, line, ?
+			FROM `+streamFunction+`(?)`, l.edition, l.batchID, l.newest, l.handle)
 		close(l.inserted)
 	}()
 	return l, nil
@@ -202,7 +210,10 @@ func (l *Load) findEdition() error {
 	}
 	err := l.conn.QueryRowContext(l.ctx, `SELECT edition_id, released FROM store.editions WHERE edition = ?`, e.Label).Scan(&l.edition, &l.released)
 	if err == nil {
-		return nil
+		if err := l.keepLicence(); err != nil {
+			return err
+		}
+		return l.findRank()
 	}
 	if !errors.Is(err, sql.ErrNoRows) {
 		return err
@@ -212,8 +223,22 @@ func (l *Load) findEdition() error {
 		return err
 	}
 	l.released = e.Released
-	_, err = l.conn.ExecContext(l.ctx, `INSERT INTO store.editions (edition_id, edition, released, description, citation, created_at)
-		VALUES (?, ?, ?, ?, ?, now())`, l.edition, e.Label, e.Released.Format("2006-01-02"), nullable(e.Description), nullable(e.Citation))
+	_, err = l.conn.ExecContext(l.ctx, `INSERT INTO store.editions (edition_id, edition, released, description, citation, licence, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, now())`, l.edition, e.Label, e.Released.Format("2006-01-02"), nullable(e.Description), nullable(e.Citation), nullable(e.Licence))
+	if err != nil {
+		return err
+	}
+	return l.findRank()
+}
+
+// findRank finds whether the load's edition is the newest: released last, or loaded last of
+// the editions released on its day.
+func (l *Load) findRank() error {
+	var above int
+	err := l.conn.QueryRowContext(l.ctx, `SELECT count(*) FROM store.editions
+		WHERE released > ?::DATE OR (released = ?::DATE AND edition_id > ?)`,
+		l.released.Format("2006-01-02"), l.released.Format("2006-01-02"), l.edition).Scan(&above)
+	l.newest = above == 0
 	return err
 }
 
@@ -478,7 +503,10 @@ func (l *Load) finish() (Result, error) {
 		return res, err
 	}
 	step("series, sources, rejects")
-	// The new edition becomes the default for the series it loaded, when it is the newest.
+	if err := l.layer(); err != nil {
+		return res, err
+	}
+	// The series record the newest edition that holds observations of them.
 	if l.series.existing {
 		if err := exec(`UPDATE store.series s SET edition_id = ?
 			FROM store.editions cur
@@ -631,9 +659,12 @@ func (l *Load) putOpenLists() error {
 }
 
 func (l *Load) putBatch(res Result) error {
-	_, err := l.conn.ExecContext(l.ctx, `INSERT INTO store.batches VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), ?, ?)`,
+	_, err := l.conn.ExecContext(l.ctx, `INSERT INTO store.batches (batch_id, file, sha256, bytes, format, edition_id,
+		rows_read, rows_loaded, rows_unchanged, rows_rejected, started_at, finished_at, tool_version, options, replaces_series)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now(), ?, ?, ?)`,
 		l.batchID, l.spec.File, l.sha256, l.spec.Bytes, l.spec.Format, l.edition,
-		res.RowsRead, res.RowsLoaded, res.RowsUnchanged, res.RowsRejected, l.started, l.spec.ToolVersion, nullable(l.spec.Options))
+		res.RowsRead, res.RowsLoaded, res.RowsUnchanged, res.RowsRejected, l.started, l.spec.ToolVersion, nullable(l.spec.Options),
+		l.spec.ReplacesSeries)
 	return err
 }
 

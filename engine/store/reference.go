@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"fmt"
 	"math"
+	"time"
 
 	"github.com/duckdb/duckdb-go/v2"
 
@@ -24,6 +25,9 @@ type Indicator struct {
 	SDGIndicator     string
 	CoreCode         string
 	Description      string
+	// DefinedBy is "ictstat" for the catalogue shipped with the program ("" reads as it), "user"
+	// for indicators users define (DefineIndicators); DefinedIn is the file a user's came from.
+	DefinedBy, DefinedIn string
 }
 
 // Alias is another code for an indicator, economy or group (Target, by its primary code) in a
@@ -47,10 +51,13 @@ type Group struct {
 	Code, Name, Kind, DefinedBy string
 }
 
-// Member puts an economy in a group for a span of years (0: open-ended).
+// Member puts an economy in a group for a span of years (0: open-ended). A membership without a
+// last year is part of the group's current composition, which aggregates apply to every year by
+// default; the spans give each year's composition (the historical one).
 type Member struct {
 	Group, Economy      string
 	FirstYear, LastYear int
+	Basis               string // where the membership comes from, when the group's definition does not say: a source, "inferred: ...", a graduation
 }
 
 // IncomeGroup is an economy's World Bank income group in one fiscal year.
@@ -153,7 +160,7 @@ func putReference(drv driver.Conn, ref Reference) error {
 		if !ok || !ok2 {
 			return fmt.Errorf("membership of %s in %s: unknown economy or group", m.Economy, m.Group)
 		}
-		rows = append(rows, []driver.Value{g, e, year(m.FirstYear), year(m.LastYear)})
+		rows = append(rows, []driver.Value{g, e, year(m.FirstYear), year(m.LastYear), nullable(m.Basis)})
 	}
 	if err := appendRows(drv, "group_members", rows); err != nil {
 		return err
@@ -181,12 +188,25 @@ func putReference(drv driver.Conn, ref Reference) error {
 	return appendRows(drv, "codes", rows)
 }
 
-// indicatorRow is an indicator as store.indicators holds it, in column order.
+// indicatorRow is an indicator as store.indicators holds it, in column order: the attributes
+// (indicatorAttributes of them, after id and code), then who defined it, where and when.
 func indicatorRow(id int32, ind Indicator) []driver.Value {
+	by, at := ind.DefinedBy, driver.Value(nil)
+	if by == "" {
+		by = BuiltIn
+	}
+	if by != BuiltIn {
+		at = time.Now().UTC()
+	}
 	return []driver.Value{id, ind.Code, ind.Name, ind.Unit, ind.UnitKind, bound(ind.Min), bound(ind.Max),
 		nullable(ind.Custodian), nullable(ind.SDGIndicator), nullable(ind.CoreCode), nullable(ind.Description),
-		nullable(ind.Polarity), nullable(ind.Aggregation), nullable(ind.Weight)}
+		nullable(ind.Polarity), nullable(ind.Aggregation), nullable(ind.Weight),
+		by, nullable(ind.DefinedIn), at}
 }
+
+// indicatorAttributes is the number of an indicator's attributes in indicatorRow, after its id
+// and code: name to weight.
+const indicatorAttributes = 12
 
 // SyncCatalogue brings the database's indicator catalogue up to inds and codes, in one
 // transaction: indicators are matched by code and keep their keys, new ones are added, and the
@@ -218,7 +238,7 @@ func (s *Store) SyncCatalogue(ctx context.Context, inds []Indicator, codes []Ali
 				continue
 			}
 			var args []any
-			for _, v := range indicatorRow(id, ind)[2:] {
+			for _, v := range indicatorRow(id, ind)[2 : 2+indicatorAttributes] {
 				args = append(args, v)
 			}
 			if _, err := conn.ExecContext(ctx, `UPDATE store.indicators SET name = ?, unit = ?, unit_kind = ?, min_value = ?,
@@ -470,7 +490,8 @@ func (s *Store) SetGroup(ctx context.Context, code, name string, members []strin
 			}
 		}
 		for _, m := range members {
-			res, err := conn.ExecContext(ctx, `INSERT INTO store.group_members SELECT ?, economy_id, NULL, NULL FROM store.economies WHERE iso3 = ?`, id, m)
+			res, err := conn.ExecContext(ctx, `INSERT INTO store.group_members (group_id, economy_id)
+				SELECT ?, economy_id FROM store.economies WHERE iso3 = ?`, id, m)
 			if err != nil {
 				return err
 			}

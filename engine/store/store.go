@@ -20,6 +20,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/ictstat/ictstat/engine/query"
 )
@@ -33,13 +34,15 @@ type Store struct {
 	db       *sql.DB
 	q        *query.DB // the same database, for streaming queries; closing it closes db
 	readOnly bool
+	asOf     time.Time // Options.AsOf
 
 	// A writer holds lock. When other processes were reading the file (ictstat serve), the writer
 	// works on a copy, work, renamed on Close over file: path with symbolic links resolved.
-	lock   *writerLock
-	work   string
-	file   string
-	closed bool
+	lock    *writerLock
+	work    string
+	file    string
+	scratch string // the folder of a scratch copy (OpenScratch), removed on Close
+	closed  bool
 }
 
 // Options tune how the database is opened.
@@ -58,6 +61,11 @@ type Options struct {
 	// same options shares.
 	NoExternalAccess bool
 	AllowedPaths     []string
+	// AsOf, when set, shows the data as published on that date (asof.go) on every connection.
+	// The derived results refuse to be read unless AsOfComputed says they are, or are about to
+	// be, computed as of the same date.
+	AsOf         time.Time
+	AsOfComputed bool
 }
 
 // ErrNotFound is returned by Open for a database file that does not exist.
@@ -152,7 +160,7 @@ func removeCopy(work string) {
 // Discard closes the database without keeping what was written to it, for a store opened with
 // OnCopy; others it closes as Close does.
 func (s *Store) Discard() error {
-	if s.work == "" {
+	if s.work == "" || s.scratch != "" {
 		return s.Close()
 	}
 	if s.closed {
@@ -202,10 +210,27 @@ func open(ctx context.Context, path, file string, opts Options) (*Store, error) 
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	s := &Store{path: path, db: qdb.SQL, q: qdb, readOnly: opts.ReadOnly}
+	s := &Store{path: path, db: qdb.SQL, q: qdb, readOnly: opts.ReadOnly, asOf: opts.AsOf}
 	if err := s.migrate(ctx); err != nil {
 		s.q.Close()
 		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if !opts.AsOf.IsZero() {
+		// The views of the date are made once the schema has the macros they read.
+		var catalog string
+		if err := s.db.QueryRowContext(ctx, `SELECT current_database()`).Scan(&catalog); err != nil {
+			s.q.Close()
+			return nil, err
+		}
+		s.q.Close()
+		if qdb, err = query.Open(file, q, asOfViews(catalog, opts.AsOf, opts.AsOfComputed)...); err != nil {
+			return nil, fmt.Errorf("open %s: %w", path, err)
+		}
+		s.db, s.q = qdb.SQL, qdb
+		if err := s.db.PingContext(ctx); err != nil {
+			s.q.Close()
+			return nil, fmt.Errorf("%s as of %s: %w", path, opts.AsOf.Format(time.DateOnly), err)
+		}
 	}
 	if opts.NoExternalAccess {
 		if err := closeExternalAccess(ctx, s.db, opts.AllowedPaths); err != nil {
@@ -268,6 +293,10 @@ func (s *Store) Close() error {
 	}
 	s.closed = true
 	err := s.q.Close()
+	if s.scratch != "" {
+		os.RemoveAll(s.scratch)
+		return err
+	}
 	if s.work != "" {
 		if err == nil {
 			err = publish(s.work, s.file)
@@ -279,6 +308,9 @@ func (s *Store) Close() error {
 	s.lock.release()
 	return err
 }
+
+// AsOf is the date the store shows the data as of (Options.AsOf); zero: as they are now.
+func (s *Store) AsOf() time.Time { return s.asOf }
 
 // DB is the database handle, for queries.
 func (s *Store) DB() *sql.DB { return s.db }

@@ -292,18 +292,6 @@ func (l *writerLock) workingCopy(file string) (string, error) {
 	return name, nil
 }
 
-func copyInto(dst *os.File, src string) error {
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	if _, err := io.Copy(dst, in); err != nil {
-		return err
-	}
-	return dst.Sync()
-}
-
 // publish renames the working copy over the database file, so that readers that open it from
 // now on see it. The original's write-ahead log, if any, was copied into the working copy and
 // is removed.

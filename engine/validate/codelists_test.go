@@ -81,7 +81,7 @@ func TestCodes(t *testing.T) {
 		"sex":   {"total", "female", "male"},
 		"area":  {"total", "urban", "rural"},
 		"flag":  {"A", "E", "M", "G", "CA", "N", "P", "B", "F"},
-		"unit":  {"percent", "per100", "count", "pct_gni", "usd", "ppp", "gb"},
+		"unit":  {"percent", "per100", "count", "pct_gni", "usd", "ppp", "gb", "ratio", "index"},
 		"color": nil,
 	} {
 		var got []string

@@ -20,6 +20,9 @@ import (
 	"github.com/ictstat/ictstat/engine/ingest"
 )
 
+// UnknownIndicator is the reason of a row rejected for an indicator code the catalogue lacks.
+const UnknownIndicator = "unknown indicator"
+
 // Years outside this range are rejected.
 const (
 	MinYear = 1960
@@ -396,7 +399,7 @@ func (c *checker) run(mem memory.Allocator) arrow.RecordBatch {
 	c.checkDict(ingest.ColIndicator, ind.resolve(func(i int, code string) string {
 		x, ok := r.indicator(src.IndicatorScheme, code)
 		if !ok {
-			return "unknown indicator"
+			return UnknownIndicator
 		}
 		res.indicators[i] = x
 		return ""

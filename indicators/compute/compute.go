@@ -3,7 +3,7 @@
 // urban/rural, usage gap, people offline) and the progress of every economy and group toward
 // every target, and writes them to the store in one transaction.
 //
-// Everything is computed from the newest edition of every series (the observations view), so a
+// Everything is computed from the current values of the observations (the observations view), so a
 // computation is reproducible from the store's content.
 package compute
 
@@ -22,8 +22,20 @@ import (
 	"github.com/ictstat/ictstat/indicators/targets"
 )
 
+// Group compositions: which members a group's aggregate of a year is formed from.
+const (
+	// Current applies the latest composition to every year: income groups by the latest World
+	// Bank classification, LDCs as currently listed. The World Bank's WDI aggregates and ITU's Facts
+	// and Figures do so, and a group's series is then a trend of the same economies.
+	Current = "current"
+	// Historical applies each year's composition: income groups by the classification of that
+	// year's GNI, LDCs as listed in that year (indicators/README.md gives the rule).
+	Historical = "historical"
+)
+
 // Options tune a computation.
 type Options struct {
+	Composition string  // Current or Historical; "": Current
 	CarryYears  int     // how far gaps are filled past an economy's first and last reported years; 0: the default
 	Threshold   float64 // the coverage below which an aggregate is withheld; 0: the default (two thirds)
 	MinAnchored float64 // the share of reported or interpolated values below which it is withheld; 0: the default (one third)
@@ -34,6 +46,7 @@ type Options struct {
 
 // Summary counts what a computation wrote.
 type Summary struct {
+	Composition                           string // Current or Historical
 	Observations                          int64
 	Aggregates, Withheld, Estimates, Gaps int
 	Progress                              int
@@ -52,6 +65,12 @@ func Run(ctx context.Context, st *store.Store, opts Options) (Summary, error) {
 	if opts.MinAnchored == 0 {
 		opts.MinAnchored = aggregate.DefaultMinAnchored
 	}
+	if opts.Composition == "" {
+		opts.Composition = Current
+	}
+	if opts.Composition != Current && opts.Composition != Historical {
+		return Summary{}, fmt.Errorf("composition %q: use %s or %s", opts.Composition, Current, Historical)
+	}
 	step := func(s string) {
 		if opts.Progress != nil {
 			opts.Progress(s)
@@ -62,7 +81,7 @@ func Run(ctx context.Context, st *store.Store, opts Options) (Summary, error) {
 		return Summary{}, err
 	}
 	step("reading observations")
-	d, err := load(ctx, st.DB())
+	d, err := load(ctx, st.DB(), opts.Composition)
 	if err != nil {
 		return Summary{}, err
 	}
@@ -80,6 +99,7 @@ func Run(ctx context.Context, st *store.Store, opts Options) (Summary, error) {
 	w, err := st.BeginDerived(ctx, store.Computation{
 		ComputedAt: started, LastBatch: d.lastBatch, Observations: d.observations,
 		CarryYears: opts.CarryYears, CoverageThreshold: opts.Threshold, MinAnchored: opts.MinAnchored, ToolVersion: opts.ToolVersion,
+		Composition: opts.Composition, AsOf: st.AsOf(),
 	})
 	if err != nil {
 		return Summary{}, err
@@ -132,7 +152,7 @@ func Run(ctx context.Context, st *store.Store, opts Options) (Summary, error) {
 	if err := w.Commit(); err != nil {
 		return Summary{}, err
 	}
-	s := Summary{Observations: d.observations, Aggregates: len(aggregates), Estimates: nEstimates,
+	s := Summary{Composition: opts.Composition, Observations: d.observations, Aggregates: len(aggregates), Estimates: nEstimates,
 		Gaps: nGaps, Progress: len(prog), Duration: time.Since(started)}
 	for _, a := range aggregates {
 		if !a.Published {
@@ -176,7 +196,9 @@ func (d *data) derive() {
 			if v[1] <= 0 {
 				return math.NaN()
 			}
-			return v[0] / v[1] * 100
+			// A share is at most 100%: where the subscriptions at 10 Mbit/s and above exceed
+			// the total (the two series come from different returns), all are counted.
+			return math.Min(v[0]/v[1]*100, 100)
 		})
 }
 
@@ -393,7 +415,7 @@ func targetRows(fws []targets.Framework) []store.TargetRow {
 			rows = append(rows, store.TargetRow{Framework: fw.Code, FrameworkName: fw.Name, Target: t.Code, Goal: t.Goal,
 				Wording: t.Wording, Measure: t.Measure, Indicator: ind, Comparator: t.Comparator, Value: t.Value,
 				Basis: t.Basis, MetAt: t.MetAt, BaselineYear: t.BaselineYear, Deadline: t.Deadline, Scope: t.Scope,
-				Verification: t.Verification, Note: t.Note, Source: fw.Source})
+				Verification: t.Verification, Note: t.Note, Source: fw.Source, Tolerance: t.Tolerance})
 		}
 	}
 	return rows

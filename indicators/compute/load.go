@@ -62,6 +62,7 @@ type data struct {
 	economies    []string
 	economyIndex map[string]int
 	measures     map[string]measure
+	bounds       map[string][2]float64      // an indicator's valid range (catalogue min_value, max_value), ±Inf where open
 	reported     map[key]map[int]*points    // economy index → points
 	published    map[key]map[string]*points // group code → points the sources publish
 	groups       []group
@@ -70,24 +71,30 @@ type data struct {
 	observations int64
 }
 
-// load reads the newest edition of every series, the groups and the catalogue.
-func load(ctx context.Context, db *sql.DB) (*data, error) {
+// load reads the newest edition of every series, the groups in the composition asked for and the
+// catalogue. The current composition is the memberships without a last year, applied to every
+// year; the historical one is every membership for its years.
+func load(ctx context.Context, db *sql.DB, composition string) (*data, error) {
 	d := &data{
 		economyIndex: map[string]int{},
 		measures:     map[string]measure{},
+		bounds:       map[string][2]float64{},
 		reported:     map[key]map[int]*points{},
 		published:    map[key]map[string]*points{},
 		filled:       map[key][]*aggregate.Row{},
 	}
-	err := store.ScanRows(ctx, db, `SELECT indicator, unit_kind, polarity, aggregation, coalesce(weight, '') FROM main.indicators`,
+	err := store.ScanRows(ctx, db, `SELECT indicator, unit_kind, polarity, aggregation, coalesce(weight, ''),
+			coalesce(min_value, -'Infinity'::DOUBLE), coalesce(max_value, 'Infinity'::DOUBLE) FROM main.indicators`,
 		func(r *sql.Rows) error {
 			var code, method string
 			var m measure
-			if err := r.Scan(&code, &m.unitKind, &m.polarity, &method, &m.weight); err != nil {
+			var lo, hi float64
+			if err := r.Scan(&code, &m.unitKind, &m.polarity, &method, &m.weight, &lo, &hi); err != nil {
 				return err
 			}
 			m.aggregation = aggregate.Method(method)
 			d.measures[code] = m
+			d.bounds[code] = [2]float64{lo, hi}
 			return nil
 		})
 	if err != nil {
@@ -116,6 +123,12 @@ func load(ctx context.Context, db *sql.DB) (*data, error) {
 		if cur == nil || cur.code != code {
 			d.groups = append(d.groups, group{code: code, kind: kind})
 			cur = &d.groups[len(d.groups)-1]
+		}
+		if composition == Current {
+			if m.lastYear != 0 {
+				return nil // a former member: not in the current composition
+			}
+			m.firstYear = 0
 		}
 		m.economy = d.economyIndex[economy]
 		cur.members = append(cur.members, m)

@@ -2,6 +2,7 @@ package compute
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"runtime"
 	"strings"
@@ -18,14 +19,19 @@ type assessment struct {
 	entity  string
 	kind    string
 	inScope bool
+	applies bool // the target's level is the one that applies to the entity (targets.Applicable)
 	series  *points
 	basis   string
-	bounded bool
+	rng     progress.Range
 }
 
 // progress assesses every economy and group that has data on a target's measure against every
 // target the data can measure. Economies are assessed on their reported values; groups on
-// ictstat's aggregates, or the aggregates their source publishes where ictstat has none.
+// ictstat's aggregates, or the aggregates their source publishes where ictstat has none. A
+// framework's targets on one measure, comparator and deadline are levels of one target set for
+// several scopes (Broadband Commission BB.3: 75% worldwide, 65% in developing countries, 35% in
+// LDCs; Connect 2020 1.2, 2.2.A and 2.2.B likewise): each level is assessed, and the row of the
+// level that applies to the economy or group says so (targets.Applicable).
 func (d *data) progress(ctx context.Context, fws []targets.Framework, ag groupSeries, gapRows []store.GapRow, workers int) ([]store.ProgressRow, error) {
 	parity := map[[2]string]*points{} // (entity, indicator) → gender parity scores, all ages and areas
 	parityBasis := map[[2]string]string{}
@@ -40,8 +46,14 @@ func (d *data) progress(ctx context.Context, fws []targets.Framework, ag groupSe
 		}
 		parity[k].add(g.Year, g.Value)
 	}
+	sc := d.scopes()
 	var jobs []assessment
 	for _, fw := range fws {
+		levels := map[string][]string{} // measure, comparator and deadline → the scopes of the levels
+		for _, t := range fw.Targets {
+			k := targets.LevelsKey(t.Measure, t.Comparator, t.Deadline)
+			levels[k] = append(levels[k], t.Scope)
+		}
 		for _, t := range fw.Targets {
 			if !t.Measured() {
 				continue
@@ -51,9 +63,15 @@ func (d *data) progress(ctx context.Context, fws []targets.Framework, ag groupSe
 			if derivation == "" || derivation == "gps" {
 				m = d.measures[ind]
 			}
-			bounded := m.unitKind == "percent" && derivation != "gps"
+			bounds, ok := d.bounds[t.Measure]
+			if !ok {
+				bounds = [2]float64{math.NaN(), math.NaN()} // a derived measure: the unit kind's range
+			}
+			rng := progress.MeasureRange(m.unitKind, bounds[0], bounds[1])
+			scopes := levels[targets.LevelsKey(t.Measure, t.Comparator, t.Deadline)]
 			for e, name := range d.economies {
-				a := assessment{target: t, entity: name, kind: "economy", inScope: t.Scope == "economy", bounded: bounded, basis: "reported"}
+				a := assessment{target: t, entity: name, kind: "economy", inScope: t.Scope == "economy", rng: rng, basis: "reported",
+					applies: targets.Applicable(scopes, func(s string) bool { return sc.economyIn(e, s) }) == t.Scope}
 				if derivation == "gps" {
 					a.series = parity[[2]string{name, ind}]
 				} else {
@@ -64,7 +82,8 @@ func (d *data) progress(ctx context.Context, fws []targets.Framework, ag groupSe
 				}
 			}
 			for _, g := range d.groups {
-				a := assessment{target: t, entity: g.code, kind: "group", inScope: targets.ScopeGroups[t.Scope] == g.code, bounded: bounded}
+				a := assessment{target: t, entity: g.code, kind: "group", inScope: targets.ScopeGroups[t.Scope] == g.code, rng: rng,
+					applies: targets.Applicable(scopes, func(s string) bool { return sc.groupIn(g.code, s) }) == t.Scope}
 				if derivation == "gps" {
 					k := [2]string{g.code, ind}
 					a.series, a.basis = parity[k], parityBasis[k]
@@ -104,30 +123,89 @@ func (d *data) progress(ctx context.Context, fws []targets.Framework, ag groupSe
 	return out, err
 }
 
-// baselineOf is the value a baseline_ratio target multiplies: the series' value in the baseline
-// year, or in the first later year it has (Open SDG's rule).
-func baselineOf(p *points, year int) float64 {
-	for i, y := range p.years {
-		if y >= year {
-			return p.values[i]
+// scopeMembers tells which target scopes (developing, ldc, lldc, sids) economies and groups
+// belong to, by the groups' current members (targets.ScopeGroups names the group of each scope).
+type scopeMembers struct {
+	of map[string]map[int]bool // group code → its current members
+}
+
+func (d *data) scopes() scopeMembers {
+	sc := scopeMembers{of: map[string]map[int]bool{}}
+	for _, g := range d.groups {
+		set := map[int]bool{}
+		for _, m := range g.members {
+			if m.lastYear == 0 { // a current member
+				set[m.economy] = true
+			}
+		}
+		sc.of[g.code] = set
+	}
+	return sc
+}
+
+// economyIn reports whether economy e belongs to the scope.
+func (sc scopeMembers) economyIn(e int, scope string) bool {
+	return sc.of[targets.ScopeGroups[scope]][e]
+}
+
+// groupIn reports whether a group belongs to the scope: it is the scope's group, or all its
+// current members belong to it (the low-income economies are developing; ITU's Africa region,
+// with high-income members, is not).
+func (sc scopeMembers) groupIn(code, scope string) bool {
+	sg := targets.ScopeGroups[scope]
+	if code == sg {
+		return true
+	}
+	members, in := sc.of[code], sc.of[sg]
+	if len(members) == 0 || len(in) == 0 {
+		return false
+	}
+	for e := range members {
+		if !in[e] {
+			return false
 		}
 	}
-	return math.NaN()
+	return true
+}
+
+// baselineValue is the value a baseline_ratio target multiplies: the series' value in the
+// baseline year; false when the series has none for that year.
+func baselineValue(p *points, year int) (float64, bool) {
+	for i, y := range p.years {
+		if y == year && !math.IsNaN(p.values[i]) && !math.IsInf(p.values[i], 0) {
+			return p.values[i], true
+		}
+	}
+	return math.NaN(), false
 }
 
 // assess runs the progress engine on one assessment.
 func assess(a assessment) store.ProgressRow {
 	t := a.target
-	level := t.Level(baselineOf(a.series, t.BaselineYear))
-	r := progress.Assess(progress.Series{Years: a.series.years, Values: a.series.values}, progress.Goal{
-		Comparator: t.Comparator, Level: level, BaselineYear: t.BaselineYear, Deadline: t.Deadline, Bounded: a.bounded,
-	})
+	s := progress.Series{Years: a.series.years, Values: a.series.values}
+	var level float64
+	var r progress.Result
+	base, ok := baselineValue(a.series, t.BaselineYear)
+	if t.Basis == "baseline_ratio" && !ok {
+		// A target relative to the baseline year's value cannot be assessed without it: moving
+		// the baseline (Open SDG's rule for the growth rates) would move the target itself.
+		level = math.NaN()
+		r = progress.Metrics(s, progress.Goal{Comparator: t.Comparator, Level: level, Tolerance: t.Tolerance,
+			BaselineYear: t.BaselineYear, Deadline: t.Deadline, Range: a.rng})
+		r.Class = progress.UnableToAssess
+		r.Ratio, r.RequiredCAGR, r.RequiredGrowth, r.MetYear = math.NaN(), math.NaN(), math.NaN(), 0
+		r.Note = fmt.Sprintf("The target is relative to the value of %d, and the series has none for that year.", t.BaselineYear)
+	} else {
+		level = t.Level(base)
+		r = progress.Assess(s, progress.Goal{Comparator: t.Comparator, Level: level, Tolerance: t.Tolerance,
+			BaselineYear: t.BaselineYear, Deadline: t.Deadline, Range: a.rng})
+	}
 	parts := []string{r.Note}
 	if t.Comparator == "parity" {
 		parts = append(parts, "Baseline, latest and anticipated values are max(GPS, 1/GPS), 1 being parity.")
 	}
-	if a.bounded && t.Comparator != "parity" && (t.Comparator == "ge" || t.Comparator == "gt") {
-		parts = append(parts, "Ratio in logit space (a percentage's growth slows near 100).")
+	if r.GrowthScale == progress.GrowthLogit && r.Class != progress.UnableToAssess {
+		parts = append(parts, "The ratio compares growth in logit space, as a percentage's growth slows near 100.")
 	}
 	if t.Note != "" && !strings.HasPrefix(t.Note, "no global data") {
 		parts = append(parts, t.Note)
@@ -141,5 +219,8 @@ func assess(a assessment) store.ProgressRow {
 		Anticipated: r.Anticipated, AnticipatedLow: r.AnticipatedLow, AnticipatedHigh: r.AnticipatedHigh,
 		ProjectedYear: r.ProjectedYear, ProjectedLow: r.ProjectedLow, ProjectedHigh: r.ProjectedHigh,
 		Basis: a.basis, Verification: t.Verification, Note: note,
+		Scope: t.Scope, Applies: a.applies, Tolerance: t.Tolerance,
+		GrowthScale: r.GrowthScale, Growth: r.Growth, RequiredGrowth: r.RequiredGrowth,
+		ValidMin: r.Range.Min, ValidMax: r.Range.Max,
 	}
 }

@@ -22,6 +22,7 @@ import (
 	"strings"
 
 	"github.com/ictstat/ictstat/engine/chart"
+	"github.com/ictstat/ictstat/engine/store"
 	"github.com/ictstat/ictstat/indicators/progress"
 	"github.com/ictstat/ictstat/indicators/report"
 	"github.com/ictstat/ictstat/indicators/targets"
@@ -233,22 +234,28 @@ func findTarget(fws []targets.Framework, ref, indicator string) (targets.Target,
 	return found[0], fw, nil
 }
 
-// entity returns the code (ISO3 codes in any case are accepted), name and kind (economy or
-// group) of an economy or group; an unknown code is answered with the closest names.
+// entity returns the code, name and kind (economy or group) of an economy or group, named as
+// store.FindEntity accepts (an ISO3 or group code in any case, an M49 code, a name); an unknown
+// one is answered with the closest.
 func (b *builder) entity(code string) (canonical, name, kind string, err error) {
 	for _, c := range []string{code, strings.ToUpper(code)} {
 		if e, ok := b.cat.entities[c]; ok {
 			return e.code, e.name, e.kind, nil
 		}
 	}
-	near, err := b.src.closest(b.ctx, `SELECT code, name FROM (
-			SELECT economy AS code, name FROM main.economies UNION ALL SELECT group_code, name FROM main.groups)
-		ORDER BY greatest(jaro_winkler_similarity(lower(name), lower($1)), jaro_winkler_similarity(lower(code), lower($1))) DESC, code
-		LIMIT 3`, code)
+	found, err := store.FindEntity(b.ctx, b.src.db, code, false)
+	var unknown *store.EntityError
+	if errors.As(err, &unknown) {
+		return "", "", "", requestError("%v", err)
+	}
 	if err != nil {
 		return "", "", "", err
 	}
-	return "", "", "", requestError("no economy or group %q (economies by ISO3 code, groups such as WLD, LDC, ITU_AFR, HIC); the closest are %s", code, near)
+	e, ok := b.cat.entities[found.Code]
+	if !ok {
+		return "", "", "", requestError("no economy or group %q", code)
+	}
+	return e.code, e.name, e.kind, nil
 }
 
 // name is the name of a code load has checked.
@@ -338,12 +345,15 @@ func (b *builder) source() string {
 	for _, e := range slices.Sorted(maps.Keys(b.editions)) {
 		cites = append(cites, b.cat.citations[e])
 	}
+	// An indicator users defined without a custodian is attributed to its editions alone.
 	custodian, _, _ := strings.Cut(b.ind.custodian, " (")
-	if custodian == "" {
-		custodian = "ITU"
-	}
 	s := "Source: " + custodian
-	if len(cites) > 0 {
+	switch {
+	case custodian == "" && len(cites) > 0:
+		s += joinAnd(cites)
+	case custodian == "":
+		s += "the database's observations"
+	case len(cites) > 0:
 		s += ", via " + joinAnd(cites)
 	}
 	s += "."
@@ -358,17 +368,12 @@ func (b *builder) source() string {
 }
 
 // joinAnd joins "a", "b", "c" as "a, b and c".
-func joinAnd(s []string) string {
-	if len(s) < 2 {
-		return strings.Join(s, "")
-	}
-	return strings.Join(s[:len(s)-1], ", ") + " and " + s[len(s)-1]
-}
+func joinAnd(s []string) string { return store.JoinAnd(s) }
 
 func (b *builder) goal() progress.Goal {
 	t := b.tgt
-	return progress.Goal{Comparator: t.Comparator, Level: t.Level(math.NaN()), BaselineYear: t.BaselineYear,
-		Deadline: t.Deadline, Bounded: b.ind.unitKind == "percent"}
+	return progress.Goal{Comparator: t.Comparator, Level: t.Level(math.NaN()), Tolerance: t.Tolerance, BaselineYear: t.BaselineYear,
+		Deadline: t.Deadline, Range: progress.MeasureRange(b.ind.unitKind, b.ind.min, b.ind.max)}
 }
 
 // yearSpan is the years asked for, which the x axis covers.

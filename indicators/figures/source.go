@@ -45,6 +45,7 @@ type catalogue struct {
 
 type indicatorInfo struct {
 	code, name, unit, unitKind, polarity, custodian, aggregation, weight string
+	min, max                                                             float64 // the valid range; NaN where open
 }
 
 type entityInfo struct {
@@ -97,11 +98,13 @@ func (s *Source) catalogue(ctx context.Context) (*catalogue, error) {
 	}
 	c.frameworks = fws
 	err = store.ScanRows(ctx, s.db, `SELECT indicator, name, unit, unit_kind, polarity, coalesce(custodian, ''), coalesce(aggregation, ''),
-			coalesce(weight, ''), concat_ws('; ', wdi_code, itu_code, sdg_series, ddf_concept)
+			coalesce(weight, ''), concat_ws('; ', wdi_code, itu_code, sdg_series, ddf_concept),
+			coalesce(min_value, 'NaN'::DOUBLE), coalesce(max_value, 'NaN'::DOUBLE)
 		FROM main.indicators ORDER BY indicator`, func(r *sql.Rows) error {
 		var in indicatorInfo
 		var codes string
-		if err := r.Scan(&in.code, &in.name, &in.unit, &in.unitKind, &in.polarity, &in.custodian, &in.aggregation, &in.weight, &codes); err != nil {
+		if err := r.Scan(&in.code, &in.name, &in.unit, &in.unitKind, &in.polarity, &in.custodian, &in.aggregation, &in.weight, &codes,
+			&in.min, &in.max); err != nil {
 			return err
 		}
 		for _, code := range strings.Split(codes, "; ") {
@@ -222,7 +225,9 @@ func (s *Source) read(ctx context.Context, d *indicatorData, indicator string, p
 	return nil
 }
 
-// groupMembers are a group's economies in a year, with their names, sorted by name.
+// groupMembers are a group's economies in a year, with their names, sorted by name: in the
+// composition the aggregates were last computed with, the current one (whatever the year) unless
+// it was each year's.
 func (s *Source) groupMembers(ctx context.Context, group string, year int) ([][2]string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -232,7 +237,9 @@ func (s *Source) groupMembers(ctx context.Context, group string, year int) ([][2
 	}
 	var out [][2]string
 	err := store.ScanRows(ctx, s.db, `SELECT e.economy, e.name FROM main.group_members m JOIN main.economies e USING (economy)
-		WHERE m.group_code = ? AND (m.first_year IS NULL OR m.first_year <= ?) AND (m.last_year IS NULL OR m.last_year >= ?)
+		WHERE m.group_code = ? AND CASE (SELECT composition FROM main.computations ORDER BY computation_id DESC LIMIT 1)
+			WHEN 'historical' THEN (m.first_year IS NULL OR m.first_year <= ?) AND (m.last_year IS NULL OR m.last_year >= ?)
+			ELSE m.current END
 		ORDER BY e.name`, func(r *sql.Rows) error {
 		var code, name string
 		if err := r.Scan(&code, &name); err != nil {

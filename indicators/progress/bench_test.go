@@ -35,7 +35,7 @@ func benchGoal(i int) Goal {
 	if i%4 == 3 {
 		return Goal{Comparator: "le", Level: 2, BaselineYear: 2005, Deadline: 2030}
 	}
-	return Goal{Comparator: "ge", Level: 95, BaselineYear: 2005, Deadline: 2030, Bounded: true}
+	return Goal{Comparator: "ge", Level: 95, BaselineYear: 2005, Deadline: 2030, Range: Percent}
 }
 
 func BenchmarkMetrics(b *testing.B) {

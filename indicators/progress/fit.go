@@ -2,6 +2,7 @@ package progress
 
 import (
 	"math"
+	"strconv"
 	"sync"
 
 	"gonum.org/v1/gonum/floats"
@@ -17,10 +18,14 @@ const (
 	z95 = 1.959963984540054
 	// maxRate bounds the logistic growth rate r to (0, 2] (§5.2).
 	maxRate = 2
-	// earlyShare: below this share of the cap the series is early on the S-curve and K is fixed
-	// at the cap, as saturation is not identified before the inflection (§5.3, §5.5).
+	// earlyShare: below this share of its range a share is early on the S-curve, where saturation
+	// is not identified before the inflection (§5.3): the logistic with its saturation at the top
+	// of the range, which is the logit-linear trend (§5.5), is the only model then.
 	earlyShare = 0.3
-	// unboundedCap: K of an unbounded measure is at most this multiple of the largest value.
+	// minLogistic: a logistic with an estimated saturation is tried from this many points on;
+	// below, the trend on the measure's scale is used alone (§5.5 item 1: n < 6).
+	minLogistic = 6
+	// unboundedCap: K of a measure that is not a share is at most this multiple of the largest value.
 	unboundedCap = 3
 	// startK: the fit starts from K₀ = min(cap, 1.2·max y) (§5.2).
 	startK = 1.2
@@ -30,27 +35,95 @@ const (
 	boundRefit = 1e-3
 )
 
-// model is a fitted trend.
+// transform maps a measure's values to the scale its trend is fitted on and back (see Scale).
+type transform struct {
+	scale    Scale
+	min, max float64
+	floor    float64 // Positive: the least distance y − min placed on the log scale (parity); 0: none
+}
+
+// share is (y − min)/(max − min) clamped to [0.1%, 99.9%] (§3.8).
+func (f *transform) share(y float64) float64 {
+	return math.Min(math.Max((y-f.min)/(f.max-f.min), shareLow), shareHigh)
+}
+
+// dist is y − min, at least the floor.
+func (f *transform) dist(y float64) float64 {
+	return math.Max(y-f.min, f.floor)
+}
+
+// to maps y to the trend's scale: logit of the share, the log of the distance above the lower
+// bound, or y itself.
+func (f *transform) to(y float64) float64 {
+	switch f.scale {
+	case Share:
+		u := f.share(y)
+		return math.Log(u / (1 - u))
+	case Positive:
+		return math.Log(f.dist(y))
+	}
+	return y
+}
+
+// from maps a value of the trend's scale back: always inside the valid range (a positive
+// quantity capped at its upper bound).
+func (f *transform) from(z float64) float64 {
+	switch f.scale {
+	case Share:
+		return f.min + (f.max-f.min)/(1+math.Exp(-z))
+	case Positive:
+		return math.Min(f.min+math.Exp(z), f.max)
+	}
+	return z
+}
+
+// slope is dz/dy at y, which carries a standard deviation of y to the trend's scale (delta method).
+func (f *transform) slope(y float64) float64 {
+	switch f.scale {
+	case Share:
+		u := f.share(y)
+		return 1 / ((f.max - f.min) * u * (1 - u))
+	case Positive:
+		return 1 / f.dist(y)
+	}
+	return 1
+}
+
+// lineKind names the straight-line trend on a scale.
+func (f *transform) lineKind() string {
+	switch f.scale {
+	case Share:
+		return LogitLinear
+	case Positive:
+		return LogLinear
+	}
+	return Linear
+}
+
+// model is a fitted trend. Its values are formed on the trend's scale (tr) and mapped back, so
+// that a value and its interval stay inside the measure's valid range.
 type model struct {
-	kind    string // Linear or Logistic
-	bounded bool   // predictions are clamped to [0, 100]
-	s2      float64
-	// linear: y = a + b·t; tbar and sxx are the mean and the sum of squared deviations of t
+	kind string // Linear, LogLinear, LogitLinear or Logistic
+	tr   transform
+	s2   float64
+	// line on the trend's scale: z = a + b·t; tbar and sxx are the mean and the sum of squared deviations of t
 	a, b, tbar, sxx, n float64
-	// logistic: y = K/(1 + exp(−r(t − t0))); cov is σ²(JᵀJ)⁻¹ over the free parameters (K, r, t0)
+	// logistic on the values' scale: y = K/(1 + exp(−r(t − t0))); cov is σ²(JᵀJ)⁻¹ over the free parameters (K, r, t0)
 	k, r, t0 float64
 	free     [3]bool
 	cov      [3][3]float64
 }
 
-// predict returns the model's value at t and the delta-method standard deviation of that value.
-func (m *model) predict(t float64) (mean, sd float64) {
-	if m.kind == Linear {
+// predict returns the model's value at t on the trend's scale and the delta-method standard
+// deviation of that value.
+func (m *model) predict(t float64) (z, sd float64) {
+	if m.kind != Logistic {
 		// Var(â + b̂t) = σ²(1/n + (t − t̄)²/Sxx), the OLS prediction variance of the mean.
 		d := t - m.tbar
 		return m.a + m.b*t, math.Sqrt(m.s2 * (1/m.n + d*d/m.sxx))
 	}
-	// y = K/(1 + exp(−r(t − t0))) (Verhulst / Fisher–Pry, §5.1); Var = gᵀ·σ²(JᵀJ)⁻¹·g, g = ∇_θ y (delta method)
+	// y = K/(1 + exp(−r(t − t0))) (Verhulst / Fisher–Pry, §5.1); Var = gᵀ·σ²(JᵀJ)⁻¹·g, g = ∇_θ y
+	// (delta method), carried to the trend's scale by dz/dy (delta method again).
 	dt := t - m.t0
 	s := 1 / (1 + math.Exp(-m.r*dt))
 	ds := m.k * s * (1 - s)
@@ -61,21 +134,18 @@ func (m *model) predict(t float64) (mean, sd float64) {
 			v += g[i] * m.cov[i][j] * g[j]
 		}
 	}
-	return m.k * s, math.Sqrt(v)
+	y := m.k * s
+	return m.tr.to(y), math.Sqrt(v) * m.tr.slope(y)
 }
 
-// at is the model's value at t shifted by k standard deviations, clamped to [0, 100] for a
-// bounded measure.
+// at is the model's value at t shifted by k standard deviations on the trend's scale, mapped back
+// to the values' scale: inside the valid range, and monotone in k.
 func (m *model) at(t, k float64) float64 {
-	mean, sd := m.predict(t)
-	v := mean
+	z, sd := m.predict(t)
 	if k != 0 {
-		v += k * sd
+		z += k * sd
 	}
-	if m.bounded {
-		v = math.Min(math.Max(v, 0), 100)
-	}
-	return v
+	return m.tr.from(z)
 }
 
 // rmse is the root mean squared error of the model's predictions at the points (t, y).
@@ -88,18 +158,25 @@ func (m *model) rmse(t, y []float64) float64 {
 	return math.Sqrt(sse / float64(len(t)))
 }
 
-// fitLinear fits y = a + b·t by ordinary least squares.
-func fitLinear(t, y []float64, bounded bool, m *model) {
-	a, b := stat.LinearRegression(t, y, nil, false)
+// fitLine fits z = a + b·t by ordinary least squares on the trend's scale, z = tr.to(y): on the
+// logit scale the logistic with its saturation at the top of the range (§5.2 item 4, §5.5), on
+// the log scale a constant rate of growth (§3.1, §5.5), else a straight line.
+func (w *workspace) fitLine(t, y []float64, tr transform, m *model) {
+	z := grow(w.zs, len(y))
+	w.zs = z
+	for i, v := range y {
+		z[i] = tr.to(v)
+	}
+	a, b := stat.LinearRegression(t, z, nil, false)
 	tbar := stat.Mean(t, nil)
 	var sxx, sse float64
 	for i := range t {
-		d, e := t[i]-tbar, y[i]-a-b*t[i]
+		d, e := t[i]-tbar, z[i]-a-b*t[i]
 		sxx += d * d
 		sse += e * e
 	}
 	n := float64(len(t))
-	*m = model{kind: Linear, bounded: bounded, a: a, b: b, tbar: tbar, sxx: sxx, n: n, s2: math.NaN()}
+	*m = model{kind: tr.lineKind(), tr: tr, a: a, b: b, tbar: tbar, sxx: sxx, n: n, s2: math.NaN()}
 	if len(t) > 2 {
 		m.s2 = sse / (n - 2) // σ² = SSE/(n − 2)
 	}
@@ -108,6 +185,7 @@ func fitLinear(t, y []float64, bounded bool, m *model) {
 // workspace holds the buffers of one Assess; workspaces are pooled.
 type workspace struct {
 	t, y []float64 // the points from the baseline on
+	zs   []float64 // the points on the trend's scale
 	// logistic fit state
 	ft, fy   []float64 // the points being fitted, y divided by max y
 	tt, z    []float64 // start: centred times and logits
@@ -300,10 +378,11 @@ func (w *workspace) hessian(h *mat.SymDense, x []float64) {
 }
 
 // fitLogistic fits y = K/(1 + exp(−r(t − t0))) to an increasing series by bounded least squares
-// (§5.1, §5.2): K in [max y, 100] for a bounded measure, else [max y, 3·max y]; r in (0, 2];
-// started from OLS on logit(y/K₀), K₀ = min(cap, 1.2·max y); K fixed at the cap when max y is
-// below 30% of it (§5.3). It reports false when the fit fails.
-func (w *workspace) fitLogistic(t, y []float64, bounded bool, m *model) bool {
+// (§5.1, §5.2): K in [max y, top of the range] for a share, else [max y, 3·max y] (and at most the
+// range's top); r in (0, 2]; started from OLS on logit(y/K₀), K₀ = min(cap, 1.2·max y); K fixed
+// at the cap when max y is below 30% of it (§5.3). The curve rises from 0: it is for measures whose
+// range starts at 0, or unbounded ones. It reports false when the fit fails.
+func (w *workspace) fitLogistic(t, y []float64, tr transform, m *model) bool {
 	n := len(t)
 	maxy := math.Inf(-1)
 	for _, v := range y {
@@ -313,8 +392,11 @@ func (w *workspace) fitLogistic(t, y []float64, bounded bool, m *model) bool {
 		return false
 	}
 	limit := unboundedCap * maxy
-	if bounded {
-		limit = 100
+	switch {
+	case tr.scale == Share:
+		limit = tr.max
+	case tr.scale == Positive && tr.max < limit:
+		limit = math.Max(tr.max, maxy)
 	}
 	w.klo, w.khi = 1, limit/maxy // K in units of max y
 	w.ft, w.fy = t, grow(w.fy, n)
@@ -351,7 +433,7 @@ func (w *workspace) fitLogistic(t, y []float64, bounded bool, m *model) bool {
 	if !(k > 0) || !(r > 0) || math.IsNaN(t0) || math.IsInf(t0, 0) {
 		return false
 	}
-	*m = model{kind: Logistic, bounded: bounded, k: k * maxy, r: r, t0: t0}
+	*m = model{kind: Logistic, tr: tr, k: k * maxy, r: r, t0: t0}
 	// A parameter at a natural bound (K at the cap, r at 2) is held fixed there for the
 	// covariance. K at its lower bound max y is not: that bound moves with the noise in the
 	// largest observation, and K is as uncertain as that observation.
@@ -482,47 +564,67 @@ func invert(a [3][3]float64, p int) (inv [3][3]float64, ok bool) {
 
 // choose fits the models to w.t, w.y and sets m to the one with the smaller out-of-sample error:
 // the last h = max(1, min(3, n/4)) points are held out, both models are fitted to the rest and
-// compared by the RMSE on the held-out points, and the winner is refitted on all points. The
-// logistic is only tried for an increasing series (OLS slope > 0) of at least 4 points. It returns
-// how many logistic fits it ran.
-func (w *workspace) choose(bounded bool, m *model) (fits int) {
+// compared by the RMSE on the held-out points, and the winner is refitted on all points (§5.2
+// item 6). The logistic is only tried for a series rising on its scale (OLS slope > 0) of at least
+// 6 points (§5.5 item 1) whose range starts at 0 or is open; for a share, only once its largest
+// value is 30% of the range or more (§5.3): earlier, the logit-linear trend is the logistic with
+// its saturation fixed at the top of the range. It returns how many logistic fits it ran.
+func (w *workspace) choose(tr transform, m *model) (fits int) {
 	t, y := w.t, w.y
 	n := len(t)
 	var all model
-	fitLinear(t, y, bounded, &all)
+	w.fitLine(t, y, tr, &all)
 	*m = all
-	if n < 4 || !(all.b > 0) {
+	if n < minLogistic || !(all.b > 0) || tr.scale != Unbounded && tr.min != 0 {
+		return 0
+	}
+	if tr.scale == Share && floats.Max(y)-tr.min < earlyShare*(tr.max-tr.min) {
 		return 0
 	}
 	h := max(1, min(3, n/4))
 	k := n - h
-	var lin, logi model
-	fitLinear(t[:k], y[:k], bounded, &lin)
+	var line, logi model
+	w.fitLine(t[:k], y[:k], tr, &line)
 	fits = 1
-	if !w.fitLogistic(t[:k], y[:k], bounded, &logi) || !(logi.rmse(t[k:], y[k:]) < lin.rmse(t[k:], y[k:])) {
+	if !w.fitLogistic(t[:k], y[:k], tr, &logi) || !(logi.rmse(t[k:], y[k:]) < line.rmse(t[k:], y[k:])) {
 		return fits
 	}
-	if w.fitLogistic(t, y, bounded, &logi) {
+	if w.fitLogistic(t, y, tr, &logi) {
 		*m = logi
 	}
 	return fits + 1
 }
 
-// reach returns the first year from `from` (a whole year) on from which the model's value
-// shifted by k standard deviations meets the goal through 2100, to about 1e-9 years; NaN if it
-// does not meet it by 2100.
-func reach(m *model, g *goal, k, from float64) float64 {
+// reach returns the projected year of the model's value shifted by k standard deviations on the
+// trend's scale: the first year from `from` (a whole year) on in which it meets the goal and still
+// meets it at the deadline, if the deadline is later (so a path that leaves the target before the
+// deadline has not reached it); to about 1e-9 years; NaN if there is none by 2100.
+//
+// Defined so, the projected year is at or before a later deadline exactly when the value at the
+// deadline meets the goal, whatever the path's shape; and since an interval's bound is at least
+// as good as the model's value at every t (or at most as good), the bound nearer the target
+// reaches it no later than the value, and the further one no earlier.
+func reach(m *model, g *goal, k, from, deadline float64) float64 {
 	meets := func(t float64) bool {
 		v := m.at(t, k)
 		return !math.IsNaN(v) && g.meets(v)
 	}
-	if from > lastYear || !meets(lastYear) {
+	start := from
+	if deadline > from && !meets(deadline) {
+		start = deadline // before the deadline no year counts: the path does not meet the goal at it
+	}
+	if start > lastYear {
 		return math.NaN()
 	}
-	hi := float64(lastYear)
-	lo := hi - 1
-	for ; lo >= from; lo-- {
-		if !meets(lo) {
+	if meets(start) {
+		return start
+	}
+	if k == 0 && !meets(lastYear) {
+		return math.NaN() // the model's value is monotone: it meets the goal by 2100 or not at all
+	}
+	for y := start + 1; y <= lastYear; y++ {
+		if meets(y) {
+			lo, hi := y-1, y
 			for range 32 {
 				mid := (lo + hi) / 2
 				if meets(mid) {
@@ -533,39 +635,50 @@ func reach(m *model, g *goal, k, from float64) float64 {
 			}
 			return hi
 		}
-		hi = lo
 	}
-	return hi
+	return math.NaN()
 }
 
 // Assess is Metrics plus the fitted trends, anticipated value and projected year of attainment.
 //
 // The trends are fitted to the observations from the baseline year on (those Metrics uses; on the
-// parity scale for a parity goal), not to earlier ones:
+// parity scale for a parity goal), not to earlier ones, on the scale of the measure's valid range
+// (Goal.Range; see Scale), so that no value they give leaves it:
 //
-//	y = a + b·t                                   linear trend, OLS (gonum stat.LinearRegression)
-//	y = K/(1 + exp(−r(t − t0)))                   logistic diffusion curve (Verhulst / Fisher–Pry, §5.1)
+//	z = a + b·t, z = logit of the share     logit-linear: a logistic with saturation at the range's top (§5.1, §5.5)
+//	z = a + b·t, z = ln(y − Min)            log-linear: a constant growth rate, the CAGR extrapolation (§3.1, §5.5)
+//	z = a + b·t, z = y                      linear, for an unbounded measure
+//	y = K/(1 + exp(−r(t − t0)))             logistic diffusion curve with K estimated (Verhulst / Fisher–Pry, §5.1)
+//
+// The straight line on the measure's scale is ESCAP's anticipated-value regression (§3.4) on a
+// scale that respects the measure's bounds: the logit scale stabilises a share's variance near its
+// bounds (§5.2 item 4) and a fixed saturation is the benchmark that is hard to beat (§5.3, Meade
+// and Islam). For parity, the distance from parity max(x, 1/x) − 1 is fitted on the log scale.
 //
 // The logistic is fitted by bounded nonlinear least squares (§5.2; gonum optimize, Newton's method
-// on the Gauss–Newton Hessian with analytic derivatives) to increasing series of at least 4
-// points only: K in [max y, 100] for a bounded measure, else [max y, 3·max y], r in (0, 2],
-// started from OLS on logit(y/K₀) with K₀ = min(cap, 1.2·max y); K is fixed at the cap when max y
-// is below 30% of it (§5.3; never the case for an unbounded measure, whose cap is 3·max y). The
-// model is chosen by out-of-sample error (§5.2 item 6): the last h = max(1, min(3, n/4)) points
-// are held out, both models fitted to the rest, the one with the smaller RMSE on the held-out
-// points refitted to all. Series of fewer than 3 points get the linear trend without a contest.
+// on the Gauss–Newton Hessian with analytic derivatives) to rising series of at least 6 points
+// only (§5.5): K in [max y, top of the range] for a share, else [max y, 3·max y], r in (0, 2],
+// started from OLS on logit(y/K₀) with K₀ = min(cap, 1.2·max y); a share below 30% of its range
+// gets no logistic, as K is not identified early on the S-curve (§5.3). The model is chosen by
+// out-of-sample error (§5.2 item 6): the last h = max(1, min(3, n/4)) points are held out, both
+// models fitted to the rest, the one with the smaller RMSE on the held-out points refitted to all.
 //
 // Intervals are 95% delta-method intervals for the model's value (the trend, not a new
-// observation): ±1.96·sqrt(gᵀ·σ²(JᵀJ)⁻¹·g), σ² = SSE/(n − p), g the gradient of the model's value
-// in its parameters; a logistic parameter at a natural bound (K at the cap, r at 2) is held fixed
-// there, but not K at max y. They are NaN when n ≤ p. Values of bounded measures are clamped to [0, 100]. When the deadline year is observed,
+// observation), formed on the trend's scale and mapped back, so that they lie inside the valid
+// range and hold the value: z ± 1.96·sd(z), with sd(z) = sqrt(σ²(1/n + (t − t̄)²/Sxx)) for a line
+// (σ² = SSE/(n − 2) on its scale), and for the logistic sd(y) = sqrt(gᵀ·σ²(JᵀJ)⁻¹·g) times dz/dy,
+// g the gradient of the value in the parameters (a parameter at a natural bound, K at the cap or r
+// at 2, held fixed; not K at max y). They are NaN when n ≤ p. When the deadline year is observed,
 // Anticipated and its interval are the observed value.
 //
-// ProjectedYear is the first year from the latest observation on from which the model's value
-// meets the goal through 2100 (the latest year itself when the model already meets it there);
-// ProjectedLow and ProjectedHigh are the same for the interval bound nearer the target (the
-// earlier year) and the one further from it. For a lower-is-better goal a falling linear trend
-// is extrapolated to Level. They are NaN when the latest value already meets the goal.
+// ProjectedYear is the first year from the latest observation on in which the model's value
+// meets the goal and still meets it at a later deadline (the latest year itself when the model
+// already meets it there), so that for a deadline after the latest year it is at or before the
+// deadline exactly when Anticipated meets the goal. ProjectedLow and ProjectedHigh are the same for
+// the interval's bound nearer the target and the one further from it, so that they agree with
+// AnticipatedLow and AnticipatedHigh in the same way; they are only given with a ProjectedYear
+// (ProjectedHigh stays NaN when the further bound does not meet the goal by 2100). All three are
+// NaN when the latest value already meets the goal.
 func Assess(s Series, g Goal) Result {
 	r, _ := assess(s, g)
 	return r
@@ -589,12 +702,23 @@ func assess(s Series, g Goal) (Result, int) {
 	if !observed {
 		d := float64(g.Deadline)
 		r.Anticipated, r.AnticipatedLow, r.AnticipatedHigh = m.at(d, 0), m.at(d, -z95), m.at(d, z95)
+		if math.IsNaN(r.AnticipatedLow) || math.IsNaN(r.AnticipatedHigh) {
+			r.AnticipatedLow, r.AnticipatedHigh = math.NaN(), math.NaN()
+		}
 	}
 	if !gl.meets(r.Latest) {
-		from := float64(r.LatestYear)
-		r.ProjectedYear = reach(&m, &gl, 0, from)
-		r.ProjectedLow = reach(&m, &gl, gl.dir*z95, from)
-		r.ProjectedHigh = reach(&m, &gl, -gl.dir*z95, from)
+		from, deadline := float64(r.LatestYear), float64(g.Deadline)
+		r.ProjectedYear = reach(&m, &gl, 0, from, deadline)
+		switch {
+		case !math.IsNaN(r.ProjectedYear):
+			r.ProjectedLow = reach(&m, &gl, gl.dir*z95, from, deadline)
+			r.ProjectedHigh = reach(&m, &gl, -gl.dir*z95, from, deadline)
+		case r.Class == UnableToAssess:
+		case deadline > from:
+			addNote(&r, "The fitted trend does not meet the target at the deadline, nor in a later year up to "+strconv.Itoa(lastYear)+".")
+		default:
+			addNote(&r, "The fitted trend does not meet the target in any year from the latest to "+strconv.Itoa(lastYear)+".")
+		}
 	}
 	return r, fits
 }
@@ -615,7 +739,7 @@ func fitTrend(s Series, g Goal, m *model) (Result, goal, int, bool) {
 			w.y = append(w.y, v)
 		}
 	}
-	fits := w.choose(g.Bounded && !gl.parity, m)
+	fits := w.choose(gl.tr, m)
 	return r, gl, fits, true
 }
 

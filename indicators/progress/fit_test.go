@@ -39,8 +39,22 @@ func wiggle(a float64) func(int) float64 {
 	return func(i int) float64 { return a * math.Sin(2.3*float64(i)+0.7) }
 }
 
+// rangeOf is a percentage's range when bounded, else the unbounded range.
+func rangeOf(bounded bool) Range {
+	if bounded {
+		return Percent
+	}
+	return Range{}
+}
+
+// transformOf is the transform of a range, as a goal on it resolves it.
+func transformOf(rng Range) transform {
+	g, _ := resolve(Goal{Comparator: "ge", Range: rng})
+	return g.tr
+}
+
 // fit runs the model choice on a series and returns the chosen model and the logistic fits run.
-func fit(s Series, bounded bool) (model, int) {
+func fit(s Series, rng Range) (model, int) {
 	w := pool.Get().(*workspace)
 	defer pool.Put(w)
 	w.t, w.y = w.t[:0], w.y[:0]
@@ -48,7 +62,7 @@ func fit(s Series, bounded bool) (model, int) {
 		w.t, w.y = append(w.t, float64(y)), append(w.y, s.Values[i])
 	}
 	var m model
-	n := w.choose(bounded, &m)
+	n := w.choose(transformOf(rng), &m)
 	return m, n
 }
 
@@ -90,7 +104,7 @@ func TestLinearTrend(t *testing.T) {
 func TestLinearNoisy(t *testing.T) {
 	// A clearly linear series: the held-out points favour the line, whose slope is recovered.
 	s := line(20, 1.5, 2000, 2024, wiggle(0.3))
-	m, fits := fit(s, false)
+	m, fits := fit(s, Range{})
 	if m.kind != Linear || fits != 1 {
 		t.Fatalf("model %q after %d logistic fits, want linear after 1", m.kind, fits)
 	}
@@ -136,7 +150,7 @@ func TestLogisticRecovery(t *testing.T) {
 			w.t, w.y = append(w.t, float64(y)), append(w.y, s.Values[i])
 		}
 		var m model
-		if !w.fitLogistic(w.t, w.y, bounded, &m) {
+		if !w.fitLogistic(w.t, w.y, transformOf(rangeOf(bounded)), &m) {
 			t.Fatal("the fit failed")
 		}
 		pool.Put(w)
@@ -147,14 +161,14 @@ func TestLogisticRecovery(t *testing.T) {
 		// Through Assess with data to 2014 (55.2%): 80/(1 + e^−7.2) = 79.940318 in 2030;
 		// 75 reached at t0 − ln(80/75 − 1)/r = 2012 + ln(15)/0.4 = 2018.770126.
 		s = logistic(80, 0.4, 2012, 2000, 2014, nil)
-		r := Assess(s, Goal{Comparator: "ge", Level: 75, BaselineYear: 2000, Deadline: 2030, Bounded: bounded})
+		r := Assess(s, Goal{Comparator: "ge", Level: 75, BaselineYear: 2000, Deadline: 2030, Range: rangeOf(bounded)})
 		exact(t, r, Logistic, 79.940318, 2018.770126, 1e-3)
 	}
 }
 
 func TestLogisticNoisy(t *testing.T) {
 	// K = 80, r = 0.4, t0 = 2012 with deterministic noise of ±0.5 points.
-	m, _ := fit(logistic(80, 0.4, 2012, 2000, 2024, wiggle(0.5)), true)
+	m, _ := fit(logistic(80, 0.4, 2012, 2000, 2024, wiggle(0.5)), Percent)
 	if m.kind != Logistic {
 		t.Fatalf("model %q, want logistic", m.kind)
 	}
@@ -164,37 +178,39 @@ func TestLogisticNoisy(t *testing.T) {
 }
 
 func TestEarlySCurve(t *testing.T) {
-	// max y = 100/(1 + e^1.5) = 18.2% < 30% of the cap: K is held at 100, r and t0 recovered.
+	// max y = 100/(1 + e^1.5) = 18.2% < 30% of the range: no logistic is tried, and the
+	// logit-linear trend is the logistic with K at 100: logit(y/100) = r(t − t0), so the slope is
+	// r = 0.3 and the intercept −r·t0 = −607.5.
 	s := logistic(100, 0.3, 2025, 2005, 2020, nil)
-	m, _ := fit(s, true)
-	if m.kind != Logistic || m.k != 100 || m.free[0] {
-		t.Fatalf("model %q with K = %v (free %v), want logistic with K held at 100", m.kind, m.k, m.free[0])
+	m, fits := fit(s, Percent)
+	if m.kind != LogitLinear || fits != 0 {
+		t.Fatalf("model %q after %d logistic fits, want logit-linear after none", m.kind, fits)
 	}
-	relNear(t, "r", m.r, 0.3, 1e-3)
-	near(t, "t0", m.t0, 2025, 1e-3)
+	near(t, "r", m.b, 0.3, 1e-9)
+	near(t, "t0", -m.a/m.b, 2025, 1e-6)
 
-	// Even when the true saturation is lower (60): early on it cannot be told from the cap.
-	m, _ = fit(logistic(60, 0.3, 2020, 2005, 2015, nil), true)
-	if m.kind == Logistic && m.k != 100 {
-		t.Errorf("K = %v, want the cap 100", m.k)
+	// Even when the true saturation is lower (60): early on it cannot be told from the range's top.
+	m, _ = fit(logistic(60, 0.3, 2020, 2005, 2015, nil), Percent)
+	if m.kind != LogitLinear {
+		t.Errorf("model %q with K = %v, want logit-linear", m.kind, m.k)
 	}
 }
 
 func TestModelChoice(t *testing.T) {
 	// Clearly logistic: saturating at 90 from 2015.
-	m, fits := fit(logistic(90, 0.5, 2010, 2000, 2024, wiggle(0.3)), true)
+	m, fits := fit(logistic(90, 0.5, 2010, 2000, 2024, wiggle(0.3)), Percent)
 	if m.kind != Logistic || fits != 2 {
 		t.Errorf("saturating series: model %q after %d logistic fits, want logistic after 2 (hold-out, refit)", m.kind, fits)
 	}
 	// Clearly linear, unbounded.
-	m, _ = fit(line(20, 1.5, 2000, 2024, wiggle(0.3)), false)
+	m, _ = fit(line(20, 1.5, 2000, 2024, wiggle(0.3)), Range{})
 	if m.kind != Linear {
 		t.Errorf("linear series: model %q", m.kind)
 	}
-	// Fewer than 4 points: linear, no logistic tried.
-	r, fits := assess(logistic(90, 0.5, 2010, 2008, 2010, nil), Goal{Comparator: "ge", Level: 95, BaselineYear: 2008, Deadline: 2030, Bounded: true})
-	if r.Model != Linear || fits != 0 {
-		t.Errorf("3 points: model %q after %d logistic fits, want linear after none", r.Model, fits)
+	// Fewer than 6 points: the trend on the share's scale, no logistic tried (§5.5).
+	r, fits := assess(logistic(90, 0.5, 2010, 2005, 2009, nil), Goal{Comparator: "ge", Level: 95, BaselineYear: 2005, Deadline: 2030, Range: Percent})
+	if r.Model != LogitLinear || fits != 0 {
+		t.Errorf("5 points: model %q after %d logistic fits, want logit-linear after none", r.Model, fits)
 	}
 }
 
@@ -217,7 +233,7 @@ func TestCoverage(t *testing.T) {
 		gauss := func(int) float64 { return sd * rng.NormFloat64() }
 		logi, in := 0, 0
 		for range n {
-			r := Assess(logistic(85, 0.3, 2012, 2000, 2022, gauss), Goal{Comparator: "ge", Level: 95, BaselineYear: 2000, Deadline: 2030, Bounded: true})
+			r := Assess(logistic(85, 0.3, 2012, 2000, 2022, gauss), Goal{Comparator: "ge", Level: 95, BaselineYear: 2000, Deadline: 2030, Range: Percent})
 			if r.Model == Logistic {
 				logi++
 				if r.AnticipatedLow <= 84.617817 && 84.617817 <= r.AnticipatedHigh {
@@ -252,17 +268,31 @@ func TestCoverage(t *testing.T) {
 	check("linear projected year", yearIn, lin)
 }
 
-func TestAnticipated(t *testing.T) {
-	g := Goal{Comparator: "ge", Level: 99, BaselineYear: 2015, Deadline: 2030, Bounded: true}
-	// 60 + 5(t − 2015) would be 135 in 2030: clamped to 100; it reaches 99 in 2022.8.
-	r := Assess(line(60, 5, 2015, 2022, nil), g)
-	if r.Model != Linear {
-		t.Fatalf("model %q, want linear", r.Model)
+// logitLine returns 100/(1 + exp(−(a + b·(t − from)))) for the years from..to: a straight line on
+// the logit scale of a percentage.
+func logitLine(a, b float64, from, to int) Series {
+	var s Series
+	for y := from; y <= to; y++ {
+		s.Years, s.Values = append(s.Years, y), append(s.Values, 100/(1+math.Exp(-(a+b*float64(y-from)))))
 	}
-	near(t, "Anticipated", r.Anticipated, 100, 0)
-	near(t, "AnticipatedLow", r.AnticipatedLow, 100, 1e-9)
-	near(t, "AnticipatedHigh", r.AnticipatedHigh, 100, 1e-9)
-	near(t, "ProjectedYear", r.ProjectedYear, 2022.8, 1e-6)
+	return s
+}
+
+func TestAnticipated(t *testing.T) {
+	g := Goal{Comparator: "ge", Level: 99, BaselineYear: 2015, Deadline: 2030, Range: Percent}
+	// logit(y/100) = −0.5 + 0.4(t − 2015), 2015–2019 (37.8% to 75.0%; five points, so no
+	// logistic is tried): 5.5 in 2030, that is
+	// 100/(1 + e^−5.5) = 99.592986%, below 100 where a straight line in percent would pass 135;
+	// 99 is reached at logit(0.99) = 4.595120, in 2015 + 5.095120/0.4 = 2027.737800.
+	r := Assess(logitLine(-0.5, 0.4, 2015, 2019), g)
+	exact(t, r, LogitLinear, 99.592986, 2027.737800, 1e-6)
+
+	// A steep straight rise in percent: the anticipated value and its interval stay below 100
+	// and hold each other in order.
+	r = Assess(line(60, 5, 2015, 2022, wiggle(0.5)), g)
+	if !(r.AnticipatedLow <= r.Anticipated && r.Anticipated <= r.AnticipatedHigh && r.AnticipatedHigh < 100 && r.AnticipatedLow > 0) {
+		t.Errorf("anticipated %v (%v–%v), want inside 0–100 and in order", r.Anticipated, r.AnticipatedLow, r.AnticipatedHigh)
+	}
 
 	// A deadline inside the data: the observed value, with no interval.
 	r = Assess(line(20, 2, 2010, 2024, wiggle(1)), Goal{Comparator: "ge", Level: 90, BaselineYear: 2010, Deadline: 2020})
@@ -271,11 +301,12 @@ func TestAnticipated(t *testing.T) {
 		t.Errorf("anticipated %v (%v–%v), want the observed %v", r.Anticipated, r.AnticipatedLow, r.AnticipatedHigh, want)
 	}
 
-	// Target met: no projected year, but an anticipated value.
-	r = Assess(line(60, 5, 2015, 2022, nil), Goal{Comparator: "ge", Level: 90, BaselineYear: 2015, Deadline: 2030, Bounded: true})
-	if r.Class != TargetMet || !math.IsNaN(r.ProjectedYear) || !math.IsNaN(r.ProjectedLow) || !math.IsNaN(r.ProjectedHigh) || r.Anticipated != 100 {
+	// Target met: no projected year, but an anticipated value (99.592986 as above).
+	r = Assess(logitLine(-0.5, 0.4, 2015, 2019), Goal{Comparator: "ge", Level: 75, BaselineYear: 2015, Deadline: 2030, Range: Percent})
+	if r.Class != TargetMet || !math.IsNaN(r.ProjectedYear) || !math.IsNaN(r.ProjectedLow) || !math.IsNaN(r.ProjectedHigh) {
 		t.Errorf("target met: %+v", r)
 	}
+	near(t, "Anticipated (target met)", r.Anticipated, 99.592986, 1e-6)
 
 	// A trend away from the target never reaches it.
 	r = Assess(line(60, -1, 2015, 2022, nil), Goal{Comparator: "ge", Level: 90, BaselineYear: 2015, Deadline: 2030})
@@ -297,17 +328,28 @@ func TestAnticipated(t *testing.T) {
 }
 
 func TestParityFit(t *testing.T) {
-	// GPS x(t) = 1/(1.25 − 0.02(t − 2015)): max(x, 1/x) falls linearly and reaches 1.02 in 2026.5.
+	// GPS x(t) = 1/(1 + 0.25·e^(−0.1(t − 2015))): the distance from parity max(x, 1/x) − 1 falls by
+	// 10% a year on the log scale. In 2030 max(x, 1/x) = 1 + 0.25·e^−1.5 = 1.055783; 1.02 is
+	// reached when e^(−0.1d) = 0.08, d = ln(12.5)/0.1 = 25.257286, in 2040.257286.
 	var s Series
 	for y := 2015; y <= 2022; y++ {
-		s.Years, s.Values = append(s.Years, y), append(s.Values, 1/(1.25-0.02*float64(y-2015)))
+		s.Years, s.Values = append(s.Years, y), append(s.Values, 1/(1+0.25*math.Exp(-0.1*float64(y-2015))))
 	}
 	r := Assess(s, Goal{Comparator: "parity", Level: 1.02, BaselineYear: 2015, Deadline: 2030})
-	if r.Model != Linear {
-		t.Fatalf("model %q, want linear", r.Model)
+	exact(t, r, LogLinear, 1.055783, 2040.257286, 1e-6)
+	if r.Range.Min != 1 || !math.IsInf(r.Range.Max, 1) {
+		t.Errorf("range %+v, want [1, +Inf)", r.Range)
 	}
-	near(t, "ProjectedYear", r.ProjectedYear, 2026.5, 1e-6)
-	near(t, "Anticipated", r.Anticipated, 0.95, 1e-9) // 1.25 − 0.3, on the parity scale
+
+	// A straight fall in max(x, 1/x) that would cross parity: the path approaches 1 but stays above.
+	s = Series{}
+	for y := 2015; y <= 2022; y++ {
+		s.Years, s.Values = append(s.Years, y), append(s.Values, 1/(1.25-0.03*float64(y-2015)))
+	}
+	r = Assess(s, Goal{Comparator: "parity", Level: 1.02, BaselineYear: 2015, Deadline: 2030})
+	if !(r.AnticipatedLow > 1 && r.AnticipatedLow <= r.Anticipated && r.Anticipated <= r.AnticipatedHigh) {
+		t.Errorf("anticipated %v (%v–%v), want above 1 and in order", r.Anticipated, r.AnticipatedLow, r.AnticipatedHigh)
+	}
 }
 
 func TestConcurrent(t *testing.T) {
@@ -344,7 +386,7 @@ func same(a, b Result) bool {
 
 func TestMetricsAllocations(t *testing.T) {
 	s := logistic(80, 0.4, 2012, 2005, 2024, nil)
-	g := Goal{Comparator: "ge", Level: 95, BaselineYear: 2015, Deadline: 2030, Bounded: true}
+	g := Goal{Comparator: "ge", Level: 95, BaselineYear: 2015, Deadline: 2030, Range: Percent}
 	if n := testing.AllocsPerRun(100, func() { Metrics(s, g) }); n != 0 {
 		t.Errorf("Metrics allocates %v times", n)
 	}
@@ -382,7 +424,7 @@ func TestInvert(t *testing.T) {
 func TestLogisticAtTheCap(t *testing.T) {
 	// True K = 100 = the cap, data to 83.2% (2016): the fit ends at the bound and K is held there,
 	// out of the covariance; r and t0 are recovered.
-	m, _ := fit(logistic(100, 0.4, 2012, 2000, 2016, nil), true)
+	m, _ := fit(logistic(100, 0.4, 2012, 2000, 2016, nil), Percent)
 	if m.kind != Logistic || m.k != 100 || m.free[0] {
 		t.Fatalf("model %q with K = %v (free %v), want logistic with K held at 100", m.kind, m.k, m.free[0])
 	}

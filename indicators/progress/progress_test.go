@@ -63,25 +63,25 @@ func TestMetrics(t *testing.T) {
 			// Base 0 → 0.001: (10/0.001)^(1/5) − 1 = 5.30957, (20/0.001)^(1/10) − 1 = 1.69217, R = 3.13772.
 			name: "zero base", s: series(yrs(2015, 2020), 0, 10),
 			g:     Goal{Comparator: "ge", Level: 20, BaselineYear: 2015, Deadline: 2025},
-			class: OnTrack, cagr: 5.309573, req: 1.692173, ratio: 3.137725, note: "zero baseline replaced by 0.001", base: 2015, points: 2,
+			class: OnTrack, cagr: 5.309573, req: 1.692173, ratio: 3.137725, note: "The baseline of zero is replaced by 0.001 in the growth rates (Open SDG).", base: 2015, points: 2,
 		},
 		{
 			// Level 0 → 0.001: 0.5^(1/5) − 1 = −0.129449, (0.001/8)^(1/15) − 1 = −0.450720, R = 0.287206.
 			name: "zero level", s: series(yrs(2015, 2020), 8, 4),
 			g:     Goal{Comparator: "le", Level: 0, BaselineYear: 2015, Deadline: 2030},
-			class: LimitedProgress, cagr: -0.1294494, req: -0.4507197, ratio: 0.2872061, note: "zero target replaced by 0.001", base: 2015, points: 2,
+			class: LimitedProgress, cagr: -0.1294494, req: -0.4507197, ratio: 0.2872061, note: "The target of zero is replaced by 0.001 in the growth rates (Open SDG).", base: 2015, points: 2,
 		},
 		{
 			// 0.0005 is at most the substitute 0.001 but not at most the level 0 itself.
 			name: "zero level: meeting uses the level itself", s: series(yrs(2015, 2020), 8, 0.0005),
 			g:     Goal{Comparator: "le", Level: 0, BaselineYear: 2015, Deadline: 2030},
 			class: OnTrack, cagr: math.Pow(0.0005/8, 0.2) - 1, req: -0.4507197, ratio: (1 - math.Pow(0.0005/8, 0.2)) / 0.4507197,
-			note: "zero target", base: 2015, points: 2,
+			note: "The target of zero is replaced", base: 2015, points: 2,
 		},
 		{
 			name: "zero level met", s: series(yrs(2015, 2020), 8, 0),
 			g:     Goal{Comparator: "le", Level: 0, BaselineYear: 2015, Deadline: 2030},
-			class: TargetMet, cagr: -1, req: -0.4507197, ratio: 1 / 0.4507197, note: "zero target", base: 2015, met: 2020, points: 2,
+			class: TargetMet, cagr: -1, req: -0.4507197, ratio: 1 / 0.4507197, note: "The target of zero is replaced", base: 2015, met: 2020, points: 2,
 		},
 		{
 			name: "opposite signs", s: series(yrs(2015, 2020), -2, 3),
@@ -114,31 +114,31 @@ func TestMetrics(t *testing.T) {
 			// Base year 2015 missing: 2016 is used. 1.5^(1/4) − 1 = 0.106682, 2.25^(1/14) − 1 = 0.059634, R = 1.788944.
 			name: "base year missing: next year", s: series(yrs(2013, 2014, 2016, 2020), 10, 20, 40, 60),
 			g:     Goal{Comparator: "ge", Level: 90, BaselineYear: 2015, Deadline: 2030},
-			class: OnTrack, cagr: 0.1066819, req: 0.0596340, ratio: 1.788944, note: "no value for 2015: baseline moved to 2016", base: 2016, points: 2,
+			class: OnTrack, cagr: 0.1066819, req: 0.0596340, ratio: 1.788944, note: "There is no value for 2015, so the baseline is 2016.", base: 2016, points: 2,
 		},
 		{
 			name: "base year value missing (NaN): next year", s: series(yrs(2015, 2016, 2018, 2020), nan, 40, math.Inf(1), 60),
 			g:     Goal{Comparator: "ge", Level: 90, BaselineYear: 2015, Deadline: 2030},
-			class: OnTrack, cagr: 0.1066819, req: 0.0596340, ratio: 1.788944, note: "baseline moved to 2016", base: 2016, points: 2,
+			class: OnTrack, cagr: 0.1066819, req: 0.0596340, ratio: 1.788944, note: "so the baseline is 2016.", base: 2016, points: 2,
 		},
 		{
 			// Logit space (§3.8): (logit .7 − logit .5)/8 = 0.105912, (logit .95 − logit .5)/15 = 0.196296,
 			// R = 0.539554. The plain CAGRs: 1.4^(1/8) − 1, 1.9^(1/15) − 1 = 0.043719 (R would be 0.98).
 			name: "bounded: logit space", s: series(yrs(2015, 2023), 50, 70),
-			g:     Goal{Comparator: "ge", Level: 95, BaselineYear: 2015, Deadline: 2030, Bounded: true},
+			g:     Goal{Comparator: "ge", Level: 95, BaselineYear: 2015, Deadline: 2030, Range: Percent},
 			class: LimitedProgress, cagr: 0.0429560, req: 0.0437190, ratio: 0.5395539, base: 2015, points: 2,
 		},
 		{
 			// Values clamped to 0.1%: (logit .2 − logit .001)/5 = 1.104092, (0 − logit .001)/10 = 0.690675, R = 1.598569;
 			// the plain CAGRs from 0.001: 20000^(1/5) − 1 = 6.247797, 50000^(1/10) − 1 = 1.950509.
 			name: "bounded: zero base clamped to 0.1%", s: series(yrs(2015, 2020), 0, 20),
-			g:     Goal{Comparator: "ge", Level: 50, BaselineYear: 2015, Deadline: 2025, Bounded: true},
-			class: OnTrack, cagr: 6.247797, req: 1.950509, ratio: 1.598569, note: "zero baseline", base: 2015, points: 2,
+			g:     Goal{Comparator: "ge", Level: 50, BaselineYear: 2015, Deadline: 2025, Range: Percent},
+			class: OnTrack, cagr: 6.247797, req: 1.950509, ratio: 1.598569, note: "The logit growth rates clamp values to 0.1%–99.9%", base: 2015, points: 2,
 		},
 		{
 			// Lower is better: the bounded flag does not switch to logit space.
 			name: "bounded, lower is better: CAGRs", s: series(yrs(2015, 2023), 5, 3),
-			g:     Goal{Comparator: "le", Level: 2, BaselineYear: 2015, Deadline: 2030, Bounded: true},
+			g:     Goal{Comparator: "le", Level: 2, BaselineYear: 2015, Deadline: 2030, Range: Percent},
 			class: OnTrack, cagr: -0.0618573, req: -0.0592577, ratio: 1.043869, base: 2015, points: 2,
 		},
 		{
@@ -179,7 +179,7 @@ func TestMetrics(t *testing.T) {
 			g:     Goal{Comparator: "ge", Level: 60, BaselineYear: 2015, Deadline: 2030},
 			class: Deterioration, cagr: math.Pow(55.0/65, 0.125) - 1, req: math.Pow(60.0/65, 1.0/15) - 1,
 			ratio: -(math.Pow(55.0/65, 0.125) - 1) / (math.Pow(60.0/65, 1.0/15) - 1),
-			note:  "the baseline met the target", base: 2015, met: 2015, points: 3,
+			note:  "The baseline met the target and the latest value does not.", base: 2015, met: 2015, points: 3,
 		},
 		{
 			// 1.25^(1/10) − 1 = 0.022565, 1.5^(1/5) − 1 = 0.084472: R = 0.267133.
@@ -304,7 +304,7 @@ func TestMetricsInvalid(t *testing.T) {
 		g    Goal
 		note string
 	}{
-		"unknown comparator": {series(yrs(2015, 2020), 1, 2), Goal{Comparator: ">=", Level: 50, BaselineYear: 2015, Deadline: 2030}, "unknown comparator"},
+		"unknown comparator": {series(yrs(2015, 2020), 1, 2), Goal{Comparator: ">=", Level: 50, BaselineYear: 2015, Deadline: 2030}, "The comparator \">=\" is unknown."},
 		"lengths differ":     {Series{Years: yrs(2015, 2020), Values: []float64{1}}, g, "differ in length"},
 		"years descending":   {series(yrs(2020, 2015), 1, 2), g, "not ascending"},
 		"years repeated":     {series(yrs(2015, 2015, 2020), 1, 2, 3), g, "not ascending"},
@@ -338,7 +338,7 @@ func TestNoNaNClass(t *testing.T) {
 			s.Years, s.Values = append(s.Years, y), append(s.Values, v)
 		}
 		g := Goal{Comparator: comparators[rng.IntN(len(comparators))], Level: []float64{0, 1.02, 50, 95, 100}[rng.IntN(5)],
-			BaselineYear: 2008 + rng.IntN(10), Deadline: 2010 + rng.IntN(25), Bounded: rng.IntN(2) == 0}
+			BaselineYear: 2008 + rng.IntN(10), Deadline: 2010 + rng.IntN(25), Range: []Range{{}, Percent, {Scale: Positive}}[rng.IntN(3)]}
 		f := Metrics
 		if i%3 == 0 {
 			f = Assess
@@ -353,5 +353,120 @@ func TestNoNaNClass(t *testing.T) {
 		if r.Class != UnableToAssess && (math.IsNaN(r.Baseline) || math.IsNaN(r.Latest)) {
 			t.Fatalf("class %q without the values: %+v", r.Class, r)
 		}
+	}
+}
+
+// TestGrowthScale: the ratio is computed from the growth shown. For a rising percentage it is the
+// logit growth (§3.8 example: (logit .7 − logit .5)/8 = 0.105912, (logit .95 − logit .5)/15 =
+// 0.196296, R = 0.539554), while the plain CAGRs, 4.30% against 4.37%, would give 0.98.
+func TestGrowthScale(t *testing.T) {
+	r := Metrics(series(yrs(2015, 2023), 50, 70), Goal{Comparator: "ge", Level: 95, BaselineYear: 2015, Deadline: 2030, Range: Percent})
+	if r.GrowthScale != GrowthLogit || r.Class != LimitedProgress {
+		t.Fatalf("scale %q, class %q", r.GrowthScale, r.Class)
+	}
+	near(t, "Growth", r.Growth, 0.1059122, 1e-6)
+	near(t, "RequiredGrowth", r.RequiredGrowth, 0.1962961, 1e-6)
+	near(t, "Ratio", r.Ratio, r.Growth/r.RequiredGrowth, 1e-12)
+
+	// A price (lower is better) and an unbounded measure: the CAGRs themselves.
+	for _, rng := range []Range{MeasureRange("pct_gni", 0, 100000), {}} {
+		r = Metrics(series(yrs(2015, 2023), 5, 3), Goal{Comparator: "le", Level: 2, BaselineYear: 2015, Deadline: 2030, Range: rng})
+		if r.GrowthScale != GrowthCAGR || r.Growth != r.CAGR || r.RequiredGrowth != r.RequiredCAGR {
+			t.Errorf("%+v: scale %q, growth %v/%v, CAGRs %v/%v", rng, r.GrowthScale, r.Growth, r.RequiredGrowth, r.CAGR, r.RequiredCAGR)
+		}
+		near(t, "Ratio (price)", r.Ratio, 1.043869, 1e-5)
+	}
+}
+
+// TestTolerance: a value that misses the level by no more than the target's tolerance meets it,
+// with a note that says so; beyond the tolerance, or without one, it does not.
+func TestTolerance(t *testing.T) {
+	s := series(yrs(2005, 2015, 2024), 47.8, 88.9, 94.9) // world rural 2G coverage, WSIS T1
+	g := Goal{Comparator: "ge", Level: 95, Tolerance: 0.5, BaselineYear: 2005, Deadline: 2015, Range: Percent}
+	r := Assess(s, g)
+	if r.Class != TargetMet || r.MetYear != 2024 || !strings.Contains(r.Note, "tolerance of 0.5") || !math.IsNaN(r.ProjectedYear) {
+		t.Errorf("94.9 against 95 ± 0.5: %q in %d, projected %v, note %q", r.Class, r.MetYear, r.ProjectedYear, r.Note)
+	}
+	g.Tolerance = 0
+	if r = Assess(s, g); r.Class == TargetMet || strings.Contains(r.Note, "tolerance") {
+		t.Errorf("94.9 against 95 without a tolerance: %q, note %q", r.Class, r.Note)
+	}
+	g.Tolerance = 0.05
+	if r = Assess(s, g); r.Class == TargetMet {
+		t.Errorf("94.9 against 95 ± 0.05: %q", r.Class)
+	}
+	// Lower is better: 2.04 against at most 2 ± 0.05; parity: GPS 0.978 is max(x, 1/x) = 1.0225 ≤ 1.02 + 0.005.
+	if r = Metrics(series(yrs(2015, 2023), 5, 2.04), Goal{Comparator: "le", Level: 2, Tolerance: 0.05, BaselineYear: 2015, Deadline: 2030}); r.Class != TargetMet {
+		t.Errorf("2.04 against 2 ± 0.05: %q", r.Class)
+	}
+	if r = Metrics(series(yrs(2015, 2023), 0.8, 0.978), Goal{Comparator: "parity", Level: 1.02, Tolerance: 0.005, BaselineYear: 2015, Deadline: 2030}); r.Class != TargetMet {
+		t.Errorf("GPS 0.978 against 1.02 ± 0.005: %q", r.Class)
+	}
+	// The Goal reports meeting as the assessment decides it.
+	if !(Goal{Comparator: "ge", Level: 95, Tolerance: 0.5}).Meets(94.6) || (Goal{Comparator: "ge", Level: 95}).Meets(94.6) {
+		t.Error("Goal.Meets ignores the tolerance")
+	}
+}
+
+// TestPositiveScale: a price is a positive quantity, fitted on the log scale. A steady fall of 10%
+// a year, 5·e^(−0.1(t − 2015)), anticipates 5·e^−1.5 = 1.115651 in 2030 and reaches 2 when
+// e^(−0.1d) = 0.4, d = 10·ln 2.5 = 9.162907, in 2024.162907; a straight line in the price would
+// have crossed zero. A zero price has no place on the log scale and is left out, with a note.
+func TestPositiveScale(t *testing.T) {
+	price := MeasureRange("pct_gni", 0, 100000)
+	if price.Scale != Positive || price.Min != 0 || price.Max != 100000 {
+		t.Fatalf("range of a price: %+v", price)
+	}
+	var s Series
+	for y := 2015; y <= 2023; y++ {
+		s.Years, s.Values = append(s.Years, y), append(s.Values, 5*math.Exp(-0.1*float64(y-2015)))
+	}
+	g := Goal{Comparator: "le", Level: 2, BaselineYear: 2015, Deadline: 2030, Range: price}
+	exact(t, Assess(s, g), LogLinear, 1.115651, 2024.162907, 1e-6)
+
+	// A price falling by 1.5 points a year from 12: the line would be −10.5 by 2030.
+	r := Assess(line(12, -1.5, 2015, 2023, wiggle(0.3)), g)
+	if !(r.AnticipatedLow > 0 && r.AnticipatedLow <= r.Anticipated && r.Anticipated <= r.AnticipatedHigh) {
+		t.Errorf("steep fall: anticipated %v (%v–%v), want positive and in order", r.Anticipated, r.AnticipatedLow, r.AnticipatedHigh)
+	}
+
+	// Burundi's fixed-broadband basket: 964.29% of GNI per capita in 2018 and 2019, then 0 for 2022.
+	r = Assess(series(yrs(2018, 2019, 2022), 964.29, 964.29, 0), Goal{Comparator: "le", Level: 3, BaselineYear: 2017, Deadline: 2023, Range: price})
+	if r.LatestYear != 2019 || r.Points != 2 || r.Class == TargetMet || !strings.Contains(r.Note, "The value for 2022 is left out") {
+		t.Errorf("Burundi: latest %d, %d points, %q, note %q", r.LatestYear, r.Points, r.Class, r.Note)
+	}
+	near(t, "Anticipated (Burundi)", r.Anticipated, 964.29, 1e-6)
+
+	// Subscriptions per 100 stay under the catalogue's bound of 1000 however fast they grow.
+	subs := MeasureRange("per100", 0, 1000)
+	r = Assess(series(yrs(2015, 2016, 2017, 2018), 100, 200, 400, 800), Goal{Comparator: "ge", Level: 2000, BaselineYear: 2015, Deadline: 2030, Range: subs})
+	if !(r.AnticipatedHigh <= 1000 && r.Anticipated <= 1000) || !math.IsNaN(r.ProjectedYear) {
+		t.Errorf("subscriptions: anticipated %v (%v–%v), projected %v", r.Anticipated, r.AnticipatedLow, r.AnticipatedHigh, r.ProjectedYear)
+	}
+}
+
+// TestProjectedYearAgrees: a projected year and its interval come together, and a path that
+// meets the target at its latest fitted value but is moving away from it has no projected year.
+func TestProjectedYearAgrees(t *testing.T) {
+	// The world's Internet use against UMC.1 (95 by 2030): 62.0 (2021) to 71.5 (2024).
+	r := Assess(series(yrs(2021, 2022, 2023, 2024), 62.04, 65.4, 68.8, 71.52), Goal{Comparator: "ge", Level: 95, Tolerance: 0.5,
+		BaselineYear: 2021, Deadline: 2030, Range: Percent})
+	if math.IsNaN(r.ProjectedYear) != math.IsNaN(r.ProjectedLow) || r.Model != LogitLinear {
+		t.Errorf("UMC.1: %+v", r)
+	}
+	for _, v := range CheckResult(r, Goal{Comparator: "ge", Level: 95, Tolerance: 0.5, Deadline: 2030}) {
+		t.Error(v)
+	}
+	// Lower is better, rising: the line fitted to 8, 9, 8.5, 9, 10.1 is 8.92 + 0.42(t − 2017), 9.76
+	// in 2019, below 10 where the observed 10.1 is not, and 14.38 in 2030.
+	s := series(yrs(2015, 2016, 2017, 2018, 2019), 8, 9, 8.5, 9, 10.1)
+	g := Goal{Comparator: "le", Level: 10, BaselineYear: 2015, Deadline: 2030}
+	r = Assess(s, g)
+	near(t, "Anticipated (moving away)", r.Anticipated, 14.38, 1e-9)
+	if !math.IsNaN(r.ProjectedYear) || r.Class == TargetMet {
+		t.Errorf("moving away: anticipated %v, projected %v", r.Anticipated, r.ProjectedYear)
+	}
+	for _, v := range CheckResult(r, g) {
+		t.Error(v)
 	}
 }

@@ -20,6 +20,9 @@ import (
 
 	"github.com/ictstat/ictstat/engine/export"
 	"github.com/ictstat/ictstat/engine/ingest"
+	"github.com/ictstat/ictstat/engine/store"
+	"github.com/ictstat/ictstat/indicators"
+	"github.com/ictstat/ictstat/indicators/compute"
 	"github.com/ictstat/ictstat/indicators/figures"
 	"github.com/ictstat/ictstat/indicators/targets"
 )
@@ -35,20 +38,38 @@ type Job struct {
 	Validation Validation `yaml:"validation"`
 	Select     Selection  `yaml:"select"`
 	Compute    *bool      `yaml:"compute"` // recompute aggregates, gaps and progress; default: when sources load
-	Tables     []Table    `yaml:"tables"`
-	Charts     yaml.Node  `yaml:"charts"`
-	Scorecard  *Scorecard `yaml:"scorecard"`
+	// Database is the database file the job loads into and reads, relative to the current
+	// folder; default the one --db names. When it does not exist, the job starts it as a copy
+	// of that database (or builds it from the embedded default data), which stays unchanged.
+	Database string `yaml:"database"`
+	// AsOf reads the data as published on a date (YYYY-MM-DD, YYYY-MM or YYYY): editions
+	// released on or before it. Such a job loads nothing and changes no database: it computes on
+	// a scratch copy and publishes its outputs.
+	AsOf      string     `yaml:"as_of"`
+	Tables    []Table    `yaml:"tables"`
+	Charts    yaml.Node  `yaml:"charts"`
+	Scorecard *Scorecard `yaml:"scorecard"`
 	// AllowFiles are the files and folders, relative to the job file, that the job's SQL may
 	// read; it reads nothing but the database otherwise.
 	AllowFiles []string `yaml:"allow_files"`
 	// CSVRaw writes CSV and SDMX-CSV values as they are, for programs that read them; by default
 	// text a spreadsheet would take for a formula is escaped with a leading single quote.
 	CSVRaw bool `yaml:"csv_raw"`
+	// Indicators is a file, relative to the job file, that defines indicators of the user's
+	// (ictstat indicator define): they are added to the catalogue before the sources load.
+	Indicators string `yaml:"indicators"`
+	// Composition is the groups' membership the aggregates use when the job computes: current
+	// (the default: the latest composition in every year) or historical (each year's). A job that
+	// does not compute refuses a database computed with the other one.
+	Composition string `yaml:"composition"`
 
 	Path    string         `yaml:"-"`
 	charts  []figures.Spec // decoded from Charts
 	files   [][]string     // the files of each source, in order
 	allowed []string       // AllowFiles, absolute
+	asOf    time.Time      // AsOf, parsed
+
+	indicators string // Indicators, relative to the current folder
 }
 
 // Source is a file or a glob of files to load as one edition.
@@ -58,10 +79,13 @@ type Source struct {
 	Edition     string            `yaml:"edition"`
 	Released    string            `yaml:"released"` // YYYY-MM-DD; default the load date
 	Citation    string            `yaml:"citation"`
+	Licence     string            `yaml:"licence"` // the terms the edition's data are published under
 	Description string            `yaml:"description"`
 	Sheet       string            `yaml:"sheet"`
 	Indicator   string            `yaml:"indicator"` // for files of one indicator
 	Columns     map[string]string `yaml:"columns"`   // raw column → the file's header
+	// ReplacesSeries: the files revise whole series; years they omit are withdrawn.
+	ReplacesSeries bool `yaml:"replaces_series"`
 
 	line int
 }
@@ -181,6 +205,32 @@ func (j *Job) check(lines map[string]int) error {
 	}
 	if j.Output == "" {
 		return at("", "the job needs an output folder (output: DIR)")
+	}
+	if j.Indicators != "" {
+		j.indicators = j.Indicators
+		if !filepath.IsAbs(j.indicators) {
+			j.indicators = filepath.Join(j.dir(), j.indicators)
+		}
+		if _, err := indicators.ReadDefinitionsFile(j.indicators); err != nil {
+			if errors.Is(err, os.ErrNotExist) {
+				return at("indicators", "no file %s (paths are relative to the job file)", j.Indicators)
+			}
+			return at("indicators", "%v", err)
+		}
+	}
+	if j.AsOf != "" {
+		d, err := store.ParseAsOf(j.AsOf)
+		if err != nil {
+			return at("as_of", "%v", err)
+		}
+		if len(j.Sources) > 0 {
+			return at("as_of", "a job as of a date publishes the data as they were then and loads nothing: move its sources to a job of their own")
+		}
+		j.asOf = d
+	}
+	if j.Composition != "" && j.Composition != compute.Current && j.Composition != compute.Historical {
+		return at("composition", "composition %q: use %s (the latest composition in every year) or %s (each year's)",
+			j.Composition, compute.Current, compute.Historical)
 	}
 	for i := range j.Sources {
 		s := &j.Sources[i]

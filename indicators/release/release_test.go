@@ -248,13 +248,26 @@ func TestWSIS20(t *testing.T) {
 }
 
 // TestCountryRelease loads a new edition of four series and publishes what changed.
+// The job loads into a database of its own, in the current folder, which starts as a copy of the
+// user's; the user's database is left as it was.
 func TestCountryRelease(t *testing.T) {
-	dbPath := database(t)
-	out := filepath.Join(t.TempDir(), "release")
-	res := run(t, "../../datasets/jobs/country-release.yaml", dbPath, out)
+	jobFile, err := filepath.Abs("../../datasets/jobs/country-release.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	userDB := database(t)
+	userBytes, _ := os.ReadFile(userDB)
+	dir := t.TempDir()
+	t.Chdir(dir)
+	out := filepath.Join(dir, "release")
+	res := run(t, jobFile, userDB, out)
 	if len(res.Manifest.Inputs) != 1 || res.Manifest.Inputs[0].RowsLoaded != 40 || res.Manifest.Inputs[0].SHA256 == "" {
 		t.Fatalf("inputs %+v", res.Manifest.Inputs)
 	}
+	if after, _ := os.ReadFile(userDB); !bytes.Equal(after, userBytes) {
+		t.Error("the example job changed the user's database")
+	}
+	dbPath := filepath.Join(dir, "country-release.duckdb")
 	db := openDB(t, dbPath)
 	recs := readCSV(t, filepath.Join(out, "tables", "changes.csv"))
 	if len(recs) != 41 {
@@ -344,6 +357,7 @@ func TestInvalidJobs(t *testing.T) {
 		{"output: x\nvalidation:\n  errors: [colour]\n", "line 3: unknown column \"colour\""},
 		{"output: x\ncharts:\n  - file: a.png\n    kind: trend\n    colour: red\n", "line 5: unknown key \"colour\" in a chart"},
 		{"tables: []\n", "needs an output folder"},
+		{"output: x\ncomposition: yearly\n", "line 2: composition \"yearly\""},
 	} {
 		path := filepath.Join(dir, "job.yaml")
 		os.WriteFile(path, []byte(tc.job), 0o644)

@@ -20,6 +20,7 @@ import (
 	"github.com/ictstat/ictstat/engine/job"
 	"github.com/ictstat/ictstat/engine/load"
 	"github.com/ictstat/ictstat/engine/store"
+	"github.com/ictstat/ictstat/indicators"
 	"github.com/ictstat/ictstat/indicators/compute"
 	"github.com/ictstat/ictstat/indicators/figures"
 	"github.com/ictstat/ictstat/indicators/report"
@@ -66,6 +67,17 @@ func (o Options) logf(format string, args ...any) {
 // columns its formats need (checkSQL). A table refused for any of these, or that DuckDB cannot run, makes the
 // job invalid (ErrInvalid).
 func Run(ctx context.Context, j *Job, opts Options) (res Result, err error) {
+	main := opts.Database
+	if j.Database != "" {
+		opts.Database = j.Database
+	}
+	if !j.asOf.IsZero() && opts.Store.AsOf.IsZero() {
+		opts.Store.AsOf = j.asOf
+	}
+	asOf := !opts.Store.AsOf.IsZero()
+	if asOf && len(j.Sources) > 0 {
+		return res, fmt.Errorf("%w: %s: a job as of a date publishes the data as they were then and loads nothing: move its sources to a job of their own", ErrInvalid, j.Path)
+	}
 	res.Out = j.OutputDir(opts.Out)
 	m := &res.Manifest
 	m.Generator = job.Generator
@@ -96,6 +108,18 @@ func Run(ctx context.Context, j *Job, opts Options) (res Result, err error) {
 		return res, dryRun(ctx, j, opts)
 	}
 
+	_, mainErr := os.Stat(main)
+	if _, err := os.Stat(opts.Database); errors.Is(err, os.ErrNotExist) && opts.Database != main && mainErr == nil {
+		// The job's own database starts as a copy of the main one, which it never changes.
+		err := m.Run("copy "+main+" to "+opts.Database, opts.Progress, func(s *job.Step) error {
+			s.Detail = fmt.Sprintf("the job's database %s starts from %s, which stays as it is", opts.Database, main)
+			return store.CopyDatabase(ctx, main, opts.Database)
+		})
+		if err != nil {
+			return res, err
+		}
+		opts.logf("copied %s to %s, the job's database", main, opts.Database)
+	}
 	if _, err := os.Stat(opts.Database); errors.Is(err, os.ErrNotExist) {
 		err := m.Run("build the default database", opts.Progress, func(s *job.Step) error {
 			outcomes, err := datasets.Build(ctx, opts.Database, datasets.BuildOptions{Store: opts.Store, ToolVersion: opts.ToolVersion})
@@ -126,9 +150,16 @@ func Run(ctx context.Context, j *Job, opts Options) (res Result, err error) {
 	// way its SQL reaches no file but the database and those the job allows.
 	so := opts.Store
 	so.NoExternalAccess, so.AllowedPaths = true, j.allowed
-	writes := len(j.Sources) > 0 || (j.Compute != nil && *j.Compute)
+	writes := len(j.Sources) > 0 || (j.Compute != nil && *j.Compute) || j.indicators != ""
 	so.OnCopy, so.ReadOnly = writes, !writes
-	st, err := store.Open(ctx, opts.Database, so)
+	var st *store.Store
+	if asOf {
+		// As of a date: computed on a scratch copy, which goes with the run; no database changes.
+		so.AsOfComputed, writes = true, false
+		st, err = store.OpenScratch(ctx, opts.Database, so)
+	} else {
+		st, err = store.Open(ctx, opts.Database, so)
+	}
 	if err != nil && !writes && strings.Contains(err.Error(), "open it once read-write") {
 		// An older database: upgrade its schema on a copy, published with the outputs.
 		so.OnCopy, so.ReadOnly, writes = true, false, true
@@ -147,6 +178,11 @@ func Run(ctx context.Context, j *Job, opts Options) (res Result, err error) {
 		return res, err
 	}
 
+	if j.indicators != "" {
+		if err := defineIndicators(ctx, st, m, j, opts); err != nil {
+			return res, err
+		}
+	}
 	var loaded []string
 	loadedRows := int64(0)
 	for i, src := range j.Sources {
@@ -168,20 +204,26 @@ func Run(ctx context.Context, j *Job, opts Options) (res Result, err error) {
 	if j.Compute != nil {
 		recompute = *j.Compute
 	}
+	if asOf {
+		recompute = true
+	}
 	if recompute {
 		err := m.Run("compute aggregates, gaps and progress", opts.Progress, func(s *job.Step) error {
-			sum, err := compute.Run(ctx, st, compute.Options{ToolVersion: opts.ToolVersion})
+			sum, err := compute.Run(ctx, st, compute.Options{ToolVersion: opts.ToolVersion, Composition: j.Composition})
 			s.Rows = int64(sum.Aggregates + sum.Gaps + sum.Progress)
-			s.Detail = fmt.Sprintf("%d aggregates, %d gap figures, %d progress assessments from %d observations",
-				sum.Aggregates, sum.Gaps, sum.Progress, sum.Observations)
+			s.Detail = fmt.Sprintf("%d aggregates (%s group composition), %d gap figures, %d progress assessments from %d observations",
+				sum.Aggregates, sum.Composition, sum.Gaps, sum.Progress, sum.Observations)
 			return err
 		})
 		if err != nil {
 			return res, err
 		}
 	}
-	if _, _, ok, err := st.LastComputation(ctx); err != nil || !ok {
+	if c, _, ok, err := st.LastComputation(ctx); err != nil || !ok {
 		return res, fmt.Errorf("the database has nothing computed: set compute: true or run 'ictstat compute'")
+	} else if j.Composition != "" && c.Composition != j.Composition {
+		return res, fmt.Errorf("the database's aggregates use the %s group composition and the job asks for %s: set compute: true or run 'ictstat compute --composition %s'",
+			c.Composition, j.Composition, j.Composition)
 	}
 
 	outs, err := job.Stage(res.Out)
@@ -293,10 +335,13 @@ func loadSource(ctx context.Context, st *store.Store, m *job.Manifest, src Sourc
 		read.Constants = map[string]string{"indicator": src.Indicator}
 	}
 	err := m.Run("load "+filepath.Base(file), opts.Progress, func(s *job.Step) error {
-		out, err := load.File(ctx, st, file, load.Options{Read: read, MaxRejectRate: rate, ToolVersion: opts.ToolVersion,
-			Edition: store.Edition{Label: src.Edition, Released: released, Description: src.Description, Citation: src.Citation}})
+		out, err := load.File(ctx, st, file, load.Options{Read: read, MaxRejectRate: rate, ToolVersion: opts.ToolVersion, ReplacesSeries: src.ReplacesSeries,
+			Edition: store.Edition{Label: src.Edition, Released: released, Description: src.Description, Citation: src.Citation, Licence: src.Licence}})
 		if err != nil {
 			if load.IsRefused(err) {
+				if hint := indicators.UnknownHint(out.FirstRejects); hint != "" {
+					err = fmt.Errorf("%v; %s, or with the job key indicators: FILE", err, hint)
+				}
 				return fmt.Errorf("%w: %v", ErrRefused, err)
 			}
 			return fmt.Errorf("%s: %w", file, err)
@@ -349,6 +394,9 @@ func checkRejects(m *job.Manifest, v Validation) error {
 	var errs []string
 	for _, c := range cols {
 		msg := fmt.Sprintf("%d rows rejected for their %s", m.Rejects[c], c)
+		if c == "indicator" {
+			msg += " (indicators the catalogue lacks can be defined with the job key indicators: FILE)"
+		}
 		if c == "row" {
 			msg = fmt.Sprintf("%d rows rejected whole (malformed records)", m.Rejects[c])
 		}
@@ -461,7 +509,7 @@ func writeWorkbook(ctx context.Context, conn *sql.Conn, j *Job, tables []export.
 		if e.Released.After(released) {
 			released = e.Released
 		}
-		notes = append(notes, []string{"Edition " + e.Edition, fmt.Sprintf("%s, released %s, %d files loaded", e.Citation, e.Released.Format(time.DateOnly), e.Files)})
+		notes = append(notes, []string{"Edition " + e.Edition, fmt.Sprintf("%s, released %s, %d files loaded; %s", e.Citation, e.Released.Format(time.DateOnly), e.Files, e.LicenceText())})
 	}
 	b, err := export.NewWorkbook(j.Title, "ictstat", released)
 	if err != nil {
@@ -551,10 +599,16 @@ func databaseRecord(ctx context.Context, db *sql.DB, path string) (map[string]an
 		return nil, err
 	}
 	editions := make([]string, len(sources))
+	licences := map[string]any{}
 	for i, e := range sources {
 		editions[i] = e.Edition
+		licences[e.Edition] = nil
+		if e.Licence != "" {
+			licences[e.Edition] = e.Licence
+		}
 	}
 	rec["editions"] = editions
+	rec["licences"] = licences
 	var obs, batches int64
 	var computed time.Time
 	if err := db.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM observations), (SELECT count(*) FROM batches),
@@ -562,6 +616,13 @@ func databaseRecord(ctx context.Context, db *sql.DB, path string) (map[string]an
 		return nil, err
 	}
 	rec["observations"], rec["batches"], rec["computed_at"] = obs, batches, computed.UTC()
+	var asOf sql.NullTime
+	if err := db.QueryRowContext(ctx, `SELECT as_of FROM computations ORDER BY computation_id DESC LIMIT 1`).Scan(&asOf); err != nil {
+		return nil, err
+	}
+	if asOf.Valid {
+		rec["as_of"] = asOf.Time.Format(time.DateOnly) // the data as published on this date
+	}
 	return rec, nil
 }
 
@@ -600,6 +661,9 @@ func dryRunSteps(j *Job, opts Options, out string) error {
 	if job.Pending(out) {
 		opts.logf("would first set right the publishing of %s, which a killed run left unfinished: its release is made to match the database", out)
 	}
+	if j.indicators != "" {
+		opts.logf("would define the indicators of %s", j.indicators)
+	}
 	for i, s := range j.Sources {
 		for _, f := range j.files[i] {
 			opts.logf("would load %s as edition %s", f, s.Edition)
@@ -616,4 +680,28 @@ func dryRunSteps(j *Job, opts Options, out string) error {
 	}
 	opts.logf("into %s", out)
 	return nil
+}
+
+// defineIndicators adds the indicators of the job's definitions file to the catalogue, and
+// records the file with its SHA-256 in the manifest. Definitions that differ from those of
+// indicators defined before are refused (the job does not replace them: ictstat indicator define
+// --replace does).
+func defineIndicators(ctx context.Context, st *store.Store, m *job.Manifest, j *Job, opts Options) error {
+	return m.Run("define indicators "+filepath.Base(j.indicators), opts.Progress, func(s *job.Step) error {
+		h, err := job.HashFile(j.indicators)
+		if err != nil {
+			return err
+		}
+		done, err := indicators.Define(ctx, st, j.indicators, false)
+		if errors.Is(err, indicators.ErrDefinitions) {
+			return fmt.Errorf("%w: %s, indicators: %v", ErrInvalid, j.Path, err)
+		}
+		if err != nil {
+			return err
+		}
+		s.Rows = int64(len(done.Added))
+		s.Detail = fmt.Sprintf("%s (sha256 %s): %d defined, %d unchanged", j.indicators, h.SHA256, len(done.Added), len(done.Unchanged))
+		opts.logf("%s", s.Detail)
+		return nil
+	})
 }

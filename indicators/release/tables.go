@@ -49,10 +49,11 @@ func (j *Job) builtin(name string, loaded []string) export.Table {
 		in("framework", s.Frameworks)
 		in("entity", s.Entities)
 		t.Title = "Progress toward the targets"
-		t.SQL = `SELECT framework, target, measure, entity, entity_kind, in_scope, comparator, level, deadline,
-			baseline_year, baseline, latest_year, latest, points, change, cagr, required_cagr, ratio, class, met_year,
-			model, anticipated, anticipated_low, anticipated_high, projected_year, projected_low, projected_high,
-			basis, verification, note FROM progress` + cond() + ` ORDER BY framework, target, measure, entity_kind DESC, entity`
+		t.SQL = `SELECT framework, target, measure, entity, entity_kind, scope, applies, in_scope, comparator, level, tolerance,
+			deadline, baseline_year, baseline, latest_year, latest, points, change, cagr, required_cagr, growth_scale, growth,
+			required_growth, ratio, class, met_year, model, anticipated, anticipated_low, anticipated_high, projected_year,
+			projected_low, projected_high, valid_min, valid_max, basis, verification, note FROM progress` + cond() +
+			` ORDER BY framework, target, measure, entity_kind DESC, entity`
 	case "targets":
 		in("framework", s.Frameworks)
 		t.Title = "The targets"
@@ -70,7 +71,7 @@ func (j *Job) builtin(name string, loaded []string) export.Table {
 		in("economy", s.Entities)
 		in("indicator", s.Indicators)
 		years("year")
-		t.Title = "Observations, newest editions"
+		t.Title = "Observations, current values"
 		t.SQL = `SELECT indicator, economy, year, sex, area, age, value, unit, flag, source, note, edition FROM observations` +
 			cond() + ` ORDER BY indicator, economy, sex, area, age, year`
 	case "gaps":

@@ -21,6 +21,9 @@ type Filter struct {
 	Framework string
 	Target    string
 	InScope   bool // only the economies and groups each target is set for
+	// Applicable keeps, of a target set at several levels (worldwide, developing countries,
+	// LDCs), only the level that applies to each economy or group (the progress view's applies).
+	Applicable bool
 }
 
 // Progress reads progress rows, ordered by framework, target, measure and entity.
@@ -43,10 +46,14 @@ func Progress(ctx context.Context, db *sql.DB, f Filter) ([]store.ProgressRow, e
 	if f.InScope {
 		where = append(where, "in_scope")
 	}
+	if f.Applicable {
+		where = append(where, "applies")
+	}
 	q := `SELECT framework, target, measure, entity, entity_kind, in_scope, comparator, level, deadline,
 		baseline_year, baseline, latest_year, latest, points, change, cagr, required_cagr, ratio, class,
 		met_year, model, anticipated, anticipated_low, anticipated_high, projected_year, projected_low,
-		projected_high, basis, verification, note FROM main.progress`
+		projected_high, basis, verification, note, coalesce(scope, ''), coalesce(applies, true), coalesce(tolerance, 0),
+		coalesce(growth_scale, ''), growth, required_growth, valid_min, valid_max FROM main.progress`
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
@@ -60,11 +67,13 @@ func Progress(ctx context.Context, db *sql.DB, f Filter) ([]store.ProgressRow, e
 	for rows.Next() {
 		var p store.ProgressRow
 		var level, baseline, latest, change, cagr, req, ratio, ant, antLo, antHi, proj, projLo, projHi sql.NullFloat64
+		var growth, reqGrowth, validMin, validMax sql.NullFloat64
 		var baseYear, latestYear, metYear sql.NullInt64
 		var model, note sql.NullString
 		if err := rows.Scan(&p.Framework, &p.Target, &p.Measure, &p.Entity, &p.EntityKind, &p.InScope, &p.Comparator, &level,
 			&p.Deadline, &baseYear, &baseline, &latestYear, &latest, &p.Points, &change, &cagr, &req, &ratio, &p.Class,
-			&metYear, &model, &ant, &antLo, &antHi, &proj, &projLo, &projHi, &p.Basis, &p.Verification, &note); err != nil {
+			&metYear, &model, &ant, &antLo, &antHi, &proj, &projLo, &projHi, &p.Basis, &p.Verification, &note,
+			&p.Scope, &p.Applies, &p.Tolerance, &p.GrowthScale, &growth, &reqGrowth, &validMin, &validMax); err != nil {
 			return nil, err
 		}
 		p.Level, p.Baseline, p.Latest, p.Change = orNaN(level), orNaN(baseline), orNaN(latest), orNaN(change)
@@ -73,9 +82,19 @@ func Progress(ctx context.Context, db *sql.DB, f Filter) ([]store.ProgressRow, e
 		p.ProjectedYear, p.ProjectedLow, p.ProjectedHigh = orNaN(proj), orNaN(projLo), orNaN(projHi)
 		p.BaselineYear, p.LatestYear, p.MetYear = int(baseYear.Int64), int(latestYear.Int64), int(metYear.Int64)
 		p.Model, p.Note = model.String, note.String
+		p.Growth, p.RequiredGrowth = orNaN(growth), orNaN(reqGrowth)
+		p.ValidMin, p.ValidMax = orInf(validMin, -1), orInf(validMax, 1)
 		out = append(out, p)
 	}
 	return out, rows.Err()
+}
+
+// orInf is an open bound: ±Inf (sign) for NULL.
+func orInf(v sql.NullFloat64, sign int) float64 {
+	if !v.Valid {
+		return math.Inf(sign)
+	}
+	return v.Float64
 }
 
 func orNaN(v sql.NullFloat64) float64 {
@@ -120,7 +139,7 @@ func Scorecard(ctx context.Context, db *sql.DB, entity string) ([]ScorecardRow, 
 	if !ok {
 		return nil, fmt.Errorf("no WSIS framework")
 	}
-	prog, err := Progress(ctx, db, Filter{Entity: entity, Framework: wsis.Code})
+	prog, err := Progress(ctx, db, Filter{Entity: entity, Framework: wsis.Code, Applicable: true})
 	if err != nil {
 		return nil, err
 	}

@@ -4,7 +4,10 @@
 //
 // Each framework is a versioned data file (data/*.csv), one row per target and measure. A target
 // the embedded data cannot measure has no measure and says why in its note. How far each value
-// is verified against the primary documents is kept with it.
+// is verified against the primary documents is kept with it, and so is its measurement tolerance:
+// how far a value may miss the level and still meet it, half a unit of the last digit the level is
+// stated to (0.5 for a whole percentage such as 95, 0.005 for a parity band ending at 1.02), and
+// none for the strict "more than" and "less than" or for a level relative to the baseline.
 package targets
 
 import (
@@ -52,6 +55,7 @@ type Target struct {
 	Deadline     int
 	Scope        string  // world, developing, ldc, lldc, sids or economy
 	MetAt        float64 // the value at which the target counts as met (95 for "100%"); for parity, the largest max(x, 1/x); NaN when Value itself
+	Tolerance    float64 // the measurement tolerance: a value missing Level by no more than this meets the target (0: none)
 	Verification string  // verified, partly verified or unverified, against the primary documents
 	Note         string
 }
@@ -117,7 +121,7 @@ func Find(fws []Framework, code string) (Framework, bool) {
 var frameworkHeader = []string{"framework", "name", "short_name", "adopted", "deadline", "baseline_year", "source"}
 
 var targetHeader = []string{"framework", "code", "goal", "wording", "measure", "comparator", "value", "basis",
-	"baseline_year", "deadline", "scope", "met_at", "verification", "note"}
+	"baseline_year", "deadline", "scope", "met_at", "tolerance", "verification", "note"}
 
 func readCSV(name string) ([][]string, error) {
 	f, err := files.Open(name)
@@ -163,7 +167,7 @@ func readFrameworks() ([]Framework, error) {
 
 func parseTarget(r []string) (Target, error) {
 	t := Target{Framework: r[0], Code: r[1], Goal: r[2], Wording: r[3], Measure: r[4], Comparator: r[5],
-		Basis: r[7], Scope: r[10], Verification: r[12], Note: r[13], Value: math.NaN(), MetAt: math.NaN()}
+		Basis: r[7], Scope: r[10], Verification: r[13], Note: r[14], Value: math.NaN(), MetAt: math.NaN()}
 	num := func(field, s string, p *float64) error {
 		if s == "" {
 			return nil
@@ -187,7 +191,7 @@ func parseTarget(r []string) (Target, error) {
 		return nil
 	}
 	for _, err := range []error{
-		num("value", r[6], &t.Value), num("met_at", r[11], &t.MetAt),
+		num("value", r[6], &t.Value), num("met_at", r[11], &t.MetAt), num("tolerance", r[12], &t.Tolerance),
 		year("baseline_year", r[8], &t.BaselineYear), year("deadline", r[9], &t.Deadline),
 	} {
 		if err != nil {
@@ -212,7 +216,7 @@ func (t Target) check(fw Framework, known map[string]bool) error {
 		return fmt.Errorf("verification %q is not one of %s", t.Verification, strings.Join(Verifications, ", "))
 	}
 	if !t.Measured() {
-		if t.Comparator != "" || !math.IsNaN(t.Value) || !strings.HasPrefix(t.Note, "no global data") {
+		if t.Comparator != "" || !math.IsNaN(t.Value) || t.Tolerance != 0 || !strings.HasPrefix(t.Note, "no global data") {
 			return fmt.Errorf("target %s has no measure: leave comparator and value empty and say 'no global data' in the note", t.Code)
 		}
 		return nil
@@ -234,6 +238,8 @@ func (t Target) check(fw Framework, known map[string]bool) error {
 		return fmt.Errorf("target %s needs a baseline year before its deadline", t.Code)
 	case t.Comparator == "parity" && (derived != "gps" || t.Value != 1 || !(t.MetAt > 1)):
 		return fmt.Errorf("a parity target measures a gps: score, with value 1 and met_at the band's upper end")
+	case !(t.Tolerance >= 0) || math.IsInf(t.Tolerance, 0):
+		return fmt.Errorf("target %s: tolerance %v must be a number, 0 or more", t.Code, t.Tolerance)
 	}
 	return nil
 }
@@ -261,20 +267,45 @@ func (t Target) Level(baseline float64) float64 {
 	return t.Value
 }
 
-// Met reports whether a value of the measure meets the target.
+// Met reports whether a value of the measure meets the target, within its tolerance.
 func (t Target) Met(v, baseline float64) bool {
-	l := t.Level(baseline)
+	l, tol := t.Level(baseline), t.Tolerance
 	switch t.Comparator {
 	case "ge":
-		return v >= l
+		return v >= l-tol
 	case "gt":
-		return v > l
+		return v > l-tol
 	case "le":
-		return v <= l
+		return v <= l+tol
 	case "lt":
-		return v < l
+		return v < l+tol
 	case "parity":
-		return v > 0 && math.Max(v, 1/v) <= l
+		return v > 0 && math.Max(v, 1/v) <= l+tol
 	}
 	return false
+}
+
+// LevelsKey groups a framework's targets that are levels of one target set for several scopes:
+// those on the same measure, with the same comparator and deadline (Broadband Commission BB.3 at
+// 75% worldwide, 65% in developing countries and 35% in LDCs; Connect 2020 1.2, 2.2.A and 2.2.B).
+func LevelsKey(measure, comparator string, deadline int) string {
+	return measure + " " + comparator + " " + strconv.Itoa(deadline)
+}
+
+// ScopeOrder lists the scopes from the most specific to the most general. A target set at several
+// levels (e.g. 75% worldwide, 65% in developing countries, 35% in LDCs) applies to an economy or
+// group at the most specific level whose scope holds it: an economy-level target applies to each
+// economy, and the worldwide level to every economy and group that no narrower level holds.
+var ScopeOrder = []string{"economy", "ldc", "lldc", "sids", "developing", "world"}
+
+// Applicable returns which of a target's scopes (the levels it is set at, see LevelsKey) applies to an economy or
+// group, given whether the entity belongs to a scope (for "economy" and "world", always); "" when
+// none does, as for a high-income economy and a target set for developing countries only.
+func Applicable(scopes []string, in func(scope string) bool) string {
+	for _, s := range ScopeOrder {
+		if slices.Contains(scopes, s) && (s == "economy" || s == "world" || in(s)) {
+			return s
+		}
+	}
+	return ""
 }

@@ -2,6 +2,7 @@ package targets
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -63,6 +64,12 @@ func TestMet(t *testing.T) {
 		{Target{Comparator: "parity", Value: 1, MetAt: 1.02, Basis: "absolute"}, 0.981, 0, true, 1.02},
 		{Target{Comparator: "parity", Value: 1, MetAt: 1.02, Basis: "absolute"}, 0.97, 0, false, 1.02},
 		{Target{Comparator: "parity", Value: 1, MetAt: 1.02, Basis: "absolute"}, 1.021, 0, false, 1.02},
+		// Within the tolerance: 94.9 misses 95 by less than 0.5, 1/0.979 = 1.0215 misses 1.02 by less than 0.005.
+		{Target{Comparator: "ge", Value: 100, MetAt: 95, Basis: "absolute", Tolerance: 0.5}, 94.9, 0, true, 95},
+		{Target{Comparator: "ge", Value: 100, MetAt: 95, Basis: "absolute", Tolerance: 0.5}, 94.4, 0, false, 95},
+		{Target{Comparator: "le", Value: 5, MetAt: math.NaN(), Basis: "absolute", Tolerance: 0.5}, 5.4, 0, true, 5},
+		{Target{Comparator: "parity", Value: 1, MetAt: 1.02, Basis: "absolute", Tolerance: 0.005}, 0.979, 0, true, 1.02},
+		{Target{Comparator: "parity", Value: 1, MetAt: 1.02, Basis: "absolute", Tolerance: 0.005}, 0.97, 0, false, 1.02},
 	}
 	for _, c := range cases {
 		if got := c.t.Met(c.v, c.base); got != c.met {
@@ -77,7 +84,7 @@ func TestMet(t *testing.T) {
 func TestTargetRules(t *testing.T) {
 	fw := Framework{Code: "f"}
 	known := map[string]bool{"internet_use_pct": true}
-	good := []string{"f", "1", "", "wording", "internet_use_pct", "ge", "50", "absolute", "2015", "2030", "world", "", "verified", ""}
+	good := []string{"f", "1", "", "wording", "internet_use_pct", "ge", "50", "absolute", "2015", "2030", "world", "", "0.5", "verified", ""}
 	bad := map[string]func(r []string){
 		"unknown indicator":       func(r []string) { r[4] = "nothing" },
 		"unknown derivation":      func(r []string) { r[4] = "ratio:internet_use_pct" },
@@ -85,11 +92,16 @@ func TestTargetRules(t *testing.T) {
 		"no value":                func(r []string) { r[6] = "" },
 		"baseline after deadline": func(r []string) { r[8] = "2031" },
 		"unknown scope":           func(r []string) { r[10] = "europe" },
-		"unknown verification":    func(r []string) { r[12] = "R" },
+		"unknown verification":    func(r []string) { r[13] = "R" },
+		"negative tolerance":      func(r []string) { r[12] = "-0.5" },
+		"tolerance not a number":  func(r []string) { r[12] = "half" },
 		"parity without gps":      func(r []string) { r[5] = "parity"; r[6] = "1"; r[11] = "1.02" },
-		"unmeasured with value":   func(r []string) { r[4] = ""; r[13] = "no global data" },
-		"unmeasured without why":  func(r []string) { r[4], r[5], r[6] = "", "", "" },
-		"other framework":         func(r []string) { r[0] = "g" },
+		"unmeasured with value":   func(r []string) { r[4] = ""; r[12] = ""; r[14] = "no global data" },
+		"unmeasured without why":  func(r []string) { r[4], r[5], r[6], r[12] = "", "", "", "" },
+		"unmeasured with tolerance": func(r []string) {
+			r[4], r[5], r[6], r[14] = "", "", "", "no global data"
+		},
+		"other framework": func(r []string) { r[0] = "g" },
 	}
 	tg, err := parseTarget(good)
 	if err == nil {
@@ -109,6 +121,29 @@ func TestTargetRules(t *testing.T) {
 			t.Errorf("%s: accepted", name)
 		} else if strings.TrimSpace(err.Error()) == "" {
 			t.Errorf("%s: empty error", name)
+		}
+	}
+}
+
+func TestApplicable(t *testing.T) {
+	bb3 := []string{"world", "developing", "ldc"} // Broadband Commission BB.3: 75%, 65%, 35%
+	member := func(scopes ...string) func(string) bool {
+		return func(s string) bool { return slices.Contains(scopes, s) }
+	}
+	for _, c := range []struct {
+		name   string
+		scopes []string
+		in     func(string) bool
+		want   string
+	}{
+		{"an LDC: the LDC level", bb3, member("developing", "ldc"), "ldc"},
+		{"a developing economy: the developing level", bb3, member("developing"), "developing"},
+		{"a high-income economy: the world level", bb3, member(), "world"},
+		{"a target for developing countries only, high income: none", []string{"developing"}, member(), ""},
+		{"a target for each economy", []string{"economy"}, member(), "economy"},
+	} {
+		if got := Applicable(c.scopes, c.in); got != c.want {
+			t.Errorf("%s: %q, want %q", c.name, got, c.want)
 		}
 	}
 }

@@ -1,5 +1,6 @@
 // Package computetest builds, once per test binary, the database tests of the indicators read:
-// the embedded default data with its aggregates, gaps and progress computed.
+// the embedded default data with its aggregates, gaps and progress computed (with the groups'
+// current composition, the default), and on demand a copy computed with each year's composition.
 package computetest
 
 import (
@@ -36,6 +37,46 @@ var built = sync.OnceValues(func() (string, error) {
 	_, err = compute.Run(ctx, st, compute.Options{ToolVersion: "test"})
 	return path, err
 })
+
+// historical is a copy of the database recomputed with each year's group composition.
+var historical = sync.OnceValues(func() (string, error) {
+	src, err := built()
+	if err != nil {
+		return "", err
+	}
+	path := filepath.Join(dir, "historical.duckdb")
+	b, err := os.ReadFile(src)
+	if err != nil {
+		return "", err
+	}
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		return "", err
+	}
+	ctx := context.Background()
+	st, err := store.Open(ctx, path, store.Options{})
+	if err != nil {
+		return "", err
+	}
+	defer st.Close()
+	_, err = compute.Run(ctx, st, compute.Options{ToolVersion: "test", Composition: compute.Historical})
+	return path, err
+})
+
+// OpenHistorical opens, read-only for one test, the database computed with each year's group
+// composition (compute.Historical).
+func OpenHistorical(t testing.TB) *sql.DB {
+	t.Helper()
+	path, err := historical()
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("duckdb", path+"?access_mode=read_only")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
 
 // Path is the database file, built on first use.
 func Path(t testing.TB) string {

@@ -27,8 +27,9 @@ data as published on a date.`,
 		Use:   "list",
 		Short: "List the editions, oldest first, with what each holds",
 		Long: `List the editions in the order that layers them, oldest first: release date, files loaded,
-observations held, how many of them are current (shown in the view observations), and whether
-the edition replaced whole series.`,
+observations held, how many of them are current (shown in the view observations), whether the
+edition replaced whole series, its citation and its licence. In a terminal, --format csv or json
+gives the long texts whole.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := checkFormat(format); err != nil {
@@ -44,9 +45,9 @@ the edition replaced whole series.`,
 				return err
 			}
 			t := resultTable{columns: []column{{name: "edition"}, {name: "released"}, {name: "files"}, {name: "observations"},
-				{name: "current"}, {name: "replaces_series"}, {name: "citation"}}}
+				{name: "current"}, {name: "replaces_series"}, {name: "citation", text: clip}, {name: "licence", text: clip}}}
 			for _, e := range eds {
-				t.rows = append(t.rows, []any{e.Edition, e.Released.Format(time.DateOnly), e.Batches, e.Observations, e.Current, e.ReplacesSeries, e.Citation})
+				t.rows = append(t.rows, []any{e.Edition, e.Released.Format(time.DateOnly), e.Batches, e.Observations, e.Current, e.ReplacesSeries, e.Citation, e.Licence})
 			}
 			return t.write(out(g), format)
 		},
@@ -84,4 +85,13 @@ the aggregates, gaps and progress are due for 'ictstat compute'.`,
 	}
 	cmd.AddCommand(list, drop)
 	return cmd
+}
+
+// clip shortens a long text to the first 40 characters in a terminal table.
+func clip(v any) string {
+	s := []rune(fmt.Sprint(v))
+	if len(s) <= 40 {
+		return string(s)
+	}
+	return string(s[:39]) + "…"
 }

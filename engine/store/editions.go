@@ -13,6 +13,7 @@ type EditionInfo struct {
 	Edition        string    `json:"edition"`
 	Released       time.Time `json:"released"`
 	Citation       string    `json:"citation,omitempty"`
+	Licence        string    `json:"licence,omitempty"`
 	Batches        int       `json:"batches"`
 	Observations   int64     `json:"observations"`
 	Current        int64     `json:"current"` // observations whose value is the current one
@@ -22,14 +23,14 @@ type EditionInfo struct {
 // Editions lists the editions in the order that layers them, oldest first.
 func (s *Store) Editions(ctx context.Context) ([]EditionInfo, error) {
 	var out []EditionInfo
-	err := ScanRows(ctx, s.db, `SELECT e.edition, e.released, coalesce(e.citation, ''),
+	err := ScanRows(ctx, s.db, `SELECT e.edition, e.released, coalesce(e.citation, ''), coalesce(e.licence, ''),
 			(SELECT count(*) FROM store.batches b WHERE b.edition_id = e.edition_id),
 			(SELECT count(*) FROM store.observations o WHERE o.edition_id = e.edition_id),
 			(SELECT count(*) FROM store.observations o WHERE o.edition_id = e.edition_id AND o.current),
 			(SELECT count(*) FROM store.batches b WHERE b.edition_id = e.edition_id AND b.replaces_series) > 0
 		FROM store.editions e JOIN store.edition_order r USING (edition_id) ORDER BY r.rank`, func(r *sql.Rows) error {
 		var e EditionInfo
-		if err := r.Scan(&e.Edition, &e.Released, &e.Citation, &e.Batches, &e.Observations, &e.Current, &e.ReplacesSeries); err != nil {
+		if err := r.Scan(&e.Edition, &e.Released, &e.Citation, &e.Licence, &e.Batches, &e.Observations, &e.Current, &e.ReplacesSeries); err != nil {
 			return err
 		}
 		out = append(out, e)

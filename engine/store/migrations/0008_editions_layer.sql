@@ -181,3 +181,13 @@ JOIN store.editions a ON a.edition_id = r.edition_id
 JOIN store.editions b ON b.edition_id = r.next_edition;
 
 CREATE VIEW main.revisions AS SELECT * FROM main.revisions_as_of(DATE '9999-12-31');
+
+-- Economies with their latest income group, found by an aggregate rather than a window, so that
+-- joining the view costs less.
+CREATE OR REPLACE VIEW main.economies AS
+SELECT e.iso3 AS economy, e.iso2, e.m49, e.name, e.un_region, e.un_subregion, e.itu_region,
+       e.ldc, e.lldc, e.sids, i.income_group, i.fiscal_year AS income_fiscal_year
+FROM store.economies e
+LEFT JOIN (SELECT economy_id, arg_max(income_group, fiscal_year) AS income_group, max(fiscal_year) AS fiscal_year
+           FROM store.income_groups GROUP BY economy_id) i
+       USING (economy_id);

@@ -44,8 +44,9 @@ workbook is damaged or expands to more than 512 MiB (64 MiB of shared strings), 
 Every row is checked: numbers (not -0, nor so close to 0 they would be stored as 0, nor TRUE,
 FALSE or a date), years 1960–2100 written as digits, values within their indicator's bounds in
 the catalogue (none below 0; percentages up to 100, per-100 indicators 1,000, population 2e10,
-subscriptions 2e11, prices and GB per subscription 100,000), known economies (ISO3, M49 or the
-source's codes), known indicators (ictstat, WDI, ITU, SDG or DDF codes), known sex/area/age/flag/
+subscriptions 2e11, prices and GB per subscription 100,000), known economies (ISO3 in any
+case, M49, the source's codes or the economy's name; an unknown one is rejected with the closest
+economies named), known indicators (ictstat, WDI, ITU, SDG or DDF codes), known sex/area/age/flag/
 unit codes, and no conflicting values for the same series and year. Spaces around a field are
 passed over. Workbook cells are read as a CSV saved from the sheet would hold them (TRUE, FALSE,
 dates, error texts); other numbers as stored, whatever their format. Rejected rows are kept with

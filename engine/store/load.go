@@ -425,6 +425,9 @@ func (l *Load) finish() (Result, error) {
 		res.Steps = append(res.Steps, Step{name, time.Since(stepStart)})
 		stepStart = time.Now()
 	}
+	if err := l.suggestEconomies(); err != nil {
+		return res, err
+	}
 	staged := l.stream.rows.Load()
 	if res.RowsRead != staged+int64(len(l.rejects)) {
 		return res, fmt.Errorf("internal error: %d rows read but %d streamed and %d rejected", res.RowsRead, staged, len(l.rejects))
@@ -548,6 +551,38 @@ func (l *Load) finish() (Result, error) {
 	}
 	step("commit")
 	return res, nil
+}
+
+// suggestEconomies adds to the reason of each row rejected for an unknown economy the closest
+// economies and groups the store knows, by code or name (Jaro-Winkler similarity of at least
+// 0.8), for the first 100 distinct codes.
+func (l *Load) suggestEconomies() error {
+	const unknown = "unknown economy or group"
+	closest := map[string]string{}
+	for _, r := range l.rejects {
+		if _, seen := closest[r.Value]; r.Reason != unknown || seen || len(closest) == 100 {
+			continue
+		}
+		var names sql.NullString
+		err := l.conn.QueryRowContext(l.ctx, `SELECT string_agg(code || ' (' || name || ')', ', ' ORDER BY similarity DESC, code)
+			FROM (SELECT code, name, greatest(jaro_winkler_similarity(lower(name), lower($1)), jaro_winkler_similarity(lower(code), lower($1))) AS similarity
+			      FROM (SELECT iso3 AS code, name FROM store.economies UNION ALL SELECT code, name FROM store.groups WHERE kind <> 'source')
+			      ORDER BY similarity DESC, code LIMIT 3)
+			WHERE similarity >= 0.8`, strings.TrimSpace(r.Value)).Scan(&names)
+		if err != nil {
+			return err
+		}
+		closest[r.Value] = ""
+		if names.Valid {
+			closest[r.Value] = "; the closest are " + names.String
+		}
+	}
+	for i := range l.rejects {
+		if r := &l.rejects[i]; r.Reason == unknown {
+			r.Reason += closest[r.Value]
+		}
+	}
+	return nil
 }
 
 // putRepeated writes the series and years the file gave more than once into a temporary table.

@@ -433,6 +433,18 @@ func validationReference(ctx context.Context, q Queryer) (*validate.Reference, e
 	if err != nil {
 		return nil, err
 	}
+	// Files may name economies as the store does (Kenya, Republic of Korea), in any case.
+	err = ScanRows(ctx, q, `SELECT economy_id, name FROM store.economies ORDER BY economy_id`, func(r *sql.Rows) error {
+		a := validate.Alias{Scheme: "name"}
+		if err := r.Scan(&a.ID, &a.Code); err != nil {
+			return err
+		}
+		ecoCodes = append(ecoCodes, a)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
 	groups, err := entities(`SELECT group_id, code FROM store.groups ORDER BY group_id`)
 	if err != nil {
 		return nil, err

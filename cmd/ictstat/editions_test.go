@@ -106,6 +106,15 @@ func TestReadmeExamplesKeepHistory(t *testing.T) {
 		t.Errorf("%s synthetic editions in the user's database", n)
 	}
 
+	// The chart names the office's edition on its own, not as ITU's data.
+	svg := filepath.Join(dir, "ken.svg")
+	if r := ictstat(t, "--db", db, "chart", "trend", "--indicator", "internet_use_pct", "--economies", "KEN", "-o", svg); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	if b, _ := os.ReadFile(svg); !strings.Contains(string(b), "Source: ITU, via World Bank WDI (2025 edition); KNBS 2026-06.") {
+		t.Errorf("the chart's source line does not name the office's edition apart from ITU's data")
+	}
+
 	// As of a date before the loads, the old values; revisions list the change.
 	old := sqlRows(t, db, kenInternet, "--as-of", "2026-01-01")
 	if strings.Join(old[len(old)-1], ",") != strings.Join(kenBefore[len(kenBefore)-1], ",") {

@@ -97,14 +97,14 @@ P, ...), source, note. Other headers can be mapped with --column, e.g. --column 
 			}
 			if edition != "" {
 				opts.Edition = store.Edition{Label: edition, Citation: citation, Licence: licence}
-				when := released
-				if when == "" {
-					when = edition
-				}
-				if t, ok := parseDate(when); ok {
+				if released != "" {
+					t, ok := parseDate(released)
+					if !ok {
+						return usageError("--released %q is not a date (YYYY, YYYY-MM or YYYY-MM-DD)", released)
+					}
 					opts.Edition.Released = t
-				} else if released != "" {
-					return usageError("--released %q is not a date (YYYY, YYYY-MM or YYYY-MM-DD)", released)
+				} else if t, ok := store.ReleaseFromLabel(edition); ok {
+					opts.Edition.Released = t
 				}
 			} else if released != "" || citation != "" || licence != "" {
 				return usageError("--released, --citation and --licence need --edition")
@@ -138,7 +138,7 @@ P, ...), source, note. Other headers can be mapped with --column, e.g. --column 
 	f := cmd.Flags()
 	f.StringVar(&format, "format", "", "file format (see above); detected when not given")
 	f.StringVar(&edition, "edition", "", `edition (vintage) the observations belong to, e.g. "ITU 2025-11"; default: today's date`)
-	f.StringVar(&released, "released", "", "release date of the edition, which orders editions (default: read from --edition, else today)")
+	f.StringVar(&released, "released", "", `release date of a new edition, which orders editions (default: the first YYYY-MM-DD or YYYY-MM in --edition, a month standing for its first day, e.g. "UBOS 2026-10" → 2026-10-01; else today)`)
 	f.StringVar(&citation, "citation", "", `how chart source lines name a new edition, e.g. "NSO household survey (2025 edition)"; default: its label`)
 	f.StringVar(&licence, "licence", "", `the terms a new edition's data are published under, shown with them in job manifests, workbooks, notebooks and 'ictstat info', e.g. "CC BY 4.0"`)
 	f.StringVar(&indicator, "indicator", "", "indicator of every row, for files of one indicator without an indicator column")
@@ -187,8 +187,8 @@ func ingestFile(cmd *cobra.Command, g *globals, st *store.Store, path string, op
 	if o.RowsRead > 0 {
 		share = 100 * float64(o.RowsRejected) / float64(o.RowsRead)
 	}
-	fmt.Fprintf(w, "%s (%s): %d rows read, %d loaded, %d unchanged, %d rejected (%.2f%%): batch %d, edition %s, %d new series, %.1fs\n",
-		path, o.Format, o.RowsRead, o.RowsLoaded, o.RowsUnchanged, o.RowsRejected, share, o.Batch, o.Edition, o.NewSeries, o.Duration.Seconds())
+	fmt.Fprintf(w, "%s (%s): %d rows read, %d loaded, %d unchanged, %d rejected (%.2f%%): batch %d, edition %s (released %s), %d new series, %.1fs\n",
+		path, o.Format, o.RowsRead, o.RowsLoaded, o.RowsUnchanged, o.RowsRejected, share, o.Batch, o.Edition, o.Released.Format(time.DateOnly), o.NewSeries, o.Duration.Seconds())
 	if g.verbose {
 		for _, s := range o.Steps {
 			fmt.Fprintf(w, "  %-28s %.2fs\n", s.Name, s.Duration.Seconds())
@@ -211,8 +211,7 @@ func printRejects(w io.Writer, rejects []ingest.Reject, total int64) {
 	}
 }
 
-// parseDate reads YYYY, YYYY-MM or YYYY-MM-DD at the start of s (edition labels such as
-// "2025-12" or "2025-12 ITU").
+// parseDate reads YYYY, YYYY-MM or YYYY-MM-DD at the start of s.
 func parseDate(s string) (time.Time, bool) {
 	for _, layout := range []string{"2006-01-02", "2006-01", "2006"} {
 		if len(s) >= len(layout) {

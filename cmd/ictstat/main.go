@@ -59,7 +59,7 @@ type globals struct {
 
 // addAsOf gives cmd the flag --as-of.
 func addAsOf(cmd *cobra.Command, g *globals) {
-	cmd.Flags().StringVar(&g.asOf, "as-of", "", "the data as published on DATE (YYYY-MM-DD, YYYY-MM or YYYY): editions released on or before it")
+	cmd.Flags().StringVar(&g.asOf, "as-of", "", "the data as published on DATE (YYYY-MM-DD; YYYY-MM or YYYY: the end of that month or year): editions released on or before it")
 }
 
 // loadMemoryLimit is DuckDB's memory limit for commands that load files, unless --memory-limit
@@ -97,7 +97,7 @@ row, with every edition kept.
 
 Start with 'ictstat init' to build the database from the embedded default data (ITU via the
 World Bank WDI, the UN SDG database and ITU DataHub exports), then load your own files with
-ictstat ingest'. Query it with 'ictstat sql' or over HTTP with 'ictstat serve'; the database is
+'ictstat ingest'. Query it with 'ictstat sql' or over HTTP with 'ictstat serve'; the database is
 a plain DuckDB file, and any DuckDB client can query its views (observations, series, latest,
 indicators, economies, groups, targets, aggregates, progress, gaps; see docs/sql.md).
 

@@ -143,6 +143,20 @@ func TestOneYearEditionKeepsHistory(t *testing.T) {
 	if o.Batch != 6 {
 		t.Errorf("batch %d after dropping batches 3 and 4 of 5, want 6", o.Batch)
 	}
+	// A year withdrawn by a revision and given again later is new, not a revision of the
+	// withdrawn value.
+	mustLoad(t, st, rev, load.Options{Edition: edition("2026-08"), ReplacesSeries: true})
+	again := writeFile(t, "again.csv", "indicator,economy,year,value\ninternet_use_pct,KEN,2020,21\n")
+	mustLoad(t, st, again, load.Options{Edition: edition("2026-10")})
+	var y2020 string
+	st.DB().QueryRow(`SELECT string_agg(edition_before || '→' || edition_after || ' ' || kind, '; ' ORDER BY edition_before)
+		FROM revisions WHERE economy = 'KEN' AND year = 2020`).Scan(&y2020)
+	if y2020 != "2025-07→2026-08 withdrawn" {
+		t.Errorf("revisions of 2020: %s", y2020)
+	}
+	if got := seriesOf(t, st, "observations", "KEN"); got != "2020=21.0 2026-10, 2022=25.0 2026-08, 2023=31.0 2026-08" {
+		t.Errorf("after a withdrawn year came back: %s", got)
+	}
 	agreesWithMacro(t, st)
 	labelsAgree(t, st)
 }

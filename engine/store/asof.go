@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 )
@@ -73,6 +74,9 @@ func ParseAsOf(s string) (time.Time, error) {
 	}
 	if t, err := time.Parse("2006", s); err == nil {
 		return t.AddDate(1, 0, -1), nil
+	}
+	if regexp.MustCompile(`^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$`).MatchString(s) {
+		return time.Time{}, fmt.Errorf("as-of date %q is not a day of the calendar", s)
 	}
 	return time.Time{}, fmt.Errorf("as-of date %q: write it as YYYY-MM-DD, YYYY-MM or YYYY", s)
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"regexp"
 	"time"
 )
 
@@ -73,7 +74,14 @@ func (s *Store) DropEdition(ctx context.Context, label string) (EditionInfo, err
 			(SELECT count(*) FROM store.observations o WHERE o.edition_id = e.edition_id)
 		FROM store.editions e WHERE edition = ?`, label).Scan(&id, &info.Edition, &info.Released, &lastBatch, &info.Batches, &info.Observations)
 	if errors.Is(err, sql.ErrNoRows) {
-		return info, fmt.Errorf("%w %q (ictstat edition list shows them)", ErrNoEdition, label)
+		var closest sql.NullString
+		conn.QueryRowContext(ctx, `SELECT string_agg('"' || edition || '"', ', ' ORDER BY s DESC, edition) FROM (
+			SELECT edition, jaro_winkler_similarity(lower(edition), lower(?)) AS s FROM store.editions ORDER BY s DESC, edition LIMIT 3)`, label).Scan(&closest)
+		hint := "ictstat edition list shows them"
+		if closest.Valid {
+			hint = "the closest are " + closest.String
+		}
+		return info, fmt.Errorf("%w %q (%s)", ErrNoEdition, label, hint)
 	}
 	if err != nil {
 		return info, err
@@ -128,4 +136,24 @@ func (s *Store) DropEdition(ctx context.Context, label string) (EditionInfo, err
 	}
 	done = true
 	return info, nil
+}
+
+// releaseInLabel finds a date in an edition's label: the first YYYY-MM-DD or YYYY-MM standing
+// apart from other digits ("UBOS 2026-10", "ITU DataHub 2025-12-28"). A year alone is not taken:
+// in "NSO IDI inputs 2022" it is the year the data refer to.
+var releaseInLabel = regexp.MustCompile(`(?:^|[^0-9])([0-9]{4}-[0-9]{2}(?:-[0-9]{2})?)(?:[^0-9]|$)`)
+
+// ReleaseFromLabel is the release date an edition's label gives, read as releaseInLabel says (a
+// month stands for its first day), and whether it gives one.
+func ReleaseFromLabel(label string) (time.Time, bool) {
+	m := releaseInLabel.FindStringSubmatch(label)
+	if m == nil {
+		return time.Time{}, false
+	}
+	for _, layout := range []string{time.DateOnly, "2006-01"} {
+		if t, err := time.Parse(layout, m[1]); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
 }

@@ -48,6 +48,7 @@ type LoadSpec struct {
 type Result struct {
 	Batch         int
 	Edition       string
+	Released      time.Time // the edition's release date, which orders it among the others
 	RowsRead      int64
 	RowsLoaded    int64
 	RowsUnchanged int64 // rows equal to what the store already held for the edition
@@ -419,7 +420,7 @@ func (l *Load) finish() (Result, error) {
 		_, err := conn.ExecContext(ctx, query, args...)
 		return err
 	}
-	res := Result{Batch: int(l.batchID), Edition: l.spec.Edition.Label, RowsRead: l.rowsRead, NewSeries: len(l.series.added)}
+	res := Result{Batch: int(l.batchID), Edition: l.spec.Edition.Label, Released: l.released, RowsRead: l.rowsRead, NewSeries: len(l.series.added)}
 	stepStart := time.Now()
 	step := func(name string) {
 		res.Steps = append(res.Steps, Step{name, time.Since(stepStart)})

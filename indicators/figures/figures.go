@@ -341,22 +341,8 @@ func (b *builder) span() string {
 // via World Bank WDI (2025 edition)", and how group values were formed when they are ictstat's
 // aggregates (of the members' newest editions of the indicator in the breakdowns drawn).
 func (b *builder) source() string {
-	var cites []string
-	for _, e := range slices.Sorted(maps.Keys(b.editions)) {
-		cites = append(cites, b.cat.citations[e])
-	}
-	// An indicator users defined without a custodian is attributed to its editions alone.
 	custodian, _, _ := strings.Cut(b.ind.custodian, " (")
-	s := "Source: " + custodian
-	switch {
-	case custodian == "" && len(cites) > 0:
-		s += joinAnd(cites)
-	case custodian == "":
-		s += "the database's observations"
-	case len(cites) > 0:
-		s += ", via " + joinAnd(cites)
-	}
-	s += "."
+	s := b.cat.sourceLine(custodian, slices.Sorted(maps.Keys(b.editions)))
 	if b.aggregated {
 		how := map[string]string{"weighted_mean": "means weighted by " + b.ind.weight, "median": "medians", "sum": "sums"}[b.ind.aggregation]
 		if how == "" {
@@ -365,6 +351,39 @@ func (b *builder) source() string {
 		s += " Group values: ictstat aggregates (" + how + " of the members' values, gaps filled)."
 	}
 	return s
+}
+
+// sourceLine names where data of custodian come from, for the editions drawn, in their order: "Source: ITU, via
+// World Bank WDI (2025 edition)." for editions that republish the custodian's data, the others by
+// their citations alone ("Source: ITU, via World Bank WDI (2025 edition); UBOS survey (2026).").
+// Without a custodian (indicators users defined) the editions alone are named.
+func (c *catalogue) sourceLine(custodian string, editions []string) string {
+	var via, own []string
+	for _, e := range editions {
+		if custodian != "" && c.republished[e] {
+			via = append(via, c.citations[e])
+		} else {
+			own = append(own, c.citations[e])
+		}
+	}
+	var parts []string
+	if len(via) > 0 {
+		parts = append(parts, custodian+", via "+joinAnd(via))
+	}
+	if len(own) > 0 {
+		parts = append(parts, joinAnd(own))
+	}
+	if len(parts) == 0 {
+		parts = append(parts, "the database's observations")
+	}
+	return "Source: " + strings.Join(parts, "; ") + "."
+}
+
+// editionsByCitation lists the editions in the order of their citations.
+func (c *catalogue) editionsByCitation() []string {
+	eds := slices.Collect(maps.Keys(c.citations))
+	slices.SortFunc(eds, func(a, b string) int { return strings.Compare(c.citations[a], c.citations[b]) })
+	return eds
 }
 
 // joinAnd joins "a", "b", "c" as "a, b and c".
@@ -756,13 +775,8 @@ func (b *builder) scorecard() (chart.Chart, error) {
 	if b.req.Title != "" {
 		title = b.req.Title
 	}
-	var cites []string
-	for _, c := range b.cat.citations {
-		cites = append(cites, c)
-	}
-	slices.Sort(cites)
 	c.Meta = chart.Meta{Title: title, Subtitle: "Baseline 2005 (hollow) to the latest year (filled), the target marked; the status is the progress class",
 		XLabel: "% of population, or subscriptions per 100 inhabitants",
-		Source: "Source: ITU, via " + joinAnd(cites) + ". Progress assessed by ictstat."}
+		Source: b.cat.sourceLine("ITU", b.cat.editionsByCitation()) + " Progress assessed by ictstat."}
 	return c, nil
 }

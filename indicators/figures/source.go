@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/ictstat/ictstat/datasets"
 	"github.com/ictstat/ictstat/engine/store"
 	"github.com/ictstat/ictstat/indicators/targets"
 )
@@ -40,7 +41,11 @@ type catalogue struct {
 	indicators map[string]indicatorInfo // by every code: ictstat's, WDI, ITU, SDG, DDF
 	entities   map[string]entityInfo    // economies by ISO3, groups by code
 	citations  map[string]string        // edition → how a source line names it
-	frameworks []targets.Framework
+	// republished are the editions that republish the custodians' data (the producers' databases
+	// of the embedded default data: WDI, the SDG database, the ITU DataHub); a source line names
+	// the custodian, "ITU, via ...", only for those.
+	republished map[string]bool
+	frameworks  []targets.Framework
 }
 
 type indicatorInfo struct {
@@ -91,7 +96,13 @@ func (s *Source) catalogue(ctx context.Context) (*catalogue, error) {
 	if s.cat != nil {
 		return s.cat, nil
 	}
-	c := &catalogue{indicators: map[string]indicatorInfo{}, entities: map[string]entityInfo{}, citations: map[string]string{}}
+	c := &catalogue{indicators: map[string]indicatorInfo{}, entities: map[string]entityInfo{}, citations: map[string]string{},
+		republished: map[string]bool{}}
+	if eds, err := datasets.Editions(); err == nil {
+		for label := range eds {
+			c.republished[label] = true
+		}
+	}
 	fws, err := targets.Frameworks()
 	if err != nil {
 		return nil, err

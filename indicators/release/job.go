@@ -77,7 +77,7 @@ type Source struct {
 	Files       string            `yaml:"files"`  // a path or glob, relative to the job file
 	Format      string            `yaml:"format"` // one of ingest.Formats; "" tells it from the file
 	Edition     string            `yaml:"edition"`
-	Released    string            `yaml:"released"` // YYYY-MM-DD; default the load date
+	Released    string            `yaml:"released"` // YYYY-MM-DD; default the first date in the edition's label, else the load date
 	Citation    string            `yaml:"citation"`
 	Licence     string            `yaml:"licence"` // the terms the edition's data are published under
 	Description string            `yaml:"description"`

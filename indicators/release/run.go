@@ -322,6 +322,8 @@ func loadSource(ctx context.Context, st *store.Store, m *job.Manifest, src Sourc
 	released := time.Now().UTC().Truncate(24 * time.Hour)
 	if src.Released != "" {
 		released, _ = time.Parse(time.DateOnly, src.Released)
+	} else if t, ok := store.ReleaseFromLabel(src.Edition); ok {
+		released = t
 	}
 	rate := DefaultMaxRejectRate
 	if v.MaxRejectRate != nil {

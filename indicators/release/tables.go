@@ -111,8 +111,8 @@ func (j *Job) builtin(name string, loaded []string) export.Table {
 		ed := arg(loaded)
 		t.Title = "What the editions loaded by this run changed against the previous edition"
 		// For every observation of an edition loaded by this run, the value of the same series and
-		// year in the edition released just before it, if any. Only the series those editions
-		// touched are ranked.
+		// year in the edition released just before it, if any and if an edition replacing the
+		// series had not withdrawn it (revisions). Only the series those editions touched are ranked.
 		t.SQL = `WITH touched AS (
 				SELECT DISTINCT indicator, economy, sex, area, age FROM observations_all_editions
 				WHERE list_contains(` + ed + `::VARCHAR[], edition) AND ` + sel + `),
@@ -126,7 +126,10 @@ func (j *Job) builtin(name string, loaded []string) export.Table {
 			SELECT n.indicator, n.economy, n.year, n.sex, n.area, n.age, n.unit, p.edition AS previous_edition,
 				p.value AS previous_value, n.edition, n.value, round(n.value - p.value, 8) AS change,
 				CASE WHEN p.value IS NULL THEN 'new' WHEN n.value = p.value THEN 'unchanged' ELSE 'revised' END AS status
-			FROM ranked n LEFT JOIN ranked p ON p.indicator = n.indicator AND p.economy = n.economy AND p.sex = n.sex
+			FROM ranked n LEFT JOIN (SELECT r.* FROM ranked r ANTI JOIN revisions w ON w.kind = 'withdrawn'
+					AND w.indicator = r.indicator AND w.economy = r.economy AND w.sex = r.sex AND w.area = r.area
+					AND w.age = r.age AND w.year = r.year AND w.edition_before = r.edition) p
+				ON p.indicator = n.indicator AND p.economy = n.economy AND p.sex = n.sex
 				AND p.area = n.area AND p.age = n.age AND p.year = n.year AND p.k = n.k - 1
 			WHERE list_contains(` + ed + `::VARCHAR[], n.edition)
 			ORDER BY n.indicator, n.economy, n.sex, n.area, n.age, n.year, n.edition`

@@ -162,7 +162,9 @@ replaced AS (
     SELECT x.series_id, x.edition_id, ed.rank FROM store.series_replacements x JOIN ed USING (edition_id)),
 revised AS (
     SELECT series_id, year, edition_id, value, next_edition, next_value, 'revised' AS kind
-    FROM seq WHERE next_edition IS NOT NULL AND next_value IS DISTINCT FROM value),
+    FROM seq s WHERE next_edition IS NOT NULL AND next_value IS DISTINCT FROM value
+      -- a value withdrawn before the next one came is not revised by it: that one is new
+      AND NOT EXISTS (SELECT 1 FROM replaced r WHERE r.series_id = s.series_id AND r.rank > s.rank AND r.rank < s.next_rank)),
 withdrawn AS (
     SELECT s.series_id, s.year, s.edition_id, s.value, min_by(r.edition_id, r.rank) AS next_edition,
            CAST(NULL AS DOUBLE) AS next_value, 'withdrawn' AS kind

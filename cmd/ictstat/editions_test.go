@@ -128,6 +128,12 @@ func TestReadmeExamplesKeepHistory(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.stdout, "34.97") || strings.Contains(r.stdout, ",48.5") {
 		t.Errorf("progress as of 2026-01-01: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
+	if r := ictstat(t, "--db", db, "chart", "trend", "--indicator", "internet_use_pct", "--economies", "KEN", "--as-of", "2026-01-01", "-o", svg); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	if b, _ := os.ReadFile(svg); !strings.Contains(string(b), "Data as published on 2026-01-01.") || strings.Contains(string(b), "KNBS") {
+		t.Errorf("a chart as of 2026-01-01 does not say so, or names an edition released after")
+	}
 	if r := ictstat(t, "--db", db, "sql", "--as-of", "2026-01-01", "SELECT count(*) FROM progress"); r.code != 2 || !strings.Contains(r.stderr, "not as of 2026-01-01") {
 		t.Errorf("progress in SQL as of a date: exit %d %s", r.code, r.stderr)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/ictstat/ictstat/engine/store"
 	"github.com/ictstat/ictstat/indicators/compute"
+	"github.com/ictstat/ictstat/indicators/figures"
 	"github.com/ictstat/ictstat/indicators/report"
 	"github.com/ictstat/ictstat/indicators/targets"
 )
@@ -53,7 +54,11 @@ func openResults(cmd *cobra.Command, g *globals, entity string) (*store.Store, e
 		st.Close()
 		return nil, err
 	}
-	_, since, ok, err := st.LastComputation(ctx)
+	c, since, ok, err := st.LastComputation(ctx)
+	if ok && err == nil && !c.AsOf.IsZero() && !g.quiet {
+		fmt.Fprintf(os.Stderr, "ictstat: the aggregates, gaps and progress were computed from the data as published on %s (compute --as-of); run 'ictstat compute' for the data as they are now\n",
+			c.AsOf.Format(time.DateOnly))
+	}
 	switch {
 	case err != nil:
 		st.Close()
@@ -271,7 +276,11 @@ measure say "no global data". The world by default.`,
 				return err
 			}
 			if format == "table" {
-				fmt.Fprintln(cmd.OutOrStdout(), "\nSource: ITU, via World Bank WDI, the UN SDG Global Database and ITU DataHub; computed by ictstat.")
+				src, err := figures.ScorecardSource(cmd.Context(), st.DB())
+				if err != nil {
+					return err
+				}
+				fmt.Fprintln(cmd.OutOrStdout(), "\n"+src+" Computed by ictstat.")
 			}
 			return nil
 		},

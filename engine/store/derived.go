@@ -313,9 +313,11 @@ func (w *DerivedWriter) Abort() {
 // batches loaded and editions dropped.
 func (s *Store) LastComputation(ctx context.Context) (c Computation, batchesSince int, ok bool, err error) {
 	var last sql.NullInt64
+	var asOf sql.NullTime
 	err = s.db.QueryRowContext(ctx, `SELECT computed_at, last_batch, observations, carry_years, coverage_threshold, min_anchored,
-		tool_version, coalesce(composition, 'historical') FROM store.computations ORDER BY computation_id DESC LIMIT 1`).
-		Scan(&c.ComputedAt, &last, &c.Observations, &c.CarryYears, &c.CoverageThreshold, &c.MinAnchored, &c.ToolVersion, &c.Composition)
+		tool_version, coalesce(composition, 'historical'), as_of FROM store.computations ORDER BY computation_id DESC LIMIT 1`).
+		Scan(&c.ComputedAt, &last, &c.Observations, &c.CarryYears, &c.CoverageThreshold, &c.MinAnchored, &c.ToolVersion, &c.Composition, &asOf)
+	c.AsOf = asOf.Time
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, 0, false, nil
 	}

@@ -20,6 +20,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/ictstat/ictstat/engine/chart"
 	"github.com/ictstat/ictstat/engine/store"
@@ -376,7 +377,11 @@ func (c *catalogue) sourceLine(custodian string, editions []string) string {
 	if len(parts) == 0 {
 		parts = append(parts, "the database's observations")
 	}
-	return "Source: " + strings.Join(parts, "; ") + "."
+	line := "Source: " + strings.Join(parts, "; ") + "."
+	if !c.asOf.IsZero() {
+		line += " Data as published on " + c.asOf.Format(time.DateOnly) + "."
+	}
+	return line
 }
 
 // editionsByCitation lists the editions in the order of their citations.

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/ictstat/ictstat/datasets"
 	"github.com/ictstat/ictstat/engine/store"
@@ -45,6 +46,7 @@ type catalogue struct {
 	// of the embedded default data: WDI, the SDG database, the ITU DataHub); a source line names
 	// the custodian, "ITU, via ...", only for those.
 	republished map[string]bool
+	asOf        time.Time // the data are read as published on this date; zero: as they are now
 	frameworks  []targets.Framework
 }
 
@@ -96,13 +98,7 @@ func (s *Source) catalogue(ctx context.Context) (*catalogue, error) {
 	if s.cat != nil {
 		return s.cat, nil
 	}
-	c := &catalogue{indicators: map[string]indicatorInfo{}, entities: map[string]entityInfo{}, citations: map[string]string{},
-		republished: map[string]bool{}}
-	if eds, err := datasets.Editions(); err == nil {
-		for label := range eds {
-			c.republished[label] = true
-		}
-	}
+	c := &catalogue{indicators: map[string]indicatorInfo{}, entities: map[string]entityInfo{}}
 	fws, err := targets.Frameworks()
 	if err != nil {
 		return nil, err
@@ -138,14 +134,7 @@ func (s *Source) catalogue(ctx context.Context) (*catalogue, error) {
 			})
 	}
 	if err == nil {
-		err = store.ScanRows(ctx, s.db, `SELECT edition, coalesce(citation, edition) FROM main.editions`, func(r *sql.Rows) error {
-			var e, cite string
-			if err := r.Scan(&e, &cite); err != nil {
-				return err
-			}
-			c.citations[e] = cite
-			return nil
-		})
+		err = c.loadEditions(ctx, s.db)
 	}
 	if err != nil {
 		return nil, err
@@ -278,4 +267,42 @@ func (s *Source) closest(ctx context.Context, q, arg string) (string, error) {
 		return nil
 	}, arg)
 	return joinAnd(out), err
+}
+
+// loadEditions reads the editions' citations, which of them republish the custodians' data, and
+// the date the connection reads the data as of.
+func (c *catalogue) loadEditions(ctx context.Context, db *sql.DB) error {
+	c.citations, c.republished = map[string]string{}, map[string]bool{}
+	if eds, err := datasets.Editions(); err == nil {
+		for label := range eds {
+			c.republished[label] = true
+		}
+	}
+	// A connection reading the data as of a date has its own observations view; the date is that
+	// of the computation made for it.
+	var asOf sql.NullTime
+	err := db.QueryRowContext(ctx, `SELECT CASE WHEN EXISTS (SELECT 1 FROM duckdb_views() WHERE temporary AND view_name = 'observations')
+		THEN (SELECT as_of FROM main.computations ORDER BY computation_id DESC LIMIT 1) END`).Scan(&asOf)
+	if err != nil {
+		return err
+	}
+	c.asOf = asOf.Time
+	return store.ScanRows(ctx, db, `SELECT edition, coalesce(citation, edition) FROM main.editions`, func(r *sql.Rows) error {
+		var e, cite string
+		if err := r.Scan(&e, &cite); err != nil {
+			return err
+		}
+		c.citations[e] = cite
+		return nil
+	})
+}
+
+// ScorecardSource is the source line of a scorecard of the Geneva targets drawn from db: ITU's
+// data via the editions that republish them, the other editions by their citations.
+func ScorecardSource(ctx context.Context, db *sql.DB) (string, error) {
+	c := &catalogue{}
+	if err := c.loadEditions(ctx, db); err != nil {
+		return "", err
+	}
+	return c.sourceLine("ITU", c.editionsByCitation()), nil
 }

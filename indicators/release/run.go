@@ -571,8 +571,12 @@ func writeScorecard(ctx context.Context, db *sql.DB, j *Job, entities []string, 
 			rows++
 		}
 	}
-	b.WriteString("\nSource: ITU, via World Bank WDI, the UN SDG Global Database and ITU DataHub; computed by ictstat.\n")
-	_, err := io.WriteString(w, b.String())
+	src, err := figures.ScorecardSource(ctx, db)
+	if err != nil {
+		return rows, err
+	}
+	b.WriteString("\n" + src + " Computed by ictstat.\n")
+	_, err = io.WriteString(w, b.String())
 	return rows, err
 }
 

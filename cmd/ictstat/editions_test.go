@@ -151,6 +151,9 @@ func TestReadmeExamplesKeepHistory(t *testing.T) {
 	if ken := sqlRows(t, db, kenInternet); len(ken) != len(kenBefore) {
 		t.Errorf("after dropping the revision: %d years, want %d", len(ken), len(kenBefore))
 	}
+	if r := ictstat(t, "--db", db, "sql", "--as-of", "1999", "SELECT count(*) FROM observations"); r.code != 2 || !strings.Contains(r.stderr, "the first was released on") {
+		t.Errorf("as of a date before every edition: exit %d %s", r.code, r.stderr)
+	}
 	if r := ictstat(t, "--db", db, "edition", "drop", "no such edition"); r.code != 2 {
 		t.Errorf("dropping an unknown edition: exit %d", r.code)
 	}

@@ -165,6 +165,9 @@ func exitCode(err error) int {
 	if errors.Is(err, context.Canceled) {
 		return exitFailure
 	}
+	if errors.Is(err, store.ErrBeforeEditions) {
+		return exitUsage
+	}
 	// cobra reports unknown commands and wrong argument counts as plain errors.
 	if isUsage(err) {
 		return exitUsage

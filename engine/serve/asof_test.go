@@ -32,6 +32,9 @@ func TestAsOf(t *testing.T) {
 	if st, body := csvOf(s.url+"/v1/sql?as_of=2024-06-30", `SELECT count(*) FROM aggregates`); st != 400 || !strings.Contains(body, "not as of 2024-06-30") {
 		t.Errorf("aggregates as of a date: %d %s", st, body)
 	}
+	if st, body := csvOf(s.url+"/v1/sql?as_of=2020", editions); st != 400 || !strings.Contains(body, "the first was released on 2023-12-17") {
+		t.Errorf("a date before every edition: %d %s", st, body)
+	}
 	if st, body := csvOf(s.url+"/v1/sql?as_of=last+year", editions); st != 400 || !strings.Contains(body, "YYYY-MM-DD") {
 		t.Errorf("a bad date: %d %s", st, body)
 	}

@@ -399,7 +399,10 @@ func (s *Server) run(w http.ResponseWriter, r *http.Request, sn *snapshot, q que
 			writeError(w, http.StatusBadRequest, "bad_parameter", "as_of: "+err.Error())
 			return
 		}
-		if q.Setup, err = store.AsOfViews(r.Context(), sn.db, date); err != nil {
+		if q.Setup, err = store.AsOfViews(r.Context(), sn.db, date); errors.Is(err, store.ErrBeforeEditions) {
+			writeError(w, http.StatusBadRequest, "bad_parameter", "as_of: "+err.Error())
+			return
+		} else if err != nil {
 			writeError(w, http.StatusInternalServerError, "internal", err.Error())
 			return
 		}

@@ -57,8 +57,15 @@ func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'
 // (query.Query.Setup), the derived results refusing to be read.
 func AsOfViews(ctx context.Context, db *sql.DB, date time.Time) ([]string, error) {
 	var catalog string
-	if err := db.QueryRowContext(ctx, `SELECT current_database()`).Scan(&catalog); err != nil {
+	var first sql.NullTime
+	var before int
+	if err := db.QueryRowContext(ctx, `SELECT current_database(), (SELECT min(released) FROM store.editions),
+		(SELECT count(*) FROM store.editions WHERE released <= ?::DATE)`, date.Format(time.DateOnly)).Scan(&catalog, &first, &before); err != nil {
 		return nil, err
+	}
+	if first.Valid && before == 0 {
+		return nil, fmt.Errorf("%w: no edition was released on or before %s; the first was released on %s",
+			ErrBeforeEditions, date.Format(time.DateOnly), first.Time.Format(time.DateOnly))
 	}
 	return asOfViews(catalog, date, false), nil
 }

@@ -68,6 +68,9 @@ type Options struct {
 	AsOfComputed bool
 }
 
+// ErrBeforeEditions is returned by Open for an as-of date before the first edition's release.
+var ErrBeforeEditions = errors.New("nothing was published yet")
+
 // ErrNotFound is returned by Open for a database file that does not exist.
 var ErrNotFound = errors.New("no database")
 
@@ -218,9 +221,17 @@ func open(ctx context.Context, path, file string, opts Options) (*Store, error) 
 	if !opts.AsOf.IsZero() {
 		// The views of the date are made once the schema has the macros they read.
 		var catalog string
-		if err := s.db.QueryRowContext(ctx, `SELECT current_database()`).Scan(&catalog); err != nil {
+		var first sql.NullTime
+		var before int
+		if err := s.db.QueryRowContext(ctx, `SELECT current_database(), (SELECT min(released) FROM store.editions),
+			(SELECT count(*) FROM store.editions WHERE released <= ?::DATE)`, opts.AsOf.Format(time.DateOnly)).Scan(&catalog, &first, &before); err != nil {
 			s.q.Close()
 			return nil, err
+		}
+		if first.Valid && before == 0 {
+			s.q.Close()
+			return nil, fmt.Errorf("%w: no edition in %s was released on or before %s; the first was released on %s",
+				ErrBeforeEditions, path, opts.AsOf.Format(time.DateOnly), first.Time.Format(time.DateOnly))
 		}
 		s.q.Close()
 		if qdb, err = query.Open(file, q, asOfViews(catalog, opts.AsOf, opts.AsOfComputed)...); err != nil {

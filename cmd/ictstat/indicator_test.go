@@ -2,7 +2,6 @@ package main
 
 import (
 	"archive/zip"
-	"encoding/csv"
 	"encoding/json"
 	"io"
 	"os"
@@ -10,20 +9,6 @@ import (
 	"strings"
 	"testing"
 )
-
-// queryRows runs a query through `ictstat sql` and returns its CSV rows without the header.
-func queryRows(t *testing.T, db, q string) [][]string {
-	t.Helper()
-	r := ictstat(t, "--db", db, "sql", "--format", "csv", q)
-	if r.code != 0 {
-		t.Fatalf("sql %s: exit %d: %s", q, r.code, r.stderr)
-	}
-	rows, err := csv.NewReader(strings.NewReader(r.stdout)).ReadAll()
-	if err != nil || len(rows) == 0 {
-		t.Fatalf("sql %s: %v", q, err)
-	}
-	return rows[1:]
-}
 
 // TestUserIndicators defines the example core-list indicators, loads observations of two of them
 // under economies named in every way, aggregates and charts them, and checks each refusal the
@@ -65,7 +50,7 @@ func TestUserIndicators(t *testing.T) {
 			t.Errorf("a bad file: exit %d, want 3 and %q\n%s", r.code, want, r.stderr)
 		}
 	}
-	if rows := queryRows(t, db, `SELECT count(*) FROM indicators WHERE indicator IN ('fine', 'ok_one', 'egov')`); rows[0][0] != "0" {
+	if rows := sqlRows(t, db, `SELECT count(*) FROM indicators WHERE indicator IN ('fine', 'ok_one', 'egov')`); rows[0][0] != "0" {
 		t.Errorf("a refused file defined %s indicators", rows[0][0])
 	}
 	changed := writeFile(t, dir, "changed.csv", "code,name,unit,unit_kind,polarity,aggregation,description\n"+
@@ -102,7 +87,7 @@ func TestUserIndicators(t *testing.T) {
 	if r = ictstat(t, "--db", db, "compute"); r.code != 0 {
 		t.Fatalf("compute: %s", r.stderr)
 	}
-	rows := queryRows(t, db, `SELECT year, value, method, members FROM aggregates WHERE indicator = 'ict_sector_gva_pct' AND group_code = 'EAC3' AND year = 2022`)
+	rows := sqlRows(t, db, `SELECT year, value, method, members FROM aggregates WHERE indicator = 'ict_sector_gva_pct' AND group_code = 'EAC3' AND year = 2022`)
 	if len(rows) != 1 || strings.Join(rows[0], " ") != "2022 2.2 median 3" {
 		t.Errorf("EAC3 2022: %v, want the median 2.2 of 3.4, 2.2 and 1.5", rows)
 	}

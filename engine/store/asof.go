@@ -56,19 +56,32 @@ func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'
 // AsOfViews returns the statements that make one connection to the database read it as of date
 // (query.Query.Setup), the derived results refusing to be read.
 func AsOfViews(ctx context.Context, db *sql.DB, date time.Time) ([]string, error) {
+	catalog, err := asOfCatalog(ctx, db, date)
+	if err != nil {
+		return nil, err
+	}
+	return asOfViews(catalog, date, false), nil
+}
+
+// asOfCatalog is the name of db's catalog, for the views of date; a date before the first
+// edition's release is refused (ErrBeforeEditions).
+func asOfCatalog(ctx context.Context, db *sql.DB, date time.Time) (string, error) {
 	var catalog string
 	var first sql.NullTime
 	var before int
 	if err := db.QueryRowContext(ctx, `SELECT current_database(), (SELECT min(released) FROM store.editions),
 		(SELECT count(*) FROM store.editions WHERE released <= ?::DATE)`, date.Format(time.DateOnly)).Scan(&catalog, &first, &before); err != nil {
-		return nil, err
+		return "", err
 	}
 	if first.Valid && before == 0 {
-		return nil, fmt.Errorf("%w: no edition was released on or before %s; the first was released on %s",
+		return "", fmt.Errorf("%w: no edition was released on or before %s; the first was released on %s",
 			ErrBeforeEditions, date.Format(time.DateOnly), first.Time.Format(time.DateOnly))
 	}
-	return asOfViews(catalog, date, false), nil
+	return catalog, nil
 }
+
+// dateShape is text written as a date, whether or not the calendar has that day.
+var dateShape = regexp.MustCompile(`^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$`)
 
 // ParseAsOf reads an as-of date: YYYY-MM-DD, YYYY-MM (its last day) or YYYY (31 December).
 func ParseAsOf(s string) (time.Time, error) {
@@ -82,7 +95,7 @@ func ParseAsOf(s string) (time.Time, error) {
 	if t, err := time.Parse("2006", s); err == nil {
 		return t.AddDate(1, 0, -1), nil
 	}
-	if regexp.MustCompile(`^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$`).MatchString(s) {
+	if dateShape.MatchString(s) {
 		return time.Time{}, fmt.Errorf("as-of date %q is not a day of the calendar", s)
 	}
 	return time.Time{}, fmt.Errorf("as-of date %q: write it as YYYY-MM-DD, YYYY-MM or YYYY", s)

@@ -220,18 +220,10 @@ func open(ctx context.Context, path, file string, opts Options) (*Store, error) 
 	}
 	if !opts.AsOf.IsZero() {
 		// The views of the date are made once the schema has the macros they read.
-		var catalog string
-		var first sql.NullTime
-		var before int
-		if err := s.db.QueryRowContext(ctx, `SELECT current_database(), (SELECT min(released) FROM store.editions),
-			(SELECT count(*) FROM store.editions WHERE released <= ?::DATE)`, opts.AsOf.Format(time.DateOnly)).Scan(&catalog, &first, &before); err != nil {
+		catalog, err := asOfCatalog(ctx, s.db, opts.AsOf)
+		if err != nil {
 			s.q.Close()
-			return nil, err
-		}
-		if first.Valid && before == 0 {
-			s.q.Close()
-			return nil, fmt.Errorf("%w: no edition in %s was released on or before %s; the first was released on %s",
-				ErrBeforeEditions, path, opts.AsOf.Format(time.DateOnly), first.Time.Format(time.DateOnly))
+			return nil, fmt.Errorf("%s: %w", path, err)
 		}
 		s.q.Close()
 		if qdb, err = query.Open(file, q, asOfViews(catalog, opts.AsOf, opts.AsOfComputed)...); err != nil {

@@ -27,7 +27,7 @@ func newChart(g *globals) *cobra.Command {
 	var spec, outDir string
 	cmd := &cobra.Command{
 		Use:   "chart KIND -o FILE | chart --spec FILE --out DIR",
-		Short: "Draw trend, gap, ranking and scorecard charts for reports",
+		Short: "Draw trend, gap, ranking, scorecard and map charts for reports",
 		Long: `Draw publication-ready charts from the database, as PNG, SVG or PDF (from the file's extension):
 
   trend            an indicator over the years for up to 7 economies or groups; with --target,
@@ -41,6 +41,12 @@ func newChart(g *globals) *cobra.Command {
   ranking          the latest value per member of --group (or per --economies), sorted (lowest
                    first for prices), with the target line
   scorecard        the WSIS Geneva targets scorecard of one economy or group (the world by default)
+  map              a world map of each economy's value in one year (--year; by default the latest
+                   year in which most economies have a value), in five classes: --classes quantile
+                   (quintiles of the year's values, the default) or fixed (equal steps from 0 to
+                   100 for percentages, else to the largest value of any year, rounded up); with
+                   --group, its members only, the others grey. Natural Earth boundaries, Equal
+                   Earth projection, Antarctica left out; economies without a value are hatched
 
 Economies are drawn from their current observations (the newest edition that has each year): nothing is interpolated, so a
 gap in the data stays a gap, and the values their producer flags as estimated, modelled or
@@ -55,7 +61,7 @@ With --spec, a YAML file lists charts to draw in one run into --out:
 
   size: 16x10cm          # default for every chart (cm or px); dpi: 150
   # each chart takes the flags' names: kind, indicator, economies, group, from, to, target,
-  # split, parity, intervals, title, size, dpi; and file, under --out
+  # split, parity, intervals, year, classes, title, size, dpi; and file, under --out
   charts:
     - file: internet-regions.png
       kind: trend
@@ -72,6 +78,8 @@ With --spec, a YAML file lists charts to draw in one run into --out:
 		Example: `  ictstat chart trend --indicator internet_use_pct --economies WLD,ITU_AFR,ITU_EUR --from 2005 --to 2024 --target umc_2030:UMC.1 -o trend.png
   ictstat chart gap --indicator internet_use_pct --economies BRA -o brazil-gender.svg
   ictstat chart ranking --indicator price_mobile_data_5gb_pct_gni --group LDC -o prices.pdf --size 16x22cm
+  ictstat chart map --indicator internet_use_pct --year 2023 -o map.png
+  ictstat chart map --indicator internet_use_pct --year 2023 --group ITU_AFR --classes fixed -o africa.svg
   ictstat chart --spec charts.yaml --out charts/`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -106,7 +114,7 @@ With --spec, a YAML file lists charts to draw in one run into --out:
 	f.StringVarP(&c.File, "output", "o", "", "the file to write: .png, .svg or .pdf")
 	f.StringVar(&c.Indicator, "indicator", "", "the indicator, e.g. internet_use_pct (see the indicators view)")
 	f.StringSliceVar(&c.Economies, "economies", nil, "economies or groups, by code: KEN,UGA or WLD,ITU_AFR")
-	f.StringVar(&c.Group, "group", "", "the group whose members are shown (small-multiples, ranking)")
+	f.StringVar(&c.Group, "group", "", "the group whose members are shown (small-multiples, ranking, map)")
 	f.IntVar(&c.From, "from", 0, "first year (default: the data's first)")
 	f.IntVar(&c.To, "to", 0, "last year (default: the data's last)")
 	f.StringVar(&c.Target, "target", "", "a target, framework:code, e.g. umc_2030:UMC.1 or wsis_geneva_2003:T10")
@@ -114,6 +122,8 @@ With --spec, a YAML file lists charts to draw in one run into --out:
 	f.BoolVar(&c.Parity, "parity", false, "gap: gender parity scores instead of the two series")
 	f.StringVar(&c.Title, "title", "", "a title instead of ictstat's")
 	f.StringVar(&c.Intervals, "intervals", "auto", "trend: shade the projections' 95% intervals: auto (up to 3 projected lines), all or none")
+	f.IntVar(&c.Year, "year", 0, "map: the year shown (default: the latest year in which most economies have a value)")
+	f.StringVar(&c.Classes, "classes", "", "map: quantile (quintiles of the year's values; the default) or fixed (equal steps, the same every year)")
 	f.StringVar(&c.Size, "size", "", `size, e.g. "16x10cm" (default) or "1600x1000px"`)
 	f.Float64Var(&c.DPI, "dpi", 0, "resolution of PNG output (default 150)")
 	f.StringVar(&spec, "spec", "", "a YAML file listing charts to draw")

@@ -132,6 +132,7 @@ refused because it would write.`,
 	root.AddCommand(newInit(g), newIngest(g), newInfo(g), newCompute(g), newProgress(g), newScorecard(g), newChart(g), newGroup(g), newGen(g), newSQL(g), newServe(g), newRun(g), newNotebook(g), newIDI(g))
 	root.AddCommand(newIndicator(g))
 	root.AddCommand(newEdition(g))
+	root.AddCommand(newSite(g))
 	return root
 }
 

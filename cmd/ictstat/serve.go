@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ictstat/ictstat/engine/chart"
+	"github.com/ictstat/ictstat/engine/explorer"
 	"github.com/ictstat/ictstat/engine/serve"
 	"github.com/ictstat/ictstat/engine/store"
 	"github.com/ictstat/ictstat/indicators/figures"
@@ -29,8 +30,15 @@ func newServe(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "serve [--addr 127.0.0.1:8080]",
 		Short: "Answer SQL queries and indicator requests over HTTP, read-only",
-		Long: `Serve the database over HTTP, read-only:
+		Long: `Serve the database over HTTP, read-only, and the explorer, a web page of trends, maps,
+rankings, tables and scorecards, at / (docs/explorer.md):
 
+  GET  /                       the explorer, with its files under /assets/ (no token needed)
+  GET  /v1/explorer/catalogue  the explorer's catalogue: indicators, entities, targets, editions
+  GET  /v1/explorer/data       an indicator's values and projections: ?indicator=&entities=
+  GET  /v1/explorer/progress   a framework's progress: ?framework=&entity=
+  GET  /v1/explorer/boundaries the countries' boundaries the map draws (TopoJSON)
+  GET  /v1/explorer/download   a view's data or chart: ?view=&format=csv|xlsx|png|svg|pdf&...
   POST /v1/sql                 one SQL query that reads, in the body (text, or JSON {"sql": ...});
                                the result as JSON, CSV, NDJSON or an Arrow IPC stream, by the
                                Accept header (application/json, text/csv, application/x-ndjson,
@@ -60,14 +68,17 @@ read when it alone would pass them). DuckDB's memory for all queries together is
 ceiling, held by a query DuckDB cannot interrupt, the service exits (status 1) rather than take
 the machine's memory. A client that reads nothing for --write-timeout is cut off. At most
 --max-concurrent queries run at once (503 beyond, with Retry-After). With --token or
-ICTSTAT_TOKEN set, every endpoint but /healthz needs 'Authorization: Bearer TOKEN'. A JSON body
+ICTSTAT_TOKEN set, every endpoint but /healthz needs 'Authorization: Bearer TOKEN'; the explorer's
+page is public, but its data are not: open it as http://HOST/?token=TOKEN once, which keeps the
+token in a cookie for the page's requests (HttpOnly, SameSite=Strict). A JSON body
 {"sql": "... $1 ...", "params": [...]} passes parameters.
 
 When the database file is replaced (ictstat init --force, or a load while the service runs) the
 service opens the new file within --reload-every and answers from it; requests already running
 finish on the previous one. SIGTERM or Ctrl-C stops accepting connections and lets running
 queries finish.`,
-		Example: `  ictstat serve --addr 127.0.0.1:8080
+		Example: `  ictstat serve --addr 127.0.0.1:8080      # then open http://127.0.0.1:8080/
+  ICTSTAT_TOKEN=s3cret ictstat serve         # open http://127.0.0.1:8080/?token=s3cret
   curl -s localhost:8080/v1/sql -d "SELECT economy, value FROM latest WHERE indicator = 'internet_use_pct' ORDER BY value LIMIT 5"
   curl -s -H 'Accept: text/csv' 'localhost:8080/v1/series?indicator=internet_use_pct&economy=KEN,UGA&from=2015'
   curl -s -o kenya.png 'localhost:8080/v1/charts/trend.png?indicator=internet_use_pct&economies=KEN,WLD&target=umc_2030:UMC.1'`,
@@ -92,6 +103,7 @@ queries finish.`,
 				cfg.MemoryCeiling = n
 			}
 			cfg.Endpoints, cfg.Title, cfg.Version = Endpoints(), "ictstat", Version
+			cfg.Page = explorer.Handler()
 			cfg.OnMemoryExhausted = func() {
 				// Queries DuckDB cannot interrupt hold twice the ceiling: stop before the system
 				// runs out of memory for everything else on it.
@@ -131,7 +143,7 @@ queries finish.`,
 
 // Endpoints are the service's indicator endpoints over the analyst views (docs/sql.md).
 func Endpoints() []serve.Endpoint {
-	return []serve.Endpoint{
+	return append([]serve.Endpoint{
 		{
 			Path: "/v1/indicators", Summary: "The indicator catalogue",
 			Description: "Every indicator with its unit, valid range, polarity, aggregation and codes in other schemes (the indicators view).",
@@ -205,7 +217,7 @@ func Endpoints() []serve.Endpoint {
 			},
 			Render: renderTrend,
 		},
-	}
+	}, explorer.Endpoints()...)
 }
 
 // chartSources keeps the figures.Source of the database the service answers from, so that charts

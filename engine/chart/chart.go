@@ -1,7 +1,7 @@
 // Package chart draws publication-ready statistical charts from plain data: trends over years
 // with targets, deadlines and projections, gaps between two series, parity scores, small
-// multiples, rankings and scorecards. It knows nothing about where the numbers come from; the
-// caller gives the series, the labels and the source line.
+// multiples, rankings, scorecards and choropleth world maps. It knows nothing about where the
+// numbers come from; the caller gives the series, the labels and the source line.
 //
 // Charts use the Okabe–Ito colour-blind-safe palette, Liberation Sans, a left-aligned title and
 // subtitle, a legend laid out above the plot (never over the data), integer year ticks, thousands
@@ -225,8 +225,8 @@ type ScoreRow struct {
 	Status                   string // e.g. "target met", "on track", "acceleration needed", "limited progress", "deterioration", "unable to assess", "no global data"
 }
 
-// Chart is any of Trend, Gap, Parity, SmallMultiples, Ranking and Scorecard, as a value or a
-// pointer (their methods have value receivers).
+// Chart is any of Trend, Gap, Parity, SmallMultiples, Ranking, Scorecard and Map, as a value or
+// a pointer (their methods have value receivers).
 type Chart interface {
 	// Text is the chart's title, subtitle, axis labels and source line.
 	Text() Meta

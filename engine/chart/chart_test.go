@@ -71,6 +71,9 @@ func texts(c Chart) []string {
 			out = append(out, r.Label, r.Status)
 		}
 		return out
+	case Map:
+		out := []string{c.Title, c.Source, c.YLabel + ":", c.Classes, "No data"}
+		return append(out, c.LegendLabels()...)
 	}
 	panic("unknown chart")
 }
@@ -298,6 +301,7 @@ func TestNothingToDraw(t *testing.T) {
 		"multiples":      SmallMultiples{Panels: []Panel{{Title: "A"}}},
 		"ranking":        Ranking{Bars: []Bar{{Label: "A", Value: nan}}},
 		"scorecard":      Scorecard{},
+		"map":            Map{Values: map[string]float64{"404": math.NaN()}},
 	} {
 		err := Render(c, "svg", DefaultSize, &bytes.Buffer{})
 		if err == nil || !strings.Contains(err.Error(), "nothing to draw") {

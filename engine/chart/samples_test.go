@@ -154,6 +154,7 @@ func samples() map[string]Chart {
 	return map[string]Chart{
 		"trend": sampleTrend(), "gap": sampleGap(), "parity": sampleParity(),
 		"multiples": sampleMultiples(), "ranking": sampleRanking(), "scorecard": sampleScorecard(),
+		"map": sampleMap(),
 	}
 }
 

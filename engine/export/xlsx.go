@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"iter"
 	"math"
 	"sort"
 	"time"
@@ -85,6 +86,49 @@ func (b *Workbook) AddTable(ctx context.Context, conn *sql.Conn, t Table) (int64
 	n, err := run(ctx, conn, t, func(io.Writer) query.Writer { return &sheetWriter{sw: sw, bold: b.bold} }, io.Discard)
 	if err != nil {
 		return n, err
+	}
+	return n, sw.Flush()
+}
+
+// AddRows writes rows of values to a new sheet under a bold header row: numbers as numbers
+// (NaN and infinities empty), text as text, nil empty. It returns the rows written.
+func (b *Workbook) AddRows(name string, header []string, rows iter.Seq[[]any]) (int64, error) {
+	name = b.sheetName(name)
+	if len(b.sheets) == 1 {
+		if err := b.f.SetSheetName("Sheet1", name); err != nil {
+			return 0, err
+		}
+	} else if _, err := b.f.NewSheet(name); err != nil {
+		return 0, err
+	}
+	sw, err := b.f.NewStreamWriter(name)
+	if err != nil {
+		return 0, err
+	}
+	vals := make([]any, len(header))
+	for i, h := range header {
+		sw.SetColWidth(i+1, i+1, math.Max(10, float64(len(h))+2))
+		vals[i] = excelize.Cell{StyleID: b.bold, Value: h}
+	}
+	if err := sw.SetRow("A1", vals); err != nil {
+		return 0, err
+	}
+	var n int64
+	for r := range rows {
+		n++
+		if n+1 > maxSheetRows {
+			return n, fmt.Errorf("an XLSX sheet holds at most %d rows with its header", maxSheetRows)
+		}
+		for i, v := range r {
+			if f, ok := v.(float64); ok && (math.IsNaN(f) || math.IsInf(f, 0)) {
+				v = nil
+			}
+			r[i] = v
+		}
+		cell, _ := excelize.CoordinatesToCellName(1, int(n)+1)
+		if err := sw.SetRow(cell, r); err != nil {
+			return n, err
+		}
 	}
 	return n, sw.Flush()
 }

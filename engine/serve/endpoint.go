@@ -28,6 +28,9 @@ type Endpoint struct {
 	// ErrBadParam get 400.
 	Render      func(ctx context.Context, db *sql.DB, p Params, out *bytes.Buffer) (contentType string, err error)
 	ContentType string // of Render's answer, for the OpenAPI description
+	// Headers, when set, are further headers of Render's answer (Cache-Control,
+	// Content-Disposition, ...).
+	Headers func(p Params) map[string]string
 }
 
 // Param is a query parameter of an endpoint.
@@ -84,7 +87,7 @@ func checkParams(e Endpoint, q url.Values) (Params, error) {
 	for name, vals := range q {
 		p, ok := known[name]
 		switch {
-		case name == "format", name == "as_of" && e.Render == nil:
+		case !ok && (name == "format" || name == "as_of" && e.Render == nil):
 			continue
 		case !ok:
 			return nil, fmt.Errorf("unknown parameter %q: %s takes %s", name, e.Path, strings.Join(names, ", "))
@@ -127,6 +130,11 @@ func (s *Server) endpoint(e Endpoint) func(http.ResponseWriter, *http.Request, *
 			case err != nil:
 				writeError(w, http.StatusInternalServerError, "internal", err.Error())
 			default:
+				if e.Headers != nil {
+					for k, v := range e.Headers(p) {
+						w.Header().Set(k, v)
+					}
+				}
 				w.Header().Set("Content-Type", ct)
 				w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
 				w.Write(buf.Bytes())

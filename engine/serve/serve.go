@@ -14,6 +14,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/subtle"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -55,6 +56,11 @@ type Config struct {
 	Title             string // of the OpenAPI description
 	Version           string
 	Log               *slog.Logger // default: discard
+	// Page, when set, answers the requests for every path outside /v1/ and /healthz (a web page
+	// and its files), without a token. With a Token, /?token=TOKEN sets the token as a cookie
+	// (TokenCookie) and redirects to the page; GET requests under /v1/ may carry the token in
+	// that cookie instead of the Authorization header.
+	Page http.Handler
 }
 
 func (c *Config) defaults() {
@@ -150,6 +156,10 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 		s.mux.Handle("GET "+e.Path, s.guard(s.endpoint(e)))
 	}
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if cfg.Page != nil && r.URL.Path != "/v1" && !strings.HasPrefix(r.URL.Path, "/v1/") {
+			s.page(w, r)
+			return
+		}
 		writeError(w, http.StatusNotFound, "not_found", fmt.Sprintf("no endpoint %s %s; /v1/openapi.json lists them", r.Method, r.URL.Path))
 	})
 	return s, nil
@@ -249,11 +259,47 @@ func (s *Server) Reload(ctx context.Context) error {
 	return nil
 }
 
-// authorize answers 401 unless the request carries the service's bearer token (when it has one).
+// TokenCookie is the cookie that carries the bearer token of a page's requests (Config.Page).
+const TokenCookie = "ictstat_token"
+
+// page answers a request of the page. With a token, ?token=TOKEN (the right one) sets the
+// token cookie (the token in unpadded base64url, so that any token fits in a cookie) and
+// redirects to the page, /, without the parameter.
+func (s *Server) page(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	if s.cfg.Token != "" && q.Has("token") {
+		if subtle.ConstantTimeCompare([]byte(q.Get("token")), []byte(s.cfg.Token)) != 1 {
+			writeError(w, http.StatusUnauthorized, "unauthorized", "the token in ?token= is not this service's")
+			return
+		}
+		http.SetCookie(w, &http.Cookie{Name: TokenCookie, Value: base64.RawURLEncoding.EncodeToString([]byte(s.cfg.Token)), Path: "/",
+			HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil})
+		q.Del("token")
+		to := "/"
+		if len(q) > 0 {
+			to += "?" + q.Encode()
+		}
+		w.Header().Set("Cache-Control", "no-store")
+		http.Redirect(w, r, to, http.StatusSeeOther)
+		return
+	}
+	s.cfg.Page.ServeHTTP(w, r)
+}
+
+// authorize answers 401 unless the request carries the service's bearer token (when it has one):
+// in the Authorization header, or for a GET request of a service with a page, in the token
+// cookie the page's URL set.
 func (s *Server) authorize(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if s.cfg.Token != "" {
 			scheme, got, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+			if s.cfg.Page != nil && got == "" && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+				if c, err := r.Cookie(TokenCookie); err == nil {
+					if b, err := base64.RawURLEncoding.DecodeString(c.Value); err == nil {
+						scheme, got = "Bearer", string(b)
+					}
+				}
+			}
 			if !strings.EqualFold(scheme, "Bearer") || subtle.ConstantTimeCompare([]byte(strings.TrimSpace(got)), []byte(s.cfg.Token)) != 1 {
 				w.Header().Set("WWW-Authenticate", `Bearer realm="ictstat"`)
 				writeError(w, http.StatusUnauthorized, "unauthorized", "this service needs a bearer token: send 'Authorization: Bearer TOKEN'")

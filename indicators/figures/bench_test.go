@@ -46,3 +46,9 @@ func BenchmarkTrendPNG(b *testing.B) {
 func BenchmarkSmallMultiplesPNG(b *testing.B) {
 	benchmarkFigure(b, figures.Request{Kind: figures.SmallMultiples, Indicator: "internet_use_pct", Group: "LDC", From: 2005, To: 2024}, chart.Size{Width: 24, Height: 20, Unit: "cm", DPI: 150}, "png")
 }
+
+// BenchmarkMapPNG: a world map at the default size; the boundaries are decoded and projected
+// once per process, before the first map.
+func BenchmarkMapPNG(b *testing.B) {
+	benchmarkFigure(b, figures.Request{Kind: figures.Map, Indicator: "internet_use_pct", Year: 2023}, chart.DefaultSize, "png")
+}

@@ -1,7 +1,7 @@
 // Package figures makes the charts report authors need from the store: trends of an indicator
 // for economies and groups with targets and projections, gender and urban/rural gaps, small
-// multiples over a group's members, rankings, and the Geneva-targets scorecard. It chooses the
-// data, labels and source line; engine/chart draws.
+// multiples over a group's members, rankings, the Geneva-targets scorecard, and choropleth maps of
+// one year. It chooses the data, labels and source line; engine/chart draws.
 //
 // Economies are drawn from their observations in the newest edition, estimated points being the
 // ones their producer flags as estimates; nothing is interpolated, so gaps in the data stay gaps.
@@ -36,10 +36,11 @@ const (
 	SmallMultiples = "small-multiples"
 	Ranking        = "ranking"
 	Scorecard      = "scorecard"
+	Map            = "map"
 )
 
 // Kinds lists them.
-var Kinds = []string{Trend, Gap, SmallMultiples, Ranking, Scorecard}
+var Kinds = []string{Trend, Gap, SmallMultiples, Ranking, Scorecard, Map}
 
 // MaxLines is the most series a trend or parity figure shows: one per colour of the palette.
 const MaxLines = 7
@@ -70,7 +71,8 @@ type Request struct {
 	// Entities are economies (ISO3) or groups (WLD, LDC, ITU_AFR, ...): the lines of a trend or a
 	// parity figure, the one entity of a gap figure or a scorecard, the bars of a ranking.
 	Entities []string
-	// Group: for small multiples and rankings, the group whose members are shown.
+	// Group: for small multiples and rankings, the group whose members are shown; for a map, the
+	// economies in scope (the others are drawn plain grey).
 	Group    string
 	From, To int    // years; 0: all
 	Target   string // framework:code, e.g. umc_2030:UMC.1, or a code unique across frameworks
@@ -80,6 +82,14 @@ type Request struct {
 	// Intervals: whether a trend shades the 95% interval of its projections: "auto" (or "") for
 	// up to three projected lines, "all", or "none".
 	Intervals string
+	// Year: the year a map shows, each economy's value of exactly that year; 0 is the latest year
+	// in which most economies in scope (more than half of those with any value of the indicator)
+	// have a value, or if there is none, the year in which the most have one.
+	Year int
+	// Classes: a map's classes, "quantile" (the default: quintiles of the year's values shown) or
+	// "fixed" (five equal steps from 0 to 100 for percentages, else to the indicator's largest
+	// value over all years rounded up; the same for every year), as docs/explorer.md defines them.
+	Classes string
 }
 
 // Build makes the figure a request asks for, from the store's newest editions and its computed
@@ -105,6 +115,8 @@ func (s *Source) Build(ctx context.Context, req Request) (chart.Chart, error) {
 		return b.smallMultiples()
 	case Ranking:
 		return b.ranking()
+	case Map:
+		return b.worldMap()
 	}
 	return b.scorecard()
 }
@@ -171,8 +183,11 @@ func (b *builder) load() error {
 	default:
 		return requestError("intervals %q: want auto, all or none", r.Intervals)
 	}
+	if err := b.checkMap(); err != nil {
+		return err
+	}
 	if r.Target != "" {
-		if r.Kind == Gap || r.Kind == Scorecard {
+		if r.Kind == Gap || r.Kind == Scorecard || r.Kind == Map {
 			return requestError("a %s chart takes no target", r.Kind)
 		}
 		t, fw, err := findTarget(b.cat.frameworks, r.Target, b.ind.code)

@@ -76,6 +76,8 @@ var kinds = []struct {
 	{"ranking", figures.Request{Kind: figures.Ranking, Indicator: "price_mobile_data_5gb_pct_gni", Group: "LDC",
 		Target: "broadband_commission_2025:BB.2"}, []string{"Cambodia", "Central African Republic", "Year: 2025"}},
 	{"scorecard", figures.Request{Kind: figures.Scorecard}, []string{"T10 Individuals using the Internet", "target met", "no global data"}},
+	{"map", figures.Request{Kind: figures.Map, Indicator: "internet_use_pct", Year: 2023},
+		[]string{"% of population:", "No data", "Quintiles of the 2023 values", "181 economies with a value in 2023"}},
 }
 
 // sizeFor is a size each kind can be drawn at.

@@ -57,6 +57,7 @@ type indicatorInfo struct {
 
 type entityInfo struct {
 	code, name, kind string // kind: economy or group
+	m49              string // an economy's UN M49 code, three digits; "" if it has none
 }
 
 // point is one value of a series as a figure draws it.
@@ -123,10 +124,11 @@ func (s *Source) catalogue(ctx context.Context) (*catalogue, error) {
 		return nil
 	})
 	if err == nil {
-		err = store.ScanRows(ctx, s.db, `SELECT economy, name, 'economy' FROM main.economies UNION ALL SELECT group_code, name, 'group' FROM main.groups`,
+		err = store.ScanRows(ctx, s.db, `SELECT economy, name, 'economy', coalesce(lpad(CAST(m49 AS VARCHAR), 3, '0'), '') FROM main.economies
+			UNION ALL SELECT group_code, name, 'group', '' FROM main.groups`,
 			func(r *sql.Rows) error {
 				var e entityInfo
-				if err := r.Scan(&e.code, &e.name, &e.kind); err != nil {
+				if err := r.Scan(&e.code, &e.name, &e.kind, &e.m49); err != nil {
 					return err
 				}
 				c.entities[e.code] = e

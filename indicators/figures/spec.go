@@ -28,6 +28,8 @@ type Spec struct {
 	Parity    bool     `yaml:"parity"`
 	Title     string   `yaml:"title"`
 	Intervals string   `yaml:"intervals"`
+	Year      int      `yaml:"year"`
+	Classes   string   `yaml:"classes"`
 	Size      string   `yaml:"size"`
 	DPI       float64  `yaml:"dpi"`
 	Line      int      `yaml:"-"` // where the spec is in its file; 0 for the command line
@@ -36,7 +38,8 @@ type Spec struct {
 // Request is the figure the spec asks for.
 func (c Spec) Request() Request {
 	return Request{Kind: c.Kind, Indicator: c.Indicator, Entities: c.Economies, Group: c.Group, From: c.From,
-		To: c.To, Target: c.Target, Split: c.Split, Parity: c.Parity, Title: c.Title, Intervals: c.Intervals}
+		To: c.To, Target: c.Target, Split: c.Split, Parity: c.Parity, Title: c.Title, Intervals: c.Intervals,
+		Year: c.Year, Classes: c.Classes}
 }
 
 // ChartSize is the spec's size, else defSize, else chart.DefaultSize, at the spec's DPI, else

@@ -1,0 +1,161 @@
+package explorer
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"io/fs"
+	"net/http"
+	"path"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/ictstat/ictstat/engine/geo"
+)
+
+// The page (index.html), its script and style (app.js, app.css) and the JavaScript libraries it
+// uses (vendor/, with their licences), embedded whole.
+//
+//go:embed assets
+var embedded embed.FS
+
+// Assets is the page's files: index.html, app.js, app.css and vendor/*.
+func Assets() fs.FS {
+	sub, err := fs.Sub(embedded, "assets")
+	if err != nil {
+		panic(err) // the folder is embedded, so it is there
+	}
+	return sub
+}
+
+// AssetPaths lists the files of Assets, sorted.
+func AssetPaths() []string {
+	var out []string
+	fs.WalkDir(Assets(), ".", func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			out = append(out, p)
+		}
+		return nil
+	})
+	sort.Strings(out)
+	return out
+}
+
+// Boundaries is the map's boundaries: world-atlas 2.0.2's countries-50m.json (TopoJSON, countries
+// identified by their three-digit M49 code), byte for byte.
+func Boundaries() []byte { return geo.CountriesTopoJSON }
+
+// SiteMarker is what the static site's index.html carries before </head>: it says the page is
+// the static site, and queues the data scripts' calls until app.js takes them (docs/explorer.md).
+const SiteMarker = `<script>window.ICTSTAT_SITE = true; window.ictstatQueue = window.ictstatQueue || []; ` +
+	`window.ictstatData = window.ictstatData || function (kind, key, doc) { window.ictstatQueue.push([kind, key, doc]); };</script>
+<script src="data/catalogue.js"></script>
+`
+
+// SiteIndex is index.html as the static site has it: with SiteMarker before </head>.
+func SiteIndex() ([]byte, error) {
+	b, err := fs.ReadFile(Assets(), "index.html")
+	if err != nil {
+		return nil, err
+	}
+	i := bytes.Index(b, []byte("</head>"))
+	if i < 0 {
+		i = 0
+	}
+	out := append([]byte{}, b[:i]...)
+	out = append(out, SiteMarker...)
+	return append(out, b[i:]...), nil
+}
+
+// ContentType is the media type a page file is served with, from its name.
+func ContentType(name string) string {
+	switch strings.ToLower(path.Ext(name)) {
+	case ".html":
+		return "text/html; charset=utf-8"
+	case ".js", ".mjs":
+		return "text/javascript; charset=utf-8"
+	case ".css":
+		return "text/css; charset=utf-8"
+	case ".json":
+		return "application/json"
+	case ".svg":
+		return "image/svg+xml"
+	case ".png":
+		return "image/png"
+	case ".ico":
+		return "image/x-icon"
+	case ".woff2":
+		return "font/woff2"
+	}
+	return "text/plain; charset=utf-8" // LICENSE.* and other text
+}
+
+// ContentSecurityPolicy is the policy the served page is sent with: its scripts, styles and data
+// come from the service alone; Observable Plot sets inline styles, and charts may be images of
+// data: and blob: URLs (the downloads the browser makes).
+const ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
+	"connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+
+type asset struct {
+	body []byte
+	etag string
+}
+
+var assets = sync.OnceValue(func() map[string]asset {
+	out := map[string]asset{}
+	for _, p := range AssetPaths() {
+		b, err := fs.ReadFile(Assets(), p)
+		if err != nil {
+			continue
+		}
+		sum := sha256.Sum256(b)
+		out[p] = asset{body: b, etag: `"` + hex.EncodeToString(sum[:12]) + `"`}
+	}
+	return out
+})
+
+// Handler serves the page: / (and /index.html) the page, /assets/NAME its files, with their
+// media types, an ETag (a hash of the content; a request that holds it gets 304), and caching:
+// the page, app.js and app.css are revalidated on every load (no-cache), the vendored libraries,
+// pinned, are kept for a day. Other paths get 404, methods other than GET and HEAD 405.
+func Handler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			http.Error(w, "the explorer's page is read with GET", http.StatusMethodNotAllowed)
+			return
+		}
+		name := ""
+		switch p := r.URL.Path; {
+		case p == "/" || p == "/index.html":
+			name = "index.html"
+		case strings.HasPrefix(p, "/assets/"):
+			name = strings.TrimPrefix(p, "/assets/")
+			if name == "index.html" {
+				name = ""
+			}
+		}
+		a, ok := assets()[name]
+		if !ok || name == "" {
+			http.Error(w, "no page "+r.URL.Path+": the explorer is at /, its data under /v1/explorer/", http.StatusNotFound)
+			return
+		}
+		h := w.Header()
+		h.Set("Content-Type", ContentType(name))
+		h.Set("ETag", a.etag)
+		h.Set("X-Content-Type-Options", "nosniff")
+		if strings.HasPrefix(name, "vendor/") {
+			h.Set("Cache-Control", "public, max-age=86400")
+		} else {
+			h.Set("Cache-Control", "no-cache")
+		}
+		if name == "index.html" {
+			h.Set("Content-Security-Policy", ContentSecurityPolicy)
+			h.Set("Referrer-Policy", "no-referrer")
+		}
+		http.ServeContent(w, r, name, time.Time{}, bytes.NewReader(a.body))
+	})
+}

@@ -1,0 +1,1721 @@
+/* ictstat explorer: the page served by `ictstat serve` at / and written by `ictstat site build`.
+ *
+ * The contract is docs/explorer.md: the URL fragment's keys, the map's classes and colours, and the
+ * documents the page reads (catalogue, indicator, progress, boundaries). The page runs in one of two
+ * modes, which differ only in the data layer (the `Data` object below):
+ *
+ *   server  the documents are fetched from v1/explorer/... (relative to the page);
+ *   site    each document is a script, data/<name>.js, that calls ictstatData(kind, key, document).
+ *
+ * A plain script, no modules and no build step: the static site must work opened from disk.
+ * Globals used: d3, Plot, topojson (assets/vendor/).
+ */
+(function () {
+  "use strict";
+
+  // ---------------------------------------------------------------------------------------------
+  // Constants of the contract
+
+  /** The Okabe–Ito palette of ictstat's charts, given to lines in the order entities are chosen. */
+  const PALETTE = ["#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#000000", "#F0E442"];
+  /** ColorBrewer YlGnBu, five classes, for the map. */
+  const CLASS_COLOURS = ["#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494"];
+  /** The map's fill of economies outside the filter, and the id of the "no data" hatching. */
+  const OUTSIDE_FILL = "#e3e3e3";
+  const NODATA_FILL = "url(#nodata)";
+  /** The progress classes' colours, as engine/chart draws them. */
+  const STATUS_COLOURS = {
+    "target met": "#009E73",
+    "on track": "#0072B2",
+    "acceleration needed": "#E69F00",
+    "limited progress": "#CC79A7",
+    "deterioration": "#D55E00",
+    "unable to assess": "#888888",
+  };
+  const VIEWS = ["trend", "map", "ranking", "table", "scorecard"];
+  const BREAKDOWNS = ["total", "sex", "area", "age"];
+  const MAX_ENTITIES = PALETTE.length;
+  /** Dash patterns of a breakdown's values, in their sorted order (the first is solid). */
+  const DASHES = [null, "6,3", "2,3", "9,3,2,3", "1,2"];
+  /** The code schemes of the catalogue's `codes`, with the names shown beside a result. */
+  const SCHEMES = [["itu", "ITU"], ["wdi", "WDI"], ["sdg_indicator", "SDG"], ["sdg_series", "SDG series"],
+    ["core", "Core list"], ["ddf", "DDF"]];
+  /** The catalogue's group kinds offered by the map's filter, in this order, with their headings. */
+  const FILTER_KINDS = [["itu_region", "ITU regions"], ["income", "Income groups"],
+    ["ldc", "LDC, LLDC and SIDS"], ["lldc", "LDC, LLDC and SIDS"], ["sids", "LDC, LLDC and SIDS"],
+    ["sdg_region", "SDG regions"], ["un_region", "UN regions"], ["custom", "Groups of your own"]];
+  /** The fragment's keys, in the order the page writes them. */
+  const KEYS = ["view", "indicator", "entities", "breakdown", "target", "year", "classes", "filter", "framework", "entity"];
+
+  // ---------------------------------------------------------------------------------------------
+  // Small helpers
+
+  const $ = (sel) => document.querySelector(sel);
+  const el = (tag, attrs, ...children) => {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) {
+      if (v === null || v === undefined || v === false) continue;
+      if (k === "text") e.textContent = v;
+      else if (k === "class") e.className = v;
+      else e.setAttribute(k, v === true ? "" : v);
+    }
+    for (const c of children) if (c !== null && c !== undefined) e.append(c);
+    return e;
+  };
+  const SVGNS = "http://www.w3.org/2000/svg";
+  const svgEl = (tag, attrs) => {
+    const e = document.createElementNS(SVGNS, tag);
+    for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
+    return e;
+  };
+
+  /** A number as people read it: three significant digits below 1000, whole numbers above. */
+  function fmt(v) {
+    if (v === null || v === undefined || Number.isNaN(v)) return "–";
+    return Math.abs(v) >= 1000 ? d3.format(",.0f")(v) : d3.format(",.3~r")(v);
+  }
+  function percent(v) { return d3.format(".0%")(v); }
+  /** A value in a table: six significant digits, whole numbers from 100,000 (the CSV has them all). */
+  function tableNumber(v) {
+    if (v === null || v === undefined || Number.isNaN(v)) return "";
+    return Math.abs(v) >= 1e5 ? d3.format(",.0f")(v) : String(+v.toPrecision(6));
+  }
+  /** Whole-year ticks between two years, about one per 80 pixels. */
+  function yearTicks(lo, hi, width) {
+    return d3.ticks(lo, hi, Math.max(2, Math.min(hi - lo, Math.floor(width / 80)))).filter(Number.isInteger);
+  }
+  /** The fixed classes' four breaks, as engine/chart's FixedBreaks: 0 to max rounded up, in five
+   *  equal steps, the step the smallest of 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 × 10^k that
+   *  reaches max/5 (100 gives 20, 40, 60, 80; 143.7 gives 30, 60, 90, 120). */
+  function fixedBreaks(max) {
+    if (!(max > 0) || !Number.isFinite(max)) max = 5;
+    const tenths = [10, 12, 15, 20, 25, 30, 40, 50, 60, 80];
+    // m × 10^e, computed so that the breaks are the decimals they print as.
+    const scaled = (m, e) => (e < 0 ? m / Math.pow(10, -e) : m * Math.pow(10, e));
+    for (let k = Math.floor(Math.log10(max / 5)); ; k++) {
+      for (const m of tenths) {
+        if (scaled(m, k - 1) * 5 >= max * (1 - 1e-12)) return [1, 2, 3, 4].map((i) => scaled(m * i, k - 1));
+      }
+    }
+  }
+  function setPageState(s) { document.documentElement.dataset.state = s; }
+  function say(msg) { $("#status").textContent = msg; }
+
+  // ---------------------------------------------------------------------------------------------
+  // The data layer: the only place where the two modes differ.
+
+  /** ?as_of=DATE on the page's URL is passed on to every request of the service. (A service that
+   *  needs a token takes it once as /?token=..., keeps it in a cookie and redirects: the page's
+   *  requests carry the cookie and need nothing more.) */
+  const asOf = new URLSearchParams(location.search).get("as_of") || "";
+
+  /** Documents delivered by the site's scripts: "kind|key" → document. */
+  const delivered = new Map();
+  function deliver(kind, key, doc) { delivered.set(kind + "|" + (key || ""), doc); }
+  /** The site's index.html defines a queueing ictstatData and loads data/catalogue.js before
+   *  this script runs: take what waits in the queue, then take the calls directly. */
+  for (const [kind, key, doc] of window.ictstatQueue || []) deliver(kind, key, doc);
+  window.ictstatQueue = [];
+  window.ictstatData = deliver;
+
+  /** A code as the site writes it in file names: a-z, 0-9, _ and - kept, every other UTF-8 byte
+   *  as ~ and two lowercase hex digits (docs/explorer.md). */
+  function safeName(code) {
+    return Array.from(new TextEncoder().encode(code), (b) => {
+      const c = String.fromCharCode(b);
+      return /[a-z0-9_-]/.test(c) ? c : "~" + b.toString(16).padStart(2, "0");
+    }).join("");
+  }
+
+  const Data = {
+    mode: "",            // "server" or "site", known once the catalogue has arrived
+    catalogue: null,
+    promises: new Map(), // "kind|key" → Promise of a document (catalogue, progress, boundaries)
+    indicators: new Map(), // indicator code → IndicatorData
+  };
+
+  /** An error with the HTTP status, so that a 404 of the catalogue can mean "a static host". */
+  class LoadError extends Error {
+    constructor(msg, status) { super(msg); this.status = status; }
+  }
+
+  /** GET v1/explorer/<path>?<query>, passing the page's as_of on. */
+  async function getJSON(path, query) {
+    const q = new URLSearchParams(query || {});
+    if (asOf && path !== "boundaries") q.set("as_of", asOf);
+    const qs = q.toString();
+    const url = "v1/explorer/" + path + (qs ? "?" + qs : "");
+    let resp;
+    try {
+      resp = await fetch(url);
+    } catch (e) {
+      throw new LoadError("The service did not answer (" + url + "): " + e.message, 0);
+    }
+    if (!resp.ok) {
+      let msg = resp.status + " " + resp.statusText;
+      try {
+        const body = await resp.json();
+        if (body && body.error && body.error.message) msg = body.error.message;
+      } catch (e) { /* not JSON: keep the status line */ }
+      throw new LoadError("Could not read " + url + ": " + msg, resp.status);
+    }
+    return resp.json();
+  }
+
+  /** Loads data/<file> as a script, which hands its document to ictstatData(kind, key, ...). */
+  function loadScript(file, kind, key) {
+    const id = kind + "|" + (key || "");
+    if (delivered.has(id)) return Promise.resolve(delivered.get(id));
+    return new Promise((resolve, reject) => {
+      const s = document.createElement("script");
+      s.src = "data/" + file;
+      s.async = true;
+      s.onload = () => {
+        s.remove();
+        if (delivered.has(id)) {
+          const doc = delivered.get(id);
+          delivered.delete(id); // the caller keeps it; no second copy
+          resolve(doc);
+        } else reject(new LoadError("data/" + file + " did not hold the " + kind + " " + (key || "") + ".", 0));
+      };
+      s.onerror = () => { s.remove(); reject(new LoadError("Could not load data/" + file + ".", 404)); };
+      document.head.append(s);
+    });
+  }
+
+  /** Once per kind and key: the promise of a document. */
+  function once(kind, key, load) {
+    const id = kind + "|" + key;
+    if (!Data.promises.has(id)) {
+      const p = load();
+      Data.promises.set(id, p);
+      p.catch(() => Data.promises.delete(id)); // a failure may be retried by the next change
+    }
+    return Data.promises.get(id);
+  }
+
+  /** The catalogue, and with it the mode: the site's index.html sets window.ICTSTAT_SITE and has
+   *  run data/catalogue.js already; a page opened from disk is the site too. Otherwise the service
+   *  is asked (and a static host that answers 404 is taken as the site, as a last resort). */
+  function loadCatalogue() {
+    return once("catalogue", "", async () => {
+      let doc;
+      if (window.ICTSTAT_SITE || delivered.has("catalogue|") || location.protocol === "file:") {
+        Data.mode = "site";
+        doc = await loadScript("catalogue.js", "catalogue", "");
+      } else {
+        try {
+          Data.mode = "server";
+          doc = await getJSON("catalogue");
+        } catch (e) {
+          if (e.status !== 404) throw e;
+          Data.mode = "site";
+          doc = await loadScript("catalogue.js", "catalogue", "");
+        }
+      }
+      Data.catalogue = indexCatalogue(doc);
+      return Data.catalogue;
+    });
+  }
+
+  function loadProgress(framework) {
+    return once("progress", framework, () => Data.mode === "site"
+      ? loadScript("progress-" + safeName(framework) + ".js", "progress", framework)
+      : getJSON("progress", { framework }));
+  }
+
+  function loadBoundaries() {
+    return once("boundaries", "", () => Data.mode === "site"
+      ? loadScript("boundaries.js", "boundaries", "")
+      : getJSON("boundaries"));
+  }
+
+  /** One indicator's rows as far as they have been loaded: the whole indicator (the site always,
+   *  the service for the map and the ranking) or the entities asked for so far. */
+  class IndicatorData {
+    constructor(code) {
+      this.code = code;
+      this.whole = false;
+      this.asked = new Set();      // entities whose rows have been loaded (rows or none)
+      this.columns = null;
+      this.byEntity = new Map();   // entity → rows (objects), in the document's order
+      this.projections = new Map(); // "entity|target" → projection
+      this.editions = [];
+      this.source = "";
+      this.inflight = new Map();   // request key → promise
+      this.totals = null;          // economy → Map(year → row): total breakdown, for map and ranking
+    }
+    /** Adds a document; with whole, it replaces what was there. */
+    add(doc, entities) {
+      if (entities === null) {
+        this.byEntity = new Map();
+        this.projections = new Map();
+        this.whole = true;
+      }
+      this.columns = doc.columns;
+      const c = doc.columns;
+      for (const r of doc.rows || []) {
+        const row = {};
+        for (let i = 0; i < c.length; i++) row[c[i]] = r[i];
+        let list = this.byEntity.get(row.entity);
+        if (!list) this.byEntity.set(row.entity, (list = []));
+        list.push(row);
+      }
+      for (const p of doc.projections || []) this.projections.set(p.entity + "|" + p.target, p);
+      for (const e of entities || []) this.asked.add(e);
+      this.editions = doc.editions || this.editions;
+      this.source = doc.source || this.source;
+      this.totals = null;
+    }
+    has(entities) { return this.whole || (entities !== null && entities.every((e) => this.asked.has(e))); }
+    rowsOf(entity) { return this.byEntity.get(entity) || []; }
+    /** economy → Map(year → value row) of the total breakdown (economies only). */
+    totalsByEconomy() {
+      if (this.totals) return this.totals;
+      const t = new Map();
+      for (const [entity, rows] of this.byEntity) {
+        const ent = Data.catalogue.entity.get(entity);
+        if (!ent || ent.kind !== "economy") continue;
+        const years = new Map();
+        for (const r of rows) {
+          if (r.sex === "total" && r.area === "total" && r.age === "total" && r.value !== null && r.value !== undefined) {
+            if (!years.has(r.year)) years.set(r.year, r);
+          }
+        }
+        if (years.size) t.set(entity, years);
+      }
+      this.totals = t;
+      return t;
+    }
+  }
+
+  /** Makes sure the rows of an indicator for the entities (null: all) are loaded. */
+  async function loadIndicator(code, entities) {
+    let data = Data.indicators.get(code);
+    if (!data) Data.indicators.set(code, (data = new IndicatorData(code)));
+    if (data.has(entities)) return data;
+    if (Data.mode === "site") {
+      const key = "whole";
+      if (!data.inflight.has(key)) {
+        data.inflight.set(key, loadScript("indicator-" + safeName(code) + ".js", "indicator", code)
+          .then((doc) => data.add(doc, null))
+          .finally(() => data.inflight.delete(key)));
+      }
+      await data.inflight.get(key);
+      return data;
+    }
+    // The service: ask only for what is missing, and only once at a time for the same thing.
+    const missing = entities === null ? null : entities.filter((e) => !data.asked.has(e));
+    const key = missing === null ? "whole" : missing.slice().sort().join(",");
+    if (!data.inflight.has(key)) {
+      const query = { indicator: code };
+      if (missing !== null) query.entities = missing.join(",");
+      data.inflight.set(key, getJSON("data", query)
+        .then((doc) => { if (!(missing !== null && data.whole)) data.add(doc, missing); })
+        .finally(() => data.inflight.delete(key)));
+    }
+    await data.inflight.get(key);
+    return data;
+  }
+
+  /** Lookups over the catalogue. */
+  function indexCatalogue(doc) {
+    const cat = Object.assign({}, doc);
+    cat.indicators = doc.indicators || [];
+    cat.entities = doc.entities || [];
+    cat.groups = doc.groups || [];
+    cat.frameworks = doc.frameworks || [];
+    cat.editions = doc.editions || [];
+    cat.indicator = new Map(cat.indicators.map((i) => [i.code, i]));
+    cat.entity = new Map(cat.entities.map((e) => [e.code, e]));
+    cat.group = new Map(cat.groups.map((g) => [g.code, g]));
+    cat.framework = new Map(cat.frameworks.map((f) => [f.code, f]));
+    cat.economies = cat.entities.filter((e) => e.kind === "economy");
+    cat.byM49 = new Map();
+    for (const e of cat.economies) if (e.m49) cat.byM49.set(String(e.m49).padStart(3, "0"), e);
+    // What a search looks in, lower-cased once.
+    for (const i of cat.indicators) {
+      const codes = [];
+      for (const [k] of SCHEMES) {
+        const v = i.codes && i.codes[k];
+        if (v) for (const part of String(v).split(/\s*;\s*/)) if (part) codes.push(part.toLowerCase());
+      }
+      i._codes = codes;
+      i._name = (i.name || "").toLowerCase();
+    }
+    for (const e of cat.entities) e._name = (e.name || "").toLowerCase();
+    return cat;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The state, and the URL fragment that holds it
+
+  const state = {
+    view: "trend", indicator: "", entities: [], breakdown: "total", target: "", year: null,
+    classes: "quantile", filter: "", framework: "", entity: "",
+  };
+
+  /** The state a fragment describes, over the defaults (absent keys take their default). */
+  function stateFromHash() {
+    const p = new URLSearchParams(location.hash.replace(/^#/, ""));
+    const s = {
+      view: p.get("view") || "trend",
+      indicator: p.get("indicator") || "",
+      entities: p.has("entities") ? p.get("entities").split(",").map((x) => x.trim()).filter(Boolean) : null,
+      breakdown: p.get("breakdown") || "total",
+      target: p.get("target") || "",
+      year: p.has("year") && /^\d{4}$/.test(p.get("year")) ? Number(p.get("year")) : null,
+      classes: p.get("classes") || "quantile",
+      filter: p.get("filter") || "",
+      framework: p.get("framework") || "",
+      entity: p.get("entity") || "",
+    };
+    return s;
+  }
+
+  /** Puts the state into the fragment, without a new history entry. */
+  function writeHash() {
+    const hash = "#" + hashOf();
+    if (location.hash !== hash) history.replaceState(null, "", hash);
+  }
+
+  /** The fragment of the state: its keys in a fixed order, empty ones left out. */
+  function hashOf() {
+    const parts = [];
+    for (const k of KEYS) {
+      let v = state[k];
+      if (k === "entities") v = state.entities.join(",");
+      if (v === null || v === undefined || v === "") continue;
+      parts.push(k + "=" + encodeURIComponent(String(v)).replace(/%2C/g, ",").replace(/%3A/g, ":"));
+    }
+    return parts.join("&");
+  }
+
+  /** Checks the state against the catalogue: unknown codes fall back to defaults, with a word. */
+  function normalise(s) {
+    const cat = Data.catalogue;
+    const notes = [];
+    if (!VIEWS.includes(s.view)) { notes.push("unknown view " + s.view); s.view = "trend"; }
+    if (!cat.indicator.has(s.indicator)) {
+      if (s.indicator) notes.push("unknown indicator " + s.indicator);
+      s.indicator = cat.indicator.has("internet_use_pct") ? "internet_use_pct" : (cat.indicators[0] || {}).code || "";
+    }
+    if (s.entities === null) {
+      // The default: the world and the ITU regions, or a few groups.
+      const itu = cat.groups.filter((g) => g.kind === "itu_region").map((g) => g.code);
+      s.entities = ["WLD", ...itu].filter((c) => cat.entity.has(c));
+      if (!s.entities.length) s.entities = cat.entities.slice(0, 3).map((e) => e.code);
+    }
+    const unknown = s.entities.filter((c) => !cat.entity.has(c));
+    if (unknown.length) notes.push("unknown economies or groups " + unknown.join(", "));
+    s.entities = [...new Set(s.entities.filter((c) => cat.entity.has(c)))].slice(0, MAX_ENTITIES);
+    const ind = cat.indicator.get(s.indicator);
+    if (!BREAKDOWNS.includes(s.breakdown) || (s.breakdown !== "total" && !(ind.breakdowns || []).includes(s.breakdown))) s.breakdown = "total";
+    if (s.target && !targetsOf(s.indicator).some((t) => t.key === s.target)) s.target = "";
+    if (s.year !== null && (s.year < ind.first_year || s.year > ind.last_year)) s.year = null;
+    if (!["quantile", "fixed"].includes(s.classes)) s.classes = "quantile";
+    if (s.filter && !cat.group.has(s.filter)) { notes.push("unknown group " + s.filter); s.filter = ""; }
+    if (!cat.framework.has(s.framework)) {
+      const withTarget = cat.frameworks.find((f) => (f.targets || []).some((t) => t.indicator === s.indicator));
+      s.framework = (withTarget || cat.frameworks[0] || {}).code || "";
+    }
+    if (!cat.entity.has(s.entity)) s.entity = s.entities[0] || (cat.entity.has("WLD") ? "WLD" : (cat.entities[0] || {}).code || "");
+    return notes;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Targets of an indicator
+
+  /** The targets of the catalogue's frameworks that the trend can draw on an indicator: those
+   *  measured by the indicator itself (measure "level", not a parity score or a rural share) with
+   *  a level to draw, one entry per framework:target with all its levels. */
+  function targetsOf(indicator) {
+    const out = new Map();
+    for (const f of Data.catalogue.frameworks) {
+      for (const t of f.targets || []) {
+        if (!t.indicator || t.indicator !== indicator) continue;
+        const m = t.measure;
+        if (m && m !== "level" && m !== indicator) continue;
+        if (drawnLevel(t) === null) continue;
+        const key = f.code + ":" + t.target;
+        if (!out.has(key)) out.set(key, { key, framework: f, target: t.target, levels: [] });
+        out.get(key).levels.push(t);
+      }
+    }
+    return [...out.values()];
+  }
+  const COMPARATORS = { ge: "≥", ">=": "≥", gt: ">", ">": ">", le: "≤", "<=": "≤", lt: "<", "<": "<", parity: "parity", eq: "=", "=": "=" };
+  function comparator(c) { return COMPARATORS[c] || c || ""; }
+  /** The value a target's line is drawn at: its `level` (95 for "100%"); null for a target
+   *  relative to the baseline or a parity target. */
+  function drawnLevel(t) {
+    if (t.basis === "baseline_ratio" || t.comparator === "parity") return null;
+    if (typeof t.level === "number") return t.level;
+    return "level" in t || typeof t.value !== "number" ? null : t.value;
+  }
+  /** A target's level as the framework states it: "≥ 100% (met at 95%)". */
+  function levelText(t, unitKind, short) {
+    const u = unitKind === "percent" ? "%" : "";
+    if (t.basis === "baseline_ratio") return comparator(t.comparator) + " " + fmt(t.value) + " × the baseline";
+    if (t.comparator === "parity") return "parity";
+    let s = comparator(t.comparator) + " " + fmt(t.value) + u;
+    const l = drawnLevel(t);
+    if (!short && l !== null && l !== t.value) s += " (met at " + fmt(l) + u + ")";
+    return s;
+  }
+  function frameworkName(f) { return f ? f.short_name || f.name || f.code : ""; }
+
+  // ---------------------------------------------------------------------------------------------
+  // Rendering: one entry point, timed; every change ends in "ready" or "error".
+
+  window.ictstatTimings = window.ictstatTimings || [];
+  let renderSeq = 0;
+
+  /** The end of a render: its time is taken when the drawing is done; the URL is written a moment
+   *  later (history.replaceState can take tens of milliseconds, which a drag of the year slider
+   *  must not wait for at every step), and then the page says "ready". */
+  let commitTimer = 0;
+  function finish(view, t0) {
+    window.ictstatTimings.push({ view, ms: performance.now() - t0 });
+    clearTimeout(commitTimer);
+    const seq = renderSeq;
+    commitTimer = setTimeout(() => {
+      if (seq !== renderSeq) return; // a later change has its own
+      writeHash();
+      setPageState("ready");
+    }, 50);
+  }
+
+  function fail(err) {
+    setPageState("error");
+    say(err && err.message ? err.message : String(err));
+  }
+
+  /** Draws the current state's view. t0: when the change that asked for it happened. */
+  async function render(t0) {
+    if (t0 === undefined) t0 = performance.now();
+    const seq = ++renderSeq;
+    const stale = () => seq !== renderSeq;
+    setPageState("loading");
+    try {
+      const view = state.view;
+      syncControls();
+      let drawn;
+      if (view === "scorecard") {
+        // The service refuses progress as of a date: it is computed from the data as they are now.
+        const doc = asOf && Data.mode === "server"
+          ? { columns: [], rows: [], unavailable: "the assessments are computed from the data as they are now" }
+          : await loadProgress(state.framework);
+        if (stale()) return;
+        drawn = drawScorecard(doc);
+      } else if (view === "map") {
+        const [data, boundaries] = await Promise.all([loadIndicator(state.indicator, null), loadBoundaries()]);
+        if (stale()) return;
+        drawn = drawMap(data, boundaries);
+      } else if (view === "ranking") {
+        const data = await loadIndicator(state.indicator, null);
+        if (stale()) return;
+        drawn = drawRanking(data);
+      } else {
+        const data = await loadIndicator(state.indicator, state.entities);
+        if (stale()) return;
+        drawn = view === "trend" ? drawTrend(data) : drawTable(data);
+      }
+      afterDraw(drawn);
+      finish(view, t0);
+    } catch (err) {
+      if (!stale()) fail(err);
+    }
+  }
+
+  /** What every view does after drawing: downloads, footer, status (the URL: see finish). */
+  function afterDraw(drawn) {
+    updateDownloads(drawn);
+    updateFooter(drawn);
+    say(drawn.status || "");
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Controls: tabs, selects, pickers
+
+  /** Puts the state into the controls and shows those of the current view. */
+  function syncControls() {
+    const cat = Data.catalogue;
+    const ind = cat.indicator.get(state.indicator);
+    for (const tab of document.querySelectorAll("[role=tab]")) {
+      const on = tab.dataset.view === state.view;
+      tab.setAttribute("aria-selected", on ? "true" : "false");
+      tab.tabIndex = on ? 0 : -1;
+    }
+    $("#panel").setAttribute("aria-labelledby", "tab-" + state.view);
+    for (const c of document.querySelectorAll(".control[data-for]")) {
+      c.hidden = !c.dataset.for.split(" ").includes(state.view);
+    }
+    $("#indicator-picker").hidden = state.view === "scorecard";
+    $("#entity-picker").hidden = !(state.view === "trend" || state.view === "table");
+    $("#indicator-current").textContent = ind ? ind.name + " (" + ind.unit + ")" : "";
+
+    // Breakdowns the indicator has.
+    for (const o of $("#breakdown").options) {
+      o.disabled = o.value !== "total" && !(ind.breakdowns || []).includes(o.value);
+    }
+    $("#breakdown").value = state.breakdown;
+
+    // Targets of the indicator, grouped by framework.
+    const sel = $("#target");
+    const targets = targetsOf(state.indicator);
+    sel.replaceChildren(el("option", { value: "", text: "None" }));
+    for (const [fw, list] of d3.group(targets, (t) => t.framework)) {
+      const og = el("optgroup", { label: frameworkName(fw) });
+      for (const t of list) {
+        const lv = [...new Set(t.levels.map((l) => levelText(l, ind.unit_kind, true)))].join(" / ");
+        og.append(el("option", { value: t.key, text: frameworkName(fw) + " " + t.target + ": " + lv + " by " + t.levels[0].deadline }));
+      }
+      sel.append(og);
+    }
+    sel.value = state.target;
+
+    $("#classes").value = state.classes;
+    $("#filter").value = state.filter;
+    $("#framework").value = state.framework;
+    $("#scorecard-entity").value = state.entity;
+    renderChips();
+  }
+
+  /** Fills the selects whose options come from the catalogue (once). */
+  function fillCatalogueSelects() {
+    const cat = Data.catalogue;
+    const filter = $("#filter");
+    const headings = new Map();
+    for (const [kind, heading] of FILTER_KINDS) {
+      for (const g of cat.groups.filter((x) => x.kind === kind && (x.members || []).length)) {
+        if (!headings.has(heading)) headings.set(heading, el("optgroup", { label: heading }));
+        headings.get(heading).append(el("option", { value: g.code, text: g.name }));
+      }
+    }
+    for (const og of headings.values()) filter.append(og);
+
+    const fw = $("#framework");
+    for (const f of cat.frameworks) fw.append(el("option", { value: f.code, text: frameworkName(f) }));
+
+    // The scorecard's economies and groups: the world and ictstat's groups first, then the
+    // economies, then the groups whose values only a source publishes.
+    const se = $("#scorecard-entity");
+    const order = ["world", "itu_region", "income", "ldc", "lldc", "sids", "sdg_region", "un_region", "custom"];
+    const rank = (e) => (order.includes(e.group_kind) ? order.indexOf(e.group_kind) : order.length);
+    const groups = el("optgroup", { label: "World and groups" });
+    const economies = el("optgroup", { label: "Economies" });
+    const published = el("optgroup", { label: "Groups a source publishes" });
+    const listed = cat.entities.filter((e) => e.kind !== "economy").sort((a, b) => rank(a) - rank(b));
+    for (const e of listed) (e.group_kind === "source" ? published : groups).append(el("option", { value: e.code, text: e.name }));
+    for (const e of cat.economies) economies.append(el("option", { value: e.code, text: e.name }));
+    se.append(groups, economies);
+    if (published.children.length) se.append(published);
+  }
+
+  /** A change of the state by a control: apply it and draw. */
+  function change(patch, t0) {
+    if (t0 === undefined) t0 = performance.now();
+    setPageState("loading");
+    Object.assign(state, patch);
+    normalise(state);
+    render(t0);
+  }
+
+  function setUpTabs() {
+    const tabs = [...document.querySelectorAll("[role=tab]")];
+    for (const tab of tabs) {
+      tab.addEventListener("click", () => change({ view: tab.dataset.view }));
+      tab.addEventListener("keydown", (ev) => {
+        const i = tabs.indexOf(tab);
+        let j = null;
+        if (ev.key === "ArrowRight") j = (i + 1) % tabs.length;
+        else if (ev.key === "ArrowLeft") j = (i - 1 + tabs.length) % tabs.length;
+        else if (ev.key === "Home") j = 0;
+        else if (ev.key === "End") j = tabs.length - 1;
+        if (j === null) return;
+        ev.preventDefault();
+        tabs[j].focus();
+        change({ view: tabs[j].dataset.view });
+      });
+    }
+  }
+
+  function setUpControls() {
+    $("#breakdown").addEventListener("change", (ev) => change({ breakdown: ev.target.value }));
+    $("#target").addEventListener("change", (ev) => change({ target: ev.target.value }));
+    $("#framework").addEventListener("change", (ev) => change({ framework: ev.target.value }));
+    $("#scorecard-entity").addEventListener("change", (ev) => change({ entity: ev.target.value }));
+    // The map's year, classes and filter only recolour the drawn countries (no new drawing).
+    $("#year").addEventListener("input", (ev) => {
+      const t0 = performance.now();
+      state.year = Number(ev.target.value);
+      $("#year-value").textContent = ev.target.value;
+      if (state.view === "map" && mapReady()) recolourMap(t0);
+      else change({}, t0);
+    });
+    $("#classes").addEventListener("change", (ev) => {
+      const t0 = performance.now();
+      state.classes = ev.target.value;
+      if (state.view === "map" && mapReady()) recolourMap(t0);
+      else change({}, t0);
+    });
+    $("#filter").addEventListener("change", (ev) => {
+      const t0 = performance.now();
+      state.filter = ev.target.value;
+      if (state.view === "map" && mapReady()) recolourMap(t0);
+      else change({}, t0);
+    });
+    $("#skip-link").addEventListener("click", (ev) => {
+      // Not a fragment change: the fragment holds the state.
+      ev.preventDefault();
+      $("#main").focus();
+    });
+  }
+
+  // ---- Search pickers (indicator, economies and groups): a combobox with a listbox.
+
+  /** Ranks an indicator for a query: 0 best; Infinity no match. */
+  function scoreIndicator(ind, q) {
+    const code = ind.code.toLowerCase();
+    if (code === q || ind._codes.includes(q) || ind._name === q) return 0;
+    if (code.startsWith(q) || ind._codes.some((c) => c.startsWith(q))) return 1;
+    if (ind._name.startsWith(q)) return 2;
+    if (ind._name.split(/[\s,()-]+/).some((w) => w.startsWith(q))) return 3;
+    if (ind._name.includes(q)) return 4;
+    if (code.includes(q) || ind._codes.some((c) => c.includes(q))) return 5;
+    // Several words: each somewhere.
+    const words = q.split(/\s+/).filter(Boolean);
+    const hay = ind._name + " " + code + " " + ind._codes.join(" ");
+    if (words.length > 1 && words.every((w) => hay.includes(w))) return 6;
+    return Infinity;
+  }
+
+  function scoreEntity(e, q) {
+    const code = e.code.toLowerCase();
+    const m49 = e.m49 ? String(e.m49).padStart(3, "0") : "";
+    if (code === q || e._name === q || (m49 && (m49 === q || m49 === q.padStart(3, "0")))) return 0;
+    if (e.iso2 && q.length === 2 && e.iso2.toLowerCase() === q) return 1;
+    if (e._name.startsWith(q)) return 2;
+    if (e._name.split(/[\s,()-]+/).some((w) => w.startsWith(q))) return 3;
+    if (e._name.includes(q)) return 4;
+    if (code.startsWith(q)) return 5;
+    return Infinity;
+  }
+
+  /** A combobox: typing lists matches; arrows move, Enter picks, Escape closes; a click picks. */
+  function combobox({ input, list, nomatch, search, option, pick }) {
+    let items = [];
+    let active = -1;
+    const close = () => {
+      list.hidden = true;
+      nomatch.hidden = true;
+      input.setAttribute("aria-expanded", "false");
+      input.removeAttribute("aria-activedescendant");
+      active = -1;
+    };
+    const setActive = (i) => {
+      const lis = list.querySelectorAll("li");
+      lis.forEach((li, k) => li.setAttribute("aria-selected", k === i ? "true" : "false"));
+      active = i;
+      if (i >= 0 && lis[i]) {
+        input.setAttribute("aria-activedescendant", lis[i].id);
+        lis[i].scrollIntoView({ block: "nearest" });
+      } else input.removeAttribute("aria-activedescendant");
+    };
+    const update = () => {
+      const q = input.value.trim().toLowerCase();
+      if (!q) { close(); return; }
+      items = search(q);
+      list.replaceChildren(...items.map((item, i) => {
+        const li = option(item);
+        li.id = list.id + "-" + i;
+        li.setAttribute("role", "option");
+        li.setAttribute("aria-selected", "false");
+        li.dataset.code = item.code;
+        return li;
+      }));
+      list.hidden = items.length === 0;
+      nomatch.hidden = items.length !== 0;
+      input.setAttribute("aria-expanded", items.length ? "true" : "false");
+      active = -1;
+      input.removeAttribute("aria-activedescendant");
+    };
+    const choose = (i) => {
+      const item = items[i];
+      if (!item) return;
+      input.value = "";
+      close();
+      pick(item);
+    };
+    input.addEventListener("input", update);
+    input.addEventListener("keydown", (ev) => {
+      if (ev.key === "ArrowDown" || ev.key === "ArrowUp") {
+        if (list.hidden) update();
+        if (!items.length) return;
+        ev.preventDefault();
+        const n = items.length;
+        setActive(ev.key === "ArrowDown" ? (active + 1) % n : (active - 1 + n) % n);
+      } else if (ev.key === "Enter") {
+        if (list.hidden) return;
+        ev.preventDefault();
+        choose(active >= 0 ? active : 0);
+      } else if (ev.key === "Escape") {
+        if (!list.hidden || input.value) { ev.preventDefault(); input.value = ""; close(); }
+      }
+    });
+    // A press on an option must not take the focus from the input before the click lands.
+    list.addEventListener("mousedown", (ev) => ev.preventDefault());
+    list.addEventListener("click", (ev) => {
+      const li = ev.target.closest("li[data-code]");
+      if (li) choose([...list.children].indexOf(li));
+    });
+    input.addEventListener("blur", () => setTimeout(() => { if (document.activeElement !== input) close(); }, 150));
+  }
+
+  function setUpPickers() {
+    combobox({
+      input: $("#indicator-search"), list: $("#indicator-results"), nomatch: $("#indicator-nomatch"),
+      search: (q) => Data.catalogue.indicators
+        .map((ind) => ({ ind, s: scoreIndicator(ind, q) }))
+        .filter((x) => x.s < Infinity)
+        .sort((a, b) => a.s - b.s || d3.ascending(a.ind.name, b.ind.name))
+        .slice(0, 15)
+        .map((x) => x.ind),
+      option: (ind) => {
+        const codes = SCHEMES.filter(([k]) => ind.codes && ind.codes[k]).map(([k, name]) => name + " " + ind.codes[k]);
+        return el("li", {}, el("span", { class: "name", text: ind.name }),
+          el("span", { class: "codes", text: [ind.code, ...codes].join(" · ") }));
+      },
+      pick: (ind) => {
+        const patch = { indicator: ind.code };
+        const ni = Data.catalogue.indicator.get(ind.code);
+        if (state.year !== null && (state.year < ni.first_year || state.year > ni.last_year)) patch.year = null;
+        change(patch);
+      },
+    });
+    combobox({
+      input: $("#entity-search"), list: $("#entity-results"), nomatch: $("#entity-nomatch"),
+      search: (q) => Data.catalogue.entities
+        .filter((e) => !state.entities.includes(e.code))
+        .map((e) => ({ e, s: scoreEntity(e, q) }))
+        .filter((x) => x.s < Infinity)
+        .sort((a, b) => a.s - b.s || d3.ascending(a.e.name, b.e.name))
+        .slice(0, 12)
+        .map((x) => x.e),
+      option: (e) => el("li", {}, el("span", { class: "name", text: e.name }),
+        el("span", { class: "codes", text: [e.code, e.m49 ? "M49 " + e.m49 : null, e.kind === "economy" ? "economy" : "group"].filter(Boolean).join(" · ") })),
+      pick: (e) => {
+        if (state.entities.length >= MAX_ENTITIES) {
+          say("At most " + MAX_ENTITIES + " economies and groups: remove one first.");
+          setPageState("ready");
+          return;
+        }
+        change({ entities: [...state.entities, e.code] });
+      },
+    });
+    $("#chosen").addEventListener("click", (ev) => {
+      const b = ev.target.closest("button[data-remove]");
+      if (!b) return;
+      const code = b.dataset.remove;
+      const next = state.entities.filter((c) => c !== code);
+      // Keep the focus in the list: on the next chip's button, else the search.
+      const idx = state.entities.indexOf(code);
+      change({ entities: next });
+      const buttons = $("#chosen").querySelectorAll("button[data-remove]");
+      (buttons[Math.min(idx, buttons.length - 1)] || $("#entity-search")).focus();
+    });
+  }
+
+  function colourOf(code) { return PALETTE[state.entities.indexOf(code) % PALETTE.length]; }
+
+  function renderChips() {
+    const cat = Data.catalogue;
+    $("#chosen").replaceChildren(...state.entities.map((code) => {
+      const e = cat.entity.get(code);
+      return el("li", { "data-code": code, class: "chip" },
+        el("span", { class: "swatch", style: "background:" + colourOf(code), "aria-hidden": "true" }),
+        el("span", { text: e.name }),
+        el("button", { type: "button", "data-remove": code, "aria-label": "Remove " + e.name, title: "Remove " + e.name, text: "×" }));
+    }));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Shared pieces of the views
+
+  function indicatorMeta() { return Data.catalogue.indicator.get(state.indicator); }
+  function entityName(code) { const e = Data.catalogue.entity.get(code); return e ? e.name : code; }
+  function unitSuffix(ind) { return ind.unit_kind === "percent" ? "%" : ""; }
+
+  function breakdownOf(row, breakdown) {
+    if (breakdown === "total") return row.sex === "total" && row.area === "total" && row.age === "total" ? "total" : null;
+    const others = BREAKDOWNS.slice(1).filter((b) => b !== breakdown);
+    if (row[breakdown] === "total" || others.some((b) => row[b] !== "total")) return null;
+    return row[breakdown];
+  }
+  /** A breakdown value in words, as ictstat's charts label lines: women, men, rural, aged 15-24. */
+  function breakdownWords(v) {
+    if (v === "female") return "women";
+    if (v === "male") return "men";
+    if (/^[<\d]/.test(v)) return "aged " + v;
+    return v;
+  }
+  function describeBreakdown(row) {
+    const parts = [row.sex, row.area, row.age].filter((v) => v && v !== "total");
+    return parts.length ? parts.join(", ") : "total";
+  }
+  /** Drawn hollow: estimates, and aggregates with less than half the group's weight reported. */
+  function isHollow(row) {
+    return row.status === "estimate" || (row.status === "aggregate" && row.coverage !== null && row.coverage !== undefined && row.coverage < 0.5);
+  }
+
+  function setChartTitle(title, note) {
+    $("#chart-title").textContent = title;
+    $("#chart-note").textContent = note || "";
+  }
+
+  /** The text alternative of a chart: its data in a table, built when first opened. */
+  let chartDataBuilder = null;
+  function setChartData(build) {
+    const d = $("#chart-data");
+    d.hidden = !build;
+    d.open = false;
+    $("#chart-data-table").replaceChildren();
+    chartDataBuilder = build;
+  }
+
+  /** An HTML table from column headings and rows of cells. */
+  function htmlTable({ id, caption, columns, rows, numeric }) {
+    const table = el("table", id ? { id } : {});
+    if (caption) table.append(el("caption", { text: caption }));
+    const thead = el("thead", {}, el("tr", {}, ...columns.map((c) => el("th", { scope: "col", text: c }))));
+    const tbody = el("tbody");
+    const frag = document.createDocumentFragment();
+    for (const r of rows) {
+      const tr = el("tr");
+      r.forEach((cell, i) => tr.append(el("td", { class: numeric && numeric[i] ? "num" : null, text: cell })));
+      frag.append(tr);
+    }
+    tbody.append(frag);
+    table.append(thead, tbody);
+    return table;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Trend
+
+  /** The series the trend draws: one per chosen entity and breakdown value. A group's line is
+   *  its aggregate rows where it has any for that breakdown value, else its published rows. */
+  function trendSeries(data) {
+    const series = [];
+    for (const code of state.entities) {
+      const ent = Data.catalogue.entity.get(code);
+      const byValue = d3.group(data.rowsOf(code).filter((r) => r.value !== null && r.value !== undefined && breakdownOf(r, state.breakdown) !== null),
+        (r) => breakdownOf(r, state.breakdown));
+      const values = [...byValue.keys()].sort(d3.ascending);
+      for (const bv of values) {
+        let rows = byValue.get(bv);
+        if (ent.kind !== "economy") {
+          const agg = rows.filter((r) => r.status === "aggregate");
+          rows = agg.length ? agg : rows.filter((r) => r.status === "published");
+        }
+        // One value a year, in year order.
+        const seen = new Set();
+        rows = rows.filter((r) => !seen.has(r.year) && seen.add(r.year)).sort((a, b) => a.year - b.year);
+        if (!rows.length) continue;
+        series.push({ entity: code, name: ent.name, breakdown: bv, colour: colourOf(code), rows });
+      }
+    }
+    // Dashes by breakdown value, the same for every entity.
+    const bvs = [...new Set(series.map((s) => s.breakdown))].sort(d3.ascending);
+    for (const s of series) s.dash = DASHES[bvs.indexOf(s.breakdown) % DASHES.length];
+    return series;
+  }
+
+  /** Points with a break where a year is missing, so that the line shows the gap. */
+  function withGaps(rows) {
+    const out = [];
+    rows.forEach((r, i) => {
+      if (i > 0 && r.year - rows[i - 1].year > 1) out.push({ year: r.year - 1, value: NaN });
+      out.push(r);
+    });
+    return out;
+  }
+
+  /** A Plot render hook that marks the mark's paths (or rects) with data attributes. */
+  function tagged(attrs) {
+    return function (index, scales, values, dimensions, context, next) {
+      const g = next(index, scales, values, dimensions, context);
+      for (const p of g.querySelectorAll("path")) for (const [k, v] of Object.entries(attrs)) p.setAttribute(k, v);
+      return g;
+    };
+  }
+
+  /** A Plot chart as one image with its name: the marks' own aria-labels ("line", "dot") go, since
+   *  the chart's data are given as a table. */
+  function plotted(svg) {
+    svg.setAttribute("role", "img");
+    for (const e of svg.querySelectorAll("[aria-label], [aria-description]")) {
+      e.removeAttribute("aria-label");
+      e.removeAttribute("aria-description");
+    }
+    return svg;
+  }
+
+  function drawTrend(data) {
+    const ind = indicatorMeta();
+    const chart = $("#chart");
+    const series = trendSeries(data);
+    const width = Math.max(320, chart.clientWidth || 900);
+    const marks = [];
+    const tipRows = [];
+
+    // Target: its level(s) as horizontal rules, its deadline as a vertical rule.
+    const target = state.target ? targetsOf(state.indicator).find((t) => t.key === state.target) : null;
+    if (target) {
+      const levels = target.levels;
+      for (const l of levels) {
+        const label = frameworkName(target.framework) + " " + target.target + ": " + levelText(l, ind.unit_kind) +
+          (levels.length > 1 && l.scope ? ", " + l.scope : "");
+        marks.push(Plot.ruleY([drawnLevel(l)], { stroke: "#333", strokeDasharray: "1,3", strokeWidth: 1.5 }));
+        marks.push(Plot.text([drawnLevel(l)], { y: (d) => d, frameAnchor: "right", dx: -6, dy: 9, text: () => label, fill: "#1a1a1a", textAnchor: "end", stroke: "white", strokeWidth: 3, paintOrder: "stroke" }));
+      }
+      const deadline = target.levels[0].deadline;
+      marks.push(Plot.ruleX([deadline], { stroke: "#333", strokeDasharray: "1,3", strokeWidth: 1.5 }));
+      marks.push(Plot.text([deadline], { x: (d) => d, frameAnchor: "bottom", dy: -6, dx: -4, textAnchor: "end", text: () => "Deadline " + deadline, fill: "#1a1a1a", stroke: "white", strokeWidth: 3, paintOrder: "stroke" }));
+    }
+
+    // Projections toward the target, for the total series: dashed, with the 95% interval as a band.
+    const projected = [];
+    if (target && state.breakdown === "total") {
+      for (const code of state.entities) {
+        const p = data.projections.get(code + "|" + target.key);
+        if (!p || !p.points || !p.points.length) continue;
+        const pts = p.points.map(([year, value, low, high]) => ({ year, value, low, high }));
+        const colour = colourOf(code);
+        marks.push(Plot.areaY(pts, { x: "year", y1: "low", y2: "high", fill: colour, fillOpacity: 0.15 }));
+        marks.push(Plot.line(pts, { x: "year", y: "value", stroke: colour, strokeWidth: 1.5, strokeDasharray: "5,4",
+          render: tagged({ "data-projection": code }) }));
+        projected.push(code);
+        for (const q of pts) tipRows.push({ year: q.year, value: q.value, text: entityName(code) + ", projected\n" + q.year + ": " + fmt(q.value) + unitSuffix(ind) + "\n95% interval " + fmt(q.low) + "–" + fmt(q.high) });
+      }
+    }
+
+    for (const s of series) {
+      marks.push(Plot.line(withGaps(s.rows), { x: "year", y: "value", stroke: s.colour, strokeWidth: 2,
+        strokeDasharray: s.dash || undefined, render: tagged({ "data-entity": s.entity, "data-breakdown": s.breakdown }) }));
+      const filled = s.rows.filter((r) => !isHollow(r));
+      const hollow = s.rows.filter(isHollow);
+      if (filled.length) marks.push(Plot.dot(filled, { x: "year", y: "value", fill: s.colour, stroke: s.colour, r: 3 }));
+      if (hollow.length) marks.push(Plot.dot(hollow, { x: "year", y: "value", fill: "white", stroke: s.colour, strokeWidth: 1.5, r: 3 }));
+      for (const r of s.rows) {
+        const lines = [s.name + (s.breakdown !== "total" ? ", " + breakdownWords(s.breakdown) : ""),
+          r.year + ": " + fmt(r.value) + unitSuffix(ind) + (unitSuffix(ind) ? "" : " " + ind.unit),
+          "Status: " + r.status + (r.flag ? " (flag " + r.flag + ")" : ""),
+          r.edition ? "Edition: " + r.edition : "Computed by ictstat from the members' values"];
+        if (r.coverage !== null && r.coverage !== undefined) lines.push("Coverage: " + percent(r.coverage) + " of the group reported");
+        tipRows.push({ year: r.year, value: r.value, text: lines.join("\n") });
+      }
+    }
+    marks.push(Plot.tip(tipRows, Plot.pointer({ x: "year", y: "value", title: "text", maxRadius: 30 })));
+    // The years the chart spans: the series, the projections and a target's deadline.
+    const years = tipRows.map((r) => r.year);
+    if (target) years.push(target.levels[0].deadline);
+
+    const title = ind.name;
+    const who = state.entities.map(entityName).join(", ");
+    const label = "Line chart of " + ind.name + " (" + ind.unit + ")" + (state.breakdown !== "total" ? " by " + state.breakdown : "") + " for " + who;
+    chart.replaceChildren();
+    if (!series.length) {
+      chart.append(el("p", { class: "empty", text: "No values of " + ind.name + " for " + (who || "the chosen economies") + (state.breakdown !== "total" ? " by " + state.breakdown : "") + "." }));
+    } else {
+      const svg = Plot.plot({
+        width, height: Math.round(Math.min(420, Math.max(300, width * 0.4))),
+        marginLeft: 56, marginRight: 24, marginTop: 24,
+        style: { fontSize: "12px", background: "white", color: "#1a1a1a" },
+        ariaLabel: label,
+        x: { label: null, tickFormat: "d", ticks: years.length ? yearTicks(d3.min(years), d3.max(years), width) : undefined },
+        // Percentages on 0–100, as ictstat chart draws them; other units from zero where they can be.
+        y: ind.unit_kind === "percent" ? { label: ind.unit, grid: true, domain: [0, 100] }
+          : { label: ind.unit, grid: true, zero: ind.min === 0 || ind.min === null || ind.min === undefined, nice: true },
+        marks,
+      });
+      chart.append(plotted(svg));
+    }
+
+    // The legend: colour per entity, dash per breakdown value, the symbols.
+    const legend = el("ul", { class: "trend-legend", "aria-label": "Legend" });
+    for (const s of series) {
+      const sw = svgEl("svg", { width: "34", height: "12", "aria-hidden": "true" });
+      sw.append(svgEl("line", { x1: "1", y1: "6", x2: "33", y2: "6", stroke: s.colour, "stroke-width": "3", "stroke-dasharray": s.dash || "none" }));
+      legend.append(el("li", {}, sw, s.name + (s.breakdown !== "total" ? ", " + breakdownWords(s.breakdown) : "")));
+    }
+    legend.append(el("li", { class: "key" }, "● reported or published; ○ estimate, or an aggregate with less than half of the group reporting" +
+      (projected.length ? "; dashed with a band: projection with its 95% interval" : "")));
+    $("#legend").replaceChildren(legend);
+
+    const rows = series.flatMap((s) => s.rows);
+    const missing = state.entities.filter((c) => !series.some((s) => s.entity === c));
+    setChartTitle(title + (state.breakdown !== "total" ? ", by " + state.breakdown : ""),
+      ind.unit + (missing.length ? ". No values for " + missing.map(entityName).join(", ") + "." : "."));
+    setChartData(() => rowsTable(rows, "The values of the chart"));
+    return { view: "trend", rows, columns: data.columns, data, chart: true,
+      status: "Trend of " + ind.name + " for " + series.length + " line" + (series.length === 1 ? "" : "s") + "." };
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Table (of the chosen entities' rows, every breakdown)
+
+  const TABLE_COLUMNS = [
+    ["Economy or group", (r) => entityName(r.entity), (r) => entityName(r.entity)],
+    ["Year", (r) => String(r.year), (r) => r.year],
+    ["Breakdown", describeBreakdown, describeBreakdown],
+    ["Value", (r) => tableNumber(r.value), (r) => r.value],
+    ["Status / flag", (r) => r.status + (r.flag ? " / " + r.flag : ""), (r) => r.status],
+    ["Edition", (r) => r.edition || "", (r) => r.edition || ""],
+    ["Source", (r) => r.source || "", (r) => r.source || ""],
+    ["Note", (r) => r.note || "", (r) => r.note || ""],
+    ["Coverage", (r) => (r.coverage === null || r.coverage === undefined ? "" : percent(r.coverage)), (r) => r.coverage],
+  ];
+  let tableSort = { column: -1, descending: false };
+
+  function rowsTable(rows, caption, id) {
+    return htmlTable({ id, caption, columns: TABLE_COLUMNS.map((c) => c[0]), rows: rows.map((r) => TABLE_COLUMNS.map((c) => c[1](r))),
+      numeric: TABLE_COLUMNS.map((c) => c[0] === "Year" || c[0] === "Value" || c[0] === "Coverage") });
+  }
+
+  function drawTable(data) {
+    const ind = indicatorMeta();
+    let rows = state.entities.flatMap((code) => data.rowsOf(code));
+    if (tableSort.column >= 0) {
+      const key = TABLE_COLUMNS[tableSort.column][2];
+      rows = rows.slice().sort((a, b) => (tableSort.descending ? d3.descending : d3.ascending)(key(a), key(b)));
+    }
+    const who = state.entities.map(entityName).join(", ");
+    const table = rowsTable(rows, ind.name + " (" + ind.unit + "): every value of " + (who || "no economy"), "data-table");
+    // Sortable headers: a button in each, with aria-sort on the sorted one.
+    table.querySelectorAll("thead th").forEach((th, i) => {
+      const b = el("button", { type: "button", class: "sort", text: th.textContent });
+      th.replaceChildren(b);
+      if (tableSort.column === i) th.setAttribute("aria-sort", tableSort.descending ? "descending" : "ascending");
+      b.addEventListener("click", () => {
+        tableSort = { column: i, descending: tableSort.column === i ? !tableSort.descending : false };
+        change({});
+      });
+    });
+    const wrap = el("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-label": "Table of values" }, table);
+    $("#chart").replaceChildren(wrap);
+    $("#legend").replaceChildren();
+    setChartTitle(ind.name, rows.length + " values of " + (who || "no economy or group") + ", every breakdown. Select a heading to sort.");
+    setChartData(null);
+    return { view: "table", rows, columns: data.columns, data, chart: false, status: "Table of " + rows.length + " values." };
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Map and ranking: the economies shown in a year
+
+  /** The default year: the latest with values for most economies (more than half of those with
+   *  any value of the indicator). */
+  function defaultYear(data) {
+    const totals = data.totalsByEconomy();
+    const counts = new Map();
+    for (const years of totals.values()) for (const y of years.keys()) counts.set(y, (counts.get(y) || 0) + 1);
+    if (!counts.size) return indicatorMeta().last_year;
+    const most = d3.max([...counts].filter(([, n]) => n > totals.size / 2), ([y]) => y);
+    return most !== undefined ? most : d3.greatest([...counts], ([, n]) => n)[0];
+  }
+
+  function yearRange(data) {
+    const ind = indicatorMeta();
+    let lo = Infinity, hi = -Infinity;
+    for (const years of data.totalsByEconomy().values()) for (const y of years.keys()) { if (y < lo) lo = y; if (y > hi) hi = y; }
+    return lo <= hi ? [lo, hi] : [ind.first_year, ind.last_year];
+  }
+
+  /** Sets the year control to the data's range and the state's year (or the default). */
+  function syncYear(data) {
+    const [lo, hi] = yearRange(data);
+    if (state.year === null || state.year < lo || state.year > hi) state.year = defaultYear(data);
+    const y = $("#year");
+    y.min = lo;
+    y.max = hi;
+    y.value = state.year;
+    $("#year-value").textContent = String(state.year);
+  }
+
+  /** The economies the map and the ranking show: the filter's members, or every economy. */
+  function shownEconomies() {
+    const cat = Data.catalogue;
+    if (!state.filter) return cat.economies;
+    const g = cat.group.get(state.filter);
+    const members = new Set(g ? g.members : []);
+    return cat.economies.filter((e) => members.has(e.code));
+  }
+
+  /** The values of the shown economies in the year: [{economy, row}] . */
+  function valuesInYear(data, year) {
+    const totals = data.totalsByEconomy();
+    const out = [];
+    for (const e of shownEconomies()) {
+      const years = totals.get(e.code);
+      const row = years && years.get(year);
+      if (row) out.push({ economy: e, row });
+    }
+    return out;
+  }
+
+  /** The four breaks of the classes: quintiles of the year's shown values, or equal steps. */
+  function classBreaks(data, values) {
+    const ind = indicatorMeta();
+    if (state.classes === "fixed") {
+      if (ind.unit_kind === "percent") return fixedBreaks(100);
+      let max = -Infinity;
+      for (const years of data.totalsByEconomy().values()) for (const r of years.values()) if (r.value > max) max = r.value;
+      return fixedBreaks(max);
+    }
+    const sorted = values.map((v) => v.row.value).sort(d3.ascending);
+    if (!sorted.length) return [];
+    return [0.2, 0.4, 0.6, 0.8].map((p) => d3.quantile(sorted, p)); // R type 7, as engine/chart
+  }
+  /** Class i (0–4) of v: break[i-1] <= v < break[i]. */
+  function classOf(v, breaks) { return d3.bisectRight(breaks, v); }
+
+  // ---- Map: the paths are drawn once; a change of year, classes or filter only sets fills.
+
+  const map = { svg: null, paths: [], byM49: new Map(), order: [], hovered: null };
+  function mapReady() { return map.svg !== null && map.svg.isConnected && Data.indicators.get(state.indicator) && Data.indicators.get(state.indicator).whole; }
+
+  function buildMap(boundaries) {
+    const object = boundaries.objects && (boundaries.objects.countries || Object.values(boundaries.objects)[0]);
+    const features = topojson.feature(boundaries, object).features
+      .filter((f) => f.id !== "010" && f.geometry); // Antarctica has no economy to show
+    const width = 960, height = 470;
+    const projection = d3.geoEqualEarth().fitExtent([[4, 4], [width - 4, height - 4]], { type: "Sphere" });
+    const path = d3.geoPath(projection);
+    const svg = svgEl("svg", { viewBox: "0 0 " + width + " " + height, class: "map", role: "group" });
+    const defs = svgEl("defs");
+    const pattern = svgEl("pattern", { id: "nodata", patternUnits: "userSpaceOnUse", width: "5", height: "5", patternTransform: "rotate(45)" });
+    pattern.append(svgEl("rect", { width: "5", height: "5", fill: "#f4f4f4" }), svgEl("line", { x1: "0", y1: "0", x2: "0", y2: "5", stroke: "#8a8a8a", "stroke-width": "1.5" }));
+    defs.append(pattern);
+    svg.append(defs);
+    svg.append(svgEl("path", { d: path({ type: "Sphere" }), fill: "#f7fbff", stroke: "#c9d3dd", "aria-hidden": "true" }));
+    // Borders as attributes, so that the SVG download draws them too.
+    const g = svgEl("g", { class: "countries", stroke: "#fff", "stroke-width": "0.4", "stroke-linejoin": "round" });
+    map.paths = [];
+    map.byM49 = new Map();
+    for (const f of features) {
+      const p = svgEl("path", { d: path(f) });
+      const m49 = f.id === undefined || f.id === null ? "" : String(f.id).padStart(3, "0");
+      if (m49) {
+        p.setAttribute("data-m49", m49);
+        map.byM49.set(m49, p);
+      }
+      p.setAttribute("tabindex", "-1");
+      p.setAttribute("role", "img");
+      p._name = (f.properties && f.properties.name) || m49;
+      g.append(p);
+      map.paths.push(p);
+    }
+    svg.append(g);
+    map.svg = svg;
+    // Keyboard: one tab stop; arrows move from country to country (by name) and show the value.
+    map.order = map.paths.slice().sort((a, b) => d3.ascending(a.getAttribute("aria-label"), b.getAttribute("aria-label")));
+    if (map.paths.length) map.paths[0].setAttribute("tabindex", "0");
+    svg.addEventListener("keydown", (ev) => {
+      const keys = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 };
+      if (!(ev.key in keys) && ev.key !== "Home" && ev.key !== "End") return;
+      const order = map.order;
+      const i = order.indexOf(ev.target);
+      if (i < 0) return;
+      ev.preventDefault();
+      let j = ev.key === "Home" ? 0 : ev.key === "End" ? order.length - 1 : (i + keys[ev.key] + order.length) % order.length;
+      ev.target.setAttribute("tabindex", "-1");
+      order[j].setAttribute("tabindex", "0");
+      order[j].focus();
+    });
+    svg.addEventListener("mousemove", (ev) => { if (ev.target.tagName === "path" && ev.target._name) showTooltip(ev.target, ev.clientX, ev.clientY); else hideTooltip(); });
+    svg.addEventListener("mouseleave", hideTooltip);
+    svg.addEventListener("focusin", (ev) => { if (ev.target._name) { const b = ev.target.getBoundingClientRect(); showTooltip(ev.target, b.left + b.width / 2, b.top + b.height / 2); } });
+    svg.addEventListener("focusout", hideTooltip);
+  }
+
+  function showTooltip(p, x, y) {
+    const tip = $("#tooltip");
+    tip.textContent = p._tip || p._name;
+    tip.hidden = false;
+    const pad = 14;
+    const w = tip.offsetWidth, h = tip.offsetHeight;
+    let left = x + pad, top = y + pad;
+    if (left + w > window.innerWidth - 4) left = x - w - pad;
+    if (top + h > window.innerHeight - 4) top = y - h - pad;
+    tip.style.left = left + window.scrollX + "px";
+    tip.style.top = top + window.scrollY + "px";
+    p.classList.add("hover");
+    if (map.hovered && map.hovered !== p) map.hovered.classList.remove("hover");
+    map.hovered = p;
+  }
+  function hideTooltip() {
+    $("#tooltip").hidden = true;
+    if (map.hovered) map.hovered.classList.remove("hover");
+    map.hovered = null;
+  }
+
+  /** Sets every country's fill, value and label for the state's year, classes and filter. */
+  function colourMap(data) {
+    const cat = Data.catalogue;
+    const ind = indicatorMeta();
+    const year = state.year;
+    const values = valuesInYear(data, year);
+    const breaks = classBreaks(data, values);
+    const shown = new Set(shownEconomies().map((e) => e.code));
+    const totals = data.totalsByEconomy();
+    const counts = [0, 0, 0, 0, 0];
+    let nodata = 0;
+    for (const p of map.paths) {
+      const m49 = p.getAttribute("data-m49");
+      const econ = m49 ? cat.byM49.get(m49) : null;
+      const name = econ ? econ.name : p._name;
+      let fill, value = "", tip;
+      if (state.filter && !(econ && shown.has(econ.code))) {
+        fill = OUTSIDE_FILL;
+        tip = name + ": outside the group shown";
+      } else {
+        const row = econ && totals.get(econ.code) && totals.get(econ.code).get(year);
+        if (row) {
+          const c = classOf(row.value, breaks);
+          fill = CLASS_COLOURS[c];
+          counts[c]++;
+          value = String(row.value);
+          tip = name + ": " + fmt(row.value) + unitSuffix(ind) + " in " + year + (row.status === "estimate" ? " (estimate)" : "");
+        } else {
+          fill = NODATA_FILL;
+          nodata++;
+          const years = econ && totals.get(econ.code);
+          const last = years ? d3.max([...years.keys()].filter((y) => y < year)) : undefined;
+          tip = name + ": no data in " + year + (last ? " (latest: " + fmt(years.get(last).value) + unitSuffix(ind) + " in " + last + ")" : "");
+        }
+      }
+      p.setAttribute("fill", fill);
+      p.dataset.value = value;
+      p.setAttribute("aria-label", tip);
+      p._tip = tip;
+    }
+    if (map.hovered && !$("#tooltip").hidden) $("#tooltip").textContent = map.hovered._tip;
+    map.order = map.paths.slice().sort((a, b) => d3.ascending(a._tip, b._tip));
+    drawMapLegend(breaks, counts, nodata, year, values.length);
+    map.svg.setAttribute("aria-label", "Map of " + ind.name + " in " + year + (state.filter ? ", " + entityName(state.filter) : "") +
+      ": " + values.length + " economies with a value. Use the arrow keys to move between countries.");
+    return values;
+  }
+
+  function drawMapLegend(breaks, counts, nodata, year, n) {
+    const ind = indicatorMeta();
+    const wrap = el("div", { class: "map-legend" });
+    const heading = state.classes === "fixed"
+      ? "Fixed classes, the same for every year: five equal steps from 0 to " + fmt(breaks[3] + breaks[0]) + unitSuffix(ind)
+      : "Quantile classes: quintiles of the " + n + " values of " + year;
+    wrap.append(el("p", { class: "legend-heading", id: "legend-heading", text: heading }));
+    const ul = el("ul", { "aria-labelledby": "legend-heading" });
+    const item = (fill, label) => {
+      const sw = svgEl("svg", { width: "18", height: "14", "aria-hidden": "true" });
+      sw.append(svgEl("rect", { width: "18", height: "14", fill, stroke: "#777", "stroke-width": "0.5" }));
+      ul.append(el("li", {}, sw, label));
+    };
+    if (breaks.length) {
+      const u = unitSuffix(ind);
+      for (let i = 0; i < 5; i++) {
+        const label = i === 0 ? "below " + fmt(breaks[0]) + u
+          : i === 4 ? fmt(breaks[3]) + u + " and above"
+            : fmt(breaks[i - 1]) + " to below " + fmt(breaks[i]) + u;
+        item(CLASS_COLOURS[i], label + " (" + counts[i] + ")");
+      }
+    }
+    item(NODATA_FILL, "No data (" + nodata + ")");
+    if (state.filter) item(OUTSIDE_FILL, "Outside " + entityName(state.filter));
+    wrap.append(ul);
+    $("#legend").replaceChildren(wrap);
+  }
+
+  function drawMap(data, boundaries) {
+    if (!map.svg) buildMap(boundaries);
+    syncYear(data);
+    const chart = $("#chart");
+    if (map.svg.parentNode !== chart) chart.replaceChildren(map.svg);
+    return mapDrawn(data, colourMap(data));
+  }
+
+  function mapDrawn(data, values) {
+    const ind = indicatorMeta();
+    setChartTitle(ind.name + ", " + state.year + (state.filter ? ", " + entityName(state.filter) : ""),
+      ind.unit + ". " + values.length + " economies with a value in " + state.year + ". Hover or focus a country for its value.");
+    setChartData(() => yearTable(values));
+    return { view: "map", rows: values.map((v) => v.row), columns: data.columns, data, chart: true,
+      status: "Map of " + ind.name + " in " + state.year + "." };
+  }
+
+  /** The fast path of the map: only the fills change. Well under 100 ms. */
+  function recolourMap(t0) {
+    ++renderSeq; // a slower redraw still under way must not overwrite this one
+    setPageState("loading");
+    try {
+      const data = Data.indicators.get(state.indicator);
+      normalise(state);
+      syncYear(data);
+      $("#classes").value = state.classes;
+      $("#filter").value = state.filter;
+      afterDraw(mapDrawn(data, colourMap(data)));
+      finish("map", t0);
+    } catch (err) { fail(err); }
+  }
+
+  function yearTable(values) {
+    const ind = indicatorMeta();
+    const sorted = values.slice().sort((a, b) => d3.ascending(a.economy.name, b.economy.name));
+    return htmlTable({ caption: ind.name + " (" + ind.unit + "), " + state.year,
+      columns: ["Economy", "Year", "Value", "Status"],
+      rows: sorted.map((v) => [v.economy.name, String(v.row.year), tableNumber(v.row.value), v.row.status]),
+      numeric: [false, true, true, false] });
+  }
+
+  // ---- Ranking
+
+  function drawRanking(data) {
+    const ind = indicatorMeta();
+    syncYear(data);
+    const values = valuesInYear(data, state.year);
+    const descending = ind.polarity !== "lower";
+    const bars = values.map((v) => ({ code: v.economy.code, name: v.economy.name, value: v.row.value, row: v.row }))
+      .sort((a, b) => (descending ? d3.descending(a.value, b.value) : d3.ascending(a.value, b.value)) || d3.ascending(a.name, b.name));
+    const chart = $("#chart");
+    chart.replaceChildren();
+    $("#legend").replaceChildren();
+    const where = state.filter ? entityName(state.filter) : "all economies";
+    if (!bars.length) {
+      chart.append(el("p", { class: "empty", text: "No values of " + ind.name + " in " + state.year + " for " + where + "." }));
+    } else {
+      const width = Math.max(320, chart.clientWidth || 900);
+      const longest = d3.max(bars, (b) => b.name.length);
+      const chosen = new Set(state.entities);
+      const svg = Plot.plot({
+        width, height: bars.length * 18 + 50,
+        marginLeft: Math.min(250, 14 + longest * 7), marginRight: 56, marginTop: 30,
+        style: { fontSize: "12px", background: "white", color: "#1a1a1a" },
+        ariaLabel: "Bar chart ranking " + bars.length + " economies by " + ind.name + " in " + state.year + ", " + (descending ? "highest" : "lowest") + " first",
+        x: ind.unit_kind === "percent" ? { label: null, grid: true, axis: "top", domain: [0, 100] }
+          : { label: null, grid: true, axis: "top", nice: true, zero: true },
+        y: { label: null, domain: bars.map((b) => b.name), tickSize: 0 },
+        marks: [
+          Plot.barX(bars, { x: "value", y: "name", fill: (b) => (chosen.has(b.code) ? "#E69F00" : "#2c7fb8"), insetTop: 2, insetBottom: 2,
+            render(index, scales, values, dims, context, next) {
+              const g = next(index, scales, values, dims, context);
+              const rects = g.querySelectorAll("rect");
+              index.forEach((i, k) => { if (rects[k]) rects[k].setAttribute("data-entity", bars[i].code); });
+              return g;
+            } }),
+          Plot.text(bars, { x: "value", y: "name", text: (b) => fmt(b.value), dx: 4, textAnchor: "start", fill: "#1a1a1a" }),
+          Plot.ruleX([0]),
+          Plot.tip(bars, Plot.pointerY({ x: "value", y: "name", title: (b) => b.name + "\n" + b.row.year + ": " + fmt(b.value) + unitSuffix(ind) + "\nStatus: " + b.row.status + (b.row.edition ? "\nEdition: " + b.row.edition : "") })),
+        ],
+      });
+      chart.append(plotted(svg));
+    }
+    setChartTitle(ind.name + ", " + state.year + ", " + where,
+      ind.unit + ". " + bars.length + " economies with a value in " + state.year + ", " + (descending ? "highest" : "lowest") + " first" +
+      (state.entities.some((c) => bars.some((b) => b.code === c)) ? "; the chosen economies in orange." : "."));
+    setChartData(() => yearTable(values));
+    return { view: "ranking", rows: bars.map((b) => b.row), columns: data.columns, data, chart: true,
+      status: "Ranking of " + bars.length + " economies in " + state.year + "." };
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Scorecard
+
+  function drawScorecard(doc) {
+    const cat = Data.catalogue;
+    const fw = cat.framework.get(state.framework);
+    const c = doc.columns;
+    const rows = (doc.rows || []).map((r) => { const o = {}; c.forEach((k, i) => (o[k] = r[i])); return o; })
+      .filter((r) => r.entity === state.entity);
+    const name = entityName(state.entity);
+    const chart = $("#chart");
+    $("#legend").replaceChildren(statusLegend());
+    if (doc.unavailable) {
+      chart.replaceChildren(el("p", { class: "empty", text: "The progress assessments are not available for data as of " + asOf + ": " + doc.unavailable }));
+    } else if (!rows.length) {
+      chart.replaceChildren(el("p", { class: "empty", text: "No target of " + (fw ? frameworkName(fw) : state.framework) + " can be assessed for " + name + " from the data." }));
+    } else {
+      const table = el("table", { class: "scorecard" });
+      table.append(el("caption", { text: (fw ? frameworkName(fw) : state.framework) + ": " + name }));
+      table.append(el("thead", {}, el("tr", {}, ...["Target", "Indicator", "Baseline (year)", "Latest (year)", "Target level", "Deadline", "Class", "Baseline, latest and level"]
+        .map((h) => el("th", { scope: "col", text: h })))));
+      const tbody = el("tbody");
+      for (const r of rows) {
+        // `measure` is the indicator, or a measure derived from it ("gps:internet_use_pct").
+        const measure = r.measure || r.indicator || "";
+        const kind = measure.includes(":") ? measure.split(":")[0] : "level";
+        const base = r.indicator || measure.replace(/^[a-z_0-9]+:/, "");
+        const ind = cat.indicator.get(base);
+        const defs = fw ? (fw.targets || []).filter((t) => t.target === r.target) : [];
+        const def = defs.find((t) => t.indicator === base && (t.measure || "level") === kind) || defs.find((t) => t.indicator === base) || defs[0];
+        const suffix = ind ? unitSuffix(ind) : "";
+        const cmp = def ? comparator(def.comparator) : "";
+        const level = r.level === null || r.level === undefined ? "–" : (cmp && cmp !== "parity" ? cmp + " " : "") + fmt(r.level) + suffix;
+        const colour = STATUS_COLOURS[r.class] || "#888888";
+        const tr = el("tr", { "data-target": r.target },
+          el("th", { scope: "row" }, el("span", { class: "target-code", text: r.target }), r.wording ? el("span", { class: "wording", text: r.wording }) : null),
+          el("td", { text: measureName(measure, ind) }),
+          el("td", { class: "num", text: valueYear(r.baseline, r.baseline_year, suffix) }),
+          el("td", { class: "num", text: valueYear(r.latest, r.latest_year, suffix) }),
+          el("td", { class: "num", text: level }),
+          el("td", { class: "num", text: r.deadline === null || r.deadline === undefined ? "" : String(r.deadline) }),
+          el("td", {}, el("span", { class: "status-dot", style: "background:" + colour, "aria-hidden": "true" }), r.class || ""),
+          el("td", {}, dotPlot(r, colour, suffix)));
+        tbody.append(tr);
+      }
+      table.append(tbody);
+      chart.replaceChildren(el("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-label": "Scorecard" }, table));
+    }
+    setChartTitle("Progress of " + name + " toward " + (fw ? frameworkName(fw) : state.framework),
+      "The baseline and latest values, the target's level and deadline, and the class of progress.");
+    setChartData(null);
+    return { view: "scorecard", progress: rows, progressColumns: c, chart: false, unavailable: !!doc.unavailable,
+      status: doc.unavailable ? "No progress assessments as of " + asOf + "."
+        : "Scorecard of " + name + ": " + rows.length + " target" + (rows.length === 1 ? "" : "s") + "." };
+  }
+
+  /** A progress row's measure in words: an indicator, or a parity score, rural share, ... of one. */
+  function measureName(measure, ind) {
+    const m = String(measure || "");
+    const name = ind ? ind.name : m;
+    if (m.startsWith("gps:")) return "Gender parity score of " + name.charAt(0).toLowerCase() + name.slice(1);
+    if (m.startsWith("rural:")) return name + ", rural population";
+    if (m.startsWith("share_10m:")) return name + ", share at 10 Mbit/s or more";
+    return name;
+  }
+
+  function valueYear(v, y, suffix) {
+    if (v === null || v === undefined) return "–";
+    return fmt(v) + suffix + (y ? " (" + y + ")" : "");
+  }
+
+  function statusLegend() {
+    const ul = el("ul", { class: "status-legend", "aria-label": "Classes of progress" });
+    for (const [name, colour] of Object.entries(STATUS_COLOURS)) {
+      ul.append(el("li", {}, el("span", { class: "status-dot", style: "background:" + colour, "aria-hidden": "true" }), name));
+    }
+    return ul;
+  }
+
+  /** A small dot plot: the baseline (hollow), the latest value (filled) and the level (a tick). */
+  function dotPlot(r, colour, suffix) {
+    const vals = [r.baseline, r.latest, r.level].filter((v) => typeof v === "number");
+    const w = 150, h = 18;
+    const svg = svgEl("svg", { width: String(w), height: String(h), role: "img", class: "dotplot",
+      "aria-label": "Baseline " + fmt(r.baseline) + suffix + ", latest " + fmt(r.latest) + suffix + ", level " + fmt(r.level) + suffix });
+    if (!vals.length) return svg;
+    const lo = Math.min(0, d3.min(vals)), hi = d3.max(vals) * 1.05 || 1;
+    const x = d3.scaleLinear().domain([lo, hi]).range([6, w - 6]);
+    svg.append(svgEl("line", { x1: "6", x2: String(w - 6), y1: "9", y2: "9", stroke: "#bbb" }));
+    if (typeof r.baseline === "number" && typeof r.latest === "number") {
+      svg.append(svgEl("line", { x1: x(r.baseline), x2: x(r.latest), y1: "9", y2: "9", stroke: colour, "stroke-width": "2" }));
+    }
+    if (typeof r.level === "number") svg.append(svgEl("line", { x1: x(r.level), x2: x(r.level), y1: "2", y2: "16", stroke: "#1a1a1a", "stroke-width": "2" }));
+    if (typeof r.baseline === "number") svg.append(svgEl("circle", { cx: x(r.baseline), cy: "9", r: "4", fill: "white", stroke: colour, "stroke-width": "1.5" }));
+    if (typeof r.latest === "number") svg.append(svgEl("circle", { cx: x(r.latest), cy: "9", r: "4.5", fill: colour, stroke: "#1a1a1a", "stroke-width": "0.5" }));
+    return svg;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Downloads of what is shown
+
+  /** The fragment keys a view's download needs. */
+  function viewKeys(view) {
+    const keys = { view, indicator: state.indicator };
+    if (view === "trend" || view === "table") keys.entities = state.entities.join(",");
+    if (view === "trend") keys.breakdown = state.breakdown;
+    if (view === "trend" && state.target) keys.target = state.target;
+    if (view === "map" || view === "ranking") { keys.year = String(state.year); if (state.filter) keys.filter = state.filter; }
+    if (view === "map") keys.classes = state.classes;
+    if (view === "scorecard") return { view, framework: state.framework, entity: state.entity };
+    return keys;
+  }
+
+  /** The columns of an indicator document, and of the CSV made of its rows. */
+  const INDICATOR_COLUMNS = ["entity", "kind", "year", "sex", "area", "age", "value", "status", "flag", "edition", "source", "note", "coverage"];
+  function blobLink(content, type) { return URL.createObjectURL(new Blob([content], { type })); }
+
+  function updateDownloads(drawn) {
+    const list = $("#download-links");
+    const links = [];
+    const base = (drawn.view === "scorecard" ? state.framework + "-" + state.entity : state.indicator + "-" + drawn.view);
+    const label = { csv: "CSV", xlsx: "Excel (XLSX)", png: "PNG", svg: "SVG", pdf: "PDF" };
+    if (drawn.view === "scorecard" && drawn.unavailable) {
+      // Nothing to download.
+    } else if (Data.mode === "server") {
+      // The service draws a chart of every view but the table.
+      const formats = drawn.view !== "table" ? ["csv", "xlsx", "png", "svg", "pdf"] : ["csv", "xlsx"];
+      for (const f of formats) {
+        const q = new URLSearchParams(viewKeys(drawn.view));
+        if (asOf) q.set("as_of", asOf);
+        q.set("format", f);
+        links.push([f, "v1/explorer/download?" + q.toString(), null]);
+      }
+    } else {
+      // The site's files are made in the page when asked for (see setUpDownloads), so that a
+      // change of the view, such as a move of the map's year, stays fast. The link's own target
+      // is the view itself.
+      siteDownload = drawn;
+      links.push(["csv", "#" + hashOf(), base + ".csv"]);
+      if (drawn.chart) links.push(["svg", "#" + hashOf(), base + ".svg"]);
+    }
+    list.replaceChildren(...links.map(([f, href, file]) => el("li", {},
+      el("a", { href, "data-download": f, download: file || true, text: label[f] }))));
+    const whole = $("#download-whole");
+    whole.replaceChildren();
+    if (Data.mode === "site" && drawn.view !== "scorecard") {
+      const code = safeName(state.indicator);
+      whole.append("The whole indicator: ",
+        el("a", { href: "data/indicator-" + code + ".csv", "data-whole": "csv", download: true, text: "CSV" }), ", ",
+        el("a", { href: "data/indicator-" + code + ".xlsx", "data-whole": "xlsx", download: true, text: "XLSX" }), ".");
+    }
+  }
+
+  /** Saves a file made in the page (a blob: URL, let go of once the download has it). */
+  function save(url, file) {
+    const tmp = el("a", { href: url, download: file });
+    document.body.append(tmp);
+    tmp.click();
+    tmp.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60000);
+  }
+
+  /** The view the site's downloads are made from. */
+  let siteDownload = null;
+
+  /** On the site, the CSV of the rows shown (the indicator document's columns; for the scorecard,
+   *  the progress document's) and the SVG of the chart shown are made when asked for. */
+  function setUpDownloads() {
+    $("#download-links").addEventListener("click", (ev) => {
+      const a = ev.target.closest("a[data-download]");
+      if (!a || Data.mode !== "site" || !siteDownload) return;
+      ev.preventDefault();
+      const drawn = siteDownload;
+      if (a.dataset.download === "svg") {
+        const svg = chartSVG();
+        if (svg) save(blobLink(svg, "image/svg+xml"), a.getAttribute("download"));
+      } else if (a.dataset.download === "csv") {
+        const csv = drawn.view === "scorecard"
+          ? csvOf(drawn.progressColumns, drawn.progress.map((r) => drawn.progressColumns.map((k) => r[k])))
+          : csvOf(drawn.columns || INDICATOR_COLUMNS, drawn.rows.map((r) => (drawn.columns || INDICATOR_COLUMNS).map((k) => r[k])));
+        save(blobLink(csv, "text/csv"), a.getAttribute("download"));
+      }
+    });
+  }
+
+  /** CSV (RFC 4180) with a formula guard, as ictstat's CSV writes text cells. */
+  function csvOf(columns, rows) {
+    const cell = (v) => {
+      if (v === null || v === undefined) return "";
+      if (typeof v === "number") return String(v);
+      let s = String(v);
+      if (/^[=+\-@\t\r]/.test(s) && !/^[-+]?\d/.test(s)) s = "'" + s;
+      return /[",\n\r]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
+    };
+    return [columns, ...rows].map((r) => r.map(cell).join(",")).join("\r\n") + "\r\n";
+  }
+
+  /** The shown chart as a standalone SVG file. */
+  function chartSVG() {
+    const svg = $("#chart svg");
+    if (!svg) return null;
+    const copy = svg.cloneNode(true);
+    copy.setAttribute("xmlns", SVGNS);
+    if (!copy.getAttribute("width") && copy.getAttribute("viewBox")) {
+      const [, , w, h] = copy.getAttribute("viewBox").split(/\s+/);
+      copy.setAttribute("width", w);
+      copy.setAttribute("height", h);
+    }
+    copy.querySelectorAll("[tabindex]").forEach((e) => e.removeAttribute("tabindex"));
+    copy.querySelectorAll(".hover").forEach((e) => e.classList.remove("hover"));
+    const title = svgEl("title");
+    title.textContent = $("#chart-title").textContent + (Data.catalogue && indicatorSource() ? ". " + indicatorSource() : "");
+    copy.insertBefore(title, copy.firstChild);
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + new XMLSerializer().serializeToString(copy);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Footer: sources, editions and licences, the map's disclaimer
+
+  function indicatorSource() {
+    const data = Data.indicators.get(state.indicator);
+    return data && data.source ? data.source : "Source: ITU.";
+  }
+
+  let footerKey = "";
+  function updateFooter(drawn) {
+    const data = drawn.data || Data.indicators.get(state.indicator);
+    const scorecard = drawn.view === "scorecard";
+    $("#map-disclaimer").hidden = drawn.view !== "map";
+    $("#licences-link").hidden = Data.mode !== "site";
+    const key = scorecard ? "scorecard" : state.indicator + "|" + (data ? data.source : "") + "|" + (data ? data.editions.length : 0);
+    if (key === footerKey) return;
+    footerKey = key;
+    $("#source-line").textContent = scorecard
+      ? "Source: ITU and the custodians of the framework's indicators; progress assessed by ictstat."
+      : (data && data.source) || "Source: ITU.";
+    const editions = !scorecard && data && data.editions && data.editions.length ? data.editions : Data.catalogue.editions;
+    $("#editions").replaceChildren(...editions.map((e) => el("li", {},
+      el("strong", { text: e.edition }), ": " + (e.citation || e.edition) + (e.licence ? ". Licence: " + e.licence : "."))));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Start
+
+  async function start() {
+    const t0 = performance.now();
+    setPageState("loading");
+    try {
+      if (typeof d3 === "undefined" || typeof Plot === "undefined" || typeof topojson === "undefined") {
+        throw new Error("The page's libraries (assets/vendor/) did not load.");
+      }
+      await loadCatalogue();
+      const cat = Data.catalogue;
+      if (!cat.indicators.length) throw new Error("The catalogue lists no indicator.");
+      if (cat.title) { document.title = cat.title; $("#page-title").textContent = cat.title; }
+      if (asOf || cat.as_of) $("#subtitle").textContent = "The data as published on " + (asOf || cat.as_of) + ".";
+      fillCatalogueSelects();
+      setUpTabs();
+      setUpControls();
+      setUpPickers();
+      setUpDownloads();
+      $("#chart-data").addEventListener("toggle", (ev) => {
+        if (ev.target.open && chartDataBuilder && !$("#chart-data-table").firstChild) $("#chart-data-table").append(chartDataBuilder());
+      });
+      const notes = normalise(Object.assign(state, stateFromHash()));
+      // The trend and the ranking are drawn to the page's width: draw them again when it changes.
+      let resizeTimer = 0;
+      let drawnWidth = $("#chart").clientWidth;
+      window.addEventListener("resize", () => {
+        clearTimeout(resizeTimer);
+        resizeTimer = setTimeout(() => {
+          const w = $("#chart").clientWidth;
+          if (Math.abs(w - drawnWidth) < 20 || !(state.view === "trend" || state.view === "ranking")) return;
+          drawnWidth = w;
+          render();
+        }, 200);
+      });
+      window.addEventListener("hashchange", () => {
+        const t = performance.now();
+        setPageState("loading");
+        const n = normalise(Object.assign(state, stateFromHash()));
+        render(t).then(() => { if (n.length) say("Ignored: " + n.join("; ") + "."); });
+      });
+      await render(t0);
+      if (notes.length && document.documentElement.dataset.state === "ready") say("Ignored: " + notes.join("; ") + ".");
+    } catch (err) {
+      fail(err);
+    }
+  }
+
+  start();
+})();

@@ -1,0 +1,206 @@
+package explorer_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"io/fs"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ictstat/ictstat/engine/explorer"
+	"github.com/ictstat/ictstat/engine/serve"
+	"github.com/ictstat/ictstat/indicators/compute/computetest"
+)
+
+// TestHandler: the page and its files come with their media types, an ETag that a repeated
+// request gets 304 for, and caching headers; other paths and methods are refused.
+func TestHandler(t *testing.T) {
+	h := explorer.Handler()
+	get := func(method, path string, header ...string) *http.Response {
+		req := httptest.NewRequest(method, path, nil)
+		for i := 0; i+1 < len(header); i += 2 {
+			req.Header.Set(header[i], header[i+1])
+		}
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, req)
+		return w.Result()
+	}
+	index, err := fs.ReadFile(explorer.Assets(), "index.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ path, file, ctype, cache string }{
+		{"/", "index.html", "text/html; charset=utf-8", "no-cache"},
+		{"/index.html", "index.html", "text/html; charset=utf-8", "no-cache"},
+		{"/assets/vendor/d3.min.js", "vendor/d3.min.js", "text/javascript; charset=utf-8", "public, max-age=86400"},
+		{"/assets/vendor/plot.umd.min.js", "vendor/plot.umd.min.js", "text/javascript; charset=utf-8", "public, max-age=86400"},
+		{"/assets/vendor/topojson-client.min.js", "vendor/topojson-client.min.js", "text/javascript; charset=utf-8", "public, max-age=86400"},
+		{"/assets/vendor/LICENSE.d3", "vendor/LICENSE.d3", "text/plain; charset=utf-8", "public, max-age=86400"},
+	} {
+		resp := get("GET", c.path)
+		body, _ := io.ReadAll(resp.Body)
+		want, _ := fs.ReadFile(explorer.Assets(), c.file)
+		etag := resp.Header.Get("ETag")
+		if resp.StatusCode != 200 || string(body) != string(want) || resp.Header.Get("Content-Type") != c.ctype ||
+			resp.Header.Get("Cache-Control") != c.cache || len(etag) < 10 || resp.Header.Get("X-Content-Type-Options") != "nosniff" {
+			t.Errorf("%s: %d %q %q etag %q, %d bytes (want %d)", c.path, resp.StatusCode, resp.Header.Get("Content-Type"),
+				resp.Header.Get("Cache-Control"), etag, len(body), len(want))
+		}
+		if again := get("GET", c.path, "If-None-Match", etag); again.StatusCode != http.StatusNotModified {
+			t.Errorf("%s with its ETag: %d, want 304", c.path, again.StatusCode)
+		}
+	}
+	if !strings.Contains(string(index), "assets/vendor/d3.min.js") {
+		t.Error("index.html does not load the vendored D3")
+	}
+	if csp := get("GET", "/").Header.Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self'") {
+		t.Errorf("the page's CSP: %q", csp)
+	}
+	for _, p := range []string{"/nothing", "/assets/", "/assets/nothing.js", "/assets/../explorer.go", "/assets/index.html"} {
+		if resp := get("GET", p); resp.StatusCode != 404 {
+			t.Errorf("%s: %d, want 404", p, resp.StatusCode)
+		}
+	}
+	if resp := get("POST", "/"); resp.StatusCode != 405 || resp.Header.Get("Allow") != "GET, HEAD" {
+		t.Errorf("POST /: %d", resp.StatusCode)
+	}
+	if resp := get("HEAD", "/assets/vendor/d3.min.js"); resp.StatusCode != 200 {
+		t.Errorf("HEAD: %d", resp.StatusCode)
+	}
+}
+
+// TestSiteIndex: the site's page is the served page with the site's marker and catalogue
+// script before </head>.
+func TestSiteIndex(t *testing.T) {
+	site, err := explorer.SiteIndex()
+	if err != nil {
+		t.Fatal(err)
+	}
+	index, _ := fs.ReadFile(explorer.Assets(), "index.html")
+	head, rest, ok := strings.Cut(string(site), explorer.SiteMarker)
+	if !ok || head+rest != string(index) || !strings.HasPrefix(rest, "</head>") || !strings.Contains(explorer.SiteMarker, "window.ICTSTAT_SITE = true") {
+		t.Errorf("the site's page:\n%s", site)
+	}
+}
+
+// service is the explorer's endpoints and page in a service on loopback.
+func service(t testing.TB, token string) string {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	srv, err := serve.New(ctx, serve.Config{Database: computetest.Path(t), Endpoints: explorer.Endpoints(), Page: explorer.Handler(), Token: token,
+		MemoryLimit: "1GB"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ctx, ln) }()
+	t.Cleanup(func() { cancel(); <-done })
+	return "http://" + ln.Addr().String()
+}
+
+// TestEndpoints: the documents through the service, with their errors; the page beside them.
+func TestEndpoints(t *testing.T) {
+	base := service(t, "")
+	get := func(path string) (int, http.Header, []byte) {
+		resp, err := http.Get(base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, resp.Header, b
+	}
+	for _, p := range []string{"/v1/explorer/catalogue", "/v1/explorer/data?indicator=internet_use_pct&entities=KEN,WLD",
+		"/v1/explorer/progress?framework=umc_2030&entity=KEN", "/v1/explorer/boundaries", "/v1/explorer/data?indicator=internet_use_pct&entities=KEN&as_of=2024-06-30"} {
+		code, h, b := get(p)
+		if code != 200 || h.Get("Content-Type") != "application/json" || !json.Valid(b) {
+			t.Errorf("%s: %d %s %.200s", p, code, h.Get("Content-Type"), b)
+		}
+	}
+	for p, want := range map[string]string{
+		"/v1/explorer/data":                                                                              `parameter \"indicator\" is required`,
+		"/v1/explorer/data?indicator=nope":                                                               `indicator \"nope\"`,
+		"/v1/explorer/data?indicator=internet_use_pct&as_of=yesterday":                                   "as_of",
+		"/v1/explorer/progress?framework=umc_2030&as_of=2024":                                            "progress assessments were computed from the data as they are now",
+		"/v1/explorer/download?view=trend&format=csv&indicator=internet_use_pct":                         "entities is required",
+		"/v1/explorer/download?view=trend&format=csv&indicator=internet_use_pct&entities=KEN&colour=red": `unknown parameter \"colour\"`,
+	} {
+		if code, _, b := get(p); code != 400 || !strings.Contains(string(b), want) {
+			t.Errorf("%s: %d %s, want 400 with %s", p, code, b, want)
+		}
+	}
+	code, h, b := get("/v1/explorer/download?view=trend&format=png&indicator=internet_use_pct&entities=KEN,WLD")
+	if code != 200 || h.Get("Content-Type") != "image/png" || h.Get("Content-Disposition") != "attachment; filename=ictstat-trend-internet_use_pct.png" {
+		t.Errorf("download: %d %v %.100s", code, h, b)
+	}
+	if code, h, _ := get("/"); code != 200 || h.Get("Content-Type") != "text/html; charset=utf-8" {
+		t.Errorf("the page: %d %v", code, h)
+	}
+	if code, h, _ := get("/v1/nothing"); code != 404 || h.Get("Content-Type") != "application/json" {
+		t.Errorf("an unknown endpoint under /v1: %d %v", code, h)
+	}
+	_, _, b = get("/v1/openapi.json")
+	var doc struct{ Paths map[string]any }
+	json.Unmarshal(b, &doc)
+	for _, p := range []string{"/v1/explorer/catalogue", "/v1/explorer/data", "/v1/explorer/progress", "/v1/explorer/boundaries", "/v1/explorer/download"} {
+		if doc.Paths[p] == nil {
+			t.Errorf("OpenAPI lacks %s", p)
+		}
+	}
+}
+
+// BenchmarkExplorer measures the documents through the service on loopback: the trend of five
+// economies, the whole indicator, the catalogue and a framework's progress. The first request
+// to a new service (which reads the database) is reported apart as cold-ms; p50-ms and p90-ms
+// are of the others.
+func BenchmarkExplorer(b *testing.B) {
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}
+	for _, c := range []struct{ name, path string }{
+		{"trend-5", "/v1/explorer/data?indicator=internet_use_pct&entities=WLD,KEN,NGA,IND,BRA"},
+		{"indicator-whole", "/v1/explorer/data?indicator=internet_use_pct"},
+		{"catalogue", "/v1/explorer/catalogue"},
+		{"progress", "/v1/explorer/progress?framework=umc_2030"},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			base := service(b, "") // a service of its own, which has read nothing yet
+			fetch := func() (time.Duration, int) {
+				start := time.Now()
+				resp, err := client.Get(base + c.path)
+				if err != nil {
+					b.Fatal(err)
+				}
+				n, _ := io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != 200 {
+					b.Fatalf("%s: %d", c.path, resp.StatusCode)
+				}
+				return time.Since(start), int(n)
+			}
+			cold, size := fetch()
+			var times []time.Duration
+			b.ResetTimer()
+			for b.Loop() {
+				d, _ := fetch()
+				times = append(times, d)
+			}
+			b.StopTimer()
+			slices.Sort(times)
+			if len(times) > 0 {
+				b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "p50-ms")
+				b.ReportMetric(float64(times[len(times)*9/10].Microseconds())/1000, "p90-ms")
+			}
+			b.ReportMetric(float64(cold.Microseconds())/1000, "cold-ms")
+			b.ReportMetric(float64(size), "bytes")
+		})
+	}
+}

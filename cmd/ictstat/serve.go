@@ -123,6 +123,7 @@ queries finish.`,
 			}
 			cfg.Log.Info("serving", "addr", "http://"+ln.Addr().String(), "database", g.db, "token", token != "",
 				"max_concurrent", cfg.MaxConcurrent, "query_timeout", cfg.QueryTimeout)
+			go explorer.Warm(srv.Handler(), token)
 			return srv.Serve(cmd.Context(), ln)
 		},
 	}

@@ -153,6 +153,10 @@ func Handler() http.Handler {
 			h.Set("Cache-Control", "no-cache")
 		}
 		if name == "index.html" {
+			if !r.URL.Query().Has("as_of") {
+				// The page's first request: the browser asks for it while it reads the scripts.
+				h.Set("Link", "<v1/explorer/catalogue>; rel=preload; as=fetch; crossorigin")
+			}
 			h.Set("Content-Security-Policy", ContentSecurityPolicy)
 			h.Set("Referrer-Policy", "no-referrer")
 		}

@@ -7,8 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"mime"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 
+	"github.com/ictstat/ictstat/engine/geo"
 	"github.com/ictstat/ictstat/engine/serve"
 	"github.com/ictstat/ictstat/engine/store"
 )
@@ -148,3 +151,28 @@ func badParam(err error) error {
 	}
 	return err
 }
+
+// Warm asks h, a service answering Endpoints, for the catalogue and the indicator the page opens
+// with, and decodes the map's boundaries, so that the first visitor does not wait for the
+// database's first queries; token is the service's bearer token ("" for none). It returns when
+// they are read; errors are the service's to log.
+func Warm(h http.Handler, token string) {
+	for _, path := range []string{"/v1/explorer/catalogue", "/v1/explorer/data?indicator=" + DefaultIndicator} {
+		r := httptest.NewRequest(http.MethodGet, path, nil)
+		if token != "" {
+			r.Header.Set("Authorization", "Bearer "+token)
+		}
+		h.ServeHTTP(discard{}, r)
+	}
+	geo.Countries()
+}
+
+// DefaultIndicator is the indicator the page opens with when its URL names none.
+const DefaultIndicator = "internet_use_pct"
+
+// discard is a response writer that keeps nothing.
+type discard struct{}
+
+func (discard) Header() http.Header         { return http.Header{} }
+func (discard) Write(b []byte) (int, error) { return len(b), nil }
+func (discard) WriteHeader(int)             {}

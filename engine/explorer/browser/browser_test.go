@@ -243,7 +243,7 @@ func (p *page) screenshot(name string) {
 	if dir == "" {
 		return
 	}
-	buf, err := chromedp.Run(p.ctx, chromedp.CaptureScreenshot())
+	buf, err := chromedp.Run(p.ctx, chromedp.FullScreenshot(100))
 	if err != nil {
 		p.t.Fatal(err)
 	}

@@ -43,8 +43,9 @@ func newChart(g *globals) *cobra.Command {
   scorecard        the WSIS Geneva targets scorecard of one economy or group (the world by default)
   map              a world map of each economy's value in one year (--year; by default the latest
                    year in which most economies have a value), in five classes: --classes quantile
-                   (quintiles of the year's values, the default) or fixed (equal steps from 0 to
-                   100 for percentages, else to the largest value of any year, rounded up); with
+                   (quintiles of the year's values, the default; fewer classes where values tie)
+                   or fixed (equal steps from 0 to 100 for indicators whose valid maximum is 100,
+                   else to the largest value of any year, rounded up); with
                    --group, its members only, the others grey. Natural Earth boundaries, Equal
                    Earth projection, Antarctica left out; economies without a value are hatched
 

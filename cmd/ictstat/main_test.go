@@ -348,7 +348,7 @@ func TestGroupsAndStaleness(t *testing.T) {
 		t.Fatalf("ingest: %s", r.stderr)
 	}
 	r = ictstat(t, "--db", db, "progress", "--economy", "KEN")
-	if !strings.Contains(r.stderr, "1 batches were loaded after the last computation") {
+	if !strings.Contains(r.stderr, "1 batch was loaded after the last computation") {
 		t.Errorf("no warning of stale results: %q", r.stderr)
 	}
 	if r := ictstat(t, "--db", db, "compute"); r.code != 0 {

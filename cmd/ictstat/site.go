@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,12 +10,14 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/ictstat/ictstat/engine/explorer"
+	"github.com/ictstat/ictstat/engine/store"
 )
 
 // siteMarker is the file a site build leaves in its folder: it lists the files the build wrote,
@@ -88,7 +91,7 @@ did not write are never removed. Progress goes to standard error (-q: none).`,
 	f := cmd.Flags()
 	f.StringVar(&out, "out", "", "the folder to write the site to")
 	f.StringSliceVar(&indicators, "indicators", nil, "only these indicators, by code, comma-separated (default: every indicator with data)")
-	f.StringSliceVar(&entities, "entities", nil, "only these economies and groups, by code, comma-separated (default: all)")
+	f.StringSliceVar(&entities, "entities", nil, "only these economies and groups, comma-separated: ISO3 or group codes in any case, M49 codes or names (default: all)")
 	f.BoolVar(&force, "force", false, "write into a non-empty folder that no site build made (its other files are kept)")
 	addAsOf(cmd, g)
 	return cmd
@@ -121,8 +124,8 @@ func buildSite(cmd *cobra.Command, g *globals, dir string, indicators, entities 
 		}
 	}
 	if len(entities) > 0 {
-		if opts.Entities, err = all.EntityCodes(ctx, entities); err != nil {
-			return siteRequestError("--entities", err)
+		if opts.Entities, err = siteEntities(cmd, st.DB(), all, entities); err != nil {
+			return err
 		}
 	}
 	src := explorer.NewSource(st.DB(), opts)
@@ -214,12 +217,14 @@ func buildSite(cmd *cobra.Command, g *globals, dir string, indicators, entities 
 	if len(opts.Entities) > 0 {
 		only = opts.Entities
 	}
+	held := map[string][]explorer.Edition{} // the editions of each indicator's document, for LICENSES.md
 	for i, in := range cat.Indicators {
 		bar.describe(in.Code)
 		doc, err := src.Indicator(ctx, in.Code, only)
 		if err != nil {
 			return err
 		}
+		held[in.Code] = doc.Editions
 		name := "data/indicator-" + explorer.SafeName(in.Code)
 		var csvBuf, xlsxBuf bytes.Buffer
 		if err := explorer.WriteCSV(&csvBuf, doc.Rows); err != nil {
@@ -257,7 +262,11 @@ func buildSite(cmd *cobra.Command, g *globals, dir string, indicators, entities 
 		bar.set(int64(len(cat.Indicators) + i + 1))
 	}
 	bar.finish()
-	if err := write("LICENSES.md", explorer.Licenses(cat)); err != nil {
+	licences, err := src.Licenses(ctx, held)
+	if err != nil {
+		return err
+	}
+	if err := write("LICENSES.md", licences); err != nil {
 		return err
 	}
 	// The previous build's files that this one did not write go; nothing else does.
@@ -271,8 +280,8 @@ func buildSite(cmd *cobra.Command, g *globals, dir string, indicators, entities 
 	if err := writeSiteManifest(dir, planned); err != nil {
 		return err
 	}
-	fmt.Fprintf(out(g), "wrote %d files (%.1f MB) to %s: %d indicators, %d frameworks; open %s\n", count, float64(size)/1e6, dir,
-		len(cat.Indicators), len(fws), filepath.Join(dir, "index.html"))
+	fmt.Fprintf(out(g), "wrote %d files (%.1f MB) to %s: %s, %s; open %s\n", count, float64(size)/1e6, dir,
+		plural(len(cat.Indicators), "indicator", "indicators"), plural(len(fws), "framework", "frameworks"), filepath.Join(dir, "index.html"))
 	return nil
 }
 
@@ -280,6 +289,41 @@ func buildSite(cmd *cobra.Command, g *globals, dir string, indicators, entities 
 func writeSiteManifest(dir string, files []string) error {
 	manifest, _ := json.MarshalIndent(siteManifest{Generator: "ictstat site build", Version: Version, Files: files}, "", "  ")
 	return writeSiteFile(dir, siteFile{siteMarker, append(manifest, '\n')})
+}
+
+// siteEntities are the economies and groups of --entities by their codes, each named as other
+// commands take them: an ISO3 or group code in any case, an M49 code or a name (store.FindEntity).
+func siteEntities(cmd *cobra.Command, db *sql.DB, all *explorer.Source, names []string) ([]string, error) {
+	ctx := cmd.Context()
+	var codes []string
+	for _, name := range names {
+		if c, err := all.EntityCodes(ctx, []string{name}); err == nil {
+			codes = append(codes, c...)
+			continue
+		}
+		e, err := store.FindEntity(ctx, db, name, false)
+		var unknown *store.EntityError
+		if errors.As(err, &unknown) {
+			return nil, usageError("--entities: %v", err)
+		}
+		if err != nil {
+			return nil, err
+		}
+		codes = append(codes, e.Code)
+	}
+	codes, err := all.EntityCodes(ctx, codes)
+	if err != nil {
+		return nil, siteRequestError("--entities", err)
+	}
+	return codes, nil
+}
+
+// plural is n and the noun, singular for 1: "1 indicator", "12 indicators".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
 }
 
 // siteRequestError is a usage error for an explorer request error of a flag.

@@ -344,3 +344,65 @@ func TestServeExplorer(t *testing.T) {
 		t.Errorf("a bad year: %d %s", resp.StatusCode, b)
 	}
 }
+
+// TestSiteOfUserData: a site of the user's own indicator, built for economies named by name and
+// M49 code as other commands take them, names the user's edition as its source and not ITU; its
+// map's fixed classes split 0 to 100, the indicator's valid maximum, though it is no percentage.
+func TestSiteOfUserData(t *testing.T) {
+	db := copyOfDefault(t)
+	dir := t.TempDir()
+	defs := writeFile(t, dir, "defs.csv", "code,name,unit,unit_kind,min,max,polarity,aggregation\n"+
+		"digital_score,Digital readiness score,score (0-100),index,0,100,higher,median\n")
+	data := writeFile(t, dir, "obs.csv", "indicator,economy,year,value\ndigital_score,KEN,2022,72\ndigital_score,UGA,2022,41.5\ndigital_score,TZA,2022,30\n")
+	if r := ictstat(t, "--db", db, "indicator", "define", defs); r.code != 0 {
+		t.Fatalf("define: %s", r.stderr)
+	}
+	if r := ictstat(t, "--db", db, "ingest", data, "--edition", "Demo NSO 2026", "--licence", "CC BY 4.0 (test)"); r.code != 0 {
+		t.Fatalf("ingest: %s", r.stderr)
+	}
+	if r := ictstat(t, "--db", db, "compute"); r.code != 0 {
+		t.Fatalf("compute: %s", r.stderr)
+	}
+
+	svg := filepath.Join(dir, "map.svg")
+	if r := ictstat(t, "--db", db, "chart", "map", "--indicator", "digital_score", "--classes", "fixed", "-o", svg); r.code != 0 {
+		t.Fatalf("chart map: %s", r.stderr)
+	}
+	b, _ := os.ReadFile(svg)
+	for _, s := range []string{">0–20</text>", ">80–100</text>", ">3 economies with a value in 2022</text>", ">Source: Demo NSO 2026.</text>"} {
+		if !bytes.Contains(b, []byte(s)) {
+			t.Errorf("the map lacks %q", s)
+		}
+	}
+
+	site := filepath.Join(dir, "site")
+	r := ictstat(t, "--db", db, "site", "build", "--out", site, "--indicators", "digital_score", "--entities", "kenya,800,United Republic of TANZANIA,wld")
+	if r.code != 0 || !strings.Contains(r.stdout, ": 1 indicator, 5 frameworks;") {
+		t.Fatalf("site build --entities by name and M49 code: %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	_, _, doc := readScript(t, filepath.Join(site, "data", "catalogue.js"))
+	var cat explorer.Catalogue
+	json.Unmarshal(doc, &cat)
+	var codes []string
+	for _, e := range cat.Entities {
+		codes = append(codes, e.Code)
+	}
+	if !slices.Equal(codes, []string{"KEN", "TZA", "UGA", "WLD"}) {
+		t.Errorf("the site's entities: %v", codes)
+	}
+	licences, _ := os.ReadFile(filepath.Join(site, "LICENSES.md"))
+	data, _, _ = strings.Cut(string(licences), "## The boundaries")
+	if !strings.Contains(data, "Source: Demo NSO 2026. Keep this attribution") || !strings.Contains(data, "| Demo NSO 2026 | Demo NSO 2026 | CC BY 4.0 (test) |") ||
+		strings.Contains(data, "ITU") || strings.Contains(data, "WDI") {
+		t.Errorf("LICENSES.md of the user's data:\n%s", data)
+	}
+	if !bytes.Contains(licences, []byte("do not imply the expression of any opinion whatsoever concerning the legal status")) {
+		t.Error("LICENSES.md lacks the United Nations' wording on boundaries")
+	}
+	for _, bad := range []string{"Atlantis", "999"} {
+		if r := ictstat(t, "--db", db, "site", "build", "--out", t.TempDir(), "--indicators", "digital_score", "--entities", bad); r.code != 2 ||
+			!strings.Contains(r.stderr, "--entities: no economy or group") {
+			t.Errorf("--entities %s: %d %s", bad, r.code, r.stderr)
+		}
+	}
+}

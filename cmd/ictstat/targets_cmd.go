@@ -67,7 +67,7 @@ func openResults(cmd *cobra.Command, g *globals, entity string) (*store.Store, e
 		st.Close()
 		return nil, fmt.Errorf("nothing computed yet: run 'ictstat compute'")
 	case since > 0 && !g.quiet:
-		fmt.Fprintf(os.Stderr, "ictstat: %d batches were loaded after the last computation; run 'ictstat compute' to include them\n", since)
+		fmt.Fprintf(os.Stderr, "ictstat: %s loaded after the last computation; run 'ictstat compute' to include them\n", batchesLoaded(since))
 	}
 	return st, nil
 }
@@ -289,4 +289,12 @@ measure say "no global data". The world by default.`,
 	cmd.Flags().StringVar(&format, "format", "table", "table, csv or json")
 	addAsOf(cmd, g)
 	return cmd
+}
+
+// batchesLoaded is "1 batch was" or "N batches were", as a warning says them.
+func batchesLoaded(n int) string {
+	if n == 1 {
+		return "1 batch was"
+	}
+	return plural(n, "batch", "batches") + " were"
 }

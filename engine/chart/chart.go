@@ -121,7 +121,14 @@ type Line struct {
 	Band   []Interval // an interval drawn as a light shaded area behind the line (e.g. a projection's 95% interval)
 	Step   float64
 	Color  int // index into Palette; -1 means "next colour"
+	// Pattern is the line's dash pattern, modulo LinePatterns: 0 solid, 1 dashed, 2 dotted, 3
+	// dash-dot, 4 fine dots, as the explorer's page draws the values of a breakdown (women solid,
+	// men dashed), each entity in its colour. Unlike Dashed, a patterned line has its markers.
+	Pattern int
 }
+
+// LinePatterns is the number of dash patterns of Line.Pattern.
+const LinePatterns = 5
 
 // Interval is a band's extent at X.
 type Interval struct{ X, Low, High float64 }
@@ -137,7 +144,11 @@ type Reference struct {
 // and deadline marker.
 type Trend struct {
 	Meta
-	Lines      []Line
+	Lines []Line
+	// Patterns name the lines' dash patterns (Line.Pattern) in order, e.g. "women", "men": when
+	// given, the legend names each label once, in its colour, then each pattern in grey with its
+	// name, so that a breakdown of several entities reads "Kenya, Uganda; — women, - - men".
+	Patterns   []string
 	Target     *Reference // horizontal
 	Deadline   *Reference // vertical, e.g. {2030, "deadline 2030"}
 	YMin, YMax float64    // NaN (or both 0): automatic; a bound set is kept (e.g. 0 and 100 for percentages)

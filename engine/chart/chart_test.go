@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -395,5 +396,62 @@ func TestColours(t *testing.T) {
 	}
 	if statusColor("No global data") != StatusColors["no global data"] {
 		t.Error("statuses are not matched without regard to case")
+	}
+}
+
+// TestRankingValueLabels: bars are labelled with three significant digits, so that 99.83 reads
+// 99.8, not 100 (the ranking of internet use in 2023: Bahrain 100, Kuwait 99.83, Qatar 99.75,
+// Iceland 99.65; the bar of 100 made every label whole).
+func TestRankingValueLabels(t *testing.T) {
+	rk := Ranking{Meta: Meta{Title: "Individuals using the Internet, 2023", XLabel: "% of population"}, Bars: []Bar{
+		{Label: "Bahrain", Value: 100, Year: 2023}, {Label: "Kuwait", Value: 99.83, Year: 2023}, {Label: "Qatar", Value: 99.75, Year: 2023}, {Label: "Iceland", Value: 99.65, Year: 2023},
+		{Label: "Kenya", Value: 48.2, Year: 2023}, {Label: "Small", Value: 0.0123, Year: 2023}, {Label: "Whole", Value: 7, Year: 2023}}}
+	got := svgTexts(render(t, rk, "svg", DefaultSize))
+	for _, want := range []string{"99.8", "99.7", "48.2", "0.0123", "7"} {
+		if !slices.Contains(got, want) {
+			t.Errorf("no value label %q: %q", want, got)
+		}
+	}
+	if n := count(got, "99.8"); n != 2 {
+		t.Errorf("%d labels 99.8, want Kuwait's and Qatar's: %q", n, got)
+	}
+	if n := count(got, "100"); n > 2 { // Bahrain's and the axis's tick
+		t.Errorf("%d labels read 100: %q", n, got)
+	}
+	big := Ranking{Bars: []Bar{{Label: "A", Value: 1234.4}, {Label: "B", Value: 512.345}}}
+	got = svgTexts(render(t, big, "svg", DefaultSize))
+	for _, want := range []string{"1,234", "512"} {
+		if !slices.Contains(got, want) {
+			t.Errorf("no value label %q: %q", want, got)
+		}
+	}
+}
+
+// TestLinePatterns: a breakdown's values are dash patterns of the entities' colours, as the
+// explorer's page strokes them ("6,3", "2,3", ... for lines 2 wide): a label once in the legend,
+// then each pattern's name; patterned lines keep their markers, which a Dashed projection has not.
+func TestLinePatterns(t *testing.T) {
+	tr := Trend{Meta: Meta{Title: "By age"}, YMin: math.NaN(), YMax: math.NaN(), Patterns: []string{"aged 15-24", "aged 25-74", "aged 75+"}}
+	for i := range 3 {
+		l := Line{Label: "Kenya", Color: 1, Pattern: i}
+		for y := 2015; y <= 2020; y++ {
+			l.Points = append(l.Points, Point{X: float64(y), Y: float64(10*i + y - 2000)})
+		}
+		tr.Lines = append(tr.Lines, l)
+	}
+	svg := render(t, tr, "svg", DefaultSize)
+	for _, want := range []string{"stroke:#56B4E9;stroke-width:1.6\"", "stroke:#56B4E9;stroke-width:1.6;stroke-dasharray:4.8,2.4\"",
+		"stroke:#56B4E9;stroke-width:1.6;stroke-dasharray:1.6,2.4\"", "stroke:#555555;stroke-width:1.6;stroke-dasharray:1.6,2.4\""} {
+		if !bytes.Contains(svg, []byte(want)) {
+			t.Errorf("the SVG has no stroke %s", want)
+		}
+	}
+	got := svgTexts(svg)
+	if count(got, "Kenya") != 1 || !slices.Contains(got, "aged 15-24") || !slices.Contains(got, "aged 75+") {
+		t.Errorf("legend %q", got)
+	}
+	// Markers: 6 per line, 18 in all, and one in the legend's entry of Kenya.
+	if n := bytes.Count(svg, []byte("style=\"fill:#56B4E9\"")); n != 19 {
+		t.Errorf("%d markers, want 19", n)
 	}
 }

@@ -14,24 +14,27 @@ import (
 	"github.com/ictstat/ictstat/engine/geo"
 )
 
-// Map is a choropleth world map of one value per economy, in five classes, drawn in the Equal
-// Earth projection on Natural Earth's boundaries (engine/geo). Economies are identified by their
-// UN M49 code, three digits ("404"). Antarctica is not drawn, and the map stops at 60°S.
+// Map is a choropleth world map of one value per economy, in up to five classes, drawn in the
+// Equal Earth projection on Natural Earth's boundaries (engine/geo). Economies are identified by
+// their UN M49 code, three digits ("404"). Antarctica is not drawn, and the map stops at 60°S.
 //
-// The classes follow docs/explorer.md, as the browser explorer draws them: colours MapColors, a
-// value v in class i when Breaks[i-1] <= v < Breaks[i]. Economies in Scope without a value (or
-// with NaN) are hatched grey, "no data"; economies outside Scope are plain light grey. Borders
-// are white, coastlines grey, the sphere's outline light grey. A map with no value in scope has
-// nothing to draw.
+// The classes follow docs/explorer.md, as the browser explorer draws them: a value v in class i
+// when Breaks[i-1] <= v < Breaks[i]; k classes take the colours ClassColors(k) of MapColors.
+// Economies in Scope without a value (or with NaN) are hatched grey, "no data"; economies outside
+// Scope are plain light grey. Borders are white, coastlines grey, the sphere's outline light grey.
+// A map with no value in scope has nothing to draw.
 type Map struct {
 	Meta                          // Title, Subtitle, YLabel (the values' unit) and Source as in the other charts
 	Values     map[string]float64 // by M49 code
 	Scope      map[string]bool    // the codes shown, e.g. a group's members; nil: every economy
 	ScopeLabel string             // the legend's label for the economies outside Scope; "" is "Not in the group"
-	Breaks     []float64          // the four inner breaks, ascending; nil: QuantileBreaks of the values in Scope
+	// Breaks are the inner breaks, ascending and distinct: four for five classes, fewer where
+	// quantiles tie (QuantileBreaks), which the legend notes ("4 classes: values tie"). nil:
+	// QuantileBreaks of the values in Scope.
+	Breaks []float64
 	// Low and High end the first and last classes' ranges in the legend (e.g. 0 and 100, or the
 	// smallest and largest value shown); NaN, or both 0: open ranges, "< Breaks[0]" and
-	// "≥ Breaks[3]".
+	// "≥ Breaks[last]".
 	Low, High float64
 	Classes   string // the line naming the classes, e.g. "Quintiles of the 2023 values" or "Fixed breaks"
 }
@@ -39,6 +42,20 @@ type Map struct {
 // MapColors are a map's five class colours, lowest values first: ColorBrewer's YlGnBu, colour-blind
 // safe (Cynthia Brewer, colorbrewer2.org).
 var MapColors = []color.Color{rgb(0xffffcc), rgb(0xa1dab4), rgb(0x41b6c4), rgb(0x2c7fb8), rgb(0x253494)}
+
+// classColors are the positions in MapColors of k classes' colours, by k.
+var classColors = [][]int{nil, {2}, {1, 3}, {0, 2, 4}, {0, 1, 3, 4}, {0, 1, 2, 3, 4}}
+
+// ClassColors are the positions in MapColors of the colours of k classes (1 to 5), lowest values
+// first, as docs/explorer.md gives them: 2 for one class; 1 and 3 for two; 0, 2 and 4 for three;
+// 0, 1, 3 and 4 for four; all five for five. Fewer classes keep the ends of the scale apart, so a
+// colour means about the same on every map. Other k: nil.
+func ClassColors(k int) []int {
+	if k < 1 || k >= len(classColors) {
+		return nil
+	}
+	return slices.Clone(classColors[k])
+}
 
 // The fills of economies that are not in a class.
 var (
@@ -50,9 +67,15 @@ var (
 	mapCoast   = rgb(0xa6a6a6) // coastlines, and the outline of the legend's boxes
 )
 
-// MapDisclaimer is the line every map carries under its source.
-const MapDisclaimer = "Boundaries: Natural Earth. The boundaries and names shown do not imply official endorsement " +
-	"or acceptance by ITU or ictstat, nor any opinion on the legal status of any country, territory or area."
+// UNBoundaries is the United Nations' wording on the boundaries and names of a map, which maps
+// carry on the page and in files (docs/explorer.md).
+const UNBoundaries = "The boundaries and names shown and the designations used on this map do not imply the expression of any " +
+	"opinion whatsoever concerning the legal status of any country, territory, city or area or of its authorities, or " +
+	"concerning the delimitation of its frontiers or boundaries."
+
+// MapDisclaimer is what every map carries under its source: where the boundaries come from, and
+// the United Nations' wording.
+const MapDisclaimer = "Boundaries: Natural Earth. " + UNBoundaries
 
 // Classes of a code that has no class colour.
 const (
@@ -73,10 +96,12 @@ func ClassOf(v float64, breaks []float64) int {
 	return i
 }
 
-// QuantileBreaks are the 20th, 40th, 60th and 80th percentiles of values (NaN and infinities left
-// out) as R's quantile type 7 and d3.quantile compute them: with the n values sorted x[0] ≤ … ≤
-// x[n−1] and h = (n−1)·p, x[⌊h⌋] + (h − ⌊h⌋)·(x[⌊h⌋+1] − x[⌊h⌋]) (Hyndman and Fan 1996,
-// definition 7). Without values, nil.
+// QuantileBreaks are the breaks of the quintile classes of values (NaN and infinities left out):
+// the 20th, 40th, 60th and 80th percentiles as R's quantile type 7 and d3.quantile compute them
+// (with the n values sorted x[0] ≤ … ≤ x[n−1] and h = (n−1)·p, x[⌊h⌋] + (h − ⌊h⌋)·(x[⌊h⌋+1] −
+// x[⌊h⌋]); Hyndman and Fan 1996, definition 7), less those that equal an earlier one or the
+// smallest value, which would leave a class empty (docs/explorer.md). Values that tie thus give
+// fewer breaks: one value alone none (one class, an empty slice). Without values, nil.
 func QuantileBreaks(values []float64) []float64 {
 	var x []float64
 	for _, v := range values {
@@ -88,13 +113,16 @@ func QuantileBreaks(values []float64) []float64 {
 		return nil
 	}
 	slices.Sort(x)
-	out := make([]float64, 4)
-	for i, p := range []float64{0.2, 0.4, 0.6, 0.8} {
+	out := make([]float64, 0, 4)
+	for _, p := range []float64{0.2, 0.4, 0.6, 0.8} {
 		h := float64(len(x)-1) * p
 		lo := int(math.Floor(h))
-		out[i] = x[lo]
+		q := x[lo]
 		if lo+1 < len(x) {
-			out[i] += (h - float64(lo)) * (x[lo+1] - x[lo])
+			q += (h - float64(lo)) * (x[lo+1] - x[lo])
+		}
+		if q > x[0] && (len(out) == 0 || q > out[len(out)-1]) {
+			out = append(out, q)
 		}
 	}
 	return out
@@ -157,8 +185,8 @@ func (m Map) inScope(code string) bool {
 	return m.Scope == nil || (code != "" && m.Scope[code])
 }
 
-// Class is how the map colours the economy of M49 code: its value's class (0–4, MapColors),
-// ClassNoData or ClassOutside.
+// Class is how the map colours the economy of M49 code: the position in MapColors of its value's
+// class's colour (ClassColors), ClassNoData or ClassOutside.
 func (m Map) Class(code string) int {
 	return m.class(code, m.breaks())
 }
@@ -171,59 +199,78 @@ func (m Map) class(code string, breaks []float64) int {
 	if !ok || math.IsInf(v, 0) {
 		return ClassNoData
 	}
-	return ClassOf(v, breaks)
+	cl := ClassOf(v, breaks)
+	if cl < 0 || len(breaks) > 4 { // no class, or breaks no map draws
+		return cl
+	}
+	return classColors[len(breaks)+1][cl]
 }
 
-// LegendLabels are the legend's texts for the five classes: "a–b" from Low through the breaks to
-// High, "< b" and "≥ b" at open ends, with as many decimals as the breaks need to differ.
+// LegendLabels are the legend's texts for the classes, lowest first: "a–b" from Low through the
+// breaks to High, "< b" and "≥ b" at open ends, the numbers with three significant digits
+// (FormatValue); a class of one value alone is that value.
 func (m Map) LegendLabels() []string {
 	return rangeLabels(m.breaks(), m.Low, m.High)
 }
 
 func rangeLabels(breaks []float64, low, high float64) []string {
-	if len(breaks) != 4 {
+	if len(breaks) > 4 {
 		return nil
 	}
 	open := math.IsNaN(low) || math.IsNaN(high) || (low == 0 && high == 0)
 	edges := append([]float64{low}, breaks...)
 	edges = append(edges, high)
-	if open {
-		edges = edges[1:5]
-	}
-	top := 0.0
-	for _, e := range edges {
-		top = math.Max(top, math.Abs(e))
-	}
-	sep := top >= 1000
-	d := labelDecimals(top)
-	if m := breaks[0]; !open && low == 0 && math.Abs(high-5*m) < 1e-9*high && math.Abs(breaks[3]-4*m) < 1e-9*high {
-		d = decimalsFor(m) // equal steps: the decimals of the step
-	}
-	for ; d < 4; d++ {
-		distinct := true
-		for i := 1; i < len(edges); i++ {
-			if edges[i] != edges[i-1] && formatNumber(edges[i], d, sep) == formatNumber(edges[i-1], d, sep) {
-				distinct = false
-			}
-		}
-		if distinct {
-			break
-		}
-	}
-	f := func(v float64) string { return formatNumber(v, d, sep) }
 	dash := "–"
 	if slices.ContainsFunc(edges, func(v float64) bool { return v < 0 }) {
 		dash = " to "
 	}
+	f := FormatValue
 	if open {
-		return []string{"< " + f(breaks[0]), f(breaks[0]) + dash + f(breaks[1]), f(breaks[1]) + dash + f(breaks[2]),
-			f(breaks[2]) + dash + f(breaks[3]), "≥ " + f(breaks[3])}
+		if len(breaks) == 0 {
+			return []string{"all values"}
+		}
+		out := []string{"< " + f(breaks[0])}
+		for i := 1; i < len(breaks); i++ {
+			out = append(out, f(breaks[i-1])+dash+f(breaks[i]))
+		}
+		return append(out, "≥ "+f(breaks[len(breaks)-1]))
 	}
-	out := make([]string, 5)
+	out := make([]string, len(edges)-1)
 	for i := range out {
-		out[i] = f(edges[i]) + dash + f(edges[i+1])
+		if a, b := f(edges[i]), f(edges[i+1]); a == b && len(out) == 1 {
+			out[i] = a // one value: "70", not "70–70"
+		} else {
+			out[i] = a + dash + b
+		}
 	}
 	return out
+}
+
+// classesNote is the legend's note on a map of fewer than five classes, "" for five.
+func classesNote(breaks []float64, values int) string {
+	switch k := len(breaks) + 1; {
+	case k >= 5:
+		return ""
+	case k == 1 && values == 1:
+		return "1 class: one value"
+	case k == 1:
+		return "1 class: the values tie"
+	default:
+		return fmt.Sprintf("%d classes: values tie", k)
+	}
+}
+
+// checkBreaks refuses breaks a map cannot draw: more than four, or not strictly ascending.
+func checkBreaks(breaks []float64) error {
+	if len(breaks) > 4 {
+		return fmt.Errorf("chart: a map has at most four breaks between its five classes, not %d", len(breaks))
+	}
+	for i, b := range breaks {
+		if math.IsNaN(b) || math.IsInf(b, 0) || (i > 0 && b <= breaks[i-1]) {
+			return fmt.Errorf("chart: a map's breaks must be finite, ascending and distinct, not %v", breaks)
+		}
+	}
+	return nil
 }
 
 // mapSouth is the map's southern edge (degrees): it spans the world's width from the North Pole
@@ -353,13 +400,20 @@ func (l mapLayout) ring(xy []float64, pts []vg.Point, seg []int) ([]vg.Point, []
 // places the map in the room left, centred.
 func (m Map) layout(f *figure, breaks []float64) (mapLayout, error) {
 	st := f.st
+	if err := checkBreaks(breaks); err != nil {
+		return mapLayout{}, err
+	}
 	labels := rangeLabels(breaks, m.Low, m.High)
 	var legend []legendEntry
 	if m.YLabel != "" {
 		legend = append(legend, legendEntry{label: m.YLabel + ":"})
 	}
+	colors := classColors[len(breaks)+1]
 	for i, l := range labels {
-		legend = append(legend, legendEntry{label: l, icon: f.mapSwatch(MapColors[i]), narrow: true})
+		legend = append(legend, legendEntry{label: l, icon: f.mapSwatch(MapColors[colors[i]]), narrow: true})
+	}
+	if note := classesNote(breaks, len(m.shown())); note != "" {
+		legend = append(legend, legendEntry{label: "(" + note + ")"})
 	}
 	legend = append(legend, legendEntry{label: "No data", icon: f.hatchSwatch, narrow: true})
 	if m.Scope != nil {
@@ -409,9 +463,6 @@ func (m Map) Pixel(size Size, lon, lat float64) (x, y float64, err error) {
 
 func (m Map) draw(f *figure) error {
 	st := f.st
-	if m.Breaks != nil && len(m.Breaks) != 4 {
-		return fmt.Errorf("chart: a map has four breaks between its five classes, not %d", len(m.Breaks))
-	}
 	breaks := m.breaks()
 	if len(m.shown()) == 0 {
 		return errNothing

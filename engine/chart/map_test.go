@@ -46,12 +46,20 @@ func TestQuantileBreaks(t *testing.T) {
 	}{
 		{[]float64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, []float64{2.8, 4.6, 6.4, 8.2}},
 		{[]float64{15, 3, math.NaN(), 7, 1, math.Inf(1), 20}, []float64{2.6, 5.4, 10.2, 16}},
-		{[]float64{4}, []float64{4, 4, 4, 4}},
 		{[]float64{0, 100}, []float64{20, 40, 60, 80}},
+		// Ties: a break equal to an earlier one or to the smallest value goes (docs/explorer.md).
+		// One value alone: one class, no break.
+		{[]float64{4}, []float64{}},
+		{[]float64{70, 70, 70}, []float64{}},
+		// Nine zeros and a 5: every quintile is 0, the smallest value.
+		{[]float64{0, 0, 0, 0, 0, 0, 0, 0, 0, 5}, []float64{}},
+		// coverage_5g_pct of the LDCs in 2024, whose quintiles are 0, 0.004, 5 and 15.36 in SQL.
+		{[]float64{0, 0, 0, 0, 0, 0, 0.02, 5, 5, 10, 14.9, 16.05, 20, 44.9}, []float64{0.004, 5, 15.36}},
+		{[]float64{1, 2, 2, 2, 2, 2, 3, 4, 5, 6}, []float64{2, 2.4, 4.2}},
 		{nil, nil},
 	} {
 		got := QuantileBreaks(tc.in)
-		if len(got) != len(tc.want) {
+		if len(got) != len(tc.want) || (got == nil) != (tc.want == nil) {
 			t.Errorf("QuantileBreaks(%v) = %v, want %v", tc.in, got, tc.want)
 			continue
 		}
@@ -103,10 +111,90 @@ func TestClassOf(t *testing.T) {
 			t.Errorf("Class(%q) = %d, want %d", code, got, want)
 		}
 	}
-	// Without breaks, the quintiles of the values in scope: 45 alone.
+	// Without breaks, the quintiles of the values in scope: 45 alone, one class, coloured in
+	// the middle of the scale.
 	m.Breaks = nil
-	if got := m.breaks(); !slices.Equal(got, []float64{45, 45, 45, 45}) {
+	if got := m.breaks(); got == nil || len(got) != 0 {
 		t.Errorf("breaks of the values in scope: %v", got)
+	}
+	if got := m.Class("404"); got != 2 {
+		t.Errorf("one value alone: class colour %d, want 2", got)
+	}
+}
+
+// TestClassColors: k classes take the colours at docs/explorer.md's positions, and a map of
+// fewer classes colours each value by its class's position.
+func TestClassColors(t *testing.T) {
+	want := map[int][]int{1: {2}, 2: {1, 3}, 3: {0, 2, 4}, 4: {0, 1, 3, 4}, 5: {0, 1, 2, 3, 4}}
+	for k := 0; k <= 6; k++ {
+		if got := ClassColors(k); !slices.Equal(got, want[k]) {
+			t.Errorf("ClassColors(%d) = %v, want %v", k, got, want[k])
+		}
+	}
+	// The LDCs' 5G coverage in 2024: the zeros in the first class (the lightest colour), not the
+	// second; four classes coloured 0, 1, 3, 4.
+	m := Map{Values: map[string]float64{}}
+	for i, v := range []float64{0, 0, 0, 0, 0, 0, 0.02, 5, 5, 10, 14.9, 16.05, 20, 44.9} {
+		m.Values[strconv.Itoa(i)] = v
+	}
+	for code, want := range map[string]int{"0": 0, "5": 0, "6": 1, "7": 3, "10": 3, "11": 4, "13": 4} {
+		if got := m.Class(code); got != want {
+			t.Errorf("value %g: colour %d, want %d", m.Values[code], got, want)
+		}
+	}
+	m.Low, m.High = 0, 44.9
+	if got := strings.Join(m.LegendLabels(), " | "); got != "0–0.004 | 0.004–5 | 5–15.4 | 15.4–44.9" {
+		t.Errorf("legend %q", got)
+	}
+}
+
+// TestMapTies: a map whose values tie has fewer classes, and its legend says so; a single value
+// is one class, labelled by the value, not "70.0–70.0" five times.
+func TestMapTies(t *testing.T) {
+	one := Map{Meta: Meta{Title: "One economy"}, Values: map[string]float64{"404": 70}, Low: 70, High: 70}
+	texts := svgTexts(render(t, one, "svg", DefaultSize))
+	if n := count(texts, "70"); n != 1 || !slices.Contains(texts, "(1 class: one value)") || slices.Contains(texts, "70–70") {
+		t.Errorf("one value: %d labels \"70\", texts %q", n, texts)
+	}
+	img, err := png.Decode(bytes.NewReader(render(t, one, "png", DefaultSize)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if px := pixels(t, one, img, DefaultSize, 38, 0.5); px[12] != color.NRGBAModel.Convert(MapColors[2]).(color.NRGBA) {
+		t.Errorf("Kenya, alone, is drawn %v, want the middle colour", px[12])
+	}
+	tie := Map{Meta: Meta{Title: "Ties"}, Values: map[string]float64{"404": 0, "800": 0, "834": 0, "566": 10, "076": 20, "036": 30}, Low: 0, High: 30}
+	texts = svgTexts(render(t, tie, "svg", DefaultSize))
+	if !slices.Contains(texts, "(3 classes: values tie)") {
+		t.Errorf("no note of the ties: %q", texts)
+	}
+	if full := svgTexts(render(t, sampleMap(), "svg", DefaultSize)); slices.ContainsFunc(full, func(s string) bool { return strings.Contains(s, "classes:") }) {
+		t.Errorf("a map of five classes notes ties: %q", full)
+	}
+}
+
+func count(texts []string, s string) int {
+	n := 0
+	for _, t := range texts {
+		if t == s {
+			n++
+		}
+	}
+	return n
+}
+
+// TestFormatValue: three significant digits below 1000, whole numbers with commas above, as the
+// explorer's page writes numbers (d3.format(",.3~r") and ",.0f").
+func TestFormatValue(t *testing.T) {
+	for v, want := range map[float64]string{
+		99.83: "99.8", 99.75: "99.8", 99.65: "99.7", 92.5: "92.5", 0.004: "0.004", 0.0040000000000000036: "0.004", 15.36: "15.4",
+		121: "121", 121.4: "121", 5: "5", 0: "0", 1234: "1,234", 1234.5: "1,235", 999.7: "1,000", 999.4: "999",
+		-2.25: "-2.25", -0.0001234: "-0.000123", 1.125: "1.13", -1.125: "-1.13", 0.0625: "0.0625", 100: "100", 12345678: "12,345,678",
+		math.Copysign(0, -1): "0", 0.1 + 0.2: "0.3",
+	} {
+		if got := FormatValue(v); got != want {
+			t.Errorf("FormatValue(%v) = %q, want %q", v, got, want)
+		}
 	}
 }
 
@@ -118,12 +206,19 @@ func TestLegendLabels(t *testing.T) {
 		want      string
 	}{
 		{[]float64{20, 40, 60, 80}, 0, 100, "0–20 | 20–40 | 40–60 | 60–80 | 80–100"},
-		{[]float64{1.2, 2.4, 3.6, 4.8}, 0, 6, "0.0–1.2 | 1.2–2.4 | 2.4–3.6 | 3.6–4.8 | 4.8–6.0"},
+		{[]float64{1.2, 2.4, 3.6, 4.8}, 0, 6, "0–1.2 | 1.2–2.4 | 2.4–3.6 | 3.6–4.8 | 4.8–6"},
 		{[]float64{50000, 100000, 150000, 200000}, 0, 250000, "0–50,000 | 50,000–100,000 | 100,000–150,000 | 150,000–200,000 | 200,000–250,000"},
 		{[]float64{21.34, 46.5, 60.5, 84.5}, 0.5, 99.5, "0.5–21.3 | 21.3–46.5 | 46.5–60.5 | 60.5–84.5 | 84.5–99.5"},
 		{[]float64{21.34, 46.5, 60.5, 84.5}, nan, nan, "< 21.3 | 21.3–46.5 | 46.5–60.5 | 60.5–84.5 | ≥ 84.5"},
-		{[]float64{1.01, 1.02, 1.03, 1.04}, 1, 1.05, "1.00–1.01 | 1.01–1.02 | 1.02–1.03 | 1.03–1.04 | 1.04–1.05"},
-		{[]float64{0.5, 1.5, 2.5, 3.5}, -2.25, 4.75, "-2.2 to 0.5 | 0.5 to 1.5 | 1.5 to 2.5 | 2.5 to 3.5 | 3.5 to 4.8"},
+		{[]float64{1.01, 1.02, 1.03, 1.04}, 1, 1.05, "1–1.01 | 1.01–1.02 | 1.02–1.03 | 1.03–1.04 | 1.04–1.05"},
+		{[]float64{0.5, 1.5, 2.5, 3.5}, -2.25, 4.75, "-2.25 to 0.5 | 0.5 to 1.5 | 1.5 to 2.5 | 2.5 to 3.5 | 3.5 to 4.75"},
+		// Three significant digits: a break at 92.5 is not "92" (docs/explorer.md).
+		{[]float64{50.3, 71.26, 86.04, 92.5}, 0.89, 100, "0.89–50.3 | 50.3–71.3 | 71.3–86 | 86–92.5 | 92.5–100"},
+		{[]float64{0.004, 5, 15.36}, 0, 44.9, "0–0.004 | 0.004–5 | 5–15.4 | 15.4–44.9"},
+		{[]float64{0.004, 5, 15.36}, nan, nan, "< 0.004 | 0.004–5 | 5–15.4 | ≥ 15.4"},
+		{[]float64{}, 70, 70, "70"},
+		{[]float64{}, 0, 5, "0–5"},
+		{[]float64{1234.5, 2000}, 12, 123456, "12–1,235 | 1,235–2,000 | 2,000–123,456"},
 	} {
 		m := Map{Breaks: tc.breaks, Low: tc.low, High: tc.high}
 		if got := strings.Join(m.LegendLabels(), " | "); got != tc.want {
@@ -141,6 +236,11 @@ func svgTexts(svg []byte) []string {
 	return out
 }
 
+// unWording is the United Nations' wording on maps' boundaries, as docs/explorer.md gives it.
+const unWording = "The boundaries and names shown and the designations used on this map do not imply the expression of any opinion " +
+	"whatsoever concerning the legal status of any country, territory, city or area or of its authorities, or concerning the " +
+	"delimitation of its frontiers or boundaries."
+
 // TestMapText: the title, the unit and the class legend with its ranges, "no data", the classes
 // line, the source and the disclaimer on the boundaries; with a scope, its label.
 func TestMapText(t *testing.T) {
@@ -154,7 +254,7 @@ func TestMapText(t *testing.T) {
 			t.Errorf("the SVG has no text %q: %q", s, texts)
 		}
 	}
-	if !shown(texts, MapDisclaimer) || !strings.Contains(MapDisclaimer, "Natural Earth") || !strings.Contains(MapDisclaimer, "legal status of any country, territory or area") {
+	if !shown(texts, MapDisclaimer) || !strings.Contains(MapDisclaimer, "Boundaries: Natural Earth.") || !strings.Contains(MapDisclaimer, unWording) {
 		t.Errorf("the disclaimer %q is not shown whole: %q", MapDisclaimer, texts)
 	}
 	m.Scope = nil
@@ -367,8 +467,49 @@ func TestMapExtent(t *testing.T) {
 		}
 	}
 	m := sampleMap()
-	m.Breaks = []float64{1, 2, 3}
-	if err := Render(m, "svg", DefaultSize, &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "four breaks") {
-		t.Errorf("three breaks: %v", err)
+	m.Breaks = []float64{1, 2, 3, 4, 5}
+	if err := Render(m, "svg", DefaultSize, &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "at most four breaks") {
+		t.Errorf("five breaks: %v", err)
+	}
+	m.Breaks = []float64{1, 2, 2, 3}
+	if err := Render(m, "svg", DefaultSize, &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "ascending and distinct") {
+		t.Errorf("breaks that tie: %v", err)
+	}
+	m.Breaks = []float64{20, 50, 80}
+	if err := Render(m, "svg", DefaultSize, &bytes.Buffer{}); err != nil {
+		t.Errorf("three breaks, four classes: %v", err)
+	}
+}
+
+// TestMapDisclaimerFits: the United Nations' wording on boundaries is shown whole, wrapped within
+// the figure, at the default size and at 12x8 cm; no text runs past the edge.
+func TestMapDisclaimerFits(t *testing.T) {
+	m := sampleMap()
+	m.Source = "Source: ITU, via World Bank WDI (2025 edition), the UN SDG Global Database (2023-12 edition) and ITU DataHub (December 2025 export)."
+	for _, size := range []Size{DefaultSize, {Width: 12, Height: 8, Unit: "cm", DPI: 150}} {
+		svg := render(t, m, "svg", size)
+		texts := svgTexts(svg)
+		if !shown(texts, MapDisclaimer) {
+			t.Errorf("%gx%g cm: the disclaimer is not shown whole: %q", size.Width, size.Height, texts)
+		}
+		vb := regexp.MustCompile(`viewBox="0 0 ([0-9.]+) ([0-9.]+)"`).FindSubmatch(svg)
+		width, _ := strconv.ParseFloat(string(vb[1]), 64)
+		lines := 0
+		for _, tm := range regexp.MustCompile(`<text x="([0-9.-]+)" y="[0-9.-]+" textLength="([0-9.]+)"[^>]*>([^<]*)</text>`).FindAllSubmatch(svg, -1) {
+			x, _ := strconv.ParseFloat(string(tm[1]), 64)
+			w, _ := strconv.ParseFloat(string(tm[2]), 64)
+			if x < 0 || x+w > width-5 {
+				t.Errorf("%gx%g cm: %q runs from %.1f to %.1f of %.1f pt", size.Width, size.Height, tm[3], x, x+w, width)
+			}
+			if strings.Contains(MapDisclaimer, html.UnescapeString(string(tm[3]))) {
+				lines++
+			}
+		}
+		if lines < 2 {
+			t.Errorf("%gx%g cm: the disclaimer is on %d lines", size.Width, size.Height, lines)
+		}
+	}
+	if !strings.HasPrefix(MapDisclaimer, "Boundaries: Natural Earth. ") || !strings.HasSuffix(MapDisclaimer, unWording) {
+		t.Errorf("the disclaimer %q", MapDisclaimer)
 	}
 }

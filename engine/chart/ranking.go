@@ -97,11 +97,11 @@ func (rk Ranking) draw(f *figure) error {
 	ticks.limit = p.X.Max
 	p.X.Tick.Marker = ticks
 
-	// Value labels: "87.3", with the year when the bars' years differ.
-	d := valueDecimals(bars)
+	// Value labels: "87.3", "99.8" (three significant digits: 99.83 is not "100"), with the year
+	// when the bars' years differ.
 	labels := make([]string, n)
 	for i, b := range bars {
-		labels[i] = formatNumber(b.Value, d, math.Max(math.Abs(lo), math.Abs(hi)) >= 1000)
+		labels[i] = FormatValue(b.Value)
 		if sharedYear == 0 && b.Year != 0 {
 			labels[i] += " (" + strconv.Itoa(b.Year) + ")"
 		}
@@ -168,20 +168,6 @@ func (f *figure) estimatedSwatch(c draw.Canvas, r vg.Rectangle) {
 	pts := []vg.Point{r.Min, {X: r.Max.X, Y: r.Min.Y}, r.Max, {X: r.Min.X, Y: r.Max.Y}, r.Min}
 	c.FillPolygon(lighten(barColor, 0.65), pts[:4])
 	c.StrokeLines(draw.LineStyle{Color: barColor, Width: f.st.thin}, pts)
-}
-
-// valueDecimals are the decimals of value labels: none for whole numbers, else as labelDecimals
-// says for the largest.
-func valueDecimals(bars []Bar) int {
-	top, whole := 0.0, true
-	for _, b := range bars {
-		top = math.Max(top, math.Abs(b.Value))
-		whole = whole && b.Value == math.Trunc(b.Value)
-	}
-	if whole {
-		return 0
-	}
-	return labelDecimals(top)
 }
 
 // labelDecimals are the decimals a value label of size v needs: none from 100, one from 1, two

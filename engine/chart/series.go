@@ -196,8 +196,23 @@ func (f *figure) lineStyle(s series) draw.LineStyle {
 	if s.Dashed {
 		u := vg.Length(f.st.scale)
 		ls.Dashes = []vg.Length{5 * u, 2.5 * u}
+	} else {
+		ls.Dashes = f.pattern(s.Pattern)
 	}
 	return ls
+}
+
+// linePatterns are the dash patterns of Line.Pattern, in units of half a line's width: the
+// explorer's page strokes its 2 px lines with "6,3", "2,3", "9,3,2,3" and "1,2".
+var linePatterns = [LinePatterns][]float64{nil, {6, 3}, {2, 3}, {9, 3, 2, 3}, {1, 2}}
+
+// pattern is the dashes of pattern i (nil: solid).
+func (f *figure) pattern(i int) []vg.Length {
+	var out []vg.Length
+	for _, d := range linePatterns[((i%LinePatterns)+LinePatterns)%LinePatterns] {
+		out = append(out, vg.Length(d)*f.st.lineWidth/2)
+	}
+	return out
 }
 
 // toCanvas maps data points to canvas points.
@@ -278,6 +293,44 @@ func (f *figure) lineIcon(s series, estimated bool) func(draw.Canvas, vg.Rectang
 // seriesLegend is a legend entry per labelled series (one per label and colour), and a key to
 // the markers if some solid line has estimated points.
 func (f *figure) seriesLegend(ss []series) []legendEntry {
+	return f.patternLegend(ss, nil)
+}
+
+// patternLegend is seriesLegend, and with patterns the lines' labels drawn solid, followed by an
+// entry per pattern used: its name beside a grey line of its dashes.
+func (f *figure) patternLegend(ss []series, patterns []string) []legendEntry {
+	if len(patterns) > 0 {
+		solid := make([]series, len(ss))
+		for i, s := range ss {
+			solid[i] = s
+			if !s.Dashed {
+				solid[i].Pattern = 0
+			}
+		}
+		out := f.patternLegend(solid, nil)
+		used := map[int]bool{}
+		for _, s := range ss {
+			if !s.Dashed && len(s.runs) > 0 {
+				used[s.Pattern] = true
+			}
+		}
+		var key []legendEntry
+		for i, name := range patterns {
+			if used[i] && name != "" {
+				ls := draw.LineStyle{Color: textMid, Width: f.st.lineWidth, Dashes: f.pattern(i)}
+				key = append(key, legendEntry{label: name, icon: func(c draw.Canvas, r vg.Rectangle) {
+					mid := (r.Min.Y + r.Max.Y) / 2
+					c.StrokeLine2(ls, r.Min.X, mid, r.Max.X, mid)
+				}})
+			}
+		}
+		// The patterns' key after the lines, before the markers' key.
+		n := len(out)
+		for n > 0 && out[n-1].narrow {
+			n--
+		}
+		return append(append(out[:n:n], key...), out[n:]...)
+	}
 	var out []legendEntry
 	seen := map[string]bool{}
 	estimated := false

@@ -2,6 +2,7 @@ package chart
 
 import (
 	"math"
+	"math/big"
 	"strconv"
 	"strings"
 
@@ -74,6 +75,51 @@ func formatNumber(v float64, decimals int, sep bool) string {
 		out = "-" + out
 	}
 	return out
+}
+
+// FormatValue writes a value as labels show it (docs/explorer.md, as the explorer's page does):
+// with three significant digits, trailing zeros dropped, below 1000 (92.5, 0.004, 15.4, 121, 5);
+// as a whole number with commas between thousands from 1000 (1,234). A label never rounds 99.83
+// to 100.
+func FormatValue(v float64) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	}
+	if v == 0 {
+		return "0"
+	}
+	if halfway(v) {
+		// JavaScript's toPrecision, which the page uses, rounds a tie away from zero; Go to even.
+		v = math.Nextafter(v, math.Copysign(math.Inf(1), v))
+	}
+	// v rounded to three significant digits, and the power of ten of its first.
+	mant, exp, _ := strings.Cut(strconv.FormatFloat(v, 'e', 2, 64), "e")
+	e, _ := strconv.Atoi(exp)
+	r, _ := strconv.ParseFloat(mant+"e"+exp, 64)
+	if math.Abs(r) >= 1000 {
+		return formatNumber(math.Round(v), 0, true)
+	}
+	s := strconv.FormatFloat(r, 'f', max(0, 2-e), 64)
+	if strings.Contains(s, ".") {
+		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	}
+	if s == "-0" {
+		s = "0"
+	}
+	return s
+}
+
+// halfway reports whether v lies exactly half way between two numbers of three significant
+// digits (1.125, 0.0625).
+func halfway(v float64) bool {
+	short := strconv.FormatFloat(math.Abs(v), 'e', -1, 64)
+	mant, _, _ := strings.Cut(short, "e")
+	digits := strings.Replace(mant, ".", "", 1)
+	if len(digits) != 4 || digits[3] != '5' {
+		return false
+	}
+	r, ok := new(big.Rat).SetString(short)
+	return ok && r.Cmp(new(big.Rat).SetFloat64(math.Abs(v))) == 0
 }
 
 // valueTicks marks multiples of step, labelled with the decimals the step needs and thousands

@@ -38,7 +38,7 @@ func (t Trend) draw(f *figure) error {
 	}
 	e.addRef(t.Target, t.Deadline)
 	t.widen(&e)
-	p, body := f.linePlot(t.Meta, f.seriesLegend(ss), e, t.YMin, t.YMax)
+	p, body := f.linePlot(t.Meta, f.patternLegend(ss, t.Patterns), e, t.YMin, t.YMax)
 	p.Add(f.bandLayer(ss), f.refLines(t.Target, t.Deadline), f.lineLayer(ss), f.refLabels(t.Target, t.Deadline, ss))
 	p.Draw(body)
 	return nil

@@ -2,6 +2,7 @@ package explorer
 
 import (
 	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
@@ -9,11 +10,13 @@ import (
 	"net/http"
 	"path"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/ictstat/ictstat/engine/geo"
+	"github.com/ictstat/ictstat/engine/serve"
 )
 
 // The page (index.html), its script and style (app.js, app.css) and the JavaScript libraries it
@@ -99,11 +102,14 @@ func ContentType(name string) string {
 const ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
 	"connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 
+// asset is a page file as served: its bytes and ETag, and for the files that gain from it, the
+// same gzip-compressed with their own ETag (a cache must not answer one with the other).
 type asset struct {
-	body []byte
-	etag string
+	body, gz    []byte
+	etag, gzTag string
 }
 
+// assets are the page's files, read and compressed once.
 var assets = sync.OnceValue(func() map[string]asset {
 	out := map[string]asset{}
 	for _, p := range AssetPaths() {
@@ -111,8 +117,20 @@ var assets = sync.OnceValue(func() map[string]asset {
 		if err != nil {
 			continue
 		}
-		sum := sha256.Sum256(b)
-		out[p] = asset{body: b, etag: `"` + hex.EncodeToString(sum[:12]) + `"`}
+		hash := sha256.Sum256(b)
+		sum := hex.EncodeToString(hash[:12])
+		a := asset{body: b, etag: `"` + sum + `"`}
+		if len(b) >= serve.GzipMin && serve.Compressible(ContentType(p)) {
+			// Once, so as small as gzip makes them: D3 to a third, 14 KB less than at the
+			// fastest level.
+			var z bytes.Buffer
+			zw, _ := gzip.NewWriterLevel(&z, gzip.BestCompression)
+			zw.Write(b)
+			if zw.Close() == nil && z.Len() < len(b) {
+				a.gz, a.gzTag = z.Bytes(), `"`+sum+`-gzip"`
+			}
+		}
+		out[p] = a
 	}
 	return out
 })
@@ -120,8 +138,11 @@ var assets = sync.OnceValue(func() map[string]asset {
 // Handler serves the page: / (and /index.html) the page, /assets/NAME its files, with their
 // media types, an ETag (a hash of the content; a request that holds it gets 304), and caching:
 // the page, app.js and app.css are revalidated on every load (no-cache), the vendored libraries,
-// pinned, are kept for a day. Other paths get 404, methods other than GET and HEAD 405.
+// pinned, are kept for a day. Text files of 1 KB and more go gzip-compressed (compressed once) to
+// clients that accept it, with an ETag of their own and Vary: Accept-Encoding. Other paths get
+// 404, methods other than GET and HEAD 405.
 func Handler() http.Handler {
+	assets() // read and compressed now, not on the first request
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			w.Header().Set("Allow", "GET, HEAD")
@@ -145,7 +166,21 @@ func Handler() http.Handler {
 		}
 		h := w.Header()
 		h.Set("Content-Type", ContentType(name))
-		h.Set("ETag", a.etag)
+		body, etag := a.body, a.etag
+		if a.gz != nil {
+			h.Add("Vary", "Accept-Encoding")
+			if serve.AcceptsGzip(r) {
+				body, etag = a.gz, a.gzTag
+				h.Set("Content-Encoding", "gzip")
+				// ServeContent leaves out the length of an encoded body, for it may be
+				// encoded again on the way: this one is not. A range of it is not offered
+				// (the whole answers a Range request as well).
+				h.Set("Content-Length", strconv.Itoa(len(body)))
+				r = r.Clone(r.Context())
+				r.Header.Del("Range")
+			}
+		}
+		h.Set("ETag", etag)
 		h.Set("X-Content-Type-Options", "nosniff")
 		if strings.HasPrefix(name, "vendor/") {
 			h.Set("Cache-Control", "public, max-age=86400")
@@ -160,6 +195,6 @@ func Handler() http.Handler {
 			h.Set("Content-Security-Policy", ContentSecurityPolicy)
 			h.Set("Referrer-Policy", "no-referrer")
 		}
-		http.ServeContent(w, r, name, time.Time{}, bytes.NewReader(a.body))
+		http.ServeContent(w, r, name, time.Time{}, bytes.NewReader(body))
 	})
 }

@@ -204,6 +204,19 @@ func parts(rows []Row, breakdown string) []part {
 	return out
 }
 
+// value is the part's value of the breakdown: "female", "rural", "15-24".
+func (p part) value(breakdown string) string {
+	switch breakdown {
+	case "sex":
+		return p.sex
+	case "area":
+		return p.area
+	case "age":
+		return p.age
+	}
+	return "total"
+}
+
 // label names a part in a line's label: "women", "rural", "aged 15-24".
 func (p part) label() string {
 	switch {
@@ -286,20 +299,36 @@ func (s *Source) downloadTrend(ctx context.Context, m *meta, r DownloadRequest, 
 	if in.unitKind == "percent" {
 		c.YMin, c.YMax = 0, 100
 	}
+	// As the page draws them: each entity in its colour, by its place among the entities chosen;
+	// with a breakdown, each of its values in a dash pattern (the first in their sorted order
+	// solid, the second dashed, ...), the same for every entity, and the legend keyed so.
+	var values []part
+	if r.Breakdown != "total" {
+		for _, e := range codes {
+			all := d.entityRows(e)
+			for _, p := range parts(all, r.Breakdown) {
+				if len(Series(all, p.sex, p.area, p.age)) > 0 && !slices.Contains(values, p) {
+					values = append(values, p)
+				}
+			}
+		}
+		slices.SortFunc(values, func(a, b part) int { return strings.Compare(a.value(r.Breakdown), b.value(r.Breakdown)) })
+		for _, p := range values {
+			c.Patterns = append(c.Patterns, p.label())
+		}
+	}
 	var projected []int
-	for _, e := range codes {
+	for color, e := range codes {
 		all := d.entityRows(e)
 		for _, p := range parts(all, r.Breakdown) {
 			line := Series(all, p.sex, p.area, p.age)
 			if len(line) == 0 {
 				continue
 			}
-			label := m.entities[e].name
-			if l := p.label(); l != "" {
-				label += ", " + l
+			l := chart.Line{Label: m.entities[e].name, Color: color, Pattern: slices.Index(values, p)}
+			if l.Pattern < 0 {
+				l.Pattern = 0
 			}
-			color := len(c.Lines) - len(projected)
-			l := chart.Line{Label: label, Color: color}
 			for _, x := range line {
 				l.Points = append(l.Points, chart.Point{X: float64(x.Year), Y: x.Value, Estimated: x.Hollow()})
 			}
@@ -324,7 +353,7 @@ func (s *Source) downloadTrend(ctx context.Context, m *meta, r DownloadRequest, 
 	if n := len(c.Lines) - len(projected); n == 0 {
 		return requestError("entities: no data on %s for %s in the %s breakdown", in.code, strings.Join(codes, ", "), r.Breakdown)
 	} else if n > MaxLines {
-		return requestError("entities: the chart would have %d lines, and draws at most %d (one per colour): choose fewer entities or another breakdown", n, MaxLines)
+		return requestError("entities: the chart would have %d lines, and draws at most %d: choose fewer entities or another breakdown", n, MaxLines)
 	}
 	if len(projected) > 3 { // more bands hide one another
 		for _, i := range projected {

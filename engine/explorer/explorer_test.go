@@ -7,8 +7,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html"
 	"image/png"
 	"math"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -625,5 +627,48 @@ func TestBoundaries(t *testing.T) {
 	}
 	if !ids["404"] || !ids["004"] {
 		t.Error("the boundaries lack Kenya (404) or Afghanistan (004)")
+	}
+}
+
+// TestTrendDownloadStyles: the trend's chart with a breakdown draws each entity in its colour as
+// the page does (the Okabe–Ito palette in the order the entities are chosen, whether or not an
+// earlier one has lines), its women solid and its men dashed, and the legend says which is which.
+func TestTrendDownloadStyles(t *testing.T) {
+	db := computetest.Open(t)
+	src := explorer.NewSource(db, explorer.Options{})
+	r, err := explorer.ParseDownload(map[string]string{"view": "trend", "format": "svg", "indicator": "internet_use_pct", "entities": "WLD,UGA,DEU,TUR", "breakdown": "sex"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if _, _, err := src.Download(ctx, db, r, &buf); err != nil {
+		t.Fatal(err)
+	}
+	if n := one[int](t, db, `SELECT count(*) FROM observations WHERE indicator = 'internet_use_pct' AND economy = 'UGA' AND sex <> 'total'`); n != 0 {
+		t.Fatalf("Uganda has %d values by sex: the test wants an entity without lines before others", n)
+	}
+	// The lines: the strokes as wide as a line, by colour, solid or dashed.
+	strokes := map[string]bool{}
+	for _, m := range regexp.MustCompile(`style="fill:none;stroke:#([0-9A-F]{6});stroke-width:1\.6(;stroke-dasharray:[0-9.,]+)?"`).FindAllSubmatch(buf.Bytes(), -1) {
+		strokes[string(m[1])+map[bool]string{true: " dashed", false: " solid"}[len(m[2]) > 0]] = true
+	}
+	// World orange, Germany bluish green (third chosen), Türkiye blue (fourth); each with women
+	// solid and men dashed; the key's lines grey.
+	for _, want := range []string{"E69F00 solid", "E69F00 dashed", "009E73 solid", "009E73 dashed", "0072B2 solid", "0072B2 dashed", "555555 solid", "555555 dashed"} {
+		if !strokes[want] {
+			t.Errorf("no line %s: %v", want, strokes)
+		}
+	}
+	if len(strokes) != 8 {
+		t.Errorf("lines in other colours or styles: %v", strokes)
+	}
+	texts := map[string]bool{}
+	for _, m := range regexp.MustCompile(`<text[^>]*>([^<]*)</text>`).FindAllSubmatch(buf.Bytes(), -1) {
+		texts[html.UnescapeString(string(m[1]))] = true
+	}
+	for _, want := range []string{"World", "Germany", "Türkiye", "women", "men", "Individuals using the Internet, by sex"} {
+		if !texts[want] {
+			t.Errorf("the legend lacks %q: %v", want, texts)
+		}
 	}
 }

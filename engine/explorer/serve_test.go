@@ -1,6 +1,8 @@
 package explorer_test
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"io"
@@ -9,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -202,5 +205,64 @@ func BenchmarkExplorer(b *testing.B) {
 			b.ReportMetric(float64(cold.Microseconds())/1000, "cold-ms")
 			b.ReportMetric(float64(size), "bytes")
 		})
+	}
+}
+
+// TestPageGzip: over a real HTTP server on loopback, the page's text files go gzip-compressed to
+// a request that accepts gzip, decoding to the bytes a plain request gets, with an ETag of their
+// own (each variant's ETag gets 304 for its own kind of request) and Vary: Accept-Encoding.
+func TestPageGzip(t *testing.T) {
+	ts := httptest.NewServer(explorer.Handler())
+	defer ts.Close()
+	client := &http.Client{Transport: &http.Transport{DisableCompression: true}}
+	get := func(path string, header ...string) (*http.Response, []byte) {
+		t.Helper()
+		req, _ := http.NewRequest("GET", ts.URL+path, nil)
+		for i := 0; i+1 < len(header); i += 2 {
+			req.Header.Set(header[i], header[i+1])
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp, b
+	}
+	for _, c := range []struct{ path, file string }{{"/", "index.html"}, {"/assets/app.js", "app.js"}, {"/assets/app.css", "app.css"},
+		{"/assets/vendor/d3.min.js", "vendor/d3.min.js"}, {"/assets/vendor/plot.umd.min.js", "vendor/plot.umd.min.js"}} {
+		want, _ := fs.ReadFile(explorer.Assets(), c.file)
+		plain, pb := get(c.path)
+		zipped, zb := get(c.path, "Accept-Encoding", "gzip, deflate")
+		if plain.StatusCode != 200 || plain.Header.Get("Content-Encoding") != "" || !bytes.Equal(pb, want) {
+			t.Errorf("%s plain: %d %v, %d bytes of %d", c.path, plain.StatusCode, plain.Header, len(pb), len(want))
+		}
+		if zipped.StatusCode != 200 || zipped.Header.Get("Content-Encoding") != "gzip" || zipped.Header.Get("Content-Length") != strconv.Itoa(len(zb)) ||
+			zipped.Header.Get("Content-Type") != plain.Header.Get("Content-Type") {
+			t.Errorf("%s gzip: %d %v, %d bytes", c.path, zipped.StatusCode, zipped.Header, len(zb))
+			continue
+		}
+		zr, err := gzip.NewReader(bytes.NewReader(zb))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := io.ReadAll(zr); err != nil || !bytes.Equal(got, want) {
+			t.Errorf("%s: the gzip body decodes to %d bytes (%v), want the file's %d", c.path, len(got), err, len(want))
+		}
+		t.Logf("%s: %d bytes, %d gzip", c.path, len(want), len(zb))
+		pt, zt := plain.Header.Get("ETag"), zipped.Header.Get("ETag")
+		if pt == "" || zt == "" || pt == zt || plain.Header.Get("Vary") != "Accept-Encoding" || zipped.Header.Get("Vary") != "Accept-Encoding" {
+			t.Errorf("%s: ETags %q and %q, Vary %q and %q", c.path, pt, zt, plain.Header.Get("Vary"), zipped.Header.Get("Vary"))
+		}
+		if r, _ := get(c.path, "Accept-Encoding", "gzip", "If-None-Match", zt); r.StatusCode != http.StatusNotModified {
+			t.Errorf("%s, gzip with its ETag: %d, want 304", c.path, r.StatusCode)
+		}
+		if r, b := get(c.path, "If-None-Match", zt); r.StatusCode != 200 || !bytes.Equal(b, want) {
+			t.Errorf("%s, plain with the gzip ETag: %d, want 200 and the file", c.path, r.StatusCode)
+		}
+	}
+	// A file under 1 KB goes as it is.
+	if r, _ := get("/assets/vendor/LICENSE.d3", "Accept-Encoding", "gzip"); r.Header.Get("Content-Encoding") != "" {
+		t.Errorf("LICENSE.d3: %v", r.Header)
 	}
 }

@@ -136,8 +136,7 @@ func (s *Server) endpoint(e Endpoint) func(http.ResponseWriter, *http.Request, *
 					}
 				}
 				w.Header().Set("Content-Type", ct)
-				w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
-				w.Write(buf.Bytes())
+				writeBody(w, r, buf.Bytes())
 			}
 			return
 		}

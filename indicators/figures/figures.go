@@ -759,7 +759,7 @@ func (b *builder) ranking() (chart.Chart, error) {
 	c.Meta = b.meta(title + b.span())
 	c.XLabel, c.YLabel = b.ind.unit, ""
 	if len(c.Bars) < len(codes) && b.req.Group != "" {
-		c.Subtitle = fmt.Sprintf("%d of %d members with data", len(c.Bars), len(codes))
+		c.Subtitle = fmt.Sprintf("%d of %s with data", len(c.Bars), plural(len(codes), "member", "members"))
 	}
 	return c, nil
 }

@@ -44,7 +44,9 @@ func (b *builder) checkMap() error {
 // the year asked, from its current observations, on a world map in five classes. Economies are
 // matched to the boundaries by their M49 code; those without one are not drawn and do not count.
 // With a group, its members (in the year's composition, as the aggregates use it) are in scope
-// and the others drawn plain grey; quantile classes are the quintiles of the values in scope.
+// and the others drawn plain grey; quantile classes are the quintiles of the values in scope,
+// fewer where they tie (chart.QuantileBreaks), fixed classes equal steps from 0 to 100 for an
+// indicator whose valid maximum is 100, else to its largest value of any year, rounded up.
 func (b *builder) worldMap() (chart.Chart, error) {
 	r := b.req
 	d, err := b.src.data(b.ctx, b.ind.code, observations)
@@ -157,8 +159,10 @@ func (b *builder) worldMap() (chart.Chart, error) {
 
 	c := chart.Map{Values: values}
 	if r.Classes == "fixed" {
+		// 0 to 100 for an indicator whose valid maximum is 100 (docs/explorer.md), else 0 to its
+		// largest value over all years, rounded up.
 		hi := 100.0
-		if b.ind.unitKind != "percent" {
+		if b.ind.max != 100 {
 			hi = top
 		}
 		c.Breaks = chart.FixedBreaks(hi)
@@ -177,11 +181,19 @@ func (b *builder) worldMap() (chart.Chart, error) {
 			c.Scope[b.cat.entities[code].m49] = true
 		}
 		c.ScopeLabel = "Not a member"
-		c.Subtitle = fmt.Sprintf("%s: %d of %d members with a value in %d", b.name(r.Group), len(values), members, year)
+		c.Subtitle = fmt.Sprintf("%s: %d of %s with a value in %d", b.name(r.Group), len(values), plural(members, "member", "members"), year)
 	} else {
-		c.Subtitle = fmt.Sprintf("%d economies with a value in %d", len(values), year)
+		c.Subtitle = fmt.Sprintf("%s with a value in %d", plural(len(values), "economy", "economies"), year)
 	}
 	return c, nil
+}
+
+// plural is n and the noun, singular for 1: "1 economy", "14 economies".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
 }
 
 // inGroup is " in GROUP" for a map of a group's members, else "".

@@ -66,17 +66,35 @@ func readMap(t *testing.T, db *sql.DB, indicator string, year int, group string)
 
 // classOf is the class of v by docs/explorer.md's rule, written out: i when b[i-1] <= v < b[i].
 func classOf(v float64, b []float64) int {
-	switch {
-	case v < b[0]:
-		return 0
-	case v < b[1]:
-		return 1
-	case v < b[2]:
-		return 2
-	case v < b[3]:
-		return 3
+	for i, x := range b {
+		if v < x {
+			return i
+		}
 	}
-	return 4
+	return len(b)
+}
+
+// colours are the positions in chart.MapColors of k classes, as docs/explorer.md lists them.
+var colours = map[int][]int{1: {2}, 2: {1, 3}, 3: {0, 2, 4}, 4: {0, 1, 3, 4}, 5: {0, 1, 2, 3, 4}}
+
+// distinct are the quintiles less those equal to an earlier one or to the smallest value, as
+// docs/explorer.md says ties are dropped.
+func distinct(quintiles []float64, smallest float64) []float64 {
+	out := []float64{}
+	for _, q := range quintiles {
+		if q != smallest && (len(out) == 0 || q != out[len(out)-1]) {
+			out = append(out, q)
+		}
+	}
+	return out
+}
+
+func smallest(values map[string]float64) float64 {
+	lo := math.Inf(1)
+	for _, v := range values {
+		lo = math.Min(lo, v)
+	}
+	return lo
 }
 
 func near(a, b []float64) bool {
@@ -125,7 +143,7 @@ func checkMap(t *testing.T, db *sql.DB, m chart.Map, want sqlMap, breaks []float
 		wantClass := chart.ClassOutside
 		switch {
 		case want.scope[code] && has:
-			wantClass = classOf(v, breaks)
+			wantClass = colours[len(breaks)+1][classOf(v, breaks)]
 		case want.scope[code]:
 			wantClass = chart.ClassNoData
 		}
@@ -135,9 +153,9 @@ func checkMap(t *testing.T, db *sql.DB, m chart.Map, want sqlMap, breaks []float
 		classes[wantClass]++
 	}
 	t.Logf("economies by class: %v", classes)
-	for cl := range 5 {
+	for _, cl := range colours[len(breaks)+1] {
 		if classes[cl] == 0 {
-			t.Errorf("no economy in class %d", cl)
+			t.Errorf("no economy in the class of colour %d", cl)
 		}
 	}
 
@@ -172,7 +190,7 @@ func TestMapClassesAreTheDatabaseValues(t *testing.T) {
 	db := computetest.Open(t)
 	want := readMap(t, db, "internet_use_pct", 2023, "")
 	m := build(t, db, figures.Request{Kind: figures.Map, Indicator: "internet_use_pct", Year: 2023}).(chart.Map)
-	checkMap(t, db, m, want, want.breaks)
+	checkMap(t, db, m, want, distinct(want.breaks, smallest(want.values)))
 	if _, ok := want.values["356"]; ok {
 		t.Error("India was expected to have no 2023 value, to be drawn hatched")
 	}
@@ -192,7 +210,7 @@ func TestMapClassesAreTheDatabaseValues(t *testing.T) {
 
 	afr := readMap(t, db, "internet_use_pct", 2023, "ITU_AFR")
 	m = build(t, db, figures.Request{Kind: figures.Map, Indicator: "internet_use_pct", Year: 2023, Group: "ITU_AFR"}).(chart.Map)
-	checkMap(t, db, m, afr, afr.breaks)
+	checkMap(t, db, m, afr, distinct(afr.breaks, smallest(afr.values)))
 	if m.Subtitle != "Africa (ITU region): "+strconv.Itoa(len(afr.values))+" of "+strconv.Itoa(afr.members)+" members with a value in 2023" {
 		t.Errorf("subtitle %q", m.Subtitle)
 	}
@@ -211,6 +229,54 @@ func TestMapClassesAreTheDatabaseValues(t *testing.T) {
 	}
 	if got := strings.Join(m.LegendLabels(), " "); got != "0–20 20–40 40–60 60–80 80–100" {
 		t.Errorf("legend %q", got)
+	}
+}
+
+// TestMapTies: where values tie, a quintile equal to an earlier one or to the smallest value is
+// dropped, and the map has fewer classes, coloured as docs/explorer.md says. The LDCs' 5G
+// coverage in 2024 has six zeros among fourteen values: SQL's quintiles are 0, 0.004, 5 and
+// 15.36, and the zeros are the first class (the lightest colour), not the second after an empty
+// first. Internet use in 2025 has one economy: one class, labelled by its value.
+func TestMapTies(t *testing.T) {
+	db := computetest.Open(t)
+	ldc := readMap(t, db, "coverage_5g_pct", 2024, "LDC")
+	if !near(ldc.breaks, []float64{0, 0.004, 5, 15.36}) {
+		t.Fatalf("the data changed: SQL's quintiles are %v", ldc.breaks)
+	}
+	m := build(t, db, figures.Request{Kind: figures.Map, Indicator: "coverage_5g_pct", Year: 2024, Group: "LDC"}).(chart.Map)
+	checkMap(t, db, m, ldc, []float64{0.004, 5, 15.36})
+	for code, v := range ldc.values {
+		if v == 0 && m.Class(code) != 0 {
+			t.Errorf("%s has 0 and colour %d, want 0", code, m.Class(code))
+		}
+	}
+	if got := strings.Join(m.LegendLabels(), " | "); got != "0–0.004 | 0.004–5 | 5–15.4 | 15.4–44.9" {
+		t.Errorf("legend %q", got)
+	}
+	svg := texts(render(t, m, "svg", chart.DefaultSize))
+	if !svg["(4 classes: values tie)"] || svg["0.000–0.000"] {
+		t.Errorf("the legend does not say the values tie: %v", svg)
+	}
+
+	one := readMap(t, db, "internet_use_pct", 2025, "")
+	if len(one.values) != 1 {
+		t.Fatalf("the data changed: %d values of internet use in 2025", len(one.values))
+	}
+	m = build(t, db, figures.Request{Kind: figures.Map, Indicator: "internet_use_pct", Year: 2025}).(chart.Map)
+	if len(m.Breaks) != 0 || strings.Join(m.LegendLabels(), " | ") != "70" {
+		t.Errorf("one value: breaks %v, legend %q", m.Breaks, m.LegendLabels())
+	}
+	for code := range one.values {
+		if m.Class(code) != 2 {
+			t.Errorf("the one economy has colour %d, want 2 (the middle)", m.Class(code))
+		}
+	}
+	if m.Subtitle != "1 economy with a value in 2025" {
+		t.Errorf("subtitle %q", m.Subtitle)
+	}
+	svg = texts(render(t, m, "svg", chart.DefaultSize))
+	if !svg["(1 class: one value)"] || svg["70.0–70.0"] || svg["70–70"] {
+		t.Errorf("the legend of one value: %v", svg)
 	}
 }
 

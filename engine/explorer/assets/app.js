@@ -20,7 +20,11 @@
   const PALETTE = ["#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#000000", "#F0E442"];
   /** ColorBrewer YlGnBu, five classes, for the map. */
   const CLASS_COLOURS = ["#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494"];
-  /** The map's fill of economies outside the filter, and the id of the "no data" hatching. */
+  /** The positions in CLASS_COLOURS of k classes' colours, by k: fewer classes (where values tie)
+   *  keep the ends of the scale apart (docs/explorer.md). */
+  const CLASS_POSITIONS = [null, [2], [1, 3], [0, 2, 4], [0, 1, 3, 4], [0, 1, 2, 3, 4]];
+  /** The map's fill of economies outside the filter or the site, and the id of the "no data"
+   *  hatching. */
   const OUTSIDE_FILL = "#e3e3e3";
   const NODATA_FILL = "url(#nodata)";
   /** The progress classes' colours, as engine/chart draws them. */
@@ -35,11 +39,16 @@
   const VIEWS = ["trend", "map", "ranking", "table", "scorecard"];
   const BREAKDOWNS = ["total", "sex", "area", "age"];
   const MAX_ENTITIES = PALETTE.length;
+  /** The class of Plot's tips, which the figure files leave out. */
+  const TIP_CLASS = "ictstat-tip";
   /** Dash patterns of a breakdown's values, in their sorted order (the first is solid). */
   const DASHES = [null, "6,3", "2,3", "9,3,2,3", "1,2"];
   /** The code schemes of the catalogue's `codes`, with the names shown beside a result. */
   const SCHEMES = [["itu", "ITU"], ["wdi", "WDI"], ["sdg_indicator", "SDG"], ["sdg_series", "SDG series"],
     ["core", "Core list"], ["ddf", "DDF"]];
+  /** The group kinds the economy search lists first after the economies (then the SDG and UN
+   *  regions and the groups whose values only a source publishes). */
+  const MAIN_GROUP_KINDS = ["world", "itu_region", "income", "ldc", "lldc", "sids", "custom"];
   /** The catalogue's group kinds offered by the map's filter, in this order, with their headings. */
   const FILTER_KINDS = [["itu_region", "ITU regions"], ["income", "Income groups"],
     ["ldc", "LDC, LLDC and SIDS"], ["lldc", "LDC, LLDC and SIDS"], ["sids", "LDC, LLDC and SIDS"],
@@ -63,6 +72,8 @@
     return e;
   };
   const SVGNS = "http://www.w3.org/2000/svg";
+  /** Names in the order people sort them (Åland among the As). */
+  const collator = new Intl.Collator("en");
   const svgEl = (tag, attrs) => {
     const e = document.createElementNS(SVGNS, tag);
     for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
@@ -73,6 +84,15 @@
   function fmt(v) {
     if (v === null || v === undefined || Number.isNaN(v)) return "–";
     return Math.abs(v) >= 1000 ? d3.format(",.0f")(v) : d3.format(",.3~r")(v);
+  }
+  /** "A", "A and B", "A, B and C". */
+  function joinAnd(list) {
+    return list.length < 2 ? list.join("") : list.slice(0, -1).join(", ") + " and " + list[list.length - 1];
+  }
+  function economies(n) { return n + (n === 1 ? " economy" : " economies"); }
+  /** A text as searches compare it: lower case, without accents ("Türkiye" as "turkiye"). */
+  function fold(text) {
+    return String(text || "").normalize("NFD").replace(/\p{M}/gu, "").replace(/[’‘]/g, "'").toLowerCase();
   }
   function percent(v) { return d3.format(".0%")(v); }
   /** A value in a table: six significant digits, whole numbers from 100,000 (the CSV has them all). */
@@ -240,32 +260,103 @@
       this.columns = null;
       this.byEntity = new Map();   // entity → rows (objects), in the document's order
       this.projections = new Map(); // "entity|target" → projection
-      this.editions = [];
-      this.source = "";
       this.inflight = new Map();   // request key → promise
       this.totals = null;          // economy → Map(year → row): total breakdown, for map and ranking
+      // What the documents say of their sources, kept across the documents (each partial document
+      // names only its own rows' editions), from which sources() names those of any entities.
+      this.editionInfo = new Map(); // edition → {edition, citation, licence}
+      this.economyEditions = new Set(); // the editions of the economies' rows loaded
+      this.aggregateEditions = null; // the editions common to the documents with ictstat's aggregates
+      this.custodian = "";          // "ITU" of "Source: ITU, via ..."
+      this.republished = new Set(); // editions the source line names after "via"
+      this.groupNote = "";          // "Group values: ictstat aggregates (...)."
+      this.wholeSources = null;     // the whole document's editions and source line
+      this.sourcesCache = new Map();
     }
     /** Adds a document; with whole, it replaces what was there. */
     add(doc, entities) {
       if (entities === null) {
         this.byEntity = new Map();
         this.projections = new Map();
+        this.economyEditions = new Set();
         this.whole = true;
+        this.wholeSources = { editions: doc.editions || [], source: doc.source || "" };
       }
       this.columns = doc.columns;
       const c = doc.columns;
+      let aggregated = false;
       for (const r of doc.rows || []) {
         const row = {};
         for (let i = 0; i < c.length; i++) row[c[i]] = r[i];
         let list = this.byEntity.get(row.entity);
         if (!list) this.byEntity.set(row.entity, (list = []));
         list.push(row);
+        if (row.kind === "economy" && row.edition) this.economyEditions.add(row.edition);
+        if (row.status === "aggregate") aggregated = true;
       }
       for (const p of doc.projections || []) this.projections.set(p.entity + "|" + p.target, p);
       for (const e of entities || []) this.asked.add(e);
-      this.editions = doc.editions || this.editions;
-      this.source = doc.source || this.source;
+      // Editions merge by name: a document of other entities adds to those known, and replaces none.
+      const names = new Set();
+      for (const e of doc.editions || []) {
+        this.editionInfo.set(e.edition, e);
+        names.add(e.edition);
+      }
+      // A document with aggregates names the editions of the members' observations as well (of
+      // every economy, whatever entities were asked for): those are among its editions.
+      if (aggregated) this.aggregateEditions = this.aggregateEditions ? new Set([...this.aggregateEditions].filter((e) => names.has(e))) : names;
+      this.learnSourceLine(doc);
       this.totals = null;
+      this.sourcesCache.clear();
+    }
+    /** Reads how a document's source line names its editions ("Source: ITU, via A and B; C.
+     *  Group values: ictstat aggregates (...)."), so that sources() writes the line of other
+     *  entities the same way. */
+    learnSourceLine(doc) {
+      const line = doc.source || "";
+      const cut = line.indexOf(" Group values: ");
+      if (cut >= 0) this.groupNote = line.slice(cut + 1);
+      const via = /^Source: (.+?), via (.+?)(?:; |\.$)/.exec(cut >= 0 ? line.slice(0, cut) : line);
+      if (!via) return;
+      this.custodian = via[1];
+      for (const e of doc.editions || []) if (e.citation && via[2].includes(e.citation)) this.republished.add(e.edition);
+    }
+    /** The editions the rows of the entities come from, ictstat's aggregates counting those of the
+     *  members' observations, and the source line naming them: what the service's document of
+     *  those entities says (entities null: the whole indicator). */
+    sources(entities) {
+      if (entities === null && this.wholeSources) return this.wholeSources;
+      const key = entities === null ? "" : entities.join(",");
+      if (this.sourcesCache.has(key)) return this.sourcesCache.get(key);
+      const names = new Set();
+      let aggregated = false;
+      for (const code of entities === null ? this.byEntity.keys() : entities) {
+        for (const r of this.rowsOf(code)) {
+          if (r.edition) names.add(r.edition);
+          if (r.status === "aggregate") aggregated = true;
+        }
+      }
+      // The members' editions: exactly those of the economies' rows once the whole indicator is
+      // here, else those every document with aggregates named (which may name one more).
+      if (aggregated) for (const e of (this.whole ? this.economyEditions : this.aggregateEditions || this.economyEditions)) names.add(e);
+      const catalogued = Data.catalogue.editions;
+      const rank = (name) => { const i = catalogued.findIndex((e) => e.edition === name); return i < 0 ? catalogued.length : i; };
+      const editions = [...names].sort((a, b) => rank(a) - rank(b) || d3.ascending(a, b))
+        .map((name) => this.editionInfo.get(name) || catalogued.find((e) => e.edition === name) || { edition: name, citation: name, licence: null });
+      const out = { editions, source: this.sourceLine(editions, aggregated) };
+      this.sourcesCache.set(key, out);
+      return out;
+    }
+    /** "Source: ITU, via World Bank WDI (2025 edition); Other (2024)." and, for aggregates, how
+     *  the group values were formed, as the service writes it. */
+    sourceLine(editions, aggregated) {
+      if (!editions.length) return "Source: no data.";
+      const via = [], own = [];
+      for (const e of editions) (this.custodian && this.republished.has(e.edition) ? via : own).push(e.citation || e.edition);
+      const parts = [];
+      if (via.length) parts.push(this.custodian + ", via " + joinAnd(via));
+      if (own.length) parts.push(joinAnd(own));
+      return "Source: " + parts.join("; ") + "." + (aggregated && this.groupNote ? " " + this.groupNote : "");
     }
     has(entities) { return this.whole || (entities !== null && entities.every((e) => this.asked.has(e))); }
     rowsOf(entity) { return this.byEntity.get(entity) || []; }
@@ -331,6 +422,8 @@
     cat.group = new Map(cat.groups.map((g) => [g.code, g]));
     cat.framework = new Map(cat.frameworks.map((f) => [f.code, f]));
     cat.economies = cat.entities.filter((e) => e.kind === "economy");
+    // A site built with --entities lists only those, while its groups keep all their members.
+    cat.partial = cat.groups.some((g) => (g.members || []).some((m) => !cat.entity.has(m)));
     cat.byM49 = new Map();
     for (const e of cat.economies) if (e.m49) cat.byM49.set(String(e.m49).padStart(3, "0"), e);
     // What a search looks in, lower-cased once.
@@ -341,9 +434,12 @@
         if (v) for (const part of String(v).split(/\s*;\s*/)) if (part) codes.push(part.toLowerCase());
       }
       i._codes = codes;
-      i._name = (i.name || "").toLowerCase();
+      i._name = fold(i.name);
     }
-    for (const e of cat.entities) e._name = (e.name || "").toLowerCase();
+    for (const e of cat.entities) {
+      e._name = fold(e.name);
+      e._tier = e.kind === "economy" ? 0 : MAIN_GROUP_KINDS.includes(e.group_kind) ? 1 : 2;
+    }
     return cat;
   }
 
@@ -364,7 +460,8 @@
       entities: p.has("entities") ? p.get("entities").split(",").map((x) => x.trim()).filter(Boolean) : null,
       breakdown: p.get("breakdown") || "total",
       target: p.get("target") || "",
-      year: p.has("year") && /^\d{4}$/.test(p.get("year")) ? Number(p.get("year")) : null,
+      // A year that is not one stays a string, so that normalise can say it is ignored.
+      year: !p.get("year") ? null : /^\d{4}$/.test(p.get("year")) ? Number(p.get("year")) : p.get("year"),
       classes: p.get("classes") || "quantile",
       filter: p.get("filter") || "",
       framework: p.get("framework") || "",
@@ -408,18 +505,30 @@
     }
     const unknown = s.entities.filter((c) => !cat.entity.has(c));
     if (unknown.length) notes.push("unknown economies or groups " + unknown.join(", "));
-    s.entities = [...new Set(s.entities.filter((c) => cat.entity.has(c)))].slice(0, MAX_ENTITIES);
+    const known = [...new Set(s.entities.filter((c) => cat.entity.has(c)))];
+    if (known.length > MAX_ENTITIES) notes.push("more than " + MAX_ENTITIES + " economies and groups: " + known.slice(MAX_ENTITIES).join(", "));
+    s.entities = known.slice(0, MAX_ENTITIES);
     const ind = cat.indicator.get(s.indicator);
-    if (!BREAKDOWNS.includes(s.breakdown) || (s.breakdown !== "total" && !(ind.breakdowns || []).includes(s.breakdown))) s.breakdown = "total";
-    if (s.target && !targetsOf(s.indicator).some((t) => t.key === s.target)) s.target = "";
-    if (s.year !== null && (s.year < ind.first_year || s.year > ind.last_year)) s.year = null;
-    if (!["quantile", "fixed"].includes(s.classes)) s.classes = "quantile";
+    if (!BREAKDOWNS.includes(s.breakdown) || (s.breakdown !== "total" && !(ind.breakdowns || []).includes(s.breakdown))) {
+      notes.push("breakdown " + s.breakdown + " (" + ind.name + " has " + ["total", ...(ind.breakdowns || [])].join(", ") + ")");
+      s.breakdown = "total";
+    }
+    if (s.target && !targetsOf(s.indicator).some((t) => t.key === s.target)) { notes.push("target " + s.target + " (not drawn on " + ind.name + ")"); s.target = ""; }
+    if (s.year !== null && !(s.year >= ind.first_year && s.year <= ind.last_year)) {
+      notes.push("year " + s.year + " (" + ind.name + " has values from " + ind.first_year + " to " + ind.last_year + ")");
+      s.year = null;
+    }
+    if (!["quantile", "fixed"].includes(s.classes)) { notes.push("classes " + s.classes); s.classes = "quantile"; }
     if (s.filter && !cat.group.has(s.filter)) { notes.push("unknown group " + s.filter); s.filter = ""; }
     if (!cat.framework.has(s.framework)) {
+      if (s.framework) notes.push("unknown framework " + s.framework);
       const withTarget = cat.frameworks.find((f) => (f.targets || []).some((t) => t.indicator === s.indicator));
       s.framework = (withTarget || cat.frameworks[0] || {}).code || "";
     }
-    if (!cat.entity.has(s.entity)) s.entity = s.entities[0] || (cat.entity.has("WLD") ? "WLD" : (cat.entities[0] || {}).code || "");
+    if (!cat.entity.has(s.entity)) {
+      if (s.entity) notes.push("unknown economy or group " + s.entity);
+      s.entity = s.entities[0] || (cat.entity.has("WLD") ? "WLD" : (cat.entities[0] || {}).code || "");
+    }
     return notes;
   }
 
@@ -528,11 +637,16 @@
     }
   }
 
+  /** What the view drawn next leaves out of the link it was opened with (the fragment's keys
+   *  that name nothing, or nothing the data have), for the status to say. */
+  let ignored = [];
+
   /** What every view does after drawing: downloads, footer, status (the URL: see finish). */
   function afterDraw(drawn) {
     updateDownloads(drawn);
     updateFooter(drawn);
-    say(drawn.status || "");
+    say(ignored.length ? "Ignored: " + ignored.join("; ") + "." : drawn.status || "");
+    ignored = [];
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -588,7 +702,8 @@
     const filter = $("#filter");
     const headings = new Map();
     for (const [kind, heading] of FILTER_KINDS) {
-      for (const g of cat.groups.filter((x) => x.kind === kind && (x.members || []).length)) {
+      // Groups with members to show (on a site built with --entities, members it has).
+      for (const g of cat.groups.filter((x) => x.kind === kind && (x.members || []).some((m) => cat.entity.has(m)))) {
         if (!headings.has(heading)) headings.set(heading, el("optgroup", { label: heading }));
         headings.get(heading).append(el("option", { value: g.code, text: g.name }));
       }
@@ -724,7 +839,7 @@
       } else input.removeAttribute("aria-activedescendant");
     };
     const update = () => {
-      const q = input.value.trim().toLowerCase();
+      const q = fold(input.value.trim());
       if (!q) { close(); return; }
       items = search(q);
       list.replaceChildren(...items.map((item, i) => {
@@ -800,7 +915,7 @@
         .filter((e) => !state.entities.includes(e.code))
         .map((e) => ({ e, s: scoreEntity(e, q) }))
         .filter((x) => x.s < Infinity)
-        .sort((a, b) => a.s - b.s || d3.ascending(a.e.name, b.e.name))
+        .sort((a, b) => a.e._tier - b.e._tier || a.s - b.s || collator.compare(a.e.name, b.e.name))
         .slice(0, 12)
         .map((x) => x.e),
       option: (e) => el("li", {}, el("span", { class: "name", text: e.name }),
@@ -869,9 +984,37 @@
     return row.status === "estimate" || (row.status === "aggregate" && row.coverage !== null && row.coverage !== undefined && row.coverage < 0.5);
   }
 
-  function setChartTitle(title, note) {
+  /** The chart's title and note, as the page shows them and the figure files carry them; hint:
+   *  a word on the page only ("Hover or focus a country"). */
+  let chartText = { title: "", note: "" };
+  function setChartTitle(title, note, hint) {
+    chartText = { title, note: note || "" };
     $("#chart-title").textContent = title;
-    $("#chart-note").textContent = note || "";
+    $("#chart-note").textContent = [note, hint].filter(Boolean).join(" ");
+  }
+
+  /** A legend, on the page (#legend) and in the figure files: a heading, entries that show a line
+   *  ({colour, dash}) or a box ({fill}) beside a label, and a note. */
+  function showLegend(legend) {
+    if (!legend) { $("#legend").replaceChildren(); return; }
+    const wrap = el("div", { class: "legend" });
+    if (legend.heading) wrap.append(el("p", { class: "legend-heading", id: "legend-heading", text: legend.heading }));
+    const ul = el("ul", legend.heading ? { "aria-labelledby": "legend-heading" } : { "aria-label": "Legend" });
+    for (const e of legend.entries) ul.append(el("li", {}, swatch(e), e.label));
+    if (legend.note) ul.append(el("li", { class: "key" }, legend.note));
+    wrap.append(ul);
+    $("#legend").replaceChildren(wrap);
+  }
+  /** A legend entry's symbol: a line 34 px long, or a box of 18 × 14. */
+  function swatch(e) {
+    const sw = svgEl("svg", { width: e.fill ? "18" : "34", height: e.fill ? "14" : "12", "aria-hidden": "true" });
+    sw.append(swatchShape(e, 0, 0));
+    return sw;
+  }
+  function swatchShape(e, x, y) {
+    return e.fill
+      ? svgEl("rect", { x, y, width: "18", height: "14", fill: e.fill, stroke: "#777", "stroke-width": "0.5" })
+      : svgEl("line", { x1: x + 1, y1: y + 6, x2: x + 33, y2: y + 6, stroke: e.colour, "stroke-width": "3", "stroke-dasharray": e.dash || "none" });
   }
 
   /** The text alternative of a chart: its data in a table, built when first opened. */
@@ -1017,7 +1160,7 @@
         tipRows.push({ year: r.year, value: r.value, text: lines.join("\n") });
       }
     }
-    marks.push(Plot.tip(tipRows, Plot.pointer({ x: "year", y: "value", title: "text", maxRadius: 30 })));
+    marks.push(Plot.tip(tipRows, Plot.pointer({ x: "year", y: "value", title: "text", maxRadius: 30, className: TIP_CLASS })));
     // The years the chart spans: the series, the projections and a target's deadline.
     const years = tipRows.map((r) => r.year);
     if (target) years.push(target.levels[0].deadline);
@@ -1044,22 +1187,19 @@
     }
 
     // The legend: colour per entity, dash per breakdown value, the symbols.
-    const legend = el("ul", { class: "trend-legend", "aria-label": "Legend" });
-    for (const s of series) {
-      const sw = svgEl("svg", { width: "34", height: "12", "aria-hidden": "true" });
-      sw.append(svgEl("line", { x1: "1", y1: "6", x2: "33", y2: "6", stroke: s.colour, "stroke-width": "3", "stroke-dasharray": s.dash || "none" }));
-      legend.append(el("li", {}, sw, s.name + (s.breakdown !== "total" ? ", " + breakdownWords(s.breakdown) : "")));
-    }
-    legend.append(el("li", { class: "key" }, "● reported or published; ○ estimate, or an aggregate with less than half of the group reporting" +
-      (projected.length ? "; dashed with a band: projection with its 95% interval" : "")));
-    $("#legend").replaceChildren(legend);
+    const legend = {
+      entries: series.map((s) => ({ colour: s.colour, dash: s.dash, label: s.name + (s.breakdown !== "total" ? ", " + breakdownWords(s.breakdown) : "") })),
+      note: "● reported or published; ○ estimate, or an aggregate with less than half of the group reporting" +
+        (projected.length ? "; dashed with a band: projection with its 95% interval" : ""),
+    };
+    showLegend(legend);
 
     const rows = series.flatMap((s) => s.rows);
     const missing = state.entities.filter((c) => !series.some((s) => s.entity === c));
     setChartTitle(title + (state.breakdown !== "total" ? ", by " + state.breakdown : ""),
       ind.unit + (missing.length ? ". No values for " + missing.map(entityName).join(", ") + "." : "."));
     setChartData(() => rowsTable(rows, "The values of the chart"));
-    return { view: "trend", rows, columns: data.columns, data, chart: true,
+    return { view: "trend", rows, columns: data.columns, data, chart: series.length > 0, lines: series.length, legend,
       status: "Trend of " + ind.name + " for " + series.length + " line" + (series.length === 1 ? "" : "s") + "." };
   }
 
@@ -1078,6 +1218,8 @@
     ["Coverage", (r) => (r.coverage === null || r.coverage === undefined ? "" : percent(r.coverage)), (r) => r.coverage],
   ];
   let tableSort = { column: -1, descending: false };
+  /** Set by a heading's button: the table drawn next puts the focus back on it. */
+  let refocusSort = false;
 
   function rowsTable(rows, caption, id) {
     return htmlTable({ id, caption, columns: TABLE_COLUMNS.map((c) => c[0]), rows: rows.map((r) => TABLE_COLUMNS.map((c) => c[1](r))),
@@ -1100,12 +1242,17 @@
       if (tableSort.column === i) th.setAttribute("aria-sort", tableSort.descending ? "descending" : "ascending");
       b.addEventListener("click", () => {
         tableSort = { column: i, descending: tableSort.column === i ? !tableSort.descending : false };
+        refocusSort = true;
         change({});
       });
     });
     const wrap = el("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-label": "Table of values" }, table);
     $("#chart").replaceChildren(wrap);
-    $("#legend").replaceChildren();
+    if (refocusSort) {
+      refocusSort = false;
+      table.querySelectorAll("thead button")[tableSort.column].focus();
+    }
+    showLegend(null);
     setChartTitle(ind.name, rows.length + " values of " + (who || "no economy or group") + ", every breakdown. Select a heading to sort.");
     setChartData(null);
     return { view: "table", rows, columns: data.columns, data, chart: false, status: "Table of " + rows.length + " values." };
@@ -1135,6 +1282,7 @@
   /** Sets the year control to the data's range and the state's year (or the default). */
   function syncYear(data) {
     const [lo, hi] = yearRange(data);
+    if (state.year !== null && (state.year < lo || state.year > hi)) ignored.push("year " + state.year + " (the economies have values from " + lo + " to " + hi + ")");
     if (state.year === null || state.year < lo || state.year > hi) state.year = defaultYear(data);
     const y = $("#year");
     y.min = lo;
@@ -1164,25 +1312,34 @@
     return out;
   }
 
-  /** The four breaks of the classes: quintiles of the year's shown values, or equal steps. */
+  /** The inner breaks of the classes, ascending and distinct: fixed, equal steps from 0 to 100
+   *  for an indicator whose valid maximum is 100, else to the largest value of all years rounded
+   *  up; or the quintiles of the year's shown values, less those that equal an earlier break or
+   *  the smallest value (ties), so that no class is empty (docs/explorer.md). */
   function classBreaks(data, values) {
     const ind = indicatorMeta();
     if (state.classes === "fixed") {
-      if (ind.unit_kind === "percent") return fixedBreaks(100);
+      if (ind.max === 100) return fixedBreaks(100);
       let max = -Infinity;
       for (const years of data.totalsByEconomy().values()) for (const r of years.values()) if (r.value > max) max = r.value;
       return fixedBreaks(max);
     }
     const sorted = values.map((v) => v.row.value).sort(d3.ascending);
-    if (!sorted.length) return [];
-    return [0.2, 0.4, 0.6, 0.8].map((p) => d3.quantile(sorted, p)); // R type 7, as engine/chart
+    const breaks = [];
+    for (const p of [0.2, 0.4, 0.6, 0.8]) {
+      const q = d3.quantile(sorted, p); // R type 7, as engine/chart
+      if (q > sorted[0] && (!breaks.length || q > breaks[breaks.length - 1])) breaks.push(q);
+    }
+    return breaks;
   }
-  /** Class i (0–4) of v: break[i-1] <= v < break[i]. */
+  /** Class i (0 to breaks.length) of v: break[i-1] <= v < break[i]. */
   function classOf(v, breaks) { return d3.bisectRight(breaks, v); }
+  /** The colour of class i of breaks.length + 1 classes. */
+  function classColour(i, breaks) { return CLASS_COLOURS[CLASS_POSITIONS[breaks.length + 1][i]]; }
 
   // ---- Map: the paths are drawn once; a change of year, classes or filter only sets fills.
 
-  const map = { svg: null, paths: [], byM49: new Map(), order: [], hovered: null };
+  const map = { svg: null, paths: [], byM49: new Map(), order: [], hovered: null, legend: null };
   function mapReady() { return map.svg !== null && map.svg.isConnected && Data.indicators.get(state.indicator) && Data.indicators.get(state.indicator).whole; }
 
   function buildMap(boundaries) {
@@ -1213,14 +1370,17 @@
       p.setAttribute("tabindex", "-1");
       p.setAttribute("role", "img");
       p._name = (f.properties && f.properties.name) || m49;
+      const econ = m49 ? Data.catalogue.byM49.get(m49) : null;
+      p._label = econ ? econ.name : p._name;
       g.append(p);
       map.paths.push(p);
     }
     svg.append(g);
     map.svg = svg;
-    // Keyboard: one tab stop; arrows move from country to country (by name) and show the value.
-    map.order = map.paths.slice().sort((a, b) => d3.ascending(a.getAttribute("aria-label"), b.getAttribute("aria-label")));
-    if (map.paths.length) map.paths[0].setAttribute("tabindex", "0");
+    // Keyboard: one tab stop; arrows move from country to country in the order of their names
+    // (as people sort them: Åland among the As) and show the value.
+    map.order = map.paths.slice().sort((a, b) => collator.compare(a._label, b._label));
+    if (map.order.length) map.order[0].setAttribute("tabindex", "0");
     svg.addEventListener("keydown", (ev) => {
       const keys = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 };
       if (!(ev.key in keys) && ev.key !== "Home" && ev.key !== "End") return;
@@ -1269,21 +1429,27 @@
     const breaks = classBreaks(data, values);
     const shown = new Set(shownEconomies().map((e) => e.code));
     const totals = data.totalsByEconomy();
-    const counts = [0, 0, 0, 0, 0];
-    let nodata = 0;
+    const counts = breaks.map(() => 0).concat(0);
+    let nodata = 0, outside = 0, notInSite = 0;
     for (const p of map.paths) {
       const m49 = p.getAttribute("data-m49");
       const econ = m49 ? cat.byM49.get(m49) : null;
-      const name = econ ? econ.name : p._name;
+      const name = p._label;
       let fill, value = "", tip;
-      if (state.filter && !(econ && shown.has(econ.code))) {
+      if (!econ && cat.partial) {
+        // A site built with --entities: the economies left out are not "no data".
         fill = OUTSIDE_FILL;
+        notInSite++;
+        tip = name + ": not in this site";
+      } else if (state.filter && !(econ && shown.has(econ.code))) {
+        fill = OUTSIDE_FILL;
+        outside++;
         tip = name + ": outside the group shown";
       } else {
         const row = econ && totals.get(econ.code) && totals.get(econ.code).get(year);
         if (row) {
           const c = classOf(row.value, breaks);
-          fill = CLASS_COLOURS[c];
+          fill = classColour(c, breaks);
           counts[c]++;
           value = String(row.value);
           tip = name + ": " + fmt(row.value) + unitSuffix(ind) + " in " + year + (row.status === "estimate" ? " (estimate)" : "");
@@ -1301,39 +1467,43 @@
       p._tip = tip;
     }
     if (map.hovered && !$("#tooltip").hidden) $("#tooltip").textContent = map.hovered._tip;
-    map.order = map.paths.slice().sort((a, b) => d3.ascending(a._tip, b._tip));
-    drawMapLegend(breaks, counts, nodata, year, values.length);
+    map.legend = mapLegend(breaks, counts, values, { nodata, outside, notInSite });
+    showLegend(map.legend);
     map.svg.setAttribute("aria-label", "Map of " + ind.name + " in " + year + (state.filter ? ", " + entityName(state.filter) : "") +
-      ": " + values.length + " economies with a value. Use the arrow keys to move between countries.");
+      ": " + economies(values.length) + " with a value. Use the arrow keys to move between countries.");
     return values;
   }
 
-  function drawMapLegend(breaks, counts, nodata, year, n) {
+  /** The map's legend: a box per class with its range and count, no data, and the economies
+   *  outside the filter or left out of the site. */
+  function mapLegend(breaks, counts, values, { nodata, outside, notInSite }) {
     const ind = indicatorMeta();
-    const wrap = el("div", { class: "map-legend" });
+    const u = unitSuffix(ind);
     const heading = state.classes === "fixed"
-      ? "Fixed classes, the same for every year: five equal steps from 0 to " + fmt(breaks[3] + breaks[0]) + unitSuffix(ind)
-      : "Quantile classes: quintiles of the " + n + " values of " + year;
-    wrap.append(el("p", { class: "legend-heading", id: "legend-heading", text: heading }));
-    const ul = el("ul", { "aria-labelledby": "legend-heading" });
-    const item = (fill, label) => {
-      const sw = svgEl("svg", { width: "18", height: "14", "aria-hidden": "true" });
-      sw.append(svgEl("rect", { width: "18", height: "14", fill, stroke: "#777", "stroke-width": "0.5" }));
-      ul.append(el("li", {}, sw, label));
-    };
-    if (breaks.length) {
-      const u = unitSuffix(ind);
-      for (let i = 0; i < 5; i++) {
-        const label = i === 0 ? "below " + fmt(breaks[0]) + u
-          : i === 4 ? fmt(breaks[3]) + u + " and above"
-            : fmt(breaks[i - 1]) + " to below " + fmt(breaks[i]) + u;
-        item(CLASS_COLOURS[i], label + " (" + counts[i] + ")");
+      ? "Fixed classes, the same for every year: five equal steps from 0 to " + fmt(breaks[3] + breaks[0]) + u
+      : values.length === 1 ? "Quantile classes of the one value of " + state.year
+        : "Quantile classes: quintiles of the " + values.length + " values of " + state.year;
+    const entries = [];
+    const k = breaks.length + 1;
+    if (values.length) {
+      const [lo, hi] = d3.extent(values, (v) => v.row.value);
+      for (let i = 0; i < k; i++) {
+        const label = k === 1 ? (lo === hi ? fmt(lo) + u : fmt(lo) + " to " + fmt(hi) + u)
+          : i === 0 ? "below " + fmt(breaks[0]) + u
+            : i === k - 1 ? fmt(breaks[k - 2]) + u + " and above"
+              : fmt(breaks[i - 1]) + " to below " + fmt(breaks[i]) + u;
+        entries.push({ fill: classColour(i, breaks), label: label + " (" + counts[i] + ")" });
       }
     }
-    item(NODATA_FILL, "No data (" + nodata + ")");
-    if (state.filter) item(OUTSIDE_FILL, "Outside " + entityName(state.filter));
-    wrap.append(ul);
-    $("#legend").replaceChildren(wrap);
+    entries.push({ fill: NODATA_FILL, label: "No data (" + nodata + ")" });
+    const grey = [];
+    if (outside) grey.push("Outside " + entityName(state.filter));
+    if (notInSite) grey.push((grey.length ? "not" : "Not") + " in this site");
+    if (grey.length) entries.push({ fill: OUTSIDE_FILL, label: grey.join(" or ") });
+    const note = !values.length || k === 5 || state.classes === "fixed" ? ""
+      : k === 1 ? (values.length === 1 ? "1 class: one value" : "1 class: the values tie")
+        : k + " classes: values tie";
+    return { heading, entries, note };
   }
 
   function drawMap(data, boundaries) {
@@ -1347,9 +1517,9 @@
   function mapDrawn(data, values) {
     const ind = indicatorMeta();
     setChartTitle(ind.name + ", " + state.year + (state.filter ? ", " + entityName(state.filter) : ""),
-      ind.unit + ". " + values.length + " economies with a value in " + state.year + ". Hover or focus a country for its value.");
+      ind.unit + ". " + economies(values.length) + " with a value in " + state.year + ".", "Hover or focus a country for its value.");
     setChartData(() => yearTable(values));
-    return { view: "map", rows: values.map((v) => v.row), columns: data.columns, data, chart: true,
+    return { view: "map", rows: values.map((v) => v.row), columns: data.columns, data, chart: values.length > 0, legend: map.legend,
       status: "Map of " + ind.name + " in " + state.year + "." };
   }
 
@@ -1388,23 +1558,27 @@
       .sort((a, b) => (descending ? d3.descending(a.value, b.value) : d3.ascending(a.value, b.value)) || d3.ascending(a.name, b.name));
     const chart = $("#chart");
     chart.replaceChildren();
-    $("#legend").replaceChildren();
+    showLegend(null);
     const where = state.filter ? entityName(state.filter) : "all economies";
     if (!bars.length) {
       chart.append(el("p", { class: "empty", text: "No values of " + ind.name + " in " + state.year + " for " + where + "." }));
     } else {
       const width = Math.max(320, chart.clientWidth || 900);
-      const longest = d3.max(bars, (b) => b.name.length);
+      // Room on the left for the longest name, within a third of the width (at most 260 px);
+      // longer names are cut short with an ellipsis, in full in their title.
+      const labels = Math.ceil(Math.min(d3.max(bars, (b) => textWidth(b.name, 12)), Math.max(110, Math.min(260, width / 3))));
+      const short = new Map(bars.map((b) => [b.name, fitText(b.name, 12, labels)]));
       const chosen = new Set(state.entities);
       const svg = Plot.plot({
         width, height: bars.length * 18 + 50,
-        marginLeft: Math.min(250, 14 + longest * 7), marginRight: 56, marginTop: 30,
+        marginLeft: labels + 8, marginRight: 56, marginTop: 30,
         style: { fontSize: "12px", background: "white", color: "#1a1a1a" },
         ariaLabel: "Bar chart ranking " + bars.length + " economies by " + ind.name + " in " + state.year + ", " + (descending ? "highest" : "lowest") + " first",
         x: ind.unit_kind === "percent" ? { label: null, grid: true, axis: "top", domain: [0, 100] }
           : { label: null, grid: true, axis: "top", nice: true, zero: true },
-        y: { label: null, domain: bars.map((b) => b.name), tickSize: 0 },
+        y: { label: null, domain: bars.map((b) => b.name) },
         marks: [
+          Plot.axisY({ label: null, tickSize: 0, tickPadding: 6, tickFormat: (name) => short.get(name), title: (name) => name }),
           Plot.barX(bars, { x: "value", y: "name", fill: (b) => (chosen.has(b.code) ? "#E69F00" : "#2c7fb8"), insetTop: 2, insetBottom: 2,
             render(index, scales, values, dims, context, next) {
               const g = next(index, scales, values, dims, context);
@@ -1414,17 +1588,17 @@
             } }),
           Plot.text(bars, { x: "value", y: "name", text: (b) => fmt(b.value), dx: 4, textAnchor: "start", fill: "#1a1a1a" }),
           Plot.ruleX([0]),
-          Plot.tip(bars, Plot.pointerY({ x: "value", y: "name", title: (b) => b.name + "\n" + b.row.year + ": " + fmt(b.value) + unitSuffix(ind) + "\nStatus: " + b.row.status + (b.row.edition ? "\nEdition: " + b.row.edition : "") })),
+          Plot.tip(bars, Plot.pointerY({ x: "value", y: "name", className: TIP_CLASS, title: (b) => b.name + "\n" + b.row.year + ": " + fmt(b.value) + unitSuffix(ind) + "\nStatus: " + b.row.status + (b.row.edition ? "\nEdition: " + b.row.edition : "") })),
         ],
       });
       chart.append(plotted(svg));
     }
     setChartTitle(ind.name + ", " + state.year + ", " + where,
-      ind.unit + ". " + bars.length + " economies with a value in " + state.year + ", " + (descending ? "highest" : "lowest") + " first" +
+      ind.unit + ". " + economies(bars.length) + " with a value in " + state.year + ", " + (descending ? "highest" : "lowest") + " first" +
       (state.entities.some((c) => bars.some((b) => b.code === c)) ? "; the chosen economies in orange." : "."));
     setChartData(() => yearTable(values));
-    return { view: "ranking", rows: bars.map((b) => b.row), columns: data.columns, data, chart: true,
-      status: "Ranking of " + bars.length + " economies in " + state.year + "." };
+    return { view: "ranking", rows: bars.map((b) => b.row), columns: data.columns, data, chart: bars.length > 0,
+      status: "Ranking of " + economies(bars.length) + " in " + state.year + "." };
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -1457,10 +1631,14 @@
         const ind = cat.indicator.get(base);
         const defs = fw ? (fw.targets || []).filter((t) => t.target === r.target) : [];
         const def = defs.find((t) => t.indicator === base && (t.measure || "level") === kind) || defs.find((t) => t.indicator === base) || defs[0];
-        const suffix = ind ? unitSuffix(ind) : "";
+        const suffix = measureSuffix(kind, ind);
+        const parity = kind === "gps" || (def && def.comparator === "parity");
         const cmp = def ? comparator(def.comparator) : "";
-        const level = r.level === null || r.level === undefined ? "–" : (cmp && cmp !== "parity" ? cmp + " " : "") + fmt(r.level) + suffix;
+        // A parity score is met within a band about 1 (0.98–1.02 for a level of 1.02), and has no unit.
+        const level = r.level === null || r.level === undefined ? "–"
+          : parity ? "parity, " + fmt(1 / r.level) + "–" + fmt(r.level) : (cmp ? cmp + " " : "") + fmt(r.level) + suffix;
         const colour = STATUS_COLOURS[r.class] || "#888888";
+        const tolerance = metWithinTolerance(r, def, parity);
         const tr = el("tr", { "data-target": r.target },
           el("th", { scope: "row" }, el("span", { class: "target-code", text: r.target }), r.wording ? el("span", { class: "wording", text: r.wording }) : null),
           el("td", { text: measureName(measure, ind) }),
@@ -1468,8 +1646,9 @@
           el("td", { class: "num", text: valueYear(r.latest, r.latest_year, suffix) }),
           el("td", { class: "num", text: level }),
           el("td", { class: "num", text: r.deadline === null || r.deadline === undefined ? "" : String(r.deadline) }),
-          el("td", {}, el("span", { class: "status-dot", style: "background:" + colour, "aria-hidden": "true" }), r.class || ""),
-          el("td", {}, dotPlot(r, colour, suffix)));
+          el("td", {}, el("span", { class: "status-dot", style: "background:" + colour, "aria-hidden": "true" }), r.class || "",
+            tolerance === null ? null : el("span", { class: "class-note", text: "met within the tolerance of " + fmt(tolerance) })),
+          el("td", { class: "dotplot-cell" }, dotPlot(r, colour, suffix, parity)));
         tbody.append(tr);
       }
       table.append(tbody);
@@ -1481,6 +1660,30 @@
     return { view: "scorecard", progress: rows, progressColumns: c, chart: false, unavailable: !!doc.unavailable,
       status: doc.unavailable ? "No progress assessments as of " + asOf + "."
         : "Scorecard of " + name + ": " + rows.length + " target" + (rows.length === 1 ? "" : "s") + "." };
+  }
+
+  /** The unit after a progress row's values: none for a parity score; the rural population's
+   *  coverage and the share of subscriptions at 10 Mbit/s are percentages; else the indicator's. */
+  function measureSuffix(kind, ind) {
+    if (kind === "gps") return "";
+    if (kind === "rural" || kind === "share_10m") return "%";
+    return ind ? unitSuffix(ind) : "";
+  }
+
+  /** The tolerance through which a row's target counts as met: its latest value misses the level
+   *  by no more than the target's measurement tolerance (indicators/README.md), which is the
+   *  catalogue's or the progress row's where they carry it, else half a unit of the last digit
+   *  the level is stated to (95: 0.5; 1.02: 0.005). null where the target is met outright, or not. */
+  function metWithinTolerance(r, def, parity) {
+    if (r.class !== "target met" || typeof r.latest !== "number" || typeof r.level !== "number") return null;
+    const v = r.latest, l = r.level;
+    const c = parity ? "parity" : def ? def.comparator : ">=";
+    const outright = parity ? Math.max(v, 1 / v) <= l
+      : c === ">" || c === "gt" ? v > l : c === "<=" || c === "le" ? v <= l : c === "<" || c === "lt" ? v < l : v >= l;
+    if (outright) return null;
+    if (typeof r.tolerance === "number") return r.tolerance;
+    if (def && typeof def.tolerance === "number") return def.tolerance;
+    return 0.5 / Math.pow(10, (String(l).split(".")[1] || "").length);
   }
 
   /** A progress row's measure in words: an indicator, or a parity score, rural share, ... of one. */
@@ -1506,22 +1709,36 @@
     return ul;
   }
 
-  /** A small dot plot: the baseline (hollow), the latest value (filled) and the level (a tick). */
-  function dotPlot(r, colour, suffix) {
-    const vals = [r.baseline, r.latest, r.level].filter((v) => typeof v === "number");
-    const w = 150, h = 18;
-    const svg = svgEl("svg", { width: String(w), height: String(h), role: "img", class: "dotplot",
-      "aria-label": "Baseline " + fmt(r.baseline) + suffix + ", latest " + fmt(r.latest) + suffix + ", level " + fmt(r.level) + suffix });
+  /** A small dot plot: the baseline (hollow), the latest value (filled) and the level (a tick; a
+   *  parity score's band about 1 has two), over the span of the three, widened to a fifth of the
+   *  largest at least, so that values close together stay apart and small changes small (and kept
+   *  within 0–100 for percentages). Drawn in a viewBox with room for the dots at either end, so
+   *  that it scales to its cell. */
+  function dotPlot(r, colour, suffix, parity) {
+    const num = (v) => typeof v === "number" && Number.isFinite(v);
+    const levels = num(r.level) ? (parity ? [1 / r.level, r.level] : [r.level]) : [];
+    const vals = [r.baseline, r.latest].filter(num).concat(levels);
+    const w = 160, h = 22, pad = 7, mid = 11;
+    const svg = svgEl("svg", { viewBox: "0 0 " + w + " " + h, width: String(w), height: String(h), role: "img", class: "dotplot",
+      "aria-label": "Baseline " + fmt(r.baseline) + suffix + ", latest " + fmt(r.latest) + suffix + ", level " + (parity && levels.length ? fmt(levels[0]) + "–" + fmt(levels[1]) : fmt(r.level) + suffix) });
     if (!vals.length) return svg;
-    const lo = Math.min(0, d3.min(vals)), hi = d3.max(vals) * 1.05 || 1;
-    const x = d3.scaleLinear().domain([lo, hi]).range([6, w - 6]);
-    svg.append(svgEl("line", { x1: "6", x2: String(w - 6), y1: "9", y2: "9", stroke: "#bbb" }));
-    if (typeof r.baseline === "number" && typeof r.latest === "number") {
-      svg.append(svgEl("line", { x1: x(r.baseline), x2: x(r.latest), y1: "9", y2: "9", stroke: colour, "stroke-width": "2" }));
+    let lo = d3.min(vals), hi = d3.max(vals);
+    const span = 0.2 * Math.max(Math.abs(lo), Math.abs(hi)) || 1;
+    if (hi - lo < span) {
+      const centre = (lo + hi) / 2;
+      [lo, hi] = [centre - span / 2, centre + span / 2];
+      if (suffix === "%" && lo < 0) [lo, hi] = [0, span];
+      if (suffix === "%" && hi > 100) [lo, hi] = [100 - span, 100];
     }
-    if (typeof r.level === "number") svg.append(svgEl("line", { x1: x(r.level), x2: x(r.level), y1: "2", y2: "16", stroke: "#1a1a1a", "stroke-width": "2" }));
-    if (typeof r.baseline === "number") svg.append(svgEl("circle", { cx: x(r.baseline), cy: "9", r: "4", fill: "white", stroke: colour, "stroke-width": "1.5" }));
-    if (typeof r.latest === "number") svg.append(svgEl("circle", { cx: x(r.latest), cy: "9", r: "4.5", fill: colour, stroke: "#1a1a1a", "stroke-width": "0.5" }));
+    const x = d3.scaleLinear().domain([lo, hi]).range([pad, w - pad]);
+    svg.append(svgEl("line", { x1: pad, x2: w - pad, y1: mid, y2: mid, stroke: "#bbb" }));
+    if (num(r.baseline) && num(r.latest)) {
+      svg.append(svgEl("line", { x1: x(r.baseline), x2: x(r.latest), y1: mid, y2: mid, stroke: colour, "stroke-width": "2" }));
+    }
+    if (num(r.baseline)) svg.append(svgEl("circle", { cx: x(r.baseline), cy: mid, r: "4", fill: "white", stroke: colour, "stroke-width": "1.5" }));
+    if (num(r.latest)) svg.append(svgEl("circle", { cx: x(r.latest), cy: mid, r: "4.5", fill: colour, stroke: "#1a1a1a", "stroke-width": "0.5" }));
+    // The level last, above and below the dots, so that it shows where they reach it.
+    for (const l of levels) svg.append(svgEl("line", { x1: x(l), x2: x(l), y1: "1", y2: String(h - 1), stroke: "#1a1a1a", "stroke-width": "2" }));
     return svg;
   }
 
@@ -1549,11 +1766,21 @@
     const links = [];
     const base = (drawn.view === "scorecard" ? state.framework + "-" + state.entity : state.indicator + "-" + drawn.view);
     const label = { csv: "CSV", xlsx: "Excel (XLSX)", png: "PNG", svg: "SVG", pdf: "PDF" };
+    let why = "";
     if (drawn.view === "scorecard" && drawn.unavailable) {
-      // Nothing to download.
+      why = "The progress assessments are computed from the data as they are now: there is nothing to download as of " + asOf + ".";
     } else if (Data.mode === "server") {
-      // The service draws a chart of every view but the table.
-      const formats = drawn.view !== "table" ? ["csv", "xlsx", "png", "svg", "pdf"] : ["csv", "xlsx"];
+      // The service draws a chart of every view but the table, when there is something to draw,
+      // no more lines than it has colours for, and not the map as of a date (docs/explorer.md).
+      let charts = drawn.view === "scorecard" ? drawn.progress.length > 0 : drawn.chart;
+      if (charts && drawn.view === "map" && asOf) {
+        charts = false;
+        why = "The map's chart is drawn from the data as they are now, so there is none as of " + asOf + ": the CSV and XLSX hold the values shown.";
+      } else if (charts && drawn.lines > MAX_ENTITIES) {
+        charts = false;
+        why = "A chart file draws at most " + MAX_ENTITIES + " lines, and this one has " + drawn.lines + ": choose fewer economies or another breakdown for PNG, SVG and PDF.";
+      }
+      const formats = charts ? ["csv", "xlsx", "png", "svg", "pdf"] : ["csv", "xlsx"];
       for (const f of formats) {
         const q = new URLSearchParams(viewKeys(drawn.view));
         if (asOf) q.set("as_of", asOf);
@@ -1570,6 +1797,8 @@
     }
     list.replaceChildren(...links.map(([f, href, file]) => el("li", {},
       el("a", { href, "data-download": f, download: file || true, text: label[f] }))));
+    $("#download-note").textContent = why;
+    $("#download-note").hidden = !why;
     const whole = $("#download-whole");
     whole.replaceChildren();
     if (Data.mode === "site" && drawn.view !== "scorecard") {
@@ -1601,7 +1830,7 @@
       ev.preventDefault();
       const drawn = siteDownload;
       if (a.dataset.download === "svg") {
-        const svg = chartSVG();
+        const svg = chartSVG(drawn);
         if (svg) save(blobLink(svg, "image/svg+xml"), a.getAttribute("download"));
       } else if (a.dataset.download === "csv") {
         const csv = drawn.view === "scorecard"
@@ -1624,46 +1853,128 @@
     return [columns, ...rows].map((r) => r.map(cell).join(",")).join("\r\n") + "\r\n";
   }
 
-  /** The shown chart as a standalone SVG file. */
-  function chartSVG() {
-    const svg = $("#chart svg");
-    if (!svg) return null;
-    const copy = svg.cloneNode(true);
-    copy.setAttribute("xmlns", SVGNS);
-    if (!copy.getAttribute("width") && copy.getAttribute("viewBox")) {
-      const [, , w, h] = copy.getAttribute("viewBox").split(/\s+/);
-      copy.setAttribute("width", w);
-      copy.setAttribute("height", h);
+  /** The font of the figure files, and a canvas to measure their text with. */
+  const FIGURE_FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
+  let measure = null;
+  function textWidth(text, size, weight) {
+    if (!measure) measure = document.createElement("canvas").getContext("2d");
+    measure.font = (weight || "normal") + " " + size + "px " + FIGURE_FONT;
+    return measure.measureText(text).width;
+  }
+  /** A text cut short with an ellipsis to fit a width. */
+  function fitText(text, size, width) {
+    if (textWidth(text, size) <= width) return text;
+    let lo = 0, hi = text.length;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (textWidth(text.slice(0, mid).trimEnd() + "…", size) <= width) lo = mid; else hi = mid - 1;
     }
-    copy.querySelectorAll("[tabindex]").forEach((e) => e.removeAttribute("tabindex"));
-    copy.querySelectorAll(".hover").forEach((e) => e.classList.remove("hover"));
+    return text.slice(0, lo).trimEnd() + "…";
+  }
+  /** A text broken into lines no wider than width. */
+  function wrapText(text, size, width, weight) {
+    const lines = [];
+    let line = "";
+    for (const word of String(text).split(/\s+/).filter(Boolean)) {
+      const next = line ? line + " " + word : word;
+      if (line && textWidth(next, size, weight) > width) { lines.push(line); line = word; } else line = next;
+    }
+    if (line) lines.push(line);
+    return lines;
+  }
+
+  /** The shown chart as a standalone SVG file, a complete figure: the title, the note (the unit),
+   *  the legend, the chart, the source line and, under a map, the boundaries' wording. Styles are
+   *  attributes (and the chart's own <style>), so the file needs nothing else. */
+  function chartSVG(drawn) {
+    const chart = $("#chart > svg");
+    if (!chart) return null;
+    const vb = (chart.getAttribute("viewBox") || "").split(/[\s,]+/).map(Number);
+    const cw = Number(chart.getAttribute("width")) || vb[2] || chart.clientWidth;
+    const ch = Number(chart.getAttribute("height")) || vb[3] || chart.clientHeight;
+    const pad = 16, width = Math.max(cw, 480) + 2 * pad, inner = width - 2 * pad;
+    const fig = svgEl("svg", { xmlns: SVGNS, "font-family": FIGURE_FONT, fill: "#1a1a1a" });
     const title = svgEl("title");
-    title.textContent = $("#chart-title").textContent + (Data.catalogue && indicatorSource() ? ". " + indicatorSource() : "");
-    copy.insertBefore(title, copy.firstChild);
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + new XMLSerializer().serializeToString(copy);
+    title.textContent = chartText.title;
+    fig.append(title, svgEl("rect", { width: "100%", height: "100%", fill: "white" }));
+    let y = pad;
+    const text = (str, size, attrs) => {
+      for (const line of wrapText(str, size, inner, attrs && attrs["font-weight"])) {
+        const t = svgEl("text", Object.assign({ x: pad, y: y + size, "font-size": size }, attrs));
+        t.textContent = line;
+        fig.append(t);
+        y += Math.round(size * 1.35);
+      }
+    };
+    text(chartText.title, 17, { "font-weight": "bold" });
+    if (chartText.note) text(chartText.note, 12, { fill: "#555555" });
+    y += 6;
+
+    // The legend: its heading, then its entries side by side, as many to a row as fit.
+    const legend = drawn.legend;
+    if (legend) {
+      if (legend.heading) text(legend.heading, 12, { "font-weight": "bold" });
+      let x = pad;
+      for (const e of legend.entries) {
+        const w = (e.fill ? 18 : 34) + 6 + textWidth(e.label, 12);
+        if (x > pad && x + w > pad + inner) { x = pad; y += 20; }
+        fig.append(swatchShape(e, x, y + 2));
+        const t = svgEl("text", { x: x + (e.fill ? 18 : 34) + 6, y: y + 13, "font-size": "12" });
+        t.textContent = e.label;
+        fig.append(t);
+        x += w + 18;
+      }
+      y += 24;
+      if (legend.note) text(legend.note, 11, { fill: "#555555" });
+      y += 4;
+    }
+
+    // The chart, its attributes (Plot's class, which its <style> selects, its font and colour)
+    // kept on a group; the page's focus and hover marks, and Plot's tips, left out.
+    const g = svgEl("g", { transform: "translate(" + Math.round((width - cw) / 2) + "," + y + ")" });
+    for (const a of chart.attributes) {
+      if (!/^(width|height|viewBox|role|tabindex|xmlns.*|aria-.*)$/.test(a.name)) g.setAttribute(a.name, a.value);
+    }
+    for (const c of chart.childNodes) g.append(c.cloneNode(true));
+    g.querySelectorAll("." + TIP_CLASS).forEach((e) => e.remove());
+    g.querySelectorAll("[tabindex]").forEach((e) => e.removeAttribute("tabindex"));
+    g.querySelectorAll(".hover").forEach((e) => e.classList.remove("hover"));
+    fig.append(g);
+    y += ch + 10;
+
+    text(viewSources(drawn).source, 11, { fill: "#555555" });
+    if (drawn.view === "map") text($("#map-disclaimer").textContent.replace(/\s+/g, " ").trim(), 11, { fill: "#555555" });
+    if (Data.catalogue.as_of || asOf) text("The data as published on " + (asOf || Data.catalogue.as_of) + ".", 11, { fill: "#555555" });
+    const height = Math.ceil(y + pad);
+    fig.setAttribute("width", width);
+    fig.setAttribute("height", height);
+    fig.setAttribute("viewBox", "0 0 " + width + " " + height);
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + new XMLSerializer().serializeToString(fig);
   }
 
   // ---------------------------------------------------------------------------------------------
   // Footer: sources, editions and licences, the map's disclaimer
 
-  function indicatorSource() {
-    const data = Data.indicators.get(state.indicator);
-    return data && data.source ? data.source : "Source: ITU.";
+  /** The editions and the source line of what a view shows: the rows of the chosen entities
+   *  (trend, table), of every economy (map, ranking), the framework's (scorecard). */
+  function viewSources(drawn) {
+    if (drawn.view === "scorecard") {
+      return { editions: Data.catalogue.editions, source: "Source: ITU and the custodians of the framework's indicators; progress assessed by ictstat." };
+    }
+    const data = drawn.data || Data.indicators.get(state.indicator);
+    if (!data) return { editions: Data.catalogue.editions, source: "Source: ITU." };
+    return data.sources(drawn.view === "trend" || drawn.view === "table" ? state.entities : null);
   }
 
   let footerKey = "";
   function updateFooter(drawn) {
-    const data = drawn.data || Data.indicators.get(state.indicator);
-    const scorecard = drawn.view === "scorecard";
     $("#map-disclaimer").hidden = drawn.view !== "map";
     $("#licences-link").hidden = Data.mode !== "site";
-    const key = scorecard ? "scorecard" : state.indicator + "|" + (data ? data.source : "") + "|" + (data ? data.editions.length : 0);
+    const { editions, source } = viewSources(drawn);
+    const key = source + "|" + editions.map((e) => e.edition).join("|");
     if (key === footerKey) return;
     footerKey = key;
-    $("#source-line").textContent = scorecard
-      ? "Source: ITU and the custodians of the framework's indicators; progress assessed by ictstat."
-      : (data && data.source) || "Source: ITU.";
-    const editions = !scorecard && data && data.editions && data.editions.length ? data.editions : Data.catalogue.editions;
+    $("#source-line").textContent = source;
     $("#editions").replaceChildren(...editions.map((e) => el("li", {},
       el("strong", { text: e.edition }), ": " + (e.citation || e.edition) + (e.licence ? ". Licence: " + e.licence : "."))));
   }
@@ -1707,11 +2018,11 @@
       window.addEventListener("hashchange", () => {
         const t = performance.now();
         setPageState("loading");
-        const n = normalise(Object.assign(state, stateFromHash()));
-        render(t).then(() => { if (n.length) say("Ignored: " + n.join("; ") + "."); });
+        ignored = normalise(Object.assign(state, stateFromHash()));
+        render(t);
       });
+      ignored = notes;
       await render(t0);
-      if (notes.length && document.documentElement.dataset.state === "ready") say("Ignored: " + notes.join("; ") + ".");
     } catch (err) {
       fail(err);
     }

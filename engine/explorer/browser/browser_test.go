@@ -12,12 +12,15 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/ictstat/ictstat/engine/chart"
 )
 
 // env is what every test shares: the command, its database, the service and the site.
@@ -329,6 +332,13 @@ func TestTrend(t *testing.T) {
 	}
 	p.screenshot("trend")
 	p.axe("trend")
+	// A target with its deadline and the fitted projections.
+	p.open(env.base + "#view=trend&indicator=internet_use_pct&entities=WLD,ITU_AFR,LDC&target=umc_2030:UMC.1")
+	if v := eval[string](p, `document.querySelector("#target").value`); v != "umc_2030:UMC.1" {
+		t.Errorf("the target select holds %q", v)
+	}
+	p.screenshot("trend-target")
+	p.axe("trend with a target")
 }
 
 // TestMap: moving the map's year changes the colours to the classes of that year's values.
@@ -360,6 +370,33 @@ func TestMap(t *testing.T) {
 	got := eval[string](p, `document.querySelector('#chart path[data-m49="404"]').dataset.value`)
 	if len(want) != 2 || !sameNumber(got, want[1][0]) {
 		t.Errorf("Kenya on the 2023 map: %q; SQL says %v", got, want)
+	}
+	// Each country's colour is the class engine/chart gives its value (the map chart's rule, with
+	// the quintiles of every economy's 2023 value), so the page and the files agree.
+	var values []float64
+	for _, r := range sqlRows(t, `SELECT o.value FROM observations o JOIN economies e USING (economy) WHERE o.indicator = 'internet_use_pct'
+		AND o.year = 2023 AND o.sex = 'total' AND o.area = 'total' AND o.age = 'total' AND e.m49 IS NOT NULL`)[1:] {
+		v, _ := strconv.ParseFloat(r[0], 64)
+		values = append(values, v)
+	}
+	breaks := chart.QuantileBreaks(values)
+	positions := chart.ClassColors(len(breaks) + 1)
+	shown := eval[map[string]string](p, `Object.fromEntries([...document.querySelectorAll('#chart path[data-m49]:not([data-value=""])')].map((e) => [e.dataset.m49, e.dataset.value]))`)
+	wrong := 0
+	for m, s := range shown {
+		v, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			t.Fatalf("country %s: data-value %q", m, s)
+		}
+		r, g, b, _ := chart.MapColors[positions[chart.ClassOf(v, breaks)]].RGBA()
+		if want := fmt.Sprintf("#%02x%02x%02x", r>>8, g>>8, b>>8); !strings.EqualFold(after[m], want) {
+			if wrong++; wrong <= 5 {
+				t.Errorf("country %s, value %v: the page colours it %s, engine/chart's class (breaks %v) is %s", m, v, after[m], breaks, want)
+			}
+		}
+	}
+	if len(shown) < 150 {
+		t.Errorf("the 2023 map shows %d values", len(shown))
 	}
 	// Countries without a value that year are hatched.
 	nodata := eval[int](p, `[...document.querySelectorAll('#chart path[data-m49]')].filter((e) => e.dataset.value === "" && e.getAttribute("fill") === "url(#nodata)").length`)

@@ -133,6 +133,7 @@ refused because it would write.`,
 	root.AddCommand(newIndicator(g))
 	root.AddCommand(newEdition(g))
 	root.AddCommand(newSite(g))
+	root.AddCommand(newSurvey(g))
 	return root
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 	"strings"
 
@@ -30,9 +31,11 @@ func newSurveyEstimate(g *globals) *cobra.Command {
 		vars, by         []string
 		format, flagRule string
 		explain          bool
+		rep              survey.Replicates
+		rscalesFile      string
 	)
 	cmd := &cobra.Command{
-		Use:   "estimate DATA --weight W --var X[,Y...] [--strata S] [--psu P [--nest]] [--fpc F] [--by A,B] [--format table|csv|json]",
+		Use:   "estimate DATA --weight W --var X[,Y...] [--strata S] [--psu P [--nest]] [--fpc F] [--by A,B] [--replicate-weights 'rw*' --replicate-type T] [--format table|csv|json]",
 		Short: "Weighted proportions with linearisation standard errors, intervals and design effects",
 		Long: `Estimate the proportion of respondents with each 0/1 (or yes/no, true/false) variable, overall
 or in domains (--by, crossed), from a CSV or Parquet file of survey microdata. DuckDB reads the
@@ -49,13 +52,24 @@ of that variable's estimate only, and domains use the full design (PSUs without 
 domain count zero), as R's svymean(na.rm=TRUE) and svyby do. A stratum with one PSU is an error
 unless --lonely-psu remove or certainty (both give it no variance, as in R).
 
+With --replicate-weights (a comma list of columns or globs such as 'rw*', full-sample weights
+times the replicate factors, as R's svrepdesign(combined.weights=TRUE)) and --replicate-type the
+design is the replicate weights instead of strata, PSUs and fpc. The variance is
+scale × Σ rscales_r (θ_r − θ̄)² over the replicate estimates θ_r, centred on their mean, or on
+the full-sample estimate with --mse. R's defaults: jk1 scale (R−1)/R; jkn scale 1 and --rscales
+required; brr 1/R; fay 1/(R(1−rho)²) with --rho; bootstrap 1/(R−1); sdr 4/R. --scale and
+--rscales FILE (one number a line, one or one per replicate) override them for jk1, jkn and
+bootstrap. The interval's logit variance comes from the replicates' logits (R's svyciprop on a
+replicate design), with df the rank of the domain's replicate weights minus 1 (R's degf).
+
 Columns: variable, the domain columns, estimate, se, ci_low and ci_high (95% logit interval with
 the domain's design degrees of freedom, R's svyciprop(method="logit")), deff (R's
 svymean(deff=TRUE)), cv (se/estimate), n (respondents), weighted_n, df and flag (--flag-rule,
 stated in the output).`,
 		Example: `  ictstat survey estimate hh.csv --weight wt --strata region --psu ea --nest --var internet,mobile --by sex,area
   ictstat survey estimate hh.parquet --weight wt --strata region --psu ea --nest --fpc n_ea --var internet --format csv
-  ictstat survey estimate hh.csv --weight wt --var internet --flag-rule min_n=50,suppress_cv=0.3,caution_cv=0.2`,
+  ictstat survey estimate hh.csv --weight wt --var internet --flag-rule min_n=50,suppress_cv=0.3,caution_cv=0.2
+  ictstat survey estimate hh.csv --weight wt --replicate-weights 'rw*' --replicate-type fay --rho 0.5 --var internet --by sex`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkFormat(format); err != nil {
@@ -64,6 +78,29 @@ stated in the output).`,
 			if d.Weight == "" || len(vars) == 0 {
 				return usageError("give --weight and --var")
 			}
+			spec := survey.Spec{Path: args[0], Design: d, Variables: vars, By: by}
+			if rep.Type != "" || len(rep.Columns) > 0 {
+				if rep.Type == "" || len(rep.Columns) == 0 {
+					return usageError("give --replicate-weights and --replicate-type together")
+				}
+				if d.Strata != "" || d.PSU != "" || d.FPC != "" {
+					return usageError("--replicate-weights replace --strata, --psu and --fpc")
+				}
+				if rscalesFile != "" {
+					b, err := os.ReadFile(rscalesFile)
+					if err != nil {
+						return usageError("--rscales: %v", err)
+					}
+					for _, f := range strings.Fields(strings.ReplaceAll(string(b), ",", " ")) {
+						x, err := strconv.ParseFloat(f, 64)
+						if err != nil || x < 0 {
+							return usageError("--rscales %s: %q is not a non-negative number", rscalesFile, f)
+						}
+						rep.RScales = append(rep.RScales, x)
+					}
+				}
+				spec.Replicates = &rep
+			}
 			if d.Nest && (d.PSU == "" || d.Strata == "") {
 				return usageError("--nest needs --psu and --strata")
 			}
@@ -71,7 +108,6 @@ stated in the output).`,
 			if err != nil {
 				return err
 			}
-			spec := survey.Spec{Path: args[0], Design: d, Variables: vars, By: by}
 			db, err := sql.Open("duckdb", "")
 			if err != nil {
 				return err
@@ -83,6 +119,9 @@ stated in the output).`,
 				}
 			}
 			if explain {
+				if spec, err = survey.ResolveReplicates(cmd.Context(), db, spec); err != nil {
+					return &exitError{exitRefused, err}
+				}
 				fmt.Fprintln(cmd.OutOrStdout(), survey.SQL(spec, false))
 				return nil
 			}
@@ -107,6 +146,12 @@ stated in the output).`,
 	f.StringSliceVar(&by, "by", nil, "domain columns, crossed (comma-separated)")
 	f.StringVar(&format, "format", "table", "table, csv or json")
 	f.StringVar(&flagRule, "flag-rule", "min_n=30,suppress_cv=0.3,caution_cv=0.15", "suppress when n < min_n or cv > suppress_cv; caution when cv > caution_cv")
+	f.StringSliceVar(&rep.Columns, "replicate-weights", nil, "replicate weight columns: names or globs, comma-separated (e.g. 'rw*')")
+	f.StringVar(&rep.Type, "replicate-type", "", "jk1, jkn, brr, fay, bootstrap or sdr (R's svrepdesign type)")
+	f.Float64Var(&rep.Scale, "scale", 0, "replicate variance scale (default: R's for the type)")
+	f.StringVar(&rscalesFile, "rscales", "", "file of replicate rscales, one number a line (default 1 each)")
+	f.Float64Var(&rep.Rho, "rho", 0, "Fay's rho, for --replicate-type fay")
+	f.BoolVar(&rep.MSE, "mse", false, "centre the replicate variance on the full-sample estimate (R's mse=TRUE)")
 	f.BoolVar(&explain, "explain-sql", false, "print the estimation query and exit (with --fpc it shows the population-size form)")
 	return cmd
 }
@@ -162,7 +207,7 @@ func writeSurvey(w io.Writer, format string, s survey.Spec, rule survey.FlagRule
 		return writeJSON(w, map[string]any{
 			"flag_rule": rule.String(),
 			"design": map[string]any{"weight": s.Design.Weight, "strata": s.Design.Strata, "psu": s.Design.PSU,
-				"nest": s.Design.Nest, "fpc": s.Design.FPC, "lonely_psu": s.Design.Lonely},
+				"nest": s.Design.Nest, "fpc": s.Design.FPC, "lonely_psu": s.Design.Lonely, "replicates": s.Replicates},
 			"interval":  "95% logit interval with the domain's design degrees of freedom",
 			"estimates": t.maps(),
 		})

@@ -41,6 +41,8 @@ type Spec struct {
 	Design    Design
 	Variables []string
 	By        []string
+	// Replicates, when set, is a replicate-weight design used instead of strata, PSUs and fpc.
+	Replicates *Replicates
 }
 
 // FlagRule marks estimates to suppress (n < MinN or cv > SuppressCV) or use with caution
@@ -273,6 +275,9 @@ func psuExpr(d Design) string {
 // the domain's degrees of freedom (PSUs minus strata among the domain's rows, R's degf of the
 // domain's design) and Σw(y-p)², for the design effect.
 func SQL(s Spec, fraction bool) string {
+	if s.Replicates != nil {
+		return repSQL(s)
+	}
 	d := s.Design
 	var dom, domSel, domL []string
 	for i, b := range s.By {
@@ -375,6 +380,9 @@ func lonelyStratum(ctx context.Context, db *sql.DB, s Spec) (string, error) {
 func Run(ctx context.Context, db *sql.DB, s Spec, rule FlagRule) ([]Estimate, error) {
 	if len(s.Variables) == 0 {
 		return nil, fmt.Errorf("no variables to estimate")
+	}
+	if s.Replicates != nil {
+		return runReplicate(ctx, db, s, rule)
 	}
 	switch s.Design.Lonely {
 	case "":

@@ -123,3 +123,37 @@ func TestSurveyFlagRule(t *testing.T) {
 		}
 	}
 }
+
+// TestReplicateScales checks R's svrepdesign defaults for scale and rscales and the rank that
+// gives degf.
+func TestReplicateScales(t *testing.T) {
+	cols := []string{"a", "b", "c", "d"}
+	for _, c := range []struct {
+		r     Replicates
+		scale float64
+	}{
+		{Replicates{Columns: cols, Type: RepJK1}, 0.75}, {Replicates{Columns: cols, Type: RepBRR}, 0.25},
+		{Replicates{Columns: cols, Type: RepFay, Rho: 0.5}, 1}, {Replicates{Columns: cols, Type: RepBootstrap}, 1.0 / 3},
+		{Replicates{Columns: cols, Type: RepSDR}, 1}, {Replicates{Columns: cols, Type: RepJKn, RScales: []float64{0.5}}, 1},
+	} {
+		s, rs, err := c.r.scales()
+		if err != nil {
+			t.Fatal(err)
+		}
+		near(t, c.r.Type+" scale", s, c.scale)
+		if len(rs) != 4 {
+			t.Errorf("%s: %d rscales", c.r.Type, len(rs))
+		}
+	}
+	for _, bad := range []Replicates{{Columns: cols, Type: RepJKn}, {Columns: cols, Type: RepFay}, {Columns: cols, Type: RepBRR, Scale: 2}, {Columns: cols, Type: "x"}} {
+		if _, _, err := bad.scales(); err == nil {
+			t.Errorf("%+v: no error", bad)
+		}
+	}
+	// columns (1,0,1), (0,1,1), (1,1,2): rank 2
+	if r := gramRank([]float64{2, 1, 3, 2, 3, 6}, 3); r != 2 {
+		t.Errorf("rank %d, want 2", r)
+	}
+	near(t, "repVar", repVar([]float64{1, 2, 3, math.NaN()}, 0.5, []float64{1, 1, 1, 1}, false, 0), 1)
+	near(t, "repVar mse", repVar([]float64{1, 2, 3}, 0.5, []float64{1, 1, 1}, true, 0), 7)
+}

@@ -174,20 +174,7 @@ func TestSurveyAgainstR(t *testing.T) {
 				}
 				want[f[0]+"|"+f[1]+"|"+f[2]] = nums
 			}
-			got := map[string]Estimate{}
-			for _, by := range [][]string{nil, {"sex", "area"}} {
-				es, err := Run(context.Background(), db, Spec{Path: data, Design: d, Variables: []string{"x1", "x2"}, By: by}, DefaultFlagRule)
-				if err != nil {
-					t.Fatal(err)
-				}
-				for _, e := range es {
-					k := e.Variable + "||"
-					if by != nil {
-						k = e.Variable + "|" + e.Domain[0] + "|" + e.Domain[1]
-					}
-					got[k] = e
-				}
-			}
+			got := overallAndBySexArea(t, db, Spec{Path: data, Design: d, Variables: []string{"x1", "x2"}})
 			if len(want) != 10 || len(got) != len(want) {
 				t.Fatalf("R gave %d estimates, ictstat %d:\n%s", len(want), len(got), out)
 			}
@@ -400,20 +387,7 @@ func TestReplicatesAgainstR(t *testing.T) {
 			}
 			d := Design{Weight: "w"}
 			rep := &Replicates{Columns: []string{"rw*"}, Type: c.typ, Rho: c.rho, RScales: rscales, MSE: c.mse}
-			got := map[string]Estimate{}
-			for _, by := range [][]string{nil, {"sex", "area"}} {
-				es, err := Run(context.Background(), db, Spec{Path: data, Design: d, Variables: []string{"x1", "x2"}, By: by, Replicates: rep}, DefaultFlagRule)
-				if err != nil {
-					t.Fatal(err)
-				}
-				for _, e := range es {
-					k := e.Variable + "||"
-					if by != nil {
-						k = e.Variable + "|" + e.Domain[0] + "|" + e.Domain[1]
-					}
-					got[k] = e
-				}
-			}
+			got := overallAndBySexArea(t, db, Spec{Path: data, Design: d, Variables: []string{"x1", "x2"}, Replicates: rep})
 			if len(want) != 10 || len(got) != len(want) {
 				t.Fatalf("R gave %d estimates, ictstat %d:\n%s", len(want), len(got), out)
 			}
@@ -445,4 +419,26 @@ func TestReplicatesAgainstR(t *testing.T) {
 			t.Logf("largest differences from R: estimate %.2g (absolute), se %.2g, ci_low %.2g, ci_high %.2g, deff %.2g (relative)", worst[0], worst[1], worst[2], worst[3], worst[4])
 		})
 	}
+}
+
+// overallAndBySexArea runs spec overall and by sex × area, keyed "variable||" and
+// "variable|sex|area" as the R scripts print them.
+func overallAndBySexArea(t *testing.T, db *sql.DB, spec Spec) map[string]Estimate {
+	t.Helper()
+	got := map[string]Estimate{}
+	for _, by := range [][]string{nil, {"sex", "area"}} {
+		spec.By = by
+		es, err := Run(context.Background(), db, spec, DefaultFlagRule)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range es {
+			k := e.Variable + "||"
+			if by != nil {
+				k = e.Variable + "|" + e.Domain[0] + "|" + e.Domain[1]
+			}
+			got[k] = e
+		}
+	}
+	return got
 }

@@ -78,5 +78,6 @@ indicators, conflicting duplicates and missing values; the counts are printed at
 	cmd.Flags().Int64Var(&rows, "rows", 1_000_000, "rows to write")
 	cmd.Flags().Float64Var(&badRate, "bad-rate", 0.001, "share of bad rows, in [0, 1)")
 	cmd.Flags().Uint64Var(&seed, "seed", 1, "random seed; the same seed gives the same file")
+	cmd.AddCommand(newGenSurvey(g))
 	return cmd
 }

@@ -161,7 +161,12 @@ countries, 35% in LDCs; or a framework's targets on one indicator and deadline, 
 the scope column: the most specific scope that holds it (developing: the low- and middle-income
 economies). --all-levels lists every level.
 
-Groups are assessed on ictstat's aggregates, economies on their reported values.`,
+Groups are assessed on ictstat's aggregates, economies on their reported values.
+
+Where the latest value has a standard error (survey estimates loaded with 'ictstat survey load',
+and aggregates of them), latest_se gives it, and vs_target and vs_baseline say whether the latest
+value is above or below the target's level and the baseline beyond its uncertainty, or within it
+(a two-sided z-test at the 5% level; a baseline without a standard error counts as exact).`,
 		Example: "  ictstat progress --group WLD --framework umc_2030\n  ictstat progress --economy KEN --format csv\n  ictstat progress --economy KEN --target BB.3 --all-levels",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -197,7 +202,9 @@ Groups are assessed on ictstat's aggregates, economies on their reported values.
 				{name: "level", text: decimals(2)}, {name: "tolerance"}, {name: "deadline"},
 				{name: "cagr", text: percent}, {name: "required_cagr", text: percent},
 				{name: "logit_growth", text: decimals(3)}, {name: "required_logit_growth", text: decimals(3)},
-				{name: "ratio", text: decimals(2)}, {name: "class"}, {name: "met_year"}, {name: "model"},
+				{name: "ratio", text: decimals(2)}, {name: "class"},
+				{name: "latest_se", text: decimals(2)}, {name: "vs_target"}, {name: "vs_baseline"},
+				{name: "met_year"}, {name: "model"},
 				{name: "anticipated", text: decimals(1)}, {name: "anticipated_low", text: decimals(1)}, {name: "anticipated_high", text: decimals(1)},
 				{name: "projected_year", text: fractionalYear}, {name: "projected_low", text: fractionalYear},
 				{name: "projected_high", text: fractionalYear}, {name: "basis"}, {name: "note"},
@@ -209,7 +216,8 @@ Groups are assessed on ictstat's aggregates, economies on their reported values.
 					cagr, reqCAGR, logit, reqLogit = math.NaN(), math.NaN(), p.Growth, p.RequiredGrowth
 				}
 				r.rows = append(r.rows, []any{p.Framework, p.Target, p.Measure, p.Entity, p.Scope, p.BaselineYear, p.Baseline, p.LatestYear,
-					p.Latest, p.Level, p.Tolerance, p.Deadline, cagr, reqCAGR, logit, reqLogit, p.Ratio, p.Class, p.MetYear, p.Model,
+					p.Latest, p.Level, p.Tolerance, p.Deadline, cagr, reqCAGR, logit, reqLogit, p.Ratio, p.Class,
+					p.LatestSE, p.VsTarget, p.VsBaseline, p.MetYear, p.Model,
 					p.Anticipated, p.AnticipatedLow, p.AnticipatedHigh, p.ProjectedYear, p.ProjectedLow, p.ProjectedHigh, p.Basis, p.Note})
 			}
 			return r.write(cmd.OutOrStdout(), format)

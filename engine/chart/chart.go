@@ -119,13 +119,19 @@ type Line struct {
 	Points []Point
 	Dashed bool       // e.g. a projection
 	Band   []Interval // an interval drawn as a light shaded area behind the line (e.g. a projection's 95% interval)
-	Step   float64
-	Color  int // index into Palette; -1 means "next colour"
+	// ErrorBars are intervals drawn as capped vertical bars through the points (e.g. a survey
+	// estimate's 95% interval); the legend names them ErrorBarLabel.
+	ErrorBars []Interval
+	Step      float64
+	Color     int // index into Palette; -1 means "next colour"
 	// Pattern is the line's dash pattern, modulo LinePatterns: 0 solid, 1 dashed, 2 dotted, 3
 	// dash-dot, 4 fine dots, as the explorer's page draws the values of a breakdown (women solid,
 	// men dashed), each entity in its colour. Unlike Dashed, a patterned line has its markers.
 	Pattern int
 }
+
+// ErrorBarLabel is the legend's name for error bars.
+const ErrorBarLabel = "95% interval"
 
 // LinePatterns is the number of dash patterns of Line.Pattern.
 const LinePatterns = 5

@@ -124,6 +124,10 @@ func (e *extent) addSeries(ss []series) {
 				e.add(b.X, b.High)
 			}
 		}
+		for _, b := range s.ErrorBars {
+			e.add(b.X, b.Low)
+			e.add(b.X, b.High)
+		}
 	}
 }
 
@@ -262,6 +266,15 @@ func (f *figure) lineLayer(ss []series) layer {
 				}
 			}
 		}
+		var barred []series
+		for _, s := range ss {
+			if len(s.ErrorBars) > 0 {
+				barred = append(barred, s)
+			}
+		}
+		for i, s := range barred {
+			f.errorBars(c, p, s, float64(i)-float64(len(barred)-1)/2)
+		}
 		for _, s := range ss {
 			radius := f.markerRadius(&c, p, s.step())
 			for _, r := range s.runs {
@@ -274,6 +287,38 @@ func (f *figure) lineLayer(ss []series) layer {
 			}
 		}
 	}
+}
+
+// errorBars strokes a series' error bars: thin vertical bars in its colour with caps as wide
+// as a marker, moved dodge cap widths sideways so that the bars of series with values in the
+// same year stand side by side.
+func (f *figure) errorBars(c draw.Canvas, p *plot.Plot, s series, dodge float64) {
+	ls := draw.LineStyle{Color: s.color, Width: f.st.thin * 1.5}
+	cap := f.markerRadius(&c, p, s.step()) * 1.2
+	tx, ty := p.Transforms(&c)
+	for _, b := range s.ErrorBars {
+		if math.IsNaN(b.Low) || math.IsNaN(b.High) {
+			continue
+		}
+		x, lo, hi := tx(b.X)+vg.Length(dodge)*cap*1.5, ty(b.Low), ty(b.High)
+		c.StrokeLines(ls, c.ClipLinesXY([]vg.Point{{X: x, Y: lo}, {X: x, Y: hi}})...)
+		for _, y := range []vg.Length{lo, hi} {
+			// Caps are not clipped at the plot's sides, as markers are not: a bar in the first
+			// or last year keeps both halves of its caps.
+			if y >= c.Min.Y && y <= c.Max.Y {
+				c.StrokeLine2(ls, x-cap, y, x+cap, y)
+			}
+		}
+	}
+}
+
+// errorBarIcon is the legend's icon of error bars: a capped vertical bar.
+func (f *figure) errorBarIcon(c draw.Canvas, r vg.Rectangle) {
+	ls := draw.LineStyle{Color: textMid, Width: f.st.thin * 1.5}
+	x, w := (r.Min.X+r.Max.X)/2, f.st.markerRadius*1.2
+	c.StrokeLine2(ls, x, r.Min.Y, x, r.Max.Y)
+	c.StrokeLine2(ls, x-w, r.Min.Y, x+w, r.Min.Y)
+	c.StrokeLine2(ls, x-w, r.Max.Y, x+w, r.Max.Y)
 }
 
 // lineIcon is a legend icon: a short line in the series' style with a marker in its middle.
@@ -346,6 +391,12 @@ func (f *figure) patternLegend(ss []series, patterns []string) []legendEntry {
 		}
 		seen[key] = true
 		out = append(out, legendEntry{label: s.Label, icon: f.lineIcon(s, false)})
+	}
+	for _, s := range ss {
+		if len(s.ErrorBars) > 0 {
+			out = append(out, legendEntry{label: ErrorBarLabel, icon: f.errorBarIcon, narrow: true})
+			break
+		}
 	}
 	if estimated {
 		out = append(out, f.markerKey()...)

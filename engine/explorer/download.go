@@ -331,6 +331,9 @@ func (s *Source) downloadTrend(ctx context.Context, m *meta, r DownloadRequest, 
 			}
 			for _, x := range line {
 				l.Points = append(l.Points, chart.Point{X: float64(x.Year), Y: x.Value, Estimated: x.Hollow()})
+				if x.HasInterval() {
+					l.ErrorBars = append(l.ErrorBars, chart.Interval{X: float64(x.Year), Low: x.CILow, High: x.CIHigh})
+				}
 			}
 			c.Lines = append(c.Lines, l)
 			if tgt == nil || p != (part{"total", "total", "total"}) {

@@ -35,8 +35,10 @@ func (d *Indicator) JSON() []byte {
 			b = append(b, ',')
 			b = appendString(b, s)
 		}
-		b = append(b, ',')
-		b = appendFloat(b, r.Coverage)
+		for _, v := range []float64{r.Coverage, r.SE, r.CILow, r.CIHigh} {
+			b = append(b, ',')
+			b = appendFloat(b, v)
+		}
 		b = append(b, ']')
 	}
 	b = append(b, `],"projections":[`...)

@@ -36,7 +36,7 @@ func Endpoints() []serve.Endpoint {
 		{
 			Path: "/v1/explorer/data", Summary: "An indicator's values and projections, for the explorer",
 			Description: "Every value of the indicator: economies' observations, ictstat's group aggregates with their coverage and the groups' values their sources publish, " +
-				"sorted by entity, sex, area, age and year; each entity's projection toward each target on the indicator; the editions and the source line (docs/explorer.md).",
+				"sorted by entity, sex, area, age and year, with their standard errors and 95% intervals where given; each entity's projection toward each target on the indicator; the editions and the source line (docs/explorer.md).",
 			ContentType: "application/json",
 			Params: []serve.Param{
 				{Name: "indicator", Description: "the indicator, by ictstat's code or a WDI, ITU, SDG or DDF code", Required: true, Example: "internet_use_pct"},

@@ -10,6 +10,8 @@ import (
 	"html"
 	"image/png"
 	"math"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -21,6 +23,8 @@ import (
 	"github.com/ictstat/ictstat/engine/explorer"
 	"github.com/ictstat/ictstat/engine/export"
 	"github.com/ictstat/ictstat/engine/geo"
+	"github.com/ictstat/ictstat/engine/load"
+	"github.com/ictstat/ictstat/engine/store"
 	"github.com/ictstat/ictstat/indicators/compute/computetest"
 )
 
@@ -100,7 +104,7 @@ func TestIndicatorRowsEqualTheViews(t *testing.T) {
 	}
 	want := sqlCSV(t, db, `SELECT economy AS entity, 'economy' AS kind, year::INTEGER AS year, sex, area, age, value,
 			CASE WHEN flag IN ('E', 'M', 'F', 'G') THEN 'estimate' ELSE 'reported' END AS status, coalesce(flag, '') AS flag, edition,
-			coalesce(source, '') AS source, coalesce(note, '') AS note, NULL::DOUBLE AS coverage
+			coalesce(source, '') AS source, coalesce(note, '') AS note, NULL::DOUBLE AS coverage, se, ci_low, ci_high
 		FROM observations WHERE indicator = 'internet_use_pct' AND economy = 'KEN' ORDER BY sex, area, age, year`)
 	if got := rowsCSV(t, doc.Rows); got != want || strings.Count(want, "\n") < 20 {
 		t.Errorf("Kenya's rows:\n%s\nwant the observations:\n%s", got, want)
@@ -670,5 +674,136 @@ func TestTrendDownloadStyles(t *testing.T) {
 		if !texts[want] {
 			t.Errorf("the legend lacks %q: %v", want, texts)
 		}
+	}
+}
+
+// withSurvey is a copy of the test database with a survey edition of internet use loaded, whose
+// values carry standard errors and intervals: Kenya's women and men in 2024 and 2023, its total in
+// 2024 with an error but no interval, and a value the world's survey publishes.
+func withSurvey(t *testing.T) *sql.DB {
+	t.Helper()
+	dir := t.TempDir()
+	b, err := os.ReadFile(computetest.Path(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "survey.duckdb")
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, "survey.csv")
+	if err := os.WriteFile(file, []byte(`indicator,economy,year,sex,value,se,ci_low,ci_high
+internet_use_pct,KEN,2023,female,38.5,1.1,36.3,40.7
+internet_use_pct,KEN,2023,male,44,1.25,41.55,46.45
+internet_use_pct,KEN,2024,female,41.5,1.2,39.2,43.9
+internet_use_pct,KEN,2024,male,47.25,1.31,44.7,49.8
+internet_use_pct,KEN,2024,total,44.3,0.9,,
+internet_use_pct,WLD,2024,total,68.2,0.4,67.4,69
+`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(ctx, path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	released := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	o, err := load.File(ctx, st, file, load.Options{Edition: store.Edition{Label: "Survey 2026-06", Released: released}})
+	st.Close()
+	if err != nil || o.RowsLoaded != 6 {
+		t.Fatalf("loading the survey: %v, %d rows loaded", err, o.RowsLoaded)
+	}
+	db, err := sql.Open("duckdb", path+"?access_mode=read_only")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// TestUncertainty: the indicator document carries each row's standard error and interval as the
+// views hold them, null where none, and the downloads of the trend carry them and draw the
+// intervals.
+func TestUncertainty(t *testing.T) {
+	db := withSurvey(t)
+	src := explorer.NewSource(db, explorer.Options{})
+	d := indicatorDoc(t, src, "internet_use_pct", []string{"KEN", "WLD"})
+	col := map[string]int{}
+	for i, c := range d.Columns {
+		col[c] = i
+	}
+	text := func(v any) string {
+		if v == nil {
+			return "null"
+		}
+		return fmt.Sprint(v)
+	}
+	var got []string
+	for _, r := range d.Rows {
+		if r[col["status"]] == "aggregate" {
+			continue
+		}
+		got = append(got, fmt.Sprintf("%v %v %v %v %s %s %s", r[col["entity"]], r[col["year"]], r[col["sex"]], r[col["status"]],
+			text(r[col["se"]]), text(r[col["ci_low"]]), text(r[col["ci_high"]])))
+	}
+	var want []string
+	rows, err := db.QueryContext(ctx, `SELECT * FROM (
+			SELECT economy AS e, year, sex, area, age, 'reported' AS status, se, ci_low, ci_high FROM observations WHERE indicator = 'internet_use_pct' AND economy = 'KEN'
+			UNION ALL
+			SELECT group_code, year, sex, area, age, 'published', se, ci_low, ci_high FROM published_aggregates WHERE indicator = 'internet_use_pct' AND group_code = 'WLD')
+		ORDER BY e, sex, area, age, year`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	intervals := 0
+	for rows.Next() {
+		var e, sex, area, age, status string
+		var year int
+		var se, lo, hi sql.NullFloat64
+		if err := rows.Scan(&e, &year, &sex, &area, &age, &status, &se, &lo, &hi); err != nil {
+			t.Fatal(err)
+		}
+		v := func(x sql.NullFloat64) string {
+			if !x.Valid {
+				return "null"
+			}
+			return fmt.Sprint(x.Float64)
+		}
+		if lo.Valid {
+			intervals++
+		}
+		want = append(want, fmt.Sprintf("%s %d %s %s %s %s %s", e, year, sex, status, v(se), v(lo), v(hi)))
+	}
+	rows.Close()
+	if !slices.Equal(got, want) || intervals != 5 {
+		t.Errorf("the rows' uncertainty:\n%s\nthe views (%d intervals):\n%s", strings.Join(got, "\n"), intervals, strings.Join(want, "\n"))
+	}
+	// An economy without any: its rows have the columns, null.
+	for _, r := range indicatorDoc(t, src, "internet_use_pct", []string{"NGA"}).Rows {
+		if len(r) != len(explorer.Columns) || r[col["se"]] != nil || r[col["ci_low"]] != nil || r[col["ci_high"]] != nil {
+			t.Fatalf("Nigeria's row %v", r)
+		}
+	}
+
+	// The trend's CSV of Kenya by sex carries the women's and men's intervals, and its chart
+	// draws them and names them in the legend.
+	download := func(format string) string {
+		r, err := explorer.ParseDownload(map[string]string{"view": "trend", "format": format, "indicator": "internet_use_pct", "entities": "KEN", "breakdown": "sex"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if _, _, err := src.Download(ctx, db, r, &buf); err != nil {
+			t.Fatal(err)
+		}
+		return buf.String()
+	}
+	csv := download("csv")
+	for _, line := range []string{",se,ci_low,ci_high\n", ",1.2,39.2,43.9\n", ",1.31,44.7,49.8\n"} {
+		if !strings.Contains(csv, line) {
+			t.Errorf("the trend's CSV lacks %q:\n%s", line, csv)
+		}
+	}
+	if svg := download("svg"); !strings.Contains(svg, ">95% interval<") {
+		t.Error("the trend's chart has no \"95% interval\" in its legend")
 	}
 }

@@ -32,7 +32,7 @@ func WriteCSV(w io.Writer, rows []Row) error {
 		rec[3], rec[4], rec[5] = query.EscapeFormula(r.Sex), query.EscapeFormula(r.Area), query.EscapeFormula(r.Age)
 		rec[6], rec[7], rec[8] = num(r.Value), r.Status, query.EscapeFormula(r.Flag)
 		rec[9], rec[10], rec[11] = query.EscapeFormula(r.Edition), query.EscapeFormula(r.Source), query.EscapeFormula(r.Note)
-		rec[12] = num(r.Coverage)
+		rec[12], rec[13], rec[14], rec[15] = num(r.Coverage), num(r.SE), num(r.CILow), num(r.CIHigh)
 		if err := cw.Write(rec); err != nil {
 			return err
 		}
@@ -52,7 +52,8 @@ func WriteXLSX(w io.Writer, title, sheet string, rows []Row, editions []Edition,
 	}
 	seq := func(yield func([]any) bool) {
 		for _, r := range rows {
-			if !yield([]any{r.Entity, r.Kind, r.Year, r.Sex, r.Area, r.Age, r.Value, r.Status, r.Flag, r.Edition, r.Source, r.Note, r.Coverage}) {
+			if !yield([]any{r.Entity, r.Kind, r.Year, r.Sex, r.Area, r.Age, r.Value, r.Status, r.Flag, r.Edition, r.Source, r.Note, r.Coverage,
+				r.SE, r.CILow, r.CIHigh}) {
 				return
 			}
 		}

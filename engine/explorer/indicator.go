@@ -25,7 +25,8 @@ type Indicator struct {
 }
 
 // Columns are the columns of an indicator's rows, in the order of Row's fields.
-var Columns = []string{"entity", "kind", "year", "sex", "area", "age", "value", "status", "flag", "edition", "source", "note", "coverage"}
+var Columns = []string{"entity", "kind", "year", "sex", "area", "age", "value", "status", "flag", "edition", "source", "note", "coverage",
+	"se", "ci_low", "ci_high"}
 
 // Row is one value of an indicator.
 type Row struct {
@@ -45,7 +46,14 @@ type Row struct {
 	Note    string
 	// Coverage is the share of an aggregate's group weight that reported; NaN for other rows.
 	Coverage float64
+	// SE is the value's standard error and CILow and CIHigh the bounds of its 95% interval, where
+	// its producer gives them (survey estimates; for ictstat's aggregates, the standard error
+	// propagated from the members' and no interval); NaN where none.
+	SE, CILow, CIHigh float64
 }
+
+// HasInterval reports whether the row has both bounds of an interval.
+func (r Row) HasInterval() bool { return !math.IsNaN(r.CILow) && !math.IsNaN(r.CIHigh) }
 
 // Hollow reports whether the row is drawn hollow: an estimate, or an aggregate with less than
 // half of its group's weight reported.
@@ -114,16 +122,18 @@ func (s *Source) data(ctx context.Context, code string) (*indicatorData, *meta, 
 func IndicatorSQL(derived bool) string {
 	q := `SELECT economy AS entity, 'economy' AS kind, year::INTEGER AS year, sex, area, age, value,
 			CASE WHEN flag IN ` + estimatedFlags + ` THEN 'estimate' ELSE 'reported' END AS status,
-			coalesce(flag, '') AS flag, edition, coalesce(source, '') AS source, coalesce(note, '') AS note, NULL::DOUBLE AS coverage
+			coalesce(flag, '') AS flag, edition, coalesce(source, '') AS source, coalesce(note, '') AS note, NULL::DOUBLE AS coverage,
+			se, ci_low, ci_high
 		FROM observations WHERE indicator = $1
 		UNION ALL
 		SELECT group_code, 'group', year::INTEGER, sex, area, age, value, 'published', coalesce(flag, ''), edition,
-			coalesce(source, ''), coalesce(note, ''), NULL::DOUBLE
+			coalesce(source, ''), coalesce(note, ''), NULL::DOUBLE, se, ci_low, ci_high
 		FROM published_aggregates WHERE indicator = $1`
 	if derived {
 		q += `
 		UNION ALL
-		SELECT group_code, 'group', year::INTEGER, sex, area, age, value, 'aggregate', '', '', '', '', coverage_reported
+		SELECT group_code, 'group', year::INTEGER, sex, area, age, value, 'aggregate', '', '', '', '', coverage_reported,
+			se, NULL::DOUBLE, NULL::DOUBLE
 		FROM aggregates WHERE indicator = $1 AND status = 'published' AND value IS NOT NULL`
 	}
 	return q
@@ -135,17 +145,14 @@ func (s *Source) read(ctx context.Context, d *indicatorData, m *meta) error {
 	editions := map[string]bool{}
 	err := store.ScanRows(ctx, s.q, IndicatorSQL(!s.opts.NoDerived), func(r *sql.Rows) error {
 		var x Row
-		var coverage sql.NullFloat64
+		var coverage, se, low, high sql.NullFloat64
 		var edition sql.NullString
 		if err := r.Scan(&x.Entity, &x.Kind, &x.Year, &x.Sex, &x.Area, &x.Age, &x.Value, &x.Status, &x.Flag, &edition,
-			&x.Source, &x.Note, &coverage); err != nil {
+			&x.Source, &x.Note, &coverage, &se, &low, &high); err != nil {
 			return err
 		}
 		x.Edition = edition.String
-		x.Coverage = math.NaN()
-		if coverage.Valid {
-			x.Coverage = coverage.Float64
-		}
+		x.Coverage, x.SE, x.CILow, x.CIHigh = orNaN(coverage), orNaN(se), orNaN(low), orNaN(high)
 		if x.Kind == "economy" && x.Edition != "" {
 			editions[x.Edition] = true
 		}
@@ -177,6 +184,14 @@ func (s *Source) read(ctx context.Context, d *indicatorData, m *meta) error {
 	}
 	d.projections = map[string][]Projection{}
 	return nil
+}
+
+// orNaN is v's value, or NaN when NULL.
+func orNaN(v sql.NullFloat64) float64 {
+	if v.Valid {
+		return v.Float64
+	}
+	return math.NaN()
 }
 
 func compareRows(a, b Row) int {
@@ -264,14 +279,8 @@ func project(s progress.Series, in *indicatorInfo, t targetInfo) [][4]float64 {
 	if len(s.Years) < 2 {
 		return nil
 	}
-	nan := func(v sql.NullFloat64) float64 {
-		if v.Valid {
-			return v.Float64
-		}
-		return math.NaN()
-	}
-	g := progress.Goal{Comparator: t.comparator, Level: t.level(), Tolerance: nan(t.tolerance), BaselineYear: t.baselineYear,
-		Deadline: t.deadline, Range: progress.MeasureRange(in.unitKind, nan(in.min), nan(in.max))}
+	g := progress.Goal{Comparator: t.comparator, Level: t.level(), Tolerance: orNaN(t.tolerance), BaselineYear: t.baselineYear,
+		Deadline: t.deadline, Range: progress.MeasureRange(in.unitKind, orNaN(in.min), orNaN(in.max))}
 	if math.IsNaN(g.Tolerance) {
 		g.Tolerance = 0
 	}

@@ -44,6 +44,9 @@ var longHeaders = map[int][]string{
 	ColFlag:      {"flag", "obs_status", "status"},
 	ColSource:    {"source"},
 	ColNote:      {"note", "notes", "comment", "obs_comment", "footnote"},
+	ColStdErr:    {"se", "std_error", "standard_error"},
+	ColLower:     {"ci_low", "lower_bound", "lowerbound"},
+	ColUpper:     {"ci_high", "upper_bound", "upperbound"},
 }
 
 // descriptiveHeaders are columns that describe a code given in another column; they carry no

@@ -28,14 +28,23 @@ const (
 	ColFlag             // observation flag as written
 	ColSource           // source text
 	ColNote             // note text
+	ColStdErr           // standard error of the value as written (plain utf8)
+	ColLower            // lower bound of the value's interval as written (plain utf8)
+	ColUpper            // upper bound of the value's interval as written (plain utf8)
 	numColumns
 )
 
-// ColumnNames are the names of the raw columns, in ColLine..ColNote order. Rejects name a column
+// Numeric reports whether raw column col holds numbers as written, kept as plain text rather
+// than dictionary-encoded: the value and its uncertainty.
+func Numeric(col int) bool {
+	return col == ColValue || col == ColStdErr || col == ColLower || col == ColUpper
+}
+
+// ColumnNames are the names of the raw columns, in ColLine..ColUpper order. Rejects name a column
 // by the header the file used when there is one; these names are the fallback.
 var ColumnNames = [numColumns]string{
 	"line", "indicator", "economy", "aggregate", "year", "sex", "area", "age",
-	"value", "unit", "flag", "source", "note",
+	"value", "unit", "flag", "source", "note", "se", "ci_low", "ci_high",
 }
 
 var dictType = &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: arrow.BinaryTypes.String}
@@ -45,10 +54,10 @@ var Schema = func() *arrow.Schema {
 	fields := make([]arrow.Field, numColumns)
 	for i, name := range ColumnNames {
 		t := arrow.DataType(dictType)
-		switch i {
-		case ColLine:
+		switch {
+		case i == ColLine:
 			t = arrow.PrimitiveTypes.Int32
-		case ColValue:
+		case Numeric(i):
 			t = arrow.BinaryTypes.String
 		}
 		fields[i] = arrow.Field{Name: name, Type: t, Nullable: i != ColLine}
@@ -65,15 +74,18 @@ type RawBuilder struct {
 	mem   memory.Allocator
 	lines []int32
 	dicts [numColumns]*dictColumn
-	value *array.StringBuilder
+	nums  [numColumns]*array.StringBuilder // the Numeric columns
 	rows  int
 }
 
 // NewRawBuilder returns a builder whose batches are allocated from mem.
 func NewRawBuilder(mem memory.Allocator) *RawBuilder {
-	b := &RawBuilder{mem: mem, value: array.NewStringBuilder(mem)}
+	b := &RawBuilder{mem: mem}
 	for i := range b.dicts {
-		if i != ColLine && i != ColValue {
+		switch {
+		case Numeric(i):
+			b.nums[i] = array.NewStringBuilder(mem)
+		case i != ColLine:
 			b.dicts[i] = newDictColumn()
 		}
 	}
@@ -89,11 +101,11 @@ func (b *RawBuilder) StartRow(line int32) {
 }
 
 // Set stores field as column col of the current record. An empty field is null, except in the
-// value column, which keeps it as written for validation to report.
+// numeric columns, which keep it as written for validation to report.
 func (b *RawBuilder) Set(col int, field []byte) {
-	if col == ColValue {
-		b.fillValue()
-		b.value.BinaryBuilder.Append(field)
+	if nb := b.nums[col]; nb != nil {
+		fillTo(nb, b.rows-1)
+		nb.BinaryBuilder.Append(field)
 		return
 	}
 	b.dicts[col].set(b.rows-1, field)
@@ -101,9 +113,9 @@ func (b *RawBuilder) Set(col int, field []byte) {
 
 // SetString is Set for a field the reader already holds as a string.
 func (b *RawBuilder) SetString(col int, field string) {
-	if col == ColValue {
-		b.fillValue()
-		b.value.Append(field)
+	if nb := b.nums[col]; nb != nil {
+		fillTo(nb, b.rows-1)
+		nb.Append(field)
 		return
 	}
 	b.dicts[col].setString(b.rows-1, field)
@@ -112,16 +124,18 @@ func (b *RawBuilder) SetString(col int, field string) {
 // Rows is the number of records in the batch being built.
 func (b *RawBuilder) Rows() int { return b.rows }
 
-// fillValue pads the value column with nulls up to the record before the current one.
-func (b *RawBuilder) fillValue() {
-	for b.value.Len() < b.rows-1 {
-		b.value.AppendNull()
+// fillTo pads a numeric column with nulls up to n rows.
+func fillTo(nb *array.StringBuilder, n int) {
+	for nb.Len() < n {
+		nb.AppendNull()
 	}
 }
 
 func (b *RawBuilder) fillNulls() {
-	for b.value.Len() < b.rows {
-		b.value.AppendNull()
+	for _, nb := range b.nums {
+		if nb != nil {
+			fillTo(nb, b.rows)
+		}
 	}
 	for _, d := range b.dicts {
 		if d != nil {
@@ -139,7 +153,11 @@ func (b *RawBuilder) NewBatch() arrow.RecordBatch {
 	lines.AppendValues(b.lines, nil)
 	cols[ColLine] = lines.NewArray()
 	lines.Release()
-	cols[ColValue] = b.value.NewArray()
+	for i, nb := range b.nums {
+		if nb != nil {
+			cols[i] = nb.NewArray()
+		}
+	}
 	for i, d := range b.dicts {
 		if d != nil {
 			cols[i] = d.newArray(b.mem)
@@ -155,7 +173,13 @@ func (b *RawBuilder) NewBatch() arrow.RecordBatch {
 }
 
 // Release frees the builder's buffers.
-func (b *RawBuilder) Release() { b.value.Release() }
+func (b *RawBuilder) Release() {
+	for _, nb := range b.nums {
+		if nb != nil {
+			nb.Release()
+		}
+	}
+}
 
 // dictColumn dictionary-encodes one column. Consecutive equal values are common in long files
 // (a series is written year after year), so the previous value is checked before the map.

@@ -21,7 +21,7 @@ import (
 
 // Formats lists the formats Open understands, with what each expects.
 var Formats = []struct{ Name, Description string }{
-	{"long", "generic long CSV: one observation per row, columns indicator, economy, year, value and optionally sex, area, age, unit, flag, source, note"},
+	{"long", "generic long CSV: one observation per row, columns indicator, economy, year, value and optionally sex, area, age, unit, flag, source, note, and the value's standard error and interval bounds se, ci_low, ci_high"},
 	{"wide", "wide CSV: one row per economy (and indicator), one column per year (2005, 2005 [YR2005] or YR2005); World Bank DataBank and WDI exports"},
 	{"itu-datahub", "ITU DataHub CSV export: seriesCode, entityIso, dataValue, dataYear, dataNote, dataSource"},
 	{"ddf", "DDF datapoints (open-numbers, Gapminder): key columns geo/geo_area and time/year, one column per indicator"},

@@ -38,6 +38,8 @@ type AggregateRow struct {
 	CoverageAnchored                 float64
 	Coverage                         float64
 	Published                        bool
+	SE                               float64 // propagated from members' standard errors (aggregate.Value.SE); NaN: none
+	SEMembers                        int     // members whose standard error it propagates
 }
 
 // EstimateRow is a value filled in for an economy.
@@ -85,6 +87,12 @@ type ProgressRow struct {
 	GrowthScale            string
 	Growth, RequiredGrowth float64
 	ValidMin, ValidMax     float64 // the valid range of the values assessed; ±Inf where open (NULL in the table)
+	// Standard errors of the baseline and latest values where they have one (survey estimates,
+	// aggregates of them), NaN otherwise, and whether the latest value differs from the target's
+	// level and from the baseline beyond them (see indicators/compute: "above", "below",
+	// "within uncertainty"; "" when the latest value has no standard error).
+	BaselineSE, LatestSE float64
+	VsTarget, VsBaseline string
 }
 
 // TargetRow is one target of a framework as the computation read it.
@@ -166,7 +174,7 @@ func (w *DerivedWriter) append(fn func(drv driver.Conn) error) error {
 // Aggregates writes the groups' values.
 func (w *DerivedWriter) Aggregates(rows []AggregateRow) error {
 	return w.append(func(drv driver.Conn) error {
-		return appendEach(drv, "aggregates", len(rows), 17, func(i int, r []driver.Value) {
+		return appendEach(drv, "aggregates", len(rows), 19, func(i int, r []driver.Value) {
 			a := &rows[i]
 			status := "withheld"
 			if a.Published {
@@ -175,6 +183,7 @@ func (w *DerivedWriter) Aggregates(rows []AggregateRow) error {
 			r[0], r[1], r[2], r[3], r[4], r[5], r[6] = a.Group, a.Indicator, a.Sex, a.Area, a.Age, int16(a.Year), nullFloat(a.Value)
 			r[7], r[8], r[9], r[10], r[11] = a.Method, nullable(a.Weight), int32(a.Members), int32(a.Reporting), int32(a.Estimated)
 			r[12], r[13], r[14], r[15], r[16] = a.CoverageReported, a.CoverageAnchored, a.Coverage, status, w.composition
+			r[17], r[18] = nullFloat(a.SE), int32(a.SEMembers) // migration 0012
 		})
 	})
 }
@@ -232,7 +241,7 @@ func (w *DerivedWriter) Targets(rows []TargetRow) error {
 // Progress writes the progress assessments.
 func (w *DerivedWriter) Progress(rows []ProgressRow) error {
 	return w.append(func(drv driver.Conn) error {
-		return appendEach(drv, "progress", len(rows), 38, func(i int, r []driver.Value) {
+		return appendEach(drv, "progress", len(rows), 42, func(i int, r []driver.Value) {
 			p := &rows[i]
 			copy(r, []driver.Value{p.Framework, p.Target, p.Measure, p.Entity, p.EntityKind, p.InScope, p.Comparator,
 				nullFloat(p.Level), int16(p.Deadline), year(p.BaselineYear), nullFloat(p.Baseline), year(p.LatestYear),
@@ -242,7 +251,9 @@ func (w *DerivedWriter) Progress(rows []ProgressRow) error {
 				nullFloat(p.ProjectedHigh), p.Basis, p.Verification, nullable(p.Note),
 				// migration 0010
 				p.Scope, p.Applies, p.Tolerance, nullable(p.GrowthScale), nullFloat(p.Growth), nullFloat(p.RequiredGrowth),
-				nullFloat(p.ValidMin), nullFloat(p.ValidMax)})
+				nullFloat(p.ValidMin), nullFloat(p.ValidMax),
+				// migration 0012
+				nullFloat(p.BaselineSE), nullFloat(p.LatestSE), nullable(p.VsTarget), nullable(p.VsBaseline)})
 		})
 	})
 }

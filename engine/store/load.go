@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 	"time"
@@ -195,8 +196,9 @@ func (s *Store) BeginLoad(ctx context.Context, spec LoadSpec) (l *Load, err erro
 	l.inserted = make(chan struct{})
 	go func() {
 		_, l.insertErr = conn.ExecContext(ctx, `INSERT INTO store.observations
-			(series_id, edition_id, year, value, flag, source_id, note_id, batch_id, line, current)
-			SELECT series_id, ?, year, value, flag, nullif(source_id, 0), nullif(note_id, 0), ?, line, ?
+			(series_id, edition_id, year, value, flag, source_id, note_id, batch_id, line, current, se, ci_low, ci_high)
+			SELECT series_id, ?, year, value, flag, nullif(source_id, 0), nullif(note_id, 0), ?, line, ?,
+			       CASE WHEN NOT isnan(se) THEN se END, CASE WHEN NOT isnan(ci_low) THEN ci_low END, CASE WHEN NOT isnan(ci_high) THEN ci_high END
 			FROM `+streamFunction+`(?)`, l.edition, l.batchID, l.newest, l.handle)
 		close(l.inserted)
 	}()
@@ -360,7 +362,28 @@ func (l *Load) keyRows(rec arrow.RecordBatch) arrow.RecordBatch {
 	b.Field(4).(*array.Int16Builder).AppendValues(flag16, nil)
 	b.Field(5).(*array.Int32Builder).AppendValues(source, nil)
 	b.Field(6).(*array.Int32Builder).AppendValues(note, nil)
+	for i, out := range []int{validate.OutStdErr, validate.OutLower, validate.OutUpper} {
+		b.Field(7+i).(*array.Float64Builder).AppendValues(nanForNull(col(out).(*array.Float64)), nil)
+	}
 	return b.NewRecordBatch()
+}
+
+// nanForNull is the values of a, NaN where a is null.
+func nanForNull(a *array.Float64) []float64 {
+	out := make([]float64, a.Len())
+	if a.NullN() == a.Len() {
+		for i := range out {
+			out[i] = math.NaN()
+		}
+		return out
+	}
+	copy(out, a.Float64Values())
+	for i := range out {
+		if a.IsNull(i) {
+			out[i] = math.NaN()
+		}
+	}
+	return out
 }
 
 // endStream tells DuckDB the file has ended and waits for the insert to finish.
@@ -468,8 +491,12 @@ func (l *Load) finish() (Result, error) {
 	// already had, in an edition it already had, can hold stored values.
 	if l.series.existing && !l.newEdition {
 		if err := exec(`INSERT INTO ingest_excluded
-			SELECT r.line, r.series_id, r.year, number_text(r.value), r.value <> o.value,
-			       'conflicts with the value ' || number_text(o.value) || ' stored for edition ' || ? ||
+			SELECT r.line, r.series_id, r.year, number_text(r.value),
+			       r.value <> o.value OR (r.se, r.ci_low, r.ci_high) IS DISTINCT FROM (o.se, o.ci_low, o.ci_high),
+			       CASE WHEN r.value <> o.value THEN 'conflicts with the value ' || number_text(o.value)
+			            ELSE 'conflicts with the standard error or interval (' || coalesce(number_text(o.se), 'none') || ', ' ||
+			                 coalesce(number_text(o.ci_low), 'none') || ' to ' || coalesce(number_text(o.ci_high), 'none') || ')' END ||
+			       ' stored for edition ' || ? ||
 			       ' by batch ' || o.batch_id || ' (line ' || o.line || '); load a revision as a new edition'
 			FROM store.observations r
 			JOIN store.observations o ON o.series_id = r.series_id AND o.year = r.year AND o.edition_id = r.edition_id

@@ -23,6 +23,9 @@ var rowSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "flag", Type: arrow.PrimitiveTypes.Int16},
 	{Name: "source_id", Type: arrow.PrimitiveTypes.Int32}, // 0: none
 	{Name: "note_id", Type: arrow.PrimitiveTypes.Int32},   // 0: none
+	{Name: "se", Type: arrow.PrimitiveTypes.Float64},      // NaN: none
+	{Name: "ci_low", Type: arrow.PrimitiveTypes.Float64},  // NaN: none
+	{Name: "ci_high", Type: arrow.PrimitiveTypes.Float64}, // NaN: none
 }, nil)
 
 // streamFunction is the name of the table function through which DuckDB pulls a load's batches:
@@ -101,6 +104,9 @@ func (s *rowStream) ColumnInfos() []duckdb.ColumnInfo {
 		{Name: "flag", T: typeInfo(duckdb.TYPE_SMALLINT)},
 		{Name: "source_id", T: typeInfo(duckdb.TYPE_INTEGER)},
 		{Name: "note_id", T: typeInfo(duckdb.TYPE_INTEGER)},
+		{Name: "se", T: typeInfo(duckdb.TYPE_DOUBLE)},
+		{Name: "ci_low", T: typeInfo(duckdb.TYPE_DOUBLE)},
+		{Name: "ci_high", T: typeInfo(duckdb.TYPE_DOUBLE)},
 	}
 }
 
@@ -123,6 +129,9 @@ type cursor struct {
 	flag   []int16
 	source []int32
 	note   []int32
+	se     []float64
+	lower  []float64
+	upper  []float64
 }
 
 // NewLocalState returns a thread's cursor.
@@ -165,6 +174,9 @@ func (s *rowStream) FillChunk(local any, chunk duckdb.DataChunk) error {
 		duckdb.SetChunkValue(chunk, 4, i, c.flag[r])
 		duckdb.SetChunkValue(chunk, 5, i, c.source[r])
 		duckdb.SetChunkValue(chunk, 6, i, c.note[r])
+		duckdb.SetChunkValue(chunk, 7, i, c.se[r])
+		duckdb.SetChunkValue(chunk, 8, i, c.lower[r])
+		duckdb.SetChunkValue(chunk, 9, i, c.upper[r])
 	}
 	c.pos += n
 	s.rows.Add(int64(n))
@@ -180,6 +192,9 @@ func (c *cursor) set(rec arrow.RecordBatch) {
 	c.flag = rec.Column(4).(*array.Int16).Int16Values()
 	c.source = rec.Column(5).(*array.Int32).Int32Values()
 	c.note = rec.Column(6).(*array.Int32).Int32Values()
+	c.se = rec.Column(7).(*array.Float64).Float64Values()
+	c.lower = rec.Column(8).(*array.Float64).Float64Values()
+	c.upper = rec.Column(9).(*array.Float64).Float64Values()
 }
 
 // release frees the batches the stream still holds once DuckDB has stopped pulling: those the

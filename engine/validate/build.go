@@ -1,6 +1,7 @@
 package validate
 
 import (
+	"math"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -19,6 +20,9 @@ type resolved struct {
 	ages       []string
 	years      []int16
 	values     []float64 // per row
+	// Per row, nil when the batch has none: standard errors and interval bounds, NaN where a
+	// row has none.
+	se, lower, upper []float64
 }
 
 // build assembles the good rows into a batch in Schema.
@@ -76,12 +80,33 @@ func (c *checker) build(mem memory.Allocator, res resolved) arrow.RecordBatch {
 		codes(mem, keep, c.cols[ingest.ColFlag], res.flag),
 		remap(mem, keep, c.cols[ingest.ColSource], trimmed(ingest.ColSource), ""),
 		remap(mem, keep, c.cols[ingest.ColNote], trimmed(ingest.ColNote), ""),
+		optionalFloats(mem, keep, res.se),
+		optionalFloats(mem, keep, res.lower),
+		optionalFloats(mem, keep, res.upper),
 	}
 	rec := array.NewRecordBatch(Schema, cols, int64(n))
 	for _, col := range cols {
 		col.Release()
 	}
 	return rec
+}
+
+// optionalFloats is the kept rows of per-row values, NaN and all rows of a nil slice null.
+func optionalFloats(mem memory.Allocator, keep []int, perRow []float64) arrow.Array {
+	b := array.NewFloat64Builder(mem)
+	defer b.Release()
+	if perRow == nil {
+		b.AppendNulls(len(keep))
+		return b.NewArray()
+	}
+	for _, row := range keep {
+		if v := perRow[row]; math.IsNaN(v) {
+			b.AppendNull()
+		} else {
+			b.Append(v)
+		}
+	}
+	return b.NewArray()
 }
 
 // codes maps each kept row's entry of d through ids; a null row gets code 0 (total, reported).

@@ -206,6 +206,9 @@ var Schema = arrow.NewSchema([]arrow.Field{
 	{Name: "flag", Type: arrow.PrimitiveTypes.Uint8},
 	{Name: "source", Type: textType, Nullable: true},
 	{Name: "note", Type: textType, Nullable: true},
+	{Name: "se", Type: arrow.PrimitiveTypes.Float64, Nullable: true},      // standard error, null when not given
+	{Name: "ci_low", Type: arrow.PrimitiveTypes.Float64, Nullable: true},  // lower bound of the interval
+	{Name: "ci_high", Type: arrow.PrimitiveTypes.Float64, Nullable: true}, // upper bound of the interval
 }, nil)
 
 // Column positions of Schema.
@@ -224,6 +227,9 @@ const (
 	OutFlag
 	OutSource
 	OutNote
+	OutStdErr
+	OutLower
+	OutUpper
 )
 
 var textType = &arrow.DictionaryType{IndexType: arrow.PrimitiveTypes.Int32, ValueType: arrow.BinaryTypes.String}
@@ -341,10 +347,15 @@ func (c *checker) checkLengths() {
 			c.checkDict(col, reasons, false)
 		}
 	}
-	values := c.raw.Column(ingest.ColValue).(*array.String)
-	for row := 0; row < c.n; row++ {
-		if v := values.Value(row); len(v) > ingest.MaxFieldBytes {
-			c.reject(row, ingest.ColValue, v, tooLong(len(v)))
+	for _, col := range []int{ingest.ColValue, ingest.ColStdErr, ingest.ColLower, ingest.ColUpper} {
+		values := c.raw.Column(col).(*array.String)
+		if values.NullN() == values.Len() {
+			continue
+		}
+		for row := 0; row < c.n; row++ {
+			if v := values.Value(row); len(v) > ingest.MaxFieldBytes {
+				c.reject(row, col, v, tooLong(len(v)))
+			}
 		}
 	}
 }
@@ -386,7 +397,7 @@ func (c *checker) run(mem memory.Allocator) arrow.RecordBatch {
 	r, src := c.ref, c.src
 	c.lines = c.raw.Column(ingest.ColLine).(*array.Int32).Int32Values()
 	for col := range c.cols {
-		if col != ingest.ColLine && col != ingest.ColValue {
+		if col != ingest.ColLine && !ingest.Numeric(col) {
 			c.cols[col] = newDictCol(c.raw.Column(col))
 		}
 	}
@@ -513,7 +524,63 @@ func (c *checker) run(mem memory.Allocator) arrow.RecordBatch {
 		}
 		res.values[row] = v
 	}
+	c.checkUncertainty(&res)
 	return c.build(mem, res)
+}
+
+// checkUncertainty reads the standard errors and interval bounds of the rows that have them:
+// numbers, the standard error not negative, the bounds inside the indicator's valid range and
+// around the value (lower ≤ value ≤ upper). Rows without them get NaN, stored as NULL.
+func (c *checker) checkUncertainty(res *resolved) {
+	ind := c.cols[ingest.ColIndicator]
+	read := func(col int) []float64 {
+		arr := c.raw.Column(col).(*array.String)
+		if arr.NullN() == arr.Len() {
+			return nil
+		}
+		out := make([]float64, c.n)
+		for row := range out {
+			out[row] = math.NaN()
+			if c.bad[row] || arr.IsNull(row) || strings.TrimSpace(arr.Value(row)) == "" {
+				continue
+			}
+			text := arr.Value(row)
+			v, reason := parseValue(text)
+			switch {
+			case reason != "":
+			case col == ingest.ColStdErr && v < 0:
+				reason = "negative standard error"
+			case col != ingest.ColStdErr:
+				reason = checkBounds(v, res.indicators[ind.idx[row]])
+			}
+			if reason != "" {
+				c.reject(row, col, text, reason)
+				continue
+			}
+			out[row] = v
+		}
+		return out
+	}
+	res.se, res.lower, res.upper = read(ingest.ColStdErr), read(ingest.ColLower), read(ingest.ColUpper)
+	if res.lower == nil && res.upper == nil {
+		return
+	}
+	for row := 0; row < c.n; row++ {
+		if c.bad[row] {
+			continue
+		}
+		v := res.values[row]
+		if res.lower != nil && res.lower[row] > v {
+			c.reject(row, ingest.ColLower, c.numText(ingest.ColLower, row), "lower bound above the value "+boundText(v))
+		} else if res.upper != nil && res.upper[row] < v {
+			c.reject(row, ingest.ColUpper, c.numText(ingest.ColUpper, row), "upper bound below the value "+boundText(v))
+		}
+	}
+}
+
+// numText is the text of a numeric raw column at row, as written.
+func (c *checker) numText(col, row int) string {
+	return c.raw.Column(col).(*array.String).Value(row)
 }
 
 // parseYear reads a year written as digits, 2024. Spaces around it are ignored, as in every

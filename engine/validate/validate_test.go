@@ -386,7 +386,7 @@ func TestRejectsInRowOrder(t *testing.T) {
 }
 
 func TestRejectColumnNames(t *testing.T) {
-	var names [ingest.ColNote + 1]string
+	var names [len(ingest.ColumnNames)]string
 	names[ingest.ColIndicator], names[ingest.ColEconomy], names[ingest.ColYear] = "Series Code", "Country Code", "Time"
 	named := &ingest.Source{IndicatorScheme: "itu", EconomyScheme: "iso3", Names: names}
 	names[ingest.ColYear], names[ingest.ColValue] = "year column header", ingest.NamedByYear

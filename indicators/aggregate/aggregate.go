@@ -109,6 +109,8 @@ type Member struct {
 	Status Status
 	Weight float64 // the weight of a weighted mean (population or households); NaN when unknown
 	People float64 // population, for coverage; NaN when unknown
+	SE     float64 // the standard error of a reported survey estimate, when HasSE
+	HasSE  bool
 }
 
 // Value is a group's value for one year.
@@ -122,6 +124,13 @@ type Value struct {
 	Coverage         float64 // share with a value, reported or filled
 	Published        bool    // the coverage satisfied the rule and the value is a finite number
 	Reason           string  // why the value is withheld, "" when published
+	// SE is the standard error propagated from the members that have one (NaN when none has,
+	// and for medians): for a weighted mean √(Σ w_i² se_i²) / Σ w_i, for a sum √(Σ se_i²), over
+	// the members counted, the members' estimates taken as independent and the values of the
+	// members without a standard error (and the weights) as exact. It is thus the part of the
+	// value's sampling uncertainty that the members' surveys report, a lower bound of the whole.
+	SE        float64
+	SEMembers int // members whose standard error SE propagates
 }
 
 // Group forms a group's value from its members' by method. A member without a value does not
@@ -130,9 +139,9 @@ type Value struct {
 // A value that is not a finite number (sums past the largest float64, from absurd members'
 // values or weights) is withheld, never published empty.
 func Group(method Method, members []Member, rule Rule) Value {
-	v := Value{Members: len(members), Value: math.NaN()}
+	v := Value{Members: len(members), Value: math.NaN(), SE: math.NaN()}
 	var people, peopleReported, peopleAnchored, peopleCovered float64
-	var sumWV, sumW, sum float64
+	var sumWV, sumW, sum, sumVar float64
 	var vals []float64
 	contributors := 0
 	for _, m := range members {
@@ -164,8 +173,16 @@ func Group(method Method, members []Member, rule Rule) Value {
 			}
 			sumWV += m.Weight * m.Value
 			sumW += m.Weight
+			if m.HasSE {
+				sumVar += m.Weight * m.Weight * m.SE * m.SE
+				v.SEMembers++
+			}
 		case Sum:
 			sum += m.Value
+			if m.HasSE {
+				sumVar += m.SE * m.SE
+				v.SEMembers++
+			}
 		case Median:
 			vals = append(vals, m.Value)
 		}
@@ -212,6 +229,16 @@ func Group(method Method, members []Member, rule Rule) Value {
 		return v
 	}
 	v.Value, v.Published = x, true
+	switch {
+	case v.SEMembers == 0:
+	case method == WeightedMean:
+		v.SE = math.Sqrt(sumVar) / sumW
+	case method == Sum:
+		v.SE = math.Sqrt(sumVar)
+	}
+	if math.IsInf(v.SE, 0) {
+		v.SE = math.NaN()
+	}
 	return v
 }
 

@@ -85,3 +85,30 @@ func TestGroup(t *testing.T) {
 		t.Error("an empty group was published")
 	}
 }
+
+// TestGroupSE checks the propagated standard error by hand: a weighted mean of three members,
+// two of them with a standard error, and a sum.
+func TestGroupSE(t *testing.T) {
+	members := []Member{
+		{Value: 40, Status: Reported, Weight: 10, People: 10, SE: 2, HasSE: true},
+		{Value: 60, Status: Reported, Weight: 30, People: 30, SE: 1, HasSE: true},
+		{Value: 50, Status: Reported, Weight: 60, People: 60},
+	}
+	v := Group(WeightedMean, members, DefaultRule)
+	// √(10²·2² + 30²·1²) / 100 = √1300 / 100
+	if want := math.Sqrt(1300) / 100; math.Abs(v.SE-want) > 1e-15 || v.SEMembers != 2 {
+		t.Errorf("weighted mean: se %v from %d members, want %v from 2", v.SE, v.SEMembers, want)
+	}
+	if v := Group(Sum, members, DefaultRule); math.Abs(v.SE-math.Sqrt(5)) > 1e-15 {
+		t.Errorf("sum: se %v, want √5", v.SE)
+	}
+	if v := Group(Median, members, DefaultRule); !math.IsNaN(v.SE) {
+		t.Errorf("median: se %v, want none", v.SE)
+	}
+	for i := range members {
+		members[i].HasSE = false
+	}
+	if v := Group(WeightedMean, members, DefaultRule); !math.IsNaN(v.SE) || v.SEMembers != 0 {
+		t.Errorf("no member with a standard error: se %v from %d", v.SE, v.SEMembers)
+	}
+}

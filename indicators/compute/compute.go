@@ -306,6 +306,10 @@ func (d *data) aggregates(rule aggregate.Rule) []store.AggregateRow {
 						mb.Value, mb.Status = r.Values[i], r.Status[i]
 						mb.Weight = weightOf(m, share, e, i, mb.People)
 						any = true
+						if mb.Status == aggregate.Reported {
+							mb.SE = d.reported[k][e].seAt(d.first + i)
+							mb.HasSE = !math.IsNaN(mb.SE)
+						}
 					}
 					members = append(members, mb)
 				}
@@ -316,7 +320,7 @@ func (d *data) aggregates(rule aggregate.Rule) []store.AggregateRow {
 				row := store.AggregateRow{Group: g.code, Indicator: k.indicator, Sex: k.sex, Area: k.area, Age: k.age,
 					Year: d.first + i, Value: v.Value, Method: string(m.aggregation), Members: v.Members, Reporting: v.Reporting,
 					Estimated: v.Estimated, CoverageReported: v.CoverageReported, CoverageAnchored: v.CoverageAnchored,
-					Coverage: v.Coverage, Published: v.Published}
+					Coverage: v.Coverage, Published: v.Published, SE: v.SE, SEMembers: v.SEMembers}
 				if m.aggregation == aggregate.WeightedMean {
 					row.Weight = weightLabel(m)
 				}
@@ -389,7 +393,7 @@ func indexAggregates(rows []store.AggregateRow) groupSeries {
 			p = &points{}
 			out[k][a.Group] = p
 		}
-		p.add(a.Year, a.Value)
+		p.addSE(a.Year, a.Value, a.SE)
 	}
 	return out
 }

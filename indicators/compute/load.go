@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
 
 	"github.com/ictstat/ictstat/engine/store"
 	"github.com/ictstat/ictstat/indicators/aggregate"
@@ -16,15 +17,42 @@ type key struct {
 
 func total(indicator string) key { return key{indicator, "total", "total", "total"} }
 
-// points are one economy's or group's reported values of a series, years ascending.
+// points are one economy's or group's reported values of a series, years ascending, with their
+// standard errors where the series has any (se is nil otherwise, NaN for a value without one).
 type points struct {
 	years  []int
 	values []float64
+	se     []float64
 }
 
-func (p *points) add(year int, v float64) {
+func (p *points) add(year int, v float64) { p.addSE(year, v, math.NaN()) }
+
+// addSE adds a value with its standard error (NaN: none).
+func (p *points) addSE(year int, v, se float64) {
+	if p.se == nil && !math.IsNaN(se) {
+		p.se = make([]float64, len(p.years))
+		for i := range p.se {
+			p.se[i] = math.NaN()
+		}
+	}
 	p.years = append(p.years, year)
 	p.values = append(p.values, v)
+	if p.se != nil {
+		p.se = append(p.se, se)
+	}
+}
+
+// seAt is the standard error of the value of year, NaN when it has none.
+func (p *points) seAt(year int) float64 {
+	if p == nil || p.se == nil {
+		return math.NaN()
+	}
+	for i, y := range p.years {
+		if y == year {
+			return p.se[i]
+		}
+	}
+	return math.NaN()
 }
 
 // measure is what computing needs to know of an indicator or derived measure.
@@ -190,13 +218,13 @@ func load(ctx context.Context, db *sql.DB, composition string) (*data, error) {
 
 // loadIndicator reads the newest observations of one indicator.
 func (d *data) loadIndicator(ctx context.Context, db *sql.DB, indicator string) error {
-	return store.ScanRows(ctx, db, `SELECT indicator, sex, area, age, economy, year, value FROM main.observations
+	return store.ScanRows(ctx, db, `SELECT indicator, sex, area, age, economy, year, value, coalesce(se, 'NaN'::DOUBLE) FROM main.observations
 		WHERE indicator = ? ORDER BY sex, area, age, economy, year`, func(r *sql.Rows) error {
 		var k key
 		var economy string
 		var year int
-		var v float64
-		if err := r.Scan(&k.indicator, &k.sex, &k.area, &k.age, &economy, &year, &v); err != nil {
+		var v, se float64
+		if err := r.Scan(&k.indicator, &k.sex, &k.area, &k.age, &economy, &year, &v, &se); err != nil {
 			return err
 		}
 		byEconomy := d.reported[k]
@@ -210,7 +238,7 @@ func (d *data) loadIndicator(ctx context.Context, db *sql.DB, indicator string) 
 			p = &points{}
 			byEconomy[e] = p
 		}
-		p.add(year, v)
+		p.addSE(year, v, se)
 		d.first, d.last = min(d.first, year), max(d.last, year)
 		d.observations++
 		return nil

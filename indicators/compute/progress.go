@@ -211,7 +211,16 @@ func assess(a assessment) store.ProgressRow {
 		parts = append(parts, t.Note)
 	}
 	note := strings.TrimSpace(strings.Join(parts, " "))
+	baseSE, latestSE := a.series.seAt(r.BaselineYear), a.series.seAt(r.LatestYear)
+	vsTarget, vsBaseline := "", ""
+	if !math.IsNaN(latestSE) && t.Comparator != "parity" {
+		vsTarget = beyondUncertainty(r.Latest-level, latestSE)
+		if r.BaselineYear != 0 && r.BaselineYear != r.LatestYear {
+			vsBaseline = beyondUncertainty(r.Latest-r.Baseline, math.Hypot(latestSE, zeroIfNaN(baseSE)))
+		}
+	}
 	return store.ProgressRow{
+		BaselineSE: baseSE, LatestSE: latestSE, VsTarget: vsTarget, VsBaseline: vsBaseline,
 		Framework: t.Framework, Target: t.Code, Measure: t.Measure, Entity: a.entity, EntityKind: a.kind, InScope: a.inScope,
 		Comparator: t.Comparator, Level: level, Deadline: t.Deadline, BaselineYear: r.BaselineYear, Baseline: r.Baseline,
 		LatestYear: r.LatestYear, Latest: r.Latest, Points: r.Points, Change: r.Change, CAGR: r.CAGR,
@@ -223,4 +232,26 @@ func assess(a assessment) store.ProgressRow {
 		GrowthScale: r.GrowthScale, Growth: r.Growth, RequiredGrowth: r.RequiredGrowth,
 		ValidMin: r.Range.Min, ValidMax: r.Range.Max,
 	}
+}
+
+// beyondUncertainty says whether a difference d with standard error se differs from 0 at the 5%
+// level (|d| > 1.96 se, a two-sided z-test): "above" or "below", else "within uncertainty";
+// "" when it cannot be told (d or se not a number).
+func beyondUncertainty(d, se float64) string {
+	switch {
+	case math.IsNaN(d) || math.IsNaN(se):
+		return ""
+	case d > 1.959963984540054*se:
+		return "above"
+	case d < -1.959963984540054*se:
+		return "below"
+	}
+	return "within uncertainty"
+}
+
+func zeroIfNaN(x float64) float64 {
+	if math.IsNaN(x) {
+		return 0
+	}
+	return x
 }

@@ -310,6 +310,26 @@ func (b *builder) series(code, sex, area string) ([]chart.Point, error) {
 	return b.inYears(d.published[k]), nil
 }
 
+// errorBars are the intervals of an entity's series in the years asked, where its producer
+// gives them (survey estimates); nil when it gives none.
+func (b *builder) errorBars(code, sex, area string) []chart.Interval {
+	if b.cat.entities[code].kind != "economy" {
+		return nil
+	}
+	d, err := b.src.data(b.ctx, b.ind.code, observations)
+	if err != nil {
+		return nil
+	}
+	from, to := b.years()
+	var out []chart.Interval
+	for _, p := range d.observations[seriesKey{code, sex, area}] {
+		if p.year >= from && p.year <= to && !math.IsNaN(p.low) && !math.IsNaN(p.high) {
+			out = append(out, chart.Interval{X: float64(p.year), Low: p.low, High: p.high})
+		}
+	}
+	return out
+}
+
 // inYears are the points in the years asked, for a chart, noting their editions.
 func (b *builder) inYears(pts []point) []chart.Point {
 	from, to := b.years()
@@ -449,7 +469,7 @@ func (b *builder) trend() (chart.Chart, error) {
 		if len(pts) == 0 {
 			continue
 		}
-		c.Lines = append(c.Lines, chart.Line{Label: b.name(e), Points: pts, Color: i})
+		c.Lines = append(c.Lines, chart.Line{Label: b.name(e), Points: pts, Color: i, ErrorBars: b.errorBars(e, "total", "total")})
 		if b.tgt != nil {
 			if proj := b.projection(pts, i); proj != nil {
 				projections = append(projections, len(c.Lines))
@@ -557,7 +577,7 @@ func (b *builder) gap() (chart.Chart, error) {
 			}
 			return nil, requestError("%s has no values of %s for %s%s", e, b.ind.code, whom, b.span())
 		}
-		lines[i] = chart.Line{Label: p.label, Points: pts, Color: i}
+		lines[i] = chart.Line{Label: p.label, Points: pts, Color: i, ErrorBars: b.errorBars(e, p.sex, p.area)}
 	}
 	c := chart.Gap{First: lines[0], Second: lines[1], Years: b.yearSpan()}
 	c.YMin, c.YMax = b.percentAxis()
@@ -585,7 +605,7 @@ func (b *builder) parity() (chart.Chart, error) {
 		if len(pts) == 0 {
 			continue
 		}
-		c.Lines = append(c.Lines, chart.Line{Label: b.name(e), Points: pts, Color: i})
+		c.Lines = append(c.Lines, chart.Line{Label: b.name(e), Points: pts, Color: i, ErrorBars: b.errorBars(e, "total", "total")})
 		// The scores rest on the entity's female and male values, or on its members' when they
 		// are ictstat's aggregates: series notes their editions.
 		for _, sex := range []string{"female", "male"} {

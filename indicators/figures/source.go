@@ -65,8 +65,12 @@ type point struct {
 	year      int
 	value     float64
 	estimated bool
-	edition   string // "" for ictstat's aggregates and parity scores
+	edition   string  // "" for ictstat's aggregates and parity scores
+	low, high float64 // the value's interval where its producer gives one, else NaN
 }
+
+// intervalColumns select an observation's interval bounds, NaN where it has none.
+const intervalColumns = `coalesce(ci_low, 'NaN'::DOUBLE), coalesce(ci_high, 'NaN'::DOUBLE)`
 
 // seriesKey names one breakdown (all ages) of an indicator for an economy or group.
 type seriesKey struct{ entity, sex, area string }
@@ -168,7 +172,7 @@ func (s *Source) read(ctx context.Context, d *indicatorData, indicator string, p
 		return func(r *sql.Rows) error {
 			var k seriesKey
 			var pt point
-			if err := r.Scan(&k.entity, &k.sex, &k.area, &pt.year, &pt.value, &pt.estimated, &pt.edition); err != nil {
+			if err := r.Scan(&k.entity, &k.sex, &k.area, &pt.year, &pt.value, &pt.estimated, &pt.edition, &pt.low, &pt.high); err != nil {
 				return err
 			}
 			m[k] = append(m[k], pt)
@@ -178,7 +182,7 @@ func (s *Source) read(ctx context.Context, d *indicatorData, indicator string, p
 	switch {
 	case p == observations && d.observations == nil:
 		m := map[seriesKey][]point{}
-		if err := store.ScanRows(ctx, s.db, `SELECT economy, sex, area, year, value, flag IN `+estimatedFlags+`, edition FROM main.observations
+		if err := store.ScanRows(ctx, s.db, `SELECT economy, sex, area, year, value, flag IN `+estimatedFlags+`, edition, `+intervalColumns+` FROM main.observations
 			WHERE indicator = ? AND age = 'total' ORDER BY economy, sex, area, year`, into(m), indicator); err != nil {
 			return err
 		}
@@ -195,14 +199,14 @@ func (s *Source) read(ctx context.Context, d *indicatorData, indicator string, p
 		d.observations = m
 	case p == aggregates && d.aggregates == nil:
 		m := map[seriesKey][]point{}
-		if err := store.ScanRows(ctx, s.db, `SELECT group_code, sex, area, year, value, coverage_reported < 0.5, '' FROM main.aggregates
+		if err := store.ScanRows(ctx, s.db, `SELECT group_code, sex, area, year, value, coverage_reported < 0.5, '', 'NaN'::DOUBLE, 'NaN'::DOUBLE FROM main.aggregates
 			WHERE indicator = ? AND age = 'total' AND status = 'published' ORDER BY group_code, sex, area, year`, into(m), indicator); err != nil {
 			return err
 		}
 		d.aggregates = m
 	case p == published && d.published == nil:
 		m := map[seriesKey][]point{}
-		if err := store.ScanRows(ctx, s.db, `SELECT group_code, sex, area, year, value, flag IN `+estimatedFlags+`, edition FROM main.published_aggregates
+		if err := store.ScanRows(ctx, s.db, `SELECT group_code, sex, area, year, value, flag IN `+estimatedFlags+`, edition, `+intervalColumns+` FROM main.published_aggregates
 			WHERE indicator = ? AND age = 'total' ORDER BY group_code, sex, area, year`, into(m), indicator); err != nil {
 			return err
 		}

@@ -53,7 +53,8 @@ func Progress(ctx context.Context, db *sql.DB, f Filter) ([]store.ProgressRow, e
 		baseline_year, baseline, latest_year, latest, points, change, cagr, required_cagr, ratio, class,
 		met_year, model, anticipated, anticipated_low, anticipated_high, projected_year, projected_low,
 		projected_high, basis, verification, note, coalesce(scope, ''), coalesce(applies, true), coalesce(tolerance, 0),
-		coalesce(growth_scale, ''), growth, required_growth, valid_min, valid_max FROM main.progress`
+		coalesce(growth_scale, ''), growth, required_growth, valid_min, valid_max,
+		baseline_se, latest_se, coalesce(vs_target, ''), coalesce(vs_baseline, '') FROM main.progress`
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
@@ -67,13 +68,14 @@ func Progress(ctx context.Context, db *sql.DB, f Filter) ([]store.ProgressRow, e
 	for rows.Next() {
 		var p store.ProgressRow
 		var level, baseline, latest, change, cagr, req, ratio, ant, antLo, antHi, proj, projLo, projHi sql.NullFloat64
-		var growth, reqGrowth, validMin, validMax sql.NullFloat64
+		var growth, reqGrowth, validMin, validMax, baseSE, latestSE sql.NullFloat64
 		var baseYear, latestYear, metYear sql.NullInt64
 		var model, note sql.NullString
 		if err := rows.Scan(&p.Framework, &p.Target, &p.Measure, &p.Entity, &p.EntityKind, &p.InScope, &p.Comparator, &level,
 			&p.Deadline, &baseYear, &baseline, &latestYear, &latest, &p.Points, &change, &cagr, &req, &ratio, &p.Class,
 			&metYear, &model, &ant, &antLo, &antHi, &proj, &projLo, &projHi, &p.Basis, &p.Verification, &note,
-			&p.Scope, &p.Applies, &p.Tolerance, &p.GrowthScale, &growth, &reqGrowth, &validMin, &validMax); err != nil {
+			&p.Scope, &p.Applies, &p.Tolerance, &p.GrowthScale, &growth, &reqGrowth, &validMin, &validMax,
+			&baseSE, &latestSE, &p.VsTarget, &p.VsBaseline); err != nil {
 			return nil, err
 		}
 		p.Level, p.Baseline, p.Latest, p.Change = orNaN(level), orNaN(baseline), orNaN(latest), orNaN(change)
@@ -84,6 +86,7 @@ func Progress(ctx context.Context, db *sql.DB, f Filter) ([]store.ProgressRow, e
 		p.Model, p.Note = model.String, note.String
 		p.Growth, p.RequiredGrowth = orNaN(growth), orNaN(reqGrowth)
 		p.ValidMin, p.ValidMax = orInf(validMin, -1), orInf(validMax, 1)
+		p.BaselineSE, p.LatestSE = orNaN(baseSE), orNaN(latestSE)
 		out = append(out, p)
 	}
 	return out, rows.Err()

@@ -93,23 +93,25 @@ func writeMicrodata(t *testing.T, path string, seed uint64, lonely bool) {
 }
 
 // rScript computes the same estimates with R's survey package: svymean(deff=TRUE, na.rm=TRUE)
-// and svyciprop(method="logit") for the whole sample, and svyby over sex and area.
+// and svyciprop(method="logit", or the 4th argument: "beta") for the whole sample, and svyby
+// over sex and area.
 const rScript = `
 suppressMessages(library(survey))
 a <- commandArgs(TRUE)
 d <- read.csv(a[1], stringsAsFactors = FALSE, na.strings = c("", "NA"))
 d$x2 <- ifelse(d$x2 == "yes", 1, ifelse(d$x2 == "no", 0, NA))
 options(survey.lonely.psu = a[3])
+meth <- if (length(a) >= 4 && a[4] != "") a[4] else "logit"
 des <- if (a[2] == "frac-nopsu") svydesign(ids = ~1, strata = ~stratum, weights = ~w, fpc = ~frac, data = d) else if (a[2] == "fpc") svydesign(ids = ~psu, strata = ~stratum, weights = ~w, fpc = ~N, nest = TRUE, data = d) else
   svydesign(ids = ~psu, strata = ~stratum, weights = ~w, nest = TRUE, data = d)
 g <- function(x) sprintf("%.17g", x)
 for (v in c("x1", "x2")) {
   f <- as.formula(paste0("~", v))
   m <- svymean(f, des, na.rm = TRUE, deff = TRUE)
-  ci <- attr(svyciprop(f, des, method = "logit", na.rm = TRUE), "ci")
+  ci <- attr(svyciprop(f, des, method = meth, na.rm = TRUE), "ci")
   cat(v, "", "", g(coef(m)[1]), g(SE(m)[1]), g(ci[1]), g(ci[2]), g(deff(m)[1]), "\n", sep = "|")
   b <- svyby(f, ~sex + area, des, svymean, na.rm = TRUE, deff = TRUE)
-  bc <- svyby(f, ~sex + area, des, svyciprop, method = "logit", na.rm = TRUE, vartype = "ci")
+  bc <- svyby(f, ~sex + area, des, svyciprop, method = meth, na.rm = TRUE, vartype = "ci")
   for (i in seq_len(nrow(b))) {
     j <- which(bc$sex == b$sex[i] & bc$area == b$area[i])
     cat(v, b$sex[i], b$area[i], g(coef(b)[i]), g(SE(b)[i]), g(bc$ci_l[j]), g(bc$ci_u[j]), g(deff(b)[i]), "\n", sep = "|")
@@ -119,8 +121,9 @@ for (v in c("x1", "x2")) {
 
 // TestSurveyAgainstR compares estimates, SEs, logit intervals and design effects with R's
 // survey package, with and without fpc, for the whole sample and for domains, and with a lonely
-// PSU under "remove" and "certainty", and for a stratified sample of persons (no PSUs) with
-// the fpc as sampling fractions.
+// PSU under "remove" and "certainty", for a stratified sample of persons (no PSUs) with the
+// fpc as sampling fractions, with Korn-Graubard intervals (R's method="beta") with and
+// without fpc, and with a lonely PSU under "adjust" and "average", with and without fpc.
 func TestSurveyAgainstR(t *testing.T) {
 	rAvailable(t)
 	dir := t.TempDir()
@@ -134,13 +137,17 @@ func TestSurveyAgainstR(t *testing.T) {
 	}
 	defer db.Close()
 	cases := []struct {
-		name   string
-		fpc    bool
-		lonely string
+		name     string
+		fpc      bool
+		lonely   string
+		interval string
 	}{
-		{"nofpc", false, LonelyFail}, {"fpc", true, LonelyFail},
-		{"lonely-remove", true, LonelyRemove}, {"lonely-certainty", false, LonelyCertainty},
-		{"frac-nopsu", true, LonelyFail},
+		{"nofpc", false, LonelyFail, ""}, {"fpc", true, LonelyFail, ""},
+		{"lonely-remove", true, LonelyRemove, ""}, {"lonely-certainty", false, LonelyCertainty, ""},
+		{"frac-nopsu", true, LonelyFail, ""},
+		{"kg-nofpc", false, LonelyFail, IntervalKornGraubard}, {"kg-fpc", true, LonelyFail, IntervalKornGraubard},
+		{"lonely-adjust", false, LonelyAdjust, ""}, {"lonely-adjust-fpc", true, LonelyAdjust, ""},
+		{"lonely-average", false, LonelyAverage, ""}, {"lonely-average-fpc", true, LonelyAverage, ""},
 	}
 	for i, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -154,7 +161,11 @@ func TestSurveyAgainstR(t *testing.T) {
 			if c.name == "frac-nopsu" { // persons sampled within strata, fpc as sampling fractions
 				fpcArg, d.FPC, d.PSU, d.Nest = c.name, "frac", "", false
 			}
-			out, err := exec.Command("Rscript", script, data, fpcArg, c.lonely).CombinedOutput()
+			method := ""
+			if c.interval == IntervalKornGraubard {
+				method = "beta"
+			}
+			out, err := exec.Command("Rscript", script, data, fpcArg, c.lonely, method).CombinedOutput()
 			if err != nil {
 				t.Fatalf("Rscript: %v\n%s", err, out)
 			}
@@ -174,7 +185,7 @@ func TestSurveyAgainstR(t *testing.T) {
 				}
 				want[f[0]+"|"+f[1]+"|"+f[2]] = nums
 			}
-			got := overallAndBySexArea(t, db, Spec{Path: data, Design: d, Variables: []string{"x1", "x2"}})
+			got := overallAndBySexArea(t, db, Spec{Path: data, Design: d, Variables: []string{"x1", "x2"}, Interval: c.interval})
 			if len(want) != 10 || len(got) != len(want) {
 				t.Fatalf("R gave %d estimates, ictstat %d:\n%s", len(want), len(got), out)
 			}
@@ -302,6 +313,7 @@ func addReplicates(t *testing.T, path, typ string, rho float64, seed uint64) []f
 const rRepScript = `
 suppressMessages(library(survey))
 a <- commandArgs(TRUE)
+meth <- if (length(a) >= 6 && a[6] != "") a[6] else "logit"
 d <- read.csv(a[1], stringsAsFactors = FALSE, na.strings = c("", "NA"))
 d$x2 <- ifelse(d$x2 == "yes", 1, ifelse(d$x2 == "no", 0, NA))
 rw <- d[, grep("^rw", names(d))]
@@ -312,10 +324,10 @@ g <- function(x) sprintf("%.17g", x)
 for (v in c("x1", "x2")) {
   f <- as.formula(paste0("~", v))
   m <- svymean(f, des, na.rm = TRUE, deff = TRUE)
-  ci <- attr(svyciprop(f, des, method = "logit", na.rm = TRUE), "ci")
+  ci <- attr(svyciprop(f, des, method = meth, na.rm = TRUE), "ci")
   cat(v, "", "", g(coef(m)[1]), g(SE(m)[1]), g(ci[1]), g(ci[2]), g(deff(m)[1]), g(degf(des)), "\n", sep = "|")
   b <- suppressWarnings(svyby(f, ~sex + area, des, svymean, na.rm = TRUE, deff = TRUE))
-  bc <- suppressWarnings(svyby(f, ~sex + area, des, svyciprop, method = "logit", na.rm = TRUE, vartype = "ci"))
+  bc <- suppressWarnings(svyby(f, ~sex + area, des, svyciprop, method = meth, na.rm = TRUE, vartype = "ci"))
   for (i in seq_len(nrow(b))) {
     j <- which(bc$sex == b$sex[i] & bc$area == b$area[i])
     df <- degf(des[d$sex == b$sex[i] & d$area == b$area[i], ])
@@ -325,8 +337,9 @@ for (v in c("x1", "x2")) {
 `
 
 // TestReplicatesAgainstR compares replicate-weight designs (jk1, jkn with rscales, brr, fay,
-// bootstrap with and without mse, sdr) with R's svrepdesign: estimates, SEs, logit intervals,
-// design effects and degrees of freedom, overall and in domains.
+// bootstrap with and without mse, sdr) with R's svrepdesign: estimates, SEs, logit intervals
+// (and Korn-Graubard ones for jkn), design effects and degrees of freedom, overall and in
+// domains.
 func TestReplicatesAgainstR(t *testing.T) {
 	rAvailable(t)
 	dir := t.TempDir()
@@ -343,14 +356,20 @@ func TestReplicatesAgainstR(t *testing.T) {
 		typ, rtype string
 		rho        float64
 		mse        bool
+		interval   string
 	}{
-		{"jk1", "JK1", 0, false}, {"jkn", "JKn", 0, false}, {"brr", "BRR", 0, false}, {"fay", "Fay", 0.3, false},
-		{"bootstrap", "bootstrap", 0, false}, {"bootstrap", "bootstrap", 0, true}, {"sdr", "successive-difference", 0, false},
+		{"jk1", "JK1", 0, false, ""}, {"jkn", "JKn", 0, false, ""}, {"brr", "BRR", 0, false, ""}, {"fay", "Fay", 0.3, false, ""},
+		{"bootstrap", "bootstrap", 0, false, ""}, {"bootstrap", "bootstrap", 0, true, ""}, {"sdr", "successive-difference", 0, false, ""},
+		{"jkn", "JKn", 0, false, IntervalKornGraubard},
 	}
 	for i, c := range cases {
 		name := c.typ
 		if c.mse {
 			name += "-mse"
+		}
+		method := ""
+		if c.interval != "" {
+			name, method = name+"-kg", "beta"
 		}
 		t.Run(name, func(t *testing.T) {
 			data := filepath.Join(dir, name+".csv")
@@ -365,7 +384,7 @@ func TestReplicatesAgainstR(t *testing.T) {
 				rsText = append(rsText, strconv.FormatFloat(x, 'g', -1, 64))
 			}
 			rs = strings.Join(rsText, ",")
-			out, err := exec.Command("Rscript", script, data, c.rtype, rho, strconv.FormatBool(c.mse), rs).CombinedOutput()
+			out, err := exec.Command("Rscript", script, data, c.rtype, rho, strconv.FormatBool(c.mse), rs, method).CombinedOutput()
 			if err != nil {
 				t.Fatalf("Rscript: %v\n%s", err, out)
 			}
@@ -387,7 +406,7 @@ func TestReplicatesAgainstR(t *testing.T) {
 			}
 			d := Design{Weight: "w"}
 			rep := &Replicates{Columns: []string{"rw*"}, Type: c.typ, Rho: c.rho, RScales: rscales, MSE: c.mse}
-			got := overallAndBySexArea(t, db, Spec{Path: data, Design: d, Variables: []string{"x1", "x2"}, Replicates: rep})
+			got := overallAndBySexArea(t, db, Spec{Path: data, Design: d, Variables: []string{"x1", "x2"}, Replicates: rep, Interval: c.interval})
 			if len(want) != 10 || len(got) != len(want) {
 				t.Fatalf("R gave %d estimates, ictstat %d:\n%s", len(want), len(got), out)
 			}

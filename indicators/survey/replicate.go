@@ -33,32 +33,46 @@ type Replicates struct {
 	MSE     bool      `json:"mse"`
 }
 
-// columns lists the file's columns in order.
-func columns(ctx context.Context, db *sql.DB, p string) ([]string, error) {
+// columns lists the file's columns in order, and their types.
+func columns(ctx context.Context, db Queryer, p string) ([]string, map[string]string, error) {
 	rows, err := db.QueryContext(ctx, "DESCRIBE SELECT * FROM "+source(p))
 	if err != nil {
-		return nil, &InputError{p, "", fmt.Sprintf("cannot read: %v", err)}
+		return nil, nil, &InputError{p, "", fmt.Sprintf("cannot read: %v", err)}
 	}
 	defer rows.Close()
 	var out []string
+	types := map[string]string{}
 	for rows.Next() {
 		var name, typ string
 		var a, b, c, d sql.NullString
 		if err := rows.Scan(&name, &typ, &a, &b, &c, &d); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		out = append(out, name)
+		types[name] = typ
 	}
-	return out, rows.Err()
+	return out, types, rows.Err()
+}
+
+// Prepare reads what the estimation query depends on besides the spec: the file's column types
+// and the replicate weight columns its patterns match (ResolveReplicates). Run prepares the
+// spec itself; SQL needs a prepared one.
+func Prepare(ctx context.Context, db Queryer, s Spec) (Spec, error) {
+	_, types, err := columns(ctx, db, s.Path)
+	if err != nil {
+		return s, err
+	}
+	s.types = types
+	return ResolveReplicates(ctx, db, s)
 }
 
 // ResolveReplicates replaces the replicate weight patterns of s by the matching column names,
 // in file order, each once.
-func ResolveReplicates(ctx context.Context, db *sql.DB, s Spec) (Spec, error) {
+func ResolveReplicates(ctx context.Context, db Queryer, s Spec) (Spec, error) {
 	if s.Replicates == nil {
 		return s, nil
 	}
-	cols, err := columns(ctx, db, s.Path)
+	cols, _, err := columns(ctx, db, s.Path)
 	if err != nil {
 		return s, err
 	}
@@ -200,9 +214,9 @@ func repSQL(s Spec) string {
 		reps = append(reps, fmt.Sprintf("_r%d", r))
 	}
 	for i, v := range s.Variables {
-		fmt.Fprintf(&b, ", %s AS _y%d", indicator(v), i)
+		fmt.Fprintf(&b, ", %s AS _y%d", indicator(v, s.Codes[v], s.types[v]), i)
 	}
-	b.WriteString("\n  FROM " + source(s.Path) + "),\n")
+	b.WriteString("\n  FROM " + s.source() + "),\n")
 	b.WriteString("long AS (\n")
 	for i := range s.Variables {
 		if i > 0 {
@@ -219,9 +233,15 @@ func repSQL(s Spec) string {
 	return b.String()
 }
 
+// gramChunk is the most sums one Gram query computes: DuckDB fails on SELECTs of tens of
+// thousands of aggregates (200 replicates make 20,100 products).
+const gramChunk = 1000
+
 // gramSQL sums, per domain over all its rows, the products of replicate weights r ≤ s: the
-// Gram matrix of the domain's replicate weights, whose rank is R's degf.
-func gramSQL(s Spec) string {
+// Gram matrix of the domain's replicate weights, whose rank is R's degf, in queries of at most
+// gramChunk sums, the products in row-major order of the upper triangle; each query also
+// counts the domain's rows.
+func gramSQL(s Spec) []string {
 	var dom []string
 	sel := "SELECT "
 	for i, b := range s.By {
@@ -234,10 +254,17 @@ func gramSQL(s Spec) string {
 			sums = append(sums, "sum(CAST("+ident(a)+" AS DOUBLE) * CAST("+ident(s.Replicates.Columns[j])+" AS DOUBLE))")
 		}
 	}
-	if len(dom) == 0 {
-		return "SELECT " + strings.Join(sums, ", ") + " FROM " + source(s.Path)
+	var out []string
+	for len(sums) > 0 {
+		part := append(sums[:min(gramChunk, len(sums)):min(gramChunk, len(sums))], "count(*)")
+		sums = sums[min(gramChunk, len(sums)):]
+		if len(dom) == 0 {
+			out = append(out, "SELECT "+strings.Join(part, ", ")+" FROM "+s.source())
+		} else {
+			out = append(out, "SELECT "+strings.Join(dom, ", ")+", "+strings.Join(part, ", ")+" FROM ("+sel+"* FROM "+s.source()+") GROUP BY "+strings.Join(dom, ", "))
+		}
 	}
-	return "SELECT " + strings.Join(dom, ", ") + ", " + strings.Join(sums, ", ") + " FROM (" + sel + "* FROM " + source(s.Path) + ") GROUP BY " + strings.Join(dom, ", ")
+	return out
 }
 
 // gramRank is the rank of a matrix from its Gram matrix g (upper triangle, row by row), as R's
@@ -278,65 +305,89 @@ func gramRank(g []float64, k int) int {
 	return len(kept)
 }
 
-// runReplicate estimates with a replicate-weight design. se is the square root of repVar of
+// checkReplicates checks a replicate design and its file (check, and every replicate weight
+// present and not negative) and returns the variance's scale and rscales.
+func checkReplicates(ctx context.Context, db Queryer, s Spec) (scale float64, rscales []float64, err error) {
+	d := s.Design
+	if d.Strata != "" || d.PSU != "" || d.FPC != "" {
+		return 0, nil, fmt.Errorf("replicate weights carry the design: do not give strata, PSU or fpc with them")
+	}
+	if scale, rscales, err = s.Replicates.scales(); err != nil {
+		return 0, nil, err
+	}
+	if _, _, err := check(ctx, db, s); err != nil {
+		return 0, nil, err
+	}
+	// Every replicate weight column's bad values, counted in one pass.
+	counts := make([]string, len(s.Replicates.Columns))
+	bad := make([]any, len(counts))
+	for i, c := range s.Replicates.Columns {
+		col := ident(c)
+		counts[i] = "count(*) FILTER (WHERE " + col + " IS NULL OR TRY_CAST(" + col + " AS DOUBLE) IS NULL OR TRY_CAST(" + col + " AS DOUBLE) < 0)"
+		bad[i] = new(int64)
+	}
+	if err := db.QueryRowContext(ctx, "SELECT "+strings.Join(counts, ", ")+" FROM "+s.source()).Scan(bad...); err != nil {
+		return 0, nil, err
+	}
+	for i, c := range s.Replicates.Columns {
+		if n := *bad[i].(*int64); n > 0 {
+			return 0, nil, &InputError{s.Path, c, fmt.Sprintf("%d replicate weights missing, non-numeric or negative", n)}
+		}
+	}
+	return scale, rscales, nil
+}
+
+// estimateReplicates estimates a checked replicate design (checkReplicates) in the domains of
+// s.By. se is the square root of repVar of
 // the replicate estimates; the 95% interval is R's svyciprop(method="logit") on a replicate
 // design: expit(logit p ± t(0.975, df) √v_logit), v_logit repVar of logit θ_r (svyglm refits
 // the intercept on each replicate), df the rank of the domain's replicate weights minus 1 (R's
 // degf); deff is R's svymean(deff=TRUE) with the replicate variance. When a replicate's
 // estimate is 0 or 1 the logit interval is not defined and is left empty (R's svyglm then
-// returns a large finite coefficient and an interval near (0, 1)).
-func runReplicate(ctx context.Context, db *sql.DB, s Spec, rule FlagRule) ([]Estimate, error) {
-	d := s.Design
-	if d.Strata != "" || d.PSU != "" || d.FPC != "" {
-		return nil, fmt.Errorf("replicate weights carry the design: do not give strata, PSU or fpc with them")
-	}
-	s, err := ResolveReplicates(ctx, db, s)
-	if err != nil {
-		return nil, err
-	}
-	scale, rscales, err := s.Replicates.scales()
-	if err != nil {
-		return nil, err
-	}
-	if _, err := check(ctx, db, s); err != nil {
-		return nil, err
-	}
-	for _, c := range s.Replicates.Columns {
-		col := ident(c)
-		var n int64
-		if err := db.QueryRowContext(ctx, "SELECT count(*) FROM "+source(s.Path)+" WHERE "+col+" IS NULL OR TRY_CAST("+col+" AS DOUBLE) IS NULL OR TRY_CAST("+col+" AS DOUBLE) < 0").Scan(&n); err != nil {
-			return nil, err
-		}
-		if n > 0 {
-			return nil, &InputError{s.Path, c, fmt.Sprintf("%d replicate weights missing, non-numeric or negative", n)}
-		}
-	}
+// returns a large finite coefficient and an interval near (0, 1)). With Spec.Interval
+// korn-graubard the interval is KornGraubard of the replicate variance, as R's
+// svyciprop(method="beta") on a replicate design.
+func estimateReplicates(ctx context.Context, db Queryer, s Spec, scale float64, rscales []float64, rule FlagRule) ([]Estimate, error) {
 	R := len(s.Replicates.Columns)
 	// degrees of freedom per domain
-	dfs := map[string]int64{}
-	grows, err := db.QueryContext(ctx, gramSQL(s))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", s.Path, err)
-	}
-	for grows.Next() {
-		dom := make([]string, len(s.By))
-		g := make([]float64, R*(R+1)/2)
-		var dest []any
-		for i := range dom {
-			dest = append(dest, &dom[i])
+	dfs, nrows := map[string]int64{}, map[string]int64{}
+	grams := map[string][]float64{}
+	for _, q := range gramSQL(s) {
+		grows, err := db.QueryContext(ctx, q)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", s.Path, err)
 		}
-		for i := range g {
-			dest = append(dest, &g[i])
-		}
-		if err := grows.Scan(dest...); err != nil {
+		cols, err := grows.Columns()
+		if err != nil {
 			grows.Close()
 			return nil, err
 		}
-		dfs[strings.Join(dom, "\x00")] = int64(gramRank(g, R)) - 1
+		for grows.Next() {
+			dom := make([]string, len(s.By))
+			var dest []any
+			for i := range dom {
+				dest = append(dest, &dom[i])
+			}
+			part := make([]float64, len(cols)-len(dom)-1)
+			for i := range part {
+				dest = append(dest, &part[i])
+			}
+			var nr int64
+			if err := grows.Scan(append(dest, &nr)...); err != nil {
+				grows.Close()
+				return nil, err
+			}
+			k := strings.Join(dom, "\x00")
+			grams[k] = append(grams[k], part...)
+			nrows[k] = nr
+		}
+		grows.Close()
+		if err := grows.Err(); err != nil {
+			return nil, err
+		}
 	}
-	grows.Close()
-	if err := grows.Err(); err != nil {
-		return nil, err
+	for k, g := range grams {
+		dfs[k] = int64(gramRank(g, R)) - 1
 	}
 	rows, err := db.QueryContext(ctx, repSQL(s))
 	if err != nil {
@@ -381,6 +432,9 @@ func runReplicate(ctx context.Context, db *sql.DB, s Spec, rule FlagRule) ([]Est
 			l := math.Log(p / (1 - p))
 			h := t * math.Sqrt(repVar(logits, scale, rscales, s.Replicates.MSE, l))
 			e.CILow, e.CIHigh = expit(l-h), expit(l+h)
+		}
+		if s.Interval == IntervalKornGraubard {
+			e.CILow, e.CIHigh = KornGraubard(p, variance, e.N, nrows[strings.Join(dom, "\x00")], e.DF)
 		}
 		out = append(out, e)
 	}

@@ -94,7 +94,7 @@ func TestSurveyInputErrors(t *testing.T) {
 		{"h,psu,w,y\nA,1,1,1\n", `column "sex": no such column`},
 		{"h,psu,w,y,sex\nA,1,1,1,F\nA,2,x,1,F\n", `column "w": non-numeric weight "x" in data row 2`},
 		{"h,psu,w,y,sex\nA,1,1,1,F\nA,2,-3,1,F\n", `column "w": weight -3 in data row 2 is not positive`},
-		{"h,psu,w,y,sex\nA,1,1,1,F\nA,2,1,maybe,F\n", `column "y": value "maybe" in data row 2 is not 0/1 or yes/no`},
+		{"h,psu,w,y,sex\nA,1,1,1,F\nA,2,1,maybe,F\n", `column "y": value "maybe" in data row 2 is not an answer code (yes: 1, yes, true; no: 0, no, false; missing: empty)`},
 		{"h,psu,w,y,sex\nA,1,1,1,F\nA,2,1,0,F\nB,1,1,0,F\n", `stratum "B" has only one PSU`},
 	} {
 		path := tempCSV(t, c.body)

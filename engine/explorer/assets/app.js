@@ -984,6 +984,11 @@
     return row.status === "estimate" || (row.status === "aggregate" && row.coverage !== null && row.coverage !== undefined && row.coverage < 0.5);
   }
 
+  /** Whether a row has a 95% interval: both its bounds. */
+  function hasInterval(row) { return row.ci_low != null && row.ci_high != null; }
+  /** Whether a row has a standard error or an interval bound. */
+  function hasUncertainty(row) { return row.se != null || row.ci_low != null || row.ci_high != null; }
+
   /** The chart's title and note, as the page shows them and the figure files carry them; hint:
    *  a word on the page only ("Hover or focus a country"). */
   let chartText = { title: "", note: "" };
@@ -1005,13 +1010,20 @@
     wrap.append(ul);
     $("#legend").replaceChildren(wrap);
   }
-  /** A legend entry's symbol: a line 34 px long, or a box of 18 × 14. */
+  /** A legend entry's symbol: a line 34 px long, a capped vertical bar (interval) or a box of 18 × 14. */
   function swatch(e) {
     const sw = svgEl("svg", { width: e.fill ? "18" : "34", height: e.fill ? "14" : "12", "aria-hidden": "true" });
     sw.append(swatchShape(e, 0, 0));
     return sw;
   }
   function swatchShape(e, x, y) {
+    if (e.interval) {
+      const g = svgEl("g", { stroke: e.colour, "stroke-width": "1.5" });
+      for (const [x1, y1, x2, y2] of [[17, 0, 17, 12], [13, 0.75, 21, 0.75], [13, 11.25, 21, 11.25]]) {
+        g.append(svgEl("line", { x1: x + x1, y1: y + y1, x2: x + x2, y2: y + y2 }));
+      }
+      return g;
+    }
     return e.fill
       ? svgEl("rect", { x, y, width: "18", height: "14", fill: e.fill, stroke: "#777", "stroke-width": "0.5" })
       : svgEl("line", { x1: x + 1, y1: y + 6, x2: x + 33, y2: y + 6, stroke: e.colour, "stroke-width": "3", "stroke-dasharray": e.dash || "none" });
@@ -1094,6 +1106,25 @@
     };
   }
 
+  /** A Plot render hook for a ruleX of intervals: marks each bar with its entity, year and bounds,
+   *  and adds its caps, as wide as a dot. */
+  function errorBars(entity, bars) {
+    return function (index, scales, values, dimensions, context, next) {
+      const g = next(index, scales, values, dimensions, context);
+      for (const line of [...g.querySelectorAll("line")]) {
+        const b = bars[line.__data__];
+        if (!b) continue;
+        Object.entries({ "data-interval": entity, "data-year": b.year, "data-low": b.ci_low, "data-high": b.ci_high })
+          .forEach(([k, v]) => line.setAttribute(k, v));
+        const x = Number(line.getAttribute("x1"));
+        for (const y of [line.getAttribute("y1"), line.getAttribute("y2")]) {
+          line.after(svgEl("line", { x1: x - 3.6, x2: x + 3.6, y1: y, y2: y, "data-cap": entity }));
+        }
+      }
+      return g;
+    };
+  }
+
   /** A Plot chart as one image with its name: the marks' own aria-labels ("line", "dot") go, since
    *  the chart's data are given as a table. */
   function plotted(svg) {
@@ -1144,6 +1175,15 @@
       }
     }
 
+    // Intervals: a capped bar in the line's colour per point that has one, the bars of lines with
+    // values in the same year side by side, as ictstat chart draws them.
+    const barred = series.filter((s) => s.rows.some(hasInterval));
+    barred.forEach((s, i) => {
+      const bars = s.rows.filter(hasInterval);
+      marks.push(Plot.ruleX(bars, { x: "year", y1: "ci_low", y2: "ci_high", stroke: s.colour, strokeWidth: 1.5,
+        dx: (i - (barred.length - 1) / 2) * 5.4, render: errorBars(s.entity, bars) }));
+    });
+
     for (const s of series) {
       marks.push(Plot.line(withGaps(s.rows), { x: "year", y: "value", stroke: s.colour, strokeWidth: 2,
         strokeDasharray: s.dash || undefined, render: tagged({ "data-entity": s.entity, "data-breakdown": s.breakdown }) }));
@@ -1157,6 +1197,8 @@
           "Status: " + r.status + (r.flag ? " (flag " + r.flag + ")" : ""),
           r.edition ? "Edition: " + r.edition : "Computed by ictstat from the members' values"];
         if (r.coverage !== null && r.coverage !== undefined) lines.push("Coverage: " + percent(r.coverage) + " of the group reported");
+        if (hasInterval(r)) lines.push("95% interval " + fmt(r.ci_low) + "–" + fmt(r.ci_high));
+        if (r.se != null) lines.push("se " + fmt(r.se));
         tipRows.push({ year: r.year, value: r.value, text: lines.join("\n") });
       }
     }
@@ -1188,7 +1230,8 @@
 
     // The legend: colour per entity, dash per breakdown value, the symbols.
     const legend = {
-      entries: series.map((s) => ({ colour: s.colour, dash: s.dash, label: s.name + (s.breakdown !== "total" ? ", " + breakdownWords(s.breakdown) : "") })),
+      entries: series.map((s) => ({ colour: s.colour, dash: s.dash, label: s.name + (s.breakdown !== "total" ? ", " + breakdownWords(s.breakdown) : "") }))
+        .concat(barred.length ? [{ interval: true, colour: "#555555", label: "95% interval" }] : []),
       note: "● reported or published; ○ estimate, or an aggregate with less than half of the group reporting" +
         (projected.length ? "; dashed with a band: projection with its 95% interval" : ""),
     };
@@ -1217,20 +1260,30 @@
     ["Note", (r) => r.note || "", (r) => r.note || ""],
     ["Coverage", (r) => (r.coverage === null || r.coverage === undefined ? "" : percent(r.coverage)), (r) => r.coverage],
   ];
+  /** The table's columns of uncertainty, shown when a row in view has one of them. */
+  const UNCERTAINTY_COLUMNS = [
+    ["Standard error", (r) => (r.se == null ? "" : tableNumber(r.se)), (r) => r.se],
+    ["95% interval, low", (r) => (r.ci_low == null ? "" : tableNumber(r.ci_low)), (r) => r.ci_low],
+    ["95% interval, high", (r) => (r.ci_high == null ? "" : tableNumber(r.ci_high)), (r) => r.ci_high],
+  ];
+  function tableColumns(rows) { return rows.some(hasUncertainty) ? TABLE_COLUMNS.concat(UNCERTAINTY_COLUMNS) : TABLE_COLUMNS; }
   let tableSort = { column: -1, descending: false };
   /** Set by a heading's button: the table drawn next puts the focus back on it. */
   let refocusSort = false;
 
   function rowsTable(rows, caption, id) {
-    return htmlTable({ id, caption, columns: TABLE_COLUMNS.map((c) => c[0]), rows: rows.map((r) => TABLE_COLUMNS.map((c) => c[1](r))),
-      numeric: TABLE_COLUMNS.map((c) => c[0] === "Year" || c[0] === "Value" || c[0] === "Coverage") });
+    const columns = tableColumns(rows);
+    return htmlTable({ id, caption, columns: columns.map((c) => c[0]), rows: rows.map((r) => columns.map((c) => c[1](r))),
+      numeric: columns.map((c) => !["Economy or group", "Breakdown", "Status / flag", "Edition", "Source", "Note"].includes(c[0])) });
   }
 
   function drawTable(data) {
     const ind = indicatorMeta();
     let rows = state.entities.flatMap((code) => data.rowsOf(code));
+    const columns = tableColumns(rows);
+    if (tableSort.column >= columns.length) tableSort = { column: -1, descending: false };
     if (tableSort.column >= 0) {
-      const key = TABLE_COLUMNS[tableSort.column][2];
+      const key = columns[tableSort.column][2];
       rows = rows.slice().sort((a, b) => (tableSort.descending ? d3.descending : d3.ascending)(key(a), key(b)));
     }
     const who = state.entities.map(entityName).join(", ");
@@ -1758,7 +1811,8 @@
   }
 
   /** The columns of an indicator document, and of the CSV made of its rows. */
-  const INDICATOR_COLUMNS = ["entity", "kind", "year", "sex", "area", "age", "value", "status", "flag", "edition", "source", "note", "coverage"];
+  const INDICATOR_COLUMNS = ["entity", "kind", "year", "sex", "area", "age", "value", "status", "flag", "edition", "source", "note", "coverage",
+    "se", "ci_low", "ci_high"];
   function blobLink(content, type) { return URL.createObjectURL(new Blob([content], { type })); }
 
   function updateDownloads(drawn) {

@@ -3,9 +3,11 @@ package browser_test
 import (
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"net/http"
 	"os"
@@ -80,6 +82,18 @@ func setUp(dir string) (stop func(), err error) {
 	}
 	if out, err := ictstat("init", "--force"); err != nil {
 		return nil, fmt.Errorf("init: %v\n%s", err, out)
+	}
+	// A survey edition of Rwanda's internet use, whose values carry 95% intervals.
+	survey := filepath.Join(dir, "survey.csv")
+	if err := os.WriteFile(survey, []byte(`indicator,economy,year,value,se,ci_low,ci_high
+internet_use_pct,RWA,2019,21.358,1.1,19.2,23.5
+internet_use_pct,RWA,2021,24.4416,1.3,21.9,27
+internet_use_pct,RWA,2023,34.2005,1.4,31.5,36.9
+`), 0o600); err != nil {
+		return nil, err
+	}
+	if out, err := ictstat("ingest", survey, "--edition", "Survey 2026-06"); err != nil {
+		return nil, fmt.Errorf("ingest: %v\n%s", err, out)
 	}
 	if out, err := ictstat("site", "build", "--out", env.site); err != nil {
 		return nil, fmt.Errorf("site build: %v\n%s", err, out)
@@ -339,6 +353,75 @@ func TestTrend(t *testing.T) {
 	}
 	p.screenshot("trend-target")
 	p.axe("trend with a target")
+}
+
+// TestErrorBars: a trend draws the 95% interval of each value that has one as a bar in its
+// line's colour from ci_low to ci_high on the chart's y scale, names it in the legend, and the
+// table shows the interval's columns.
+func TestErrorBars(t *testing.T) {
+	p := newPage(t)
+	p.open(env.base + "#view=trend&indicator=internet_use_pct&entities=WLD,RWA")
+	want := map[string][2]float64{}
+	for _, r := range sqlRows(t, `SELECT year, ci_low, ci_high FROM observations WHERE indicator = 'internet_use_pct' AND economy = 'RWA'
+		AND sex = 'total' AND area = 'total' AND age = 'total' AND ci_low IS NOT NULL AND ci_high IS NOT NULL`)[1:] {
+		lo, _ := strconv.ParseFloat(r[1], 64)
+		hi, _ := strconv.ParseFloat(r[2], 64)
+		want[r[0]] = [2]float64{lo, hi}
+	}
+	bounds, _ := json.Marshal(want)
+	type bar struct {
+		Entity, Year, Stroke   string
+		Top, Bottom, Low, High float64 // pixels from the chart's top, and the scale's of the SQL bounds
+		Caps                   int
+	}
+	js := `(() => { const svg = document.querySelector("#chart svg"), y = svg.scale("y"), top = svg.getBoundingClientRect().top;
+		const want = ` + string(bounds) + `;
+		return [...svg.querySelectorAll("line[data-interval]")].map((e) => { const b = e.getBoundingClientRect(), w = want[e.dataset.year] || [NaN, NaN];
+			return {entity: e.dataset.interval, year: e.dataset.year, stroke: getComputedStyle(e).stroke,
+				top: b.top - top, bottom: b.bottom - top, low: y.apply(w[0]), high: y.apply(w[1]),
+				caps: [...e.parentNode.querySelectorAll("line[data-cap]")].filter((c) => Math.abs(c.getBBox().x + c.getBBox().width / 2 - e.getBBox().x) < 0.5).length}; }); })()`
+	bars := eval[[]bar](p, js)
+	if len(bars) != len(want) || len(want) != 3 {
+		t.Fatalf("%d error bars drawn, %d intervals in the observations view: %+v", len(bars), len(want), bars)
+	}
+	for _, b := range bars {
+		if _, ok := want[b.Year]; !ok {
+			t.Errorf("a bar in %s, a year without an interval", b.Year)
+		}
+		if b.Entity != "RWA" || b.Stroke != "rgb(86, 180, 233)" || b.Caps != 2 {
+			t.Errorf("the bar of %s %s: stroke %s, %d caps; want Rwanda's colour #56B4E9 and 2 caps", b.Entity, b.Year, b.Stroke, b.Caps)
+		}
+		if math.Abs(b.Top-b.High) > 1 || math.Abs(b.Bottom-b.Low) > 1 {
+			t.Errorf("the bar of %s spans %.1f–%.1f px; the y scale puts its interval %v at %.1f–%.1f", b.Year, b.Top, b.Bottom, want[b.Year], b.High, b.Low)
+		}
+	}
+	if legend := eval[string](p, `document.querySelector("#legend").textContent`); !strings.Contains(legend, "95% interval") {
+		t.Errorf("the legend does not name the intervals: %q", legend)
+	}
+	// Pointing at Rwanda's value of 2023 shows its interval and standard error.
+	tip := eval[string](p, `new Promise((resolve) => { const svg = document.querySelector("#chart svg"), r = svg.getBoundingClientRect();
+		const at = {clientX: r.left + svg.scale("x").apply(2023), clientY: r.top + svg.scale("y").apply(34.2005), bubbles: true, pointerType: "mouse"};
+		svg.dispatchEvent(new PointerEvent("pointerenter", at));
+		svg.dispatchEvent(new PointerEvent("pointermove", at));
+		setTimeout(() => resolve(document.querySelector("#chart .ictstat-tip")?.textContent ?? ""), 100); })`)
+	if !strings.Contains(tip, "95% interval 31.5–36.9") || !strings.Contains(tip, "se 1.4") {
+		t.Errorf("the tooltip of Rwanda in 2023 reads %q", tip)
+	}
+	p.screenshot("trend-intervals")
+	p.axe("trend with intervals")
+	// The World alone has none: no bar, and no legend entry.
+	p.open(env.base + "#view=trend&indicator=internet_use_pct&entities=WLD")
+	if n := eval[int](p, `document.querySelectorAll("#chart [data-interval]").length`); n != 0 || strings.Contains(eval[string](p, `document.querySelector("#legend").textContent`), "95% interval") {
+		t.Errorf("a trend without intervals draws %d bars or names them in its legend", n)
+	}
+	// The table of Rwanda shows the interval's columns, with the bounds of 2023.
+	p.open(env.base + "#view=table&indicator=internet_use_pct&entities=RWA")
+	cells := eval[[]string](p, `(() => { const heads = [...document.querySelectorAll("table#data-table thead th")].map((h) => h.textContent);
+		const row = [...document.querySelectorAll("table#data-table tbody tr")].find((r) => r.cells[1].textContent === "2023" && r.cells[2].textContent === "total");
+		return ["Standard error", "95% interval, low", "95% interval, high"].map((h) => heads.indexOf(h) < 0 ? "missing" : row.cells[heads.indexOf(h)].textContent); })()`)
+	if !slices.Equal(cells, []string{"1.4", "31.5", "36.9"}) {
+		t.Errorf("the table's uncertainty of Rwanda in 2023: %v", cells)
+	}
 }
 
 // TestMap: moving the map's year changes the colours to the classes of that year's values.

@@ -69,8 +69,11 @@ them to standard output and does not touch the database.`,
 			if year == 0 {
 				year = f.Year
 			}
-			if economy == "" || year == 0 {
-				return usageError("give the economy and the year (--economy, --year, or economy: and year: in %s)", designFile)
+			if economy == "" {
+				return usageError("give the economy: --economy, or economy: in %s", designFile)
+			}
+			if year == 0 {
+				return usageError("give the year: --year, or year: in %s", designFile)
 			}
 			rule := survey.DefaultFlagRule
 			if f.FlagRule != nil {
@@ -139,6 +142,10 @@ them to standard output and does not touch the database.`,
 			}
 			w := out(g)
 			for _, e := range got.Suppressed {
+				if e.N == 0 {
+					fmt.Fprintf(os.Stderr, "  not estimated: %s %s: no respondent answered\n", e.Variable, strings.Join(e.Domain, " "))
+					continue
+				}
 				fmt.Fprintf(os.Stderr, "  not loaded (suppressed by the flag rule): %s %s: estimate %.4f, cv %.3f, n %d\n", e.Variable, strings.Join(e.Domain, " "), e.Estimate, e.CV, e.N)
 			}
 			if dryRun {
@@ -166,7 +173,9 @@ them to standard output and does not touch the database.`,
 			opts := load.Options{Name: path + " (survey estimates)", MaxRejectRate: load.NoRejects, ToolVersion: Version,
 				Edition: store.Edition{Label: edition, Citation: citation, Licence: licence,
 					Description: fmt.Sprintf("Estimates from %s by ictstat survey load with the design in %s (%s)", filepath.Base(path), filepath.Base(designFile), rule)}}
-			if opts.Edition.Citation == "" {
+			if opts.Edition.Citation == "" && cmd.Flags().Changed("edition") {
+				opts.Edition.Citation = edition
+			} else if opts.Edition.Citation == "" {
 				opts.Edition.Citation = source + " (survey estimates)"
 			}
 			switch t, ok := parseDate(released); {
@@ -202,7 +211,7 @@ them to standard output and does not touch the database.`,
 	fl.IntVar(&year, "year", 0, "year of the survey (default: the design file's year)")
 	fl.StringVar(&edition, "edition", "", `edition label (default: "ISO3 survey YEAR (FILE)")`)
 	fl.StringVar(&released, "released", "", "release date of the edition, YYYY[-MM[-DD]] (default: today)")
-	fl.StringVar(&citation, "citation", "", `how chart source lines name the edition (default: "SOURCE (survey estimates)")`)
+	fl.StringVar(&citation, "citation", "", `how chart source lines name the edition (default: --edition, else "SOURCE (survey estimates)")`)
 	fl.StringVar(&licence, "licence", "", "the terms the estimates are published under")
 	fl.StringVar(&source, "source", "", "the source named on every row (default: the data file's name)")
 	fl.StringVar(&estimates, "estimates", "", "also write the rows loaded to this CSV file")

@@ -111,6 +111,8 @@ func TestSurveyLoad(t *testing.T) {
 		"unknown indicator": strings.Replace(surveyDesign, "internet_use_pct", "internet_use_percent", 1),
 		"no dimension":      strings.Replace(surveyDesign, "area: {dimension: area}", "area: {}", 1),
 		"not a percentage":  strings.Replace(surveyDesign, "internet_use_pct", "mobile_cellular_per100", 1),
+		"not a sex code":    strings.Replace(surveyDesign, "sex: {dimension: sex}", "sex: {dimension: sex, codes: {female: xyz, male: M}}", 1),
+		"no year":           strings.Replace(surveyDesign, "year: 2025\n", "", 1),
 	} {
 		bad := writeFile(t, dir, "bad.yaml", body)
 		if r = ictstat(t, "--db", db, "survey", "load", data, "--design", bad); r.code != exitUsage {

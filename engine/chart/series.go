@@ -266,14 +266,8 @@ func (f *figure) lineLayer(ss []series) layer {
 				}
 			}
 		}
-		var barred []series
 		for _, s := range ss {
-			if len(s.ErrorBars) > 0 {
-				barred = append(barred, s)
-			}
-		}
-		for i, s := range barred {
-			f.errorBars(c, p, s, float64(i)-float64(len(barred)-1)/2)
+			f.errorBars(c, p, s)
 		}
 		for _, s := range ss {
 			radius := f.markerRadius(&c, p, s.step())
@@ -289,10 +283,9 @@ func (f *figure) lineLayer(ss []series) layer {
 	}
 }
 
-// errorBars strokes a series' error bars: thin vertical bars in its colour with caps as wide
-// as a marker, moved dodge cap widths sideways so that the bars of series with values in the
-// same year stand side by side.
-func (f *figure) errorBars(c draw.Canvas, p *plot.Plot, s series, dodge float64) {
+// errorBars strokes a series' error bars: thin vertical bars in its colour through its points,
+// with caps as wide as a marker. Bars of series close in a year overlap, as their intervals do.
+func (f *figure) errorBars(c draw.Canvas, p *plot.Plot, s series) {
 	ls := draw.LineStyle{Color: s.color, Width: f.st.thin * 1.5}
 	cap := f.markerRadius(&c, p, s.step()) * 1.2
 	tx, ty := p.Transforms(&c)
@@ -300,7 +293,7 @@ func (f *figure) errorBars(c draw.Canvas, p *plot.Plot, s series, dodge float64)
 		if math.IsNaN(b.Low) || math.IsNaN(b.High) {
 			continue
 		}
-		x, lo, hi := tx(b.X)+vg.Length(dodge)*cap*1.5, ty(b.Low), ty(b.High)
+		x, lo, hi := tx(b.X), ty(b.Low), ty(b.High)
 		c.StrokeLines(ls, c.ClipLinesXY([]vg.Point{{X: x, Y: lo}, {X: x, Y: hi}})...)
 		for _, y := range []vg.Length{lo, hi} {
 			// Caps are not clipped at the plot's sides, as markers are not: a bar in the first

@@ -122,3 +122,17 @@ func CanonicalAge(s string) (string, bool) {
 	}
 	return "", false
 }
+
+// CanonicalCode writes a breakdown code the one way the store keeps it: a sex or area code or
+// alias ("F", "women" → "female") as its code, an age group as CanonicalAge does; false when it
+// is none of the dimension's.
+func CanonicalCode(dimension, s string) (string, bool) {
+	if dimension == "age" {
+		return CanonicalAge(s)
+	}
+	id, ok := codeIndex(dimension)[fold(s)]
+	if !ok {
+		return "", false
+	}
+	return Codes(dimension)[id].Code, true
+}

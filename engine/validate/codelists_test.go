@@ -96,3 +96,16 @@ func TestCodes(t *testing.T) {
 		}
 	}
 }
+
+func TestCanonicalCode(t *testing.T) {
+	for _, c := range []struct{ dim, in, want string }{
+		{"sex", "F", "female"}, {"sex", " women ", "female"}, {"sex", "Male", "male"}, {"sex", "both sexes", "total"},
+		{"area", "U", "urban"}, {"area", "rural areas", "rural"}, {"age", "Y15T24", "15-24"}, {"age", "75+", "75+"},
+		{"sex", "xyz", ""}, {"area", "town", ""}, {"age", "young", ""},
+	} {
+		got, ok := CanonicalCode(c.dim, c.in)
+		if got != c.want || ok != (c.want != "") {
+			t.Errorf("CanonicalCode(%q, %q) = %q, %v; want %q", c.dim, c.in, got, ok, c.want)
+		}
+	}
+}

@@ -10,6 +10,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/ictstat/ictstat/engine/validate"
 )
 
 // ObservationHeader is the header of the long indicator file that Observations rows are written
@@ -50,7 +52,8 @@ func (f DesignFile) DomainSets() [][]Domain {
 }
 
 // CheckLoadable reports why the design cannot go into the store, if it cannot: every variable
-// needs a catalogue indicator and every domain a dimension (sex, area or age), given once.
+// needs a catalogue indicator and every domain a dimension (sex, area or age), given once, whose
+// codes are the dimension's (validate.CanonicalCode).
 func (f DesignFile) CheckLoadable(path string) error {
 	if len(f.Variables) == 0 {
 		return fmt.Errorf("%s: no variables", path)
@@ -69,6 +72,11 @@ func (f DesignFile) CheckLoadable(path string) error {
 			return fmt.Errorf("%s: domains %s and %s both give %s", path, prev, d.Column, d.Dimension)
 		}
 		seen[d.Dimension] = d.Column
+		for value, code := range d.Codes {
+			if _, ok := validate.CanonicalCode(d.Dimension, code); !ok {
+				return fmt.Errorf("%s: domain %s: the code %q of %q is not a %s code (%s)", path, d.Column, code, value, d.Dimension, dimensionCodes(d.Dimension))
+			}
+		}
 	}
 	return nil
 }
@@ -138,17 +146,36 @@ func Observations(ctx context.Context, db *sql.DB, f DesignFile, path, economy s
 // again as unchanged, and no survey publishes more digits.
 func round6(x float64) float64 { return math.Round(x*1e6) / 1e6 }
 
-// dimensionCode is the store code of a domain value.
+// dimensionCodes says what codes a dimension takes, for messages.
+func dimensionCodes(dimension string) string {
+	if dimension == "age" {
+		return "age groups such as 15-24, 75+ or <15"
+	}
+	var codes []string
+	for _, c := range validate.Codes(dimension) {
+		codes = append(codes, c.Code)
+	}
+	return strings.Join(codes, ", ")
+}
+
+// dimensionCode is the store code of a domain value: its code in the design, or the value itself
+// when the design gives none, written as the store keeps it (validate.CanonicalCode).
 func dimensionCode(d Domain, value string) (string, error) {
+	canonical := func(code string) (string, error) {
+		if c, ok := validate.CanonicalCode(d.Dimension, code); ok {
+			return c, nil
+		}
+		return "", fmt.Errorf("domain %s: value %q is not a %s code (%s); give its code in the design (codes: {%q: ...})", d.Column, value, d.Dimension, dimensionCodes(d.Dimension), value)
+	}
 	if len(d.Codes) == 0 {
-		return value, nil
+		return canonical(value)
 	}
 	if c, ok := d.Codes[value]; ok {
-		return c, nil
+		return canonical(c)
 	}
 	for k, c := range d.Codes {
 		if strings.EqualFold(strings.TrimSpace(k), strings.TrimSpace(value)) {
-			return c, nil
+			return canonical(c)
 		}
 	}
 	known := make([]string, 0, len(d.Codes))

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"math"
+	"os"
 	"path"
 	"strings"
 
@@ -58,6 +59,9 @@ func columns(ctx context.Context, db Queryer, p string) ([]string, map[string]st
 // and the replicate weight columns its patterns match (ResolveReplicates). Run prepares the
 // spec itself; SQL needs a prepared one.
 func Prepare(ctx context.Context, db Queryer, s Spec) (Spec, error) {
+	if _, err := os.Stat(s.Path); err != nil {
+		return s, &InputError{s.Path, "", "cannot read: no such file"}
+	}
 	_, types, err := columns(ctx, db, s.Path)
 	if err != nil {
 		return s, err

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -352,6 +353,14 @@ func check(ctx context.Context, db Queryer, s Spec) (fraction bool, lonely strin
 	need = append(need, s.By...)
 	for _, c := range need {
 		if c != "" && !have[c] {
+			known := make([]string, 0, len(have))
+			for k := range have {
+				known = append(known, k)
+			}
+			sort.Strings(known)
+			if near := closest(c, known); near != "" {
+				return false, "", bad(c, "no such column (did you mean %q?)", near)
+			}
 			return false, "", bad(c, "no such column")
 		}
 	}
@@ -383,10 +392,12 @@ func check(ctx context.Context, db Queryer, s Spec) (fraction bool, lonely strin
 	if d.PSU != "" && d.Strata != "" && !d.Nest {
 		distinctPSU = "count(DISTINCT " + ident(d.PSU) + ")"
 	}
-	var total int64
-	var psus int64
-	if err := db.QueryRowContext(ctx, "SELECT "+strings.Join(counts, " + ")+", "+distinctPSU+" FROM "+s.source()).Scan(&total, &psus); err != nil {
+	var total, psus, nrows int64
+	if err := db.QueryRowContext(ctx, "SELECT "+strings.Join(counts, " + ")+", "+distinctPSU+", count(*) FROM "+s.source()).Scan(&total, &psus, &nrows); err != nil {
 		return false, "", bad("", "cannot read: %v", err)
+	}
+	if nrows == 0 {
+		return false, "", bad("", "no data rows")
 	}
 	if total > 0 {
 		return problem()
@@ -659,23 +670,17 @@ func SQL(s Spec, fraction bool) string {
 		factor = " * CASE WHEN count(*) > " + lonely + " THEN count(*)::DOUBLE / (count(*) - " + lonely + ") ELSE 'NaN'::DOUBLE END"
 	}
 	b.WriteString("var AS (SELECT _v" + cols("") + ", sum(scale * (szz - centre * sz * sz / n_h))" + factor + " AS v FROM stratum GROUP BY _v" + cols("") + ")\n")
-	on2 := "v._v = e._v"
-	for _, x := range dom {
-		on2 += " AND v." + x + " = e." + x
-	}
-	dfJoin := "CROSS JOIN degf g"
-	if len(dom) > 0 {
-		var c []string
-		for _, x := range dom {
-			c = append(c, "e."+x+" = g."+x)
-		}
-		dfJoin = "JOIN degf g ON " + strings.Join(c, " AND ")
-	}
+	// Every variable in every domain cell with rows, those without respondents too (NULLs).
+	onE, onV := "e._v = k._v", "v._v = k._v"
 	outCols := ""
 	for _, x := range dom {
-		outCols += ", CAST(e." + x + " AS VARCHAR)"
+		onE += " AND e." + x + " = g." + x
+		onV += " AND v." + x + " = g." + x
+		outCols += ", CAST(g." + x + " AS VARCHAR)"
 	}
-	b.WriteString("SELECT e._v" + outCols + ", e.p, greatest(v.v, 0) AS v, e.n, e.wn, g.df, e.ss, g.nr\nFROM est e JOIN var v ON " + on2 + " " + dfJoin + "\nORDER BY e._v" + outCols + "\n")
+	fmt.Fprintf(&b, "SELECT k._v%s, e.p, greatest(v.v, 0) AS v, coalesce(e.n, 0), coalesce(e.wn, 0), g.df, e.ss, g.nr\n", outCols)
+	fmt.Fprintf(&b, "FROM degf g CROSS JOIN (SELECT range AS _v FROM range(%d)) k LEFT JOIN est e ON %s LEFT JOIN var v ON %s\n", len(s.Variables), onE, onV)
+	b.WriteString("ORDER BY k._v" + outCols + "\n")
 	return b.String()
 }
 
@@ -809,20 +814,28 @@ func estimateLinear(ctx context.Context, conn *sql.Conn, s Spec, fraction bool, 
 		var v int
 		dom := make([]string, len(s.By))
 		var e Estimate
-		var variance, ss float64
+		var p, variance, ss sql.NullFloat64
 		var nrows int64
 		dest := []any{&v}
 		for i := range dom {
 			dest = append(dest, &dom[i])
 		}
-		dest = append(dest, &e.Estimate, &variance, &e.N, &e.WeightedN, &e.DF, &ss, &nrows)
+		dest = append(dest, &p, &variance, &e.N, &e.WeightedN, &e.DF, &ss, &nrows)
 		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
 		e.Variable, e.Domain = s.Variables[v], dom
-		finish(&e, variance, ss, rule)
+		if !p.Valid { // no one in the domain answered: nothing to estimate
+			nan := math.NaN()
+			e.Estimate, e.SE, e.CILow, e.CIHigh, e.Deff, e.CV = nan, nan, nan, nan, nan, nan
+			e.Flag = rule.Flag(0, nan)
+			out = append(out, e)
+			continue
+		}
+		e.Estimate = p.Float64
+		finish(&e, variance.Float64, ss.Float64, rule)
 		if s.Interval == IntervalKornGraubard {
-			e.CILow, e.CIHigh = KornGraubard(e.Estimate, variance, e.N, nrows, e.DF)
+			e.CILow, e.CIHigh = KornGraubard(e.Estimate, variance.Float64, e.N, nrows, e.DF)
 		}
 		out = append(out, e)
 	}

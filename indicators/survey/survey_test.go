@@ -157,3 +157,23 @@ func TestReplicateScales(t *testing.T) {
 	near(t, "repVar", repVar([]float64{1, 2, 3, math.NaN()}, 0.5, []float64{1, 1, 1, 1}, false, 0), 1)
 	near(t, "repVar mse", repVar([]float64{1, 2, 3}, 0.5, []float64{1, 1, 1}, true, 0), 7)
 }
+
+// TestNoRespondents: a domain in which no one answered the variable is reported with n = 0, no
+// estimate and the suppress flag, not left out; an empty file is refused.
+func TestNoRespondents(t *testing.T) {
+	path := tempCSV(t, "h,psu,w,sex,y\nA,1,1,F,\nA,2,1,M,1\nB,1,2,F,NA\nB,2,2,M,0\n")
+	db := memDB(t)
+	es, err := Run(context.Background(), db, Spec{Path: path, Design: Design{Weight: "w", Strata: "h", PSU: "psu", Nest: true},
+		Variables: []string{"y"}, By: []string{"sex"}}, FlagRule{MinN: 1, SuppressCV: 10, CautionCV: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(es) != 2 || es[0].Domain[0] != "F" || es[0].N != 0 || !math.IsNaN(es[0].Estimate) || es[0].Flag != "suppress" ||
+		es[1].Domain[0] != "M" || es[1].N != 2 || es[1].Estimate != 1.0/3 {
+		t.Errorf("estimates %+v", es)
+	}
+	empty := tempCSV(t, "h,psu,w,sex,y\n")
+	if _, err := Run(context.Background(), db, Spec{Path: empty, Design: Design{Weight: "w"}, Variables: []string{"y"}}, DefaultFlagRule); err == nil || !strings.Contains(err.Error(), "no data rows") {
+		t.Errorf("empty file: %v", err)
+	}
+}

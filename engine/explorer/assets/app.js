@@ -1175,13 +1175,13 @@
       }
     }
 
-    // Intervals: a capped bar in the line's colour per point that has one, the bars of lines with
-    // values in the same year side by side, as ictstat chart draws them.
+    // Intervals: a capped bar in the line's colour through each point that has one, as ictstat
+    // chart draws them (bars of lines close in a year overlap, as their intervals do).
     const barred = series.filter((s) => s.rows.some(hasInterval));
-    barred.forEach((s, i) => {
+    barred.forEach((s) => {
       const bars = s.rows.filter(hasInterval);
       marks.push(Plot.ruleX(bars, { x: "year", y1: "ci_low", y2: "ci_high", stroke: s.colour, strokeWidth: 1.5,
-        dx: (i - (barred.length - 1) / 2) * 5.4, render: errorBars(s.entity, bars) }));
+        render: errorBars(s.entity, bars) }));
     });
 
     for (const s of series) {

@@ -192,8 +192,18 @@ them to standard output and does not touch the database.`,
 				return nil
 			}
 			if err != nil {
-				if len(o.FirstRejects) > 0 {
-					printRejects(os.Stderr, o.FirstRejects, o.RowsRejected)
+				// The rejects' lines are those of the estimates file: name the estimates instead.
+				for _, r := range o.FirstRejects {
+					if i := int(r.Line) - 2; i >= 0 && i < len(got.Rows) {
+						x, col := got.Rows[i], r.Column
+						if col == "" {
+							col = "value"
+						}
+						fmt.Fprintf(os.Stderr, "  %s %s %d, sex %s, area %s, age %s: %s %s: %s\n", x.Indicator, x.Economy, x.Year, x.Sex, x.Area, x.Age, col, r.Value, r.Reason)
+					}
+				}
+				if n := o.RowsRejected - int64(len(o.FirstRejects)); n > 0 {
+					fmt.Fprintf(os.Stderr, "  … and %d more\n", n)
 				}
 				if load.IsRefused(err) || errors.Is(err, store.ErrTooManyRejects) {
 					return &exitError{exitRefused, fmt.Errorf("%w; nothing was loaded", err)}

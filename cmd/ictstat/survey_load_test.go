@@ -107,6 +107,15 @@ func TestSurveyLoad(t *testing.T) {
 	if r = ictstat(t, "--db", db, "survey", "load", data, "--design", design, "--edition", "Synthetic survey 2025"); r.code != 0 || !strings.Contains(r.stdout, "already loaded") {
 		t.Errorf("second load: exit %d: %s%s", r.code, r.stdout, r.stderr)
 	}
+	// Other estimates into the same edition: refused, each conflict named by its estimate.
+	other := dir + "/other.parquet"
+	if r := ictstat(t, "gen", "survey", "-o", other, "--persons", "6000", "--regions", "4", "--seed", "2"); r.code != 0 {
+		t.Fatalf("gen survey: exit %d: %s", r.code, r.stderr)
+	}
+	if r = ictstat(t, "--db", db, "survey", "load", other, "--design", design, "--edition", "Synthetic survey 2025"); r.code != exitRefused ||
+		!strings.Contains(r.stderr, "internet_use_pct KEN 2025, sex total, area total, age total: value ") || !strings.Contains(r.stderr, "conflicts with the value") {
+		t.Errorf("other estimates into the same edition: exit %d: %s", r.code, r.stderr)
+	}
 	for name, body := range map[string]string{
 		"unknown indicator": strings.Replace(surveyDesign, "internet_use_pct", "internet_use_percent", 1),
 		"no dimension":      strings.Replace(surveyDesign, "area: {dimension: area}", "area: {}", 1),

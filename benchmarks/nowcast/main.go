@@ -55,35 +55,13 @@ func run(db string, from, to int) error {
 		return err
 	}
 	defer st.Close()
-	rows, err := st.DB().QueryContext(ctx, `
-		SELECT o.economy, coalesce(e.itu_region, ''), o.year, avg(o.value)
-		FROM observations o LEFT JOIN economies e ON e.economy = o.economy
-		WHERE o.indicator = 'internet_use_pct' AND o.sex = 'total' AND o.area = 'total' AND o.age = 'total'
-		  AND o.value IS NOT NULL
-		GROUP BY ALL ORDER BY 1, 3`)
+	series, err := nowcast.ReadSeries(ctx, st.DB(), "internet_use_pct")
 	if err != nil {
 		return err
 	}
-	defer rows.Close()
-	var series []nowcast.Series
-	var points int
-	for rows.Next() {
-		var eco, region string
-		var year int
-		var v float64
-		if err := rows.Scan(&eco, &region, &year, &v); err != nil {
-			return err
-		}
-		if n := len(series); n == 0 || series[n-1].Economy != eco {
-			series = append(series, nowcast.Series{Economy: eco, Group: region})
-		}
-		s := &series[len(series)-1]
-		s.Years = append(s.Years, year)
-		s.Values = append(s.Values, v)
-		points++
-	}
-	if err := rows.Err(); err != nil {
-		return err
+	points := 0
+	for _, x := range series {
+		points += len(x.Years)
 	}
 	fmt.Printf("internet_use_pct: %d economies, %d observations\n", len(series), points)
 

@@ -191,31 +191,8 @@ func TestRealBacktest(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	rows, err := st.DB().QueryContext(ctx, `
-		SELECT o.economy, coalesce(e.itu_region, ''), o.year, avg(o.value)
-		FROM observations o LEFT JOIN economies e ON e.economy = o.economy
-		WHERE o.indicator = 'internet_use_pct' AND o.sex = 'total' AND o.area = 'total' AND o.age = 'total'
-		  AND o.value IS NOT NULL
-		GROUP BY ALL ORDER BY 1, 3`)
+	series, err := ReadSeries(ctx, st.DB(), "internet_use_pct")
 	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var series []Series
-	for rows.Next() {
-		var eco, g string
-		var y int
-		var v float64
-		if err := rows.Scan(&eco, &g, &y, &v); err != nil {
-			t.Fatal(err)
-		}
-		if n := len(series); n == 0 || series[n-1].Economy != eco {
-			series = append(series, Series{Economy: eco, Group: g})
-		}
-		s := &series[len(series)-1]
-		s.Years, s.Values = append(s.Years, y), append(s.Values, v)
-	}
-	if err := rows.Err(); err != nil {
 		t.Fatal(err)
 	}
 	if len(series) < 100 {

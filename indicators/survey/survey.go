@@ -537,7 +537,7 @@ func firstProblem(ctx context.Context, db Queryer, s Spec) error {
 			return err
 		}
 		var h sql.NullString
-		err := db.QueryRowContext(ctx, "SELECT CAST(_h AS VARCHAR) FROM (SELECT "+strataExpr(d)+" AS _h, CAST("+ident(d.FPC)+" AS DOUBLE) AS f FROM "+s.source()+") GROUP BY _h HAVING min(f) <> max(f) ORDER BY 1 LIMIT 1").Scan(&h)
+		err := db.QueryRowContext(ctx, "SELECT CAST(_h AS VARCHAR) FROM (SELECT "+rawStrata(d)+" AS _h, CAST("+ident(d.FPC)+" AS DOUBLE) AS f FROM "+s.source()+") GROUP BY _h HAVING min(f) <> max(f) ORDER BY 1 LIMIT 1").Scan(&h)
 		if err == nil {
 			return bad(d.FPC, "fpc is not constant within stratum %q", h.String)
 		} else if !errors.Is(err, sql.ErrNoRows) {
@@ -548,7 +548,7 @@ func firstProblem(ctx context.Context, db Queryer, s Spec) error {
 			return err
 		}
 		if maxf > 1 {
-			err := db.QueryRowContext(ctx, "SELECT CAST(_h AS VARCHAR) FROM (SELECT "+strataExpr(d)+" AS _h, "+psuExpr(d)+" AS _psu, CAST("+ident(d.FPC)+" AS DOUBLE) AS f FROM "+s.source()+") GROUP BY _h HAVING count(DISTINCT _psu) > max(f) ORDER BY 1 LIMIT 1").Scan(&h)
+			err := db.QueryRowContext(ctx, "SELECT CAST(_h AS VARCHAR) FROM (SELECT "+rawStrata(d)+" AS _h, "+rawPSU(d)+" AS _psu, CAST("+ident(d.FPC)+" AS DOUBLE) AS f FROM "+s.source()+") GROUP BY _h HAVING count(DISTINCT _psu) > max(f) ORDER BY 1 LIMIT 1").Scan(&h)
 			if err == nil {
 				return bad(d.FPC, "population size below the number of PSUs sampled in stratum %q", h.String)
 			} else if !errors.Is(err, sql.ErrNoRows) {
@@ -557,22 +557,6 @@ func firstProblem(ctx context.Context, db Queryer, s Spec) error {
 		}
 	}
 	return nil
-}
-
-// strataExpr is the stratum of a row: the strata column as text, or one stratum.
-func strataExpr(d Design) string {
-	if d.Strata == "" {
-		return "''"
-	}
-	return "CAST(" + ident(d.Strata) + " AS VARCHAR)"
-}
-
-// psuExpr is the PSU of a row: the PSU column as text, or the row itself.
-func psuExpr(d Design) string {
-	if d.PSU == "" {
-		return "CAST(row_number() OVER () AS VARCHAR)"
-	}
-	return "CAST(" + ident(d.PSU) + " AS VARCHAR)"
 }
 
 // SQL is the estimation query. For each variable and domain it computes, in grouped sums, the

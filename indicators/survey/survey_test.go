@@ -108,6 +108,18 @@ func TestSurveyInputErrors(t *testing.T) {
 	if _, err := Run(context.Background(), db, Spec{Path: path, Design: d, Variables: []string{"y"}}, DefaultFlagRule); err == nil || !strings.Contains(err.Error(), "--nest") {
 		t.Errorf("PSU ids across strata without nest: %v", err)
 	}
+	// The fpc: constant within strata, and not below the stratum's PSUs sampled.
+	d = Design{Weight: "w", Strata: "h", PSU: "psu", Nest: true, FPC: "N"}
+	for _, c := range []struct{ body, want string }{
+		{"h,psu,w,y,N\nA,1,1,1,10\nA,2,1,0,12\n", `column "N": fpc is not constant within stratum "A"`},
+		{"h,psu,w,y,N\nA,1,1,1,2\nA,2,1,0,2\nA,3,1,0,2\n", `column "N": population size below the number of PSUs sampled in stratum "A"`},
+		{"h,psu,w,y,N\nA,1,1,1,0\nA,2,1,0,0\n", `column "N": fpc 0 in data row 1 is not positive`},
+	} {
+		path := tempCSV(t, c.body)
+		if _, err := Run(context.Background(), db, Spec{Path: path, Design: d, Variables: []string{"y"}}, DefaultFlagRule); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("error %v, want %q", err, c.want)
+		}
+	}
 }
 
 // TestSurveyFlagRule checks the stated rule.

@@ -368,15 +368,21 @@ func (l *Load) keyRows(rec arrow.RecordBatch) arrow.RecordBatch {
 	return b.NewRecordBatch()
 }
 
+// nans is a batch's worth of NaN, shared read-only: the uncertainty of files that give none.
+var nans = func() []float64 {
+	out := make([]float64, ingest.BatchRows)
+	for i := range out {
+		out[i] = math.NaN()
+	}
+	return out
+}()
+
 // nanForNull is the values of a, NaN where a is null.
 func nanForNull(a *array.Float64) []float64 {
-	out := make([]float64, a.Len())
-	if a.NullN() == a.Len() {
-		for i := range out {
-			out[i] = math.NaN()
-		}
-		return out
+	if a.NullN() == a.Len() && a.Len() <= len(nans) {
+		return nans[:a.Len()]
 	}
+	out := make([]float64, a.Len())
 	copy(out, a.Float64Values())
 	for i := range out {
 		if a.IsNull(i) {

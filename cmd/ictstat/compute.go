@@ -13,7 +13,8 @@ import (
 func newCompute(g *globals) *cobra.Command {
 	var carry int
 	var threshold, anchored float64
-	var composition string
+	var composition, fill string
+	var nowcastTo int
 	cmd := &cobra.Command{
 		Use:   "compute",
 		Short: "Compute group aggregates, gaps and progress toward targets",
@@ -28,9 +29,19 @@ results analysts query:
                --coverage-threshold or the second below --min-anchored; by default every year
                is formed from the groups' current composition (income groups by the latest World
                Bank classification, LDCs as listed now), as the World Bank's WDI and ITU's Facts
-               and Figures do; --composition historical uses each year's classification instead
-  estimates    the economy values filled in for them: interpolated between reported years, or the
-               first or last value carried --carry-years at most
+               and Figures do; --composition historical uses each year's classification instead.
+               Nowcasts count as filled values; a value whose reported or interpolated share is
+               below --min-anchored is still published, with status 'nowcast', when nowcasts
+               bring its coverage to --coverage-threshold. Where members' values are nowcasts, a
+               value has the share of the population nowcast and an 80% and 95% interval (their
+               errors taken as fully correlated: the widest their intervals allow)
+  estimates    the economy values filled in for them: interpolated between reported years; after
+               an economy's last report, nowcast up to --nowcast-to (default: the last full year)
+               by the model of indicators/nowcast, with 80% and 95% predictive intervals, for the
+               indicators it covers (internet use, households with Internet, mobile-phone
+               ownership, coverage, subscriptions) where its backtest beats carrying the last
+               value; elsewhere, and with --fill carry, the first or last value carried
+               --carry-years at most. Each estimate says its method.
   gaps         gender parity scores, urban/rural ratios, rural coverage, the usage gap, people
                offline
   progress     every economy and group against every target of the WSIS, Connect 2020 and 2030,
@@ -49,13 +60,22 @@ run this command again.`,
 			if composition != compute.Current && composition != compute.Historical {
 				return usageError("--composition must be %s or %s", compute.Current, compute.Historical)
 			}
-			return runCompute(cmd, g, compute.Options{CarryYears: carry, Threshold: threshold, MinAnchored: anchored, Composition: composition})
+			if fill != compute.FillNowcast && fill != compute.FillCarry {
+				return usageError("--fill must be %s or %s", compute.FillNowcast, compute.FillCarry)
+			}
+			if nowcastTo != 0 && (nowcastTo < 1990 || nowcastTo > 2100) {
+				return usageError("--nowcast-to %d: give a year between 1990 and 2100", nowcastTo)
+			}
+			return runCompute(cmd, g, compute.Options{CarryYears: carry, Threshold: threshold, MinAnchored: anchored, Composition: composition,
+				Fill: fill, NowcastTo: nowcastTo})
 		},
 	}
 	cmd.Flags().IntVar(&carry, "carry-years", aggregate.DefaultCarryYears, "years an economy's first or last value may be carried to fill a gap")
 	cmd.Flags().Float64Var(&threshold, "coverage-threshold", aggregate.DefaultThreshold, "share of a group's population that must have a value for its aggregate to be published")
 	cmd.Flags().StringVar(&composition, "composition", compute.Current, "groups' membership in every year: current (the latest, for every year) or historical (each year's)")
 	cmd.Flags().Float64Var(&anchored, "min-anchored", aggregate.DefaultMinAnchored, "share of a group's population that must have a reported or interpolated value (not a carried one)")
+	cmd.Flags().StringVar(&fill, "fill", compute.FillNowcast, "years after an economy's last report: nowcast (the model, where it beats carrying) or carry (the last value, --carry-years)")
+	cmd.Flags().IntVar(&nowcastTo, "nowcast-to", 0, "last year nowcast (default: the year before today, or before --as-of)")
 	addAsOf(cmd, g)
 	return cmd
 }
@@ -69,7 +89,7 @@ func runCompute(cmd *cobra.Command, g *globals, opts compute.Options) error {
 		return err
 	}
 	defer st.Close()
-	bar := newCountProgress(g, 5, "computing")
+	bar := newCountProgress(g, 7, "computing")
 	steps := 0
 	opts.ToolVersion = Version
 	opts.Progress = func(step string) {

@@ -134,6 +134,7 @@ refused because it would write.`,
 	root.AddCommand(newEdition(g))
 	root.AddCommand(newSite(g))
 	root.AddCommand(newSurvey(g))
+	root.AddCommand(newHeadline(g))
 	return root
 }
 

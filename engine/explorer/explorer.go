@@ -203,7 +203,7 @@ func (s *Source) readIndicators(ctx context.Context, m *meta) error {
 
 // readYears reads which indicators have data, their first and last years and their breakdowns.
 func (s *Source) readYears(ctx context.Context, m *meta) error {
-	aggregates := `UNION ALL SELECT indicator, year, sex, area, age FROM aggregates WHERE status = 'published'`
+	aggregates := `UNION ALL SELECT indicator, year, sex, area, age FROM aggregates WHERE status IN ('published', 'nowcast')`
 	if s.opts.NoDerived {
 		aggregates = ""
 	}

@@ -116,6 +116,11 @@ func (s *Source) data(ctx context.Context, code string) (*indicatorData, *meta, 
 	return d, m, nil
 }
 
+// NowcastFlag flags a group's aggregate published on nowcasts (aggregates.status 'nowcast'):
+// too few members have reported the year. It is drawn with its interval and left out of
+// projections, as progress leaves it out.
+const NowcastFlag = "nowcast"
+
 // IndicatorSQL is the query whose rows, sorted by entity, sex, area, age, year and status, are
 // an indicator's rows ($1 the indicator), the columns of Columns; derived says whether
 // ictstat's aggregates are read.
@@ -132,9 +137,11 @@ func IndicatorSQL(derived bool) string {
 	if derived {
 		q += `
 		UNION ALL
-		SELECT group_code, 'group', year::INTEGER, sex, area, age, value, 'aggregate', '', '', '', '', coverage_reported,
-			se, NULL::DOUBLE, NULL::DOUBLE
-		FROM aggregates WHERE indicator = $1 AND status = 'published' AND value IS NOT NULL`
+		SELECT group_code, 'group', year::INTEGER, sex, area, age, value, 'aggregate',
+			CASE WHEN status = 'nowcast' THEN '` + NowcastFlag + `' ELSE '' END, '', '',
+			CASE WHEN status = 'nowcast' THEN 'nowcast: too few members have reported the year; nowcasts fill it' ELSE '' END,
+			coverage_reported, se, ci_low, ci_high
+		FROM aggregates WHERE indicator = $1 AND status IN ('published', 'nowcast') AND value IS NOT NULL`
 	}
 	return q
 }
@@ -259,6 +266,9 @@ func (d *indicatorData) entityProjections(entity string) []Projection {
 		line := Series(d.entityRows(entity), "total", "total", "total")
 		var s progress.Series
 		for _, r := range line {
+			if r.Flag == NowcastFlag {
+				continue // progress is assessed on the years not published on nowcasts
+			}
 			s.Years = append(s.Years, r.Year)
 			s.Values = append(s.Values, r.Value)
 		}

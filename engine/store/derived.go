@@ -25,6 +25,10 @@ type Computation struct {
 	// composition in every year) or "historical" (each year's).
 	Composition string
 	AsOf        time.Time // the data as published on this date; zero: as they are now
+	// Fill is how the years after an economy's last report were filled: "nowcast" (up to
+	// NowcastTo) or "carry".
+	Fill      string
+	NowcastTo int // 0 when Fill is "carry"
 }
 
 // AggregateRow is a group's value for one indicator, breakdown and year.
@@ -40,6 +44,13 @@ type AggregateRow struct {
 	Published                        bool
 	SE                               float64 // propagated from members' standard errors (aggregate.Value.SE); NaN: none
 	SEMembers                        int     // members whose standard error it propagates
+	// Nowcast: the value is published on nowcasts, too few members having reported the year
+	// (aggregate.Value.RestsOnNowcasts; status "nowcast"); CoverageNowcast is the share of the members' population whose value is one, and
+	// the bounds are the value's 80% and 95% intervals where any member's value is one (NaN
+	// otherwise).
+	Nowcast                      bool
+	CoverageNowcast              float64
+	Low80, High80, Low95, High95 float64
 }
 
 // EstimateRow is a value filled in for an economy.
@@ -48,6 +59,12 @@ type EstimateRow struct {
 	Year                               int
 	Value                              float64
 	Status                             string
+	// Method says how the value was estimated (for nowcasts: the model's form and parameters);
+	// LastReported is the economy's last reported year before it (0: none); the bounds are a
+	// nowcast's 80% and 95% predictive intervals (NaN otherwise).
+	Method                       string
+	LastReported                 int
+	Low80, High80, Low95, High95 float64
 }
 
 // GapRow is one divide measure for an economy or group.
@@ -56,6 +73,8 @@ type GapRow struct {
 	Year                                              int
 	Value, First, Second                              float64
 	Status, Basis                                     string
+	Nowcast                                           bool    // computed from nowcast aggregates
+	Low95, High95                                     float64 // the 95% interval where the measure has one; NaN otherwise
 }
 
 // ProgressRow is the progress of one economy or group toward one target.
@@ -143,9 +162,9 @@ func (s *Store) BeginDerived(ctx context.Context, c Computation) (*DerivedWriter
 			asOf = c.AsOf.Format(time.DateOnly)
 		}
 		err = w.exec(`INSERT INTO store.computations (computation_id, computed_at, last_batch, observations, carry_years,
-			coverage_threshold, min_anchored, tool_version, composition, as_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			coverage_threshold, min_anchored, tool_version, composition, as_of, fill, nowcast_to) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			id, c.ComputedAt, nullInt(c.LastBatch), c.Observations, c.CarryYears, c.CoverageThreshold, c.MinAnchored, c.ToolVersion,
-			c.Composition, asOf)
+			c.Composition, asOf, nullable(c.Fill), year(c.NowcastTo))
 	}
 	if err != nil {
 		w.Abort()
@@ -174,16 +193,20 @@ func (w *DerivedWriter) append(fn func(drv driver.Conn) error) error {
 // Aggregates writes the groups' values.
 func (w *DerivedWriter) Aggregates(rows []AggregateRow) error {
 	return w.append(func(drv driver.Conn) error {
-		return appendEach(drv, "aggregates", len(rows), 19, func(i int, r []driver.Value) {
+		return appendEach(drv, "aggregates", len(rows), 24, func(i int, r []driver.Value) {
 			a := &rows[i]
 			status := "withheld"
-			if a.Published {
+			switch {
+			case a.Published && a.Nowcast:
+				status = "nowcast"
+			case a.Published:
 				status = "published"
 			}
 			r[0], r[1], r[2], r[3], r[4], r[5], r[6] = a.Group, a.Indicator, a.Sex, a.Area, a.Age, int16(a.Year), nullFloat(a.Value)
 			r[7], r[8], r[9], r[10], r[11] = a.Method, nullable(a.Weight), int32(a.Members), int32(a.Reporting), int32(a.Estimated)
 			r[12], r[13], r[14], r[15], r[16] = a.CoverageReported, a.CoverageAnchored, a.Coverage, status, w.composition
-			r[17], r[18] = nullFloat(a.SE), int32(a.SEMembers) // migration 0012
+			r[17], r[18] = nullFloat(a.SE), int32(a.SEMembers)                                                                                      // migration 0012
+			r[19], r[20], r[21], r[22], r[23] = a.CoverageNowcast, nullFloat(a.Low80), nullFloat(a.High80), nullFloat(a.Low95), nullFloat(a.High95) // 0013
 		})
 	})
 }
@@ -191,9 +214,11 @@ func (w *DerivedWriter) Aggregates(rows []AggregateRow) error {
 // Estimates writes the values filled in for economies.
 func (w *DerivedWriter) Estimates(rows []EstimateRow) error {
 	return w.append(func(drv driver.Conn) error {
-		return appendEach(drv, "estimates", len(rows), 8, func(i int, r []driver.Value) {
+		return appendEach(drv, "estimates", len(rows), 14, func(i int, r []driver.Value) {
 			e := &rows[i]
 			r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7] = e.Economy, e.Indicator, e.Sex, e.Area, e.Age, int16(e.Year), e.Value, e.Status
+			r[8], r[9], r[10], r[11], r[12], r[13] = nullable(e.Method), year(e.LastReported), nullFloat(e.Low80), nullFloat(e.High80),
+				nullFloat(e.Low95), nullFloat(e.High95) // migration 0013
 		})
 	})
 }
@@ -207,10 +232,11 @@ func (w *DerivedWriter) Gaps(produce func(emit func(GapRow) error) error) (int, 
 		if err != nil {
 			return fmt.Errorf("append to gaps: %w", err)
 		}
-		r := make([]driver.Value, 12)
+		r := make([]driver.Value, 15)
 		err = produce(func(g GapRow) error {
 			r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7] = g.Entity, g.EntityKind, g.Measure, g.Indicator, g.Area, g.Age, int16(g.Year), g.Value
 			r[8], r[9], r[10], r[11] = nullFloat(g.First), nullFloat(g.Second), nullable(g.Status), g.Basis
+			r[12], r[13], r[14] = g.Nowcast, nullFloat(g.Low95), nullFloat(g.High95) // migration 0013
 			n++
 			return a.AppendRow(r...)
 		})
@@ -325,10 +351,13 @@ func (w *DerivedWriter) Abort() {
 func (s *Store) LastComputation(ctx context.Context) (c Computation, batchesSince int, ok bool, err error) {
 	var last sql.NullInt64
 	var asOf sql.NullTime
+	var nowcastTo sql.NullInt64
 	err = s.db.QueryRowContext(ctx, `SELECT computed_at, last_batch, observations, carry_years, coverage_threshold, min_anchored,
-		tool_version, coalesce(composition, 'historical'), as_of FROM store.computations ORDER BY computation_id DESC LIMIT 1`).
-		Scan(&c.ComputedAt, &last, &c.Observations, &c.CarryYears, &c.CoverageThreshold, &c.MinAnchored, &c.ToolVersion, &c.Composition, &asOf)
-	c.AsOf = asOf.Time
+		tool_version, coalesce(composition, 'historical'), as_of, coalesce(fill, 'carry'), nowcast_to
+		FROM store.computations ORDER BY computation_id DESC LIMIT 1`).
+		Scan(&c.ComputedAt, &last, &c.Observations, &c.CarryYears, &c.CoverageThreshold, &c.MinAnchored, &c.ToolVersion, &c.Composition,
+			&asOf, &c.Fill, &nowcastTo)
+	c.AsOf, c.NowcastTo = asOf.Time, int(nowcastTo.Int64)
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, 0, false, nil
 	}

@@ -29,10 +29,11 @@ const (
 	Interpolated
 	CarriedForward
 	CarriedBackward
+	Nowcast // estimated by a nowcast model (indicators/nowcast), with a predictive interval
 )
 
 func (s Status) String() string {
-	return [...]string{"missing", "reported", "interpolated", "carried forward", "carried backward"}[s]
+	return [...]string{"missing", "reported", "interpolated", "carried forward", "carried backward", "nowcast"}[s]
 }
 
 // Estimated reports whether the value was filled rather than reported.
@@ -59,6 +60,9 @@ var DefaultRule = Rule{DefaultThreshold, DefaultMinAnchored}
 type Row struct {
 	Values []float64
 	Status []Status
+	// Bounds holds, for the years whose status is Nowcast, the 80% and 95% predictive interval
+	// (low 80, high 80, low 95, high 95; NaN when the model has none); nil when no year is.
+	Bounds [][4]float64
 }
 
 // Fill builds a row over the years first..last from reported points (years ascending), filling
@@ -111,6 +115,9 @@ type Member struct {
 	People float64 // population, for coverage; NaN when unknown
 	SE     float64 // the standard error of a reported survey estimate, when HasSE
 	HasSE  bool
+	// Bounds is a nowcast's 80% and 95% interval (low 80, high 80, low 95, high 95), read when
+	// Status is Nowcast.
+	Bounds [4]float64
 }
 
 // Value is a group's value for one year.
@@ -131,16 +138,37 @@ type Value struct {
 	// value's sampling uncertainty that the members' surveys report, a lower bound of the whole.
 	SE        float64
 	SEMembers int // members whose standard error SE propagates
+	// Nowcasts counts the members whose value is a nowcast, CoverageNowcast the share of the
+	// members' population they hold. With any, Bounds is the value's 80% and 95% interval (low 80,
+	// high 80, low 95, high 95), formed by the same method from the members' bounds, the values of
+	// the other members taken as exact: the members' nowcast errors are taken as fully correlated
+	// (all at the same quantile of their predictive distributions), which gives the widest
+	// interval their intervals allow (an upper bound on its width; independent errors would give a
+	// narrower one). NaN bounds when a nowcast member has none.
+	Nowcasts        int
+	CoverageNowcast float64
+	Bounds          [4]float64
+	// RestsOnNowcasts: the value is published although the share with a reported or interpolated
+	// value is below the minimum, because nowcasts fill the coverage: a value of a year too few
+	// have reported yet, which carried values could not give.
+	RestsOnNowcasts bool
 }
 
 // Group forms a group's value from its members' by method. A member without a value does not
 // count; in a weighted mean a member without a weight does not either. Coverage is weighted by
 // population: Σ people with a value / Σ people, members of unknown population left out of both.
+// Nowcasts count as filled values, like carried ones; but a value whose members have nowcasts is
+// published when the coverage reaches the threshold whatever the anchored share: nowcasts are how
+// a year too few have reported yet is estimated, and the value's interval and its nowcast share
+// say how far it rests on them.
 // A value that is not a finite number (sums past the largest float64, from absurd members'
 // values or weights) is withheld, never published empty.
 func Group(method Method, members []Member, rule Rule) Value {
 	v := Value{Members: len(members), Value: math.NaN(), SE: math.NaN()}
-	var people, peopleReported, peopleAnchored, peopleCovered float64
+	var people, peopleReported, peopleAnchored, peopleCovered, peopleNowcast float64
+	var sumWB [4]float64
+	var bounds [4][]float64
+	noBounds := false
 	var sumWV, sumW, sum, sumVar float64
 	var vals []float64
 	contributors := 0
@@ -156,6 +184,9 @@ func Group(method Method, members []Member, rule Rule) Value {
 				if m.Status == Reported || m.Status == Interpolated {
 					peopleAnchored += m.People
 				}
+				if m.Status == Nowcast {
+					peopleNowcast += m.People
+				}
 			}
 		}
 		if !has {
@@ -166,6 +197,14 @@ func Group(method Method, members []Member, rule Rule) Value {
 		} else {
 			v.Estimated++
 		}
+		b := [4]float64{m.Value, m.Value, m.Value, m.Value}
+		if m.Status == Nowcast {
+			v.Nowcasts++
+			b = m.Bounds
+			for _, x := range b {
+				noBounds = noBounds || math.IsNaN(x)
+			}
+		}
 		switch method {
 		case WeightedMean:
 			if math.IsNaN(m.Weight) {
@@ -173,18 +212,27 @@ func Group(method Method, members []Member, rule Rule) Value {
 			}
 			sumWV += m.Weight * m.Value
 			sumW += m.Weight
+			for j := range b {
+				sumWB[j] += m.Weight * b[j]
+			}
 			if m.HasSE {
 				sumVar += m.Weight * m.Weight * m.SE * m.SE
 				v.SEMembers++
 			}
 		case Sum:
 			sum += m.Value
+			for j := range b {
+				sumWB[j] += b[j]
+			}
 			if m.HasSE {
 				sumVar += m.SE * m.SE
 				v.SEMembers++
 			}
 		case Median:
 			vals = append(vals, m.Value)
+			for j := range b {
+				bounds[j] = append(bounds[j], b[j])
+			}
 		}
 		contributors++
 	}
@@ -196,13 +244,14 @@ func Group(method Method, members []Member, rule Rule) Value {
 		v.CoverageReported = peopleReported / people
 		v.CoverageAnchored = peopleAnchored / people
 		v.Coverage = peopleCovered / people
+		v.CoverageNowcast = peopleNowcast / people
 	}
 	switch {
 	case contributors == 0:
 		v.Reason = "no member has a value"
 	case v.Coverage < rule.Threshold:
 		v.Reason = "coverage below the threshold"
-	case v.CoverageAnchored < rule.MinAnchored:
+	case v.CoverageAnchored < rule.MinAnchored && v.Nowcasts == 0:
 		v.Reason = "too few reported or interpolated values"
 	}
 	if v.Reason != "" {
@@ -229,6 +278,22 @@ func Group(method Method, members []Member, rule Rule) Value {
 		return v
 	}
 	v.Value, v.Published = x, true
+	if v.Nowcasts > 0 {
+		v.RestsOnNowcasts = v.CoverageAnchored < rule.MinAnchored
+		for j := range v.Bounds {
+			switch method {
+			case WeightedMean:
+				v.Bounds[j] = sumWB[j] / sumW
+			case Sum:
+				v.Bounds[j] = sumWB[j]
+			case Median:
+				v.Bounds[j] = median(bounds[j])
+			}
+			if noBounds || math.IsInf(v.Bounds[j], 0) {
+				v.Bounds[j] = math.NaN()
+			}
+		}
+	}
 	switch {
 	case v.SEMembers == 0:
 	case method == WeightedMean:

@@ -35,13 +35,19 @@ const (
 
 // Options tune a computation.
 type Options struct {
-	Composition string  // Current or Historical; "": Current
-	CarryYears  int     // how far gaps are filled past an economy's first and last reported years; 0: the default
-	Threshold   float64 // the coverage below which an aggregate is withheld; 0: the default (two thirds)
-	MinAnchored float64 // the share of reported or interpolated values below which it is withheld; 0: the default (one third)
-	Workers     int     // for the progress fits; 0: one per core
-	ToolVersion string
-	Progress    func(step string) // called as each step starts
+	Composition string // Current or Historical; "": Current
+	CarryYears  int    // how far gaps are filled past an economy's first and last reported years; 0: the default
+	// Fill is how the years after an economy's last report are filled: FillNowcast (""), or
+	// FillCarry. NowcastTo is the last year nowcast (0: the year before the store's as-of date,
+	// or before today); NowcastYears how far past an economy's last report (0: the default).
+	Fill         string
+	NowcastTo    int
+	NowcastYears int
+	Threshold    float64 // the coverage below which an aggregate is withheld; 0: the default (two thirds)
+	MinAnchored  float64 // the share of reported or interpolated values below which it is withheld; 0: the default (one third)
+	Workers      int     // for the progress fits; 0: one per core
+	ToolVersion  string
+	Progress     func(step string) // called as each step starts
 }
 
 // Summary counts what a computation wrote.
@@ -68,6 +74,24 @@ func Run(ctx context.Context, st *store.Store, opts Options) (Summary, error) {
 	if opts.Composition == "" {
 		opts.Composition = Current
 	}
+	if opts.Fill == "" {
+		opts.Fill = FillNowcast
+	}
+	if opts.Fill != FillNowcast && opts.Fill != FillCarry {
+		return Summary{}, fmt.Errorf("fill %q: use %s or %s", opts.Fill, FillNowcast, FillCarry)
+	}
+	if opts.NowcastTo == 0 {
+		opts.NowcastTo = time.Now().Year() - 1
+		if !st.AsOf().IsZero() {
+			opts.NowcastTo = st.AsOf().Year() - 1
+		}
+	}
+	if opts.NowcastYears <= 0 {
+		opts.NowcastYears = DefaultNowcastYears
+	}
+	if opts.Fill == FillCarry {
+		opts.NowcastTo = 0
+	}
 	if opts.Composition != Current && opts.Composition != Historical {
 		return Summary{}, fmt.Errorf("composition %q: use %s or %s", opts.Composition, Current, Historical)
 	}
@@ -88,8 +112,15 @@ func Run(ctx context.Context, st *store.Store, opts Options) (Summary, error) {
 	if d.observations == 0 {
 		return Summary{}, fmt.Errorf("the database holds no observations to compute from")
 	}
+	if opts.Fill == FillNowcast {
+		step("fitting nowcasts")
+		if err := d.fitNowcasts(ctx, opts.Workers); err != nil {
+			return Summary{}, err
+		}
+		d.last = max(d.last, opts.NowcastTo)
+	}
 	step("filling gaps")
-	d.fill(opts.CarryYears)
+	d.fill(opts.CarryYears, opts.NowcastTo, opts.NowcastYears)
 	d.derive()
 	step("aggregating groups")
 	aggregates := d.aggregates(aggregate.Rule{Threshold: opts.Threshold, MinAnchored: opts.MinAnchored})
@@ -99,7 +130,7 @@ func Run(ctx context.Context, st *store.Store, opts Options) (Summary, error) {
 	w, err := st.BeginDerived(ctx, store.Computation{
 		ComputedAt: started, LastBatch: d.lastBatch, Observations: d.observations,
 		CarryYears: opts.CarryYears, CoverageThreshold: opts.Threshold, MinAnchored: opts.MinAnchored, ToolVersion: opts.ToolVersion,
-		Composition: opts.Composition, AsOf: st.AsOf(),
+		Composition: opts.Composition, AsOf: st.AsOf(), Fill: opts.Fill, NowcastTo: opts.NowcastTo,
 	})
 	if err != nil {
 		return Summary{}, err
@@ -119,11 +150,13 @@ func Run(ctx context.Context, st *store.Store, opts Options) (Summary, error) {
 		return fail(err)
 	}
 	step("computing gaps")
-	ag := indexAggregates(aggregates)
+	// Progress is assessed on the reported years and their aggregates; the divides also have the
+	// nowcast years'.
+	ag, withNowcasts := indexAggregates(aggregates, false), indexAggregates(aggregates, true)
 	var parity []store.GapRow // what progress needs of the gaps
 	nGaps, err := w.Gaps(func(emit func(store.GapRow) error) error {
-		return d.gaps(ag, func(g store.GapRow) error {
-			if g.Measure == GenderParityScore && g.Area == "total" && g.Age == "total" {
+		return d.gaps(withNowcasts, nowcastIndex(aggregates), func(g store.GapRow) error {
+			if g.Measure == GenderParityScore && g.Area == "total" && g.Age == "total" && !g.Nowcast {
 				parity = append(parity, g)
 			}
 			return emit(g)
@@ -162,15 +195,30 @@ func Run(ctx context.Context, st *store.Store, opts Options) (Summary, error) {
 	return s, nil
 }
 
-// fill gap-fills every economy series over the panel's years.
-func (d *data) fill(carry int) {
-	for k, byEconomy := range d.reported {
-		rows := make([]*aggregate.Row, len(d.economies))
-		for e, p := range byEconomy {
-			r := aggregate.Fill(p.years, p.values, d.first, d.last, carry)
-			rows[e] = &r
+// fill gap-fills every economy series over the panel's years: interpolation, carrying, and the
+// nowcasts of the series that have a model up to the year nowcastTo.
+func (d *data) fill(carry, nowcastTo, nowcastYears int) {
+	// The totals first: a breakdown's nowcasts are formed from its total's values.
+	for _, totals := range []bool{true, false} {
+		for k, byEconomy := range d.reported {
+			if (k == total(k.indicator)) != totals {
+				continue
+			}
+			rows := make([]*aggregate.Row, len(d.economies))
+			m, b, tr := d.models[k], d.breakdowns[k], d.filled[total(k.indicator)]
+			for e, p := range byEconomy {
+				r := aggregate.Fill(p.years, p.values, d.first, d.last, carry)
+				last := p.years[len(p.years)-1]
+				switch {
+				case m != nil:
+					d.nowcastRow(m, &r, e, last, nowcastTo, nowcastYears)
+				case b != nil && tr != nil:
+					d.nowcastBreakdown(b, &r, tr[e], e, last, nowcastTo, nowcastYears)
+				}
+				rows[e] = &r
+			}
+			d.filled[k] = rows
 		}
-		d.filled[k] = rows
 	}
 }
 
@@ -305,6 +353,7 @@ func (d *data) aggregates(rule aggregate.Rule) []store.AggregateRow {
 					if r := rows[e]; r != nil && r.Status[i] != aggregate.Missing {
 						mb.Value, mb.Status = r.Values[i], r.Status[i]
 						mb.Weight = weightOf(m, share, e, i, mb.People)
+						mb.Bounds = boundsAt(r, i)
 						any = true
 						if mb.Status == aggregate.Reported {
 							mb.SE = d.reported[k][e].seAt(d.first + i)
@@ -320,7 +369,12 @@ func (d *data) aggregates(rule aggregate.Rule) []store.AggregateRow {
 				row := store.AggregateRow{Group: g.code, Indicator: k.indicator, Sex: k.sex, Area: k.area, Age: k.age,
 					Year: d.first + i, Value: v.Value, Method: string(m.aggregation), Members: v.Members, Reporting: v.Reporting,
 					Estimated: v.Estimated, CoverageReported: v.CoverageReported, CoverageAnchored: v.CoverageAnchored,
-					Coverage: v.Coverage, Published: v.Published, SE: v.SE, SEMembers: v.SEMembers}
+					Coverage: v.Coverage, Published: v.Published, SE: v.SE, SEMembers: v.SEMembers,
+					Nowcast: v.RestsOnNowcasts, CoverageNowcast: v.CoverageNowcast,
+					Low80: math.NaN(), High80: math.NaN(), Low95: math.NaN(), High95: math.NaN()}
+				if v.Nowcasts > 0 && v.Published {
+					row.Low80, row.High80, row.Low95, row.High95 = v.Bounds[0], v.Bounds[1], v.Bounds[2], v.Bounds[3]
+				}
 				if m.aggregation == aggregate.WeightedMean {
 					row.Weight = weightLabel(m)
 				}
@@ -342,15 +396,37 @@ func (d *data) estimates() []store.EstimateRow {
 			if r == nil {
 				continue
 			}
+			p := d.reported[k][e]
 			for i, s := range r.Status {
-				if s.Estimated() {
-					out = append(out, store.EstimateRow{Economy: d.economies[e], Indicator: k.indicator, Sex: k.sex, Area: k.area,
-						Age: k.age, Year: d.first + i, Value: r.Values[i], Status: s.String()})
+				if !s.Estimated() {
+					continue
 				}
+				b := boundsAt(r, i)
+				row := store.EstimateRow{Economy: d.economies[e], Indicator: k.indicator, Sex: k.sex, Area: k.area,
+					Age: k.age, Year: d.first + i, Value: r.Values[i], Status: s.String(), Method: estimateMethods[s],
+					Low80: b[0], High80: b[1], Low95: b[2], High95: b[3]}
+				if s == aggregate.Nowcast {
+					if m := d.models[k]; m != nil {
+						row.Method = m.Describe()
+					} else {
+						row.Method = d.breakdowns[k].Describe()
+					}
+				}
+				if (s == aggregate.Nowcast || s == aggregate.CarriedForward) && p != nil {
+					row.LastReported = p.years[len(p.years)-1]
+				}
+				out = append(out, row)
 			}
 		}
 	}
 	return out
+}
+
+// estimateMethods say how each kind of filled value was formed.
+var estimateMethods = map[aggregate.Status]string{
+	aggregate.Interpolated:    "linear interpolation between the reported years on either side",
+	aggregate.CarriedForward:  "the last reported value carried forward",
+	aggregate.CarriedBackward: "the first reported value carried backward",
 }
 
 func sortedKeys[V any](m map[key]V) []key {
@@ -358,30 +434,31 @@ func sortedKeys[V any](m map[key]V) []key {
 	for k := range m {
 		keys = append(keys, k)
 	}
-	sort.Slice(keys, func(i, j int) bool {
-		a, b := keys[i], keys[j]
-		if a.indicator != b.indicator {
-			return a.indicator < b.indicator
-		}
-		if a.sex != b.sex {
-			return a.sex < b.sex
-		}
-		if a.area != b.area {
-			return a.area < b.area
-		}
-		return a.age < b.age
-	})
+	sort.Slice(keys, func(i, j int) bool { return keyLess(keys[i], keys[j]) })
 	return keys
+}
+
+func keyLess(a, b key) bool {
+	if a.indicator != b.indicator {
+		return a.indicator < b.indicator
+	}
+	if a.sex != b.sex {
+		return a.sex < b.sex
+	}
+	if a.area != b.area {
+		return a.area < b.area
+	}
+	return a.age < b.age
 }
 
 // groupSeries is a group's published values of one series, by group code.
 type groupSeries map[key]map[string]*points
 
-// indexAggregates arranges the published aggregates as series.
-func indexAggregates(rows []store.AggregateRow) groupSeries {
+// indexAggregates arranges the published aggregates as series, with the nowcast ones or without.
+func indexAggregates(rows []store.AggregateRow, nowcasts bool) groupSeries {
 	out := groupSeries{}
 	for _, a := range rows {
-		if !a.Published {
+		if !a.Published || a.Nowcast && !nowcasts {
 			continue
 		}
 		k := key{a.Indicator, a.Sex, a.Area, a.Age}

@@ -26,7 +26,7 @@ type entitySource struct {
 
 // gaps computes the divides for every economy, from reported values, and every group, from its
 // aggregates, and hands each to out.
-func (d *data) gaps(ag groupSeries, out func(store.GapRow) error) error {
+func (d *data) gaps(ag groupSeries, nowcasts nowcastAggregates, out func(store.GapRow) error) error {
 	var err error
 	var sources []entitySource
 	for e, name := range d.economies {
@@ -52,8 +52,19 @@ func (d *data) gaps(ag groupSeries, out func(store.GapRow) error) error {
 				for _, c := range common(pa, pb) {
 					v, status := f(c.a, c.b)
 					if !math.IsNaN(v) && err == nil {
-						err = out(store.GapRow{Entity: s.entity, EntityKind: s.kind, Measure: measure, Indicator: indicator,
-							Area: a.area, Age: a.age, Year: c.year, Value: v, First: c.a, Second: c.b, Status: status, Basis: basis})
+						g := store.GapRow{Entity: s.entity, EntityKind: s.kind, Measure: measure, Indicator: indicator,
+							Area: a.area, Age: a.age, Year: c.year, Value: v, First: c.a, Second: c.b, Status: status, Basis: basis,
+							Low95: math.NaN(), High95: math.NaN()}
+						if s.kind == "group" {
+							_, oka := nowcasts[nowcastKey{a, s.entity, c.year}]
+							nb, okb := nowcasts[nowcastKey{b, s.entity, c.year}]
+							g.Nowcast = oka || okb
+							if measure == Offline && okb {
+								// Fewer people offline at the upper bound of the share online (the population taken as exact).
+								g.Low95, g.High95 = gaps.Offline(c.a, nb.High95), gaps.Offline(c.a, nb.Low95)
+							}
+						}
+						err = out(g)
 					}
 				}
 			}
@@ -84,6 +95,26 @@ func (d *data) gaps(ag groupSeries, out func(store.GapRow) error) error {
 		}
 	}
 	return nil
+}
+
+// nowcastKey is a group's value of a series in a year.
+type nowcastKey struct {
+	series key
+	group  string
+	year   int
+}
+
+// nowcastAggregates are the published aggregates that rest on nowcasts.
+type nowcastAggregates map[nowcastKey]store.AggregateRow
+
+func nowcastIndex(rows []store.AggregateRow) nowcastAggregates {
+	out := nowcastAggregates{}
+	for _, a := range rows {
+		if a.Published && a.Nowcast {
+			out[nowcastKey{key{a.Indicator, a.Sex, a.Area, a.Age}, a.Group, a.Year}] = a
+		}
+	}
+	return out
 }
 
 // reportedPoints is economy e's series of k, with only the values reported for derived measures

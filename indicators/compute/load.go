@@ -8,6 +8,7 @@ import (
 
 	"github.com/ictstat/ictstat/engine/store"
 	"github.com/ictstat/ictstat/indicators/aggregate"
+	"github.com/ictstat/ictstat/indicators/nowcast"
 )
 
 // key identifies a series across economies: an indicator, or a derived measure, and a breakdown.
@@ -89,12 +90,15 @@ type data struct {
 	first, last  int // the years of the panel
 	economies    []string
 	economyIndex map[string]int
+	regions      []string // the economies' ITU regions, "" where none
 	measures     map[string]measure
 	bounds       map[string][2]float64      // an indicator's valid range (catalogue min_value, max_value), ±Inf where open
 	reported     map[key]map[int]*points    // economy index → points
 	published    map[key]map[string]*points // group code → points the sources publish
 	groups       []group
-	filled       map[key][]*aggregate.Row // economy index → the filled series, nil where none
+	filled       map[key][]*aggregate.Row        // economy index → the filled series, nil where none
+	models       map[key]*nowcast.Model          // the nowcast model that filled a total series' later years; nil: carried
+	breakdowns   map[key]*nowcast.BreakdownModel // the model that filled a breakdown's, from its total
 	lastBatch    int
 	observations int64
 }
@@ -110,6 +114,8 @@ func load(ctx context.Context, db *sql.DB, composition string) (*data, error) {
 		reported:     map[key]map[int]*points{},
 		published:    map[key]map[string]*points{},
 		filled:       map[key][]*aggregate.Row{},
+		models:       map[key]*nowcast.Model{},
+		breakdowns:   map[key]*nowcast.BreakdownModel{},
 	}
 	err := store.ScanRows(ctx, db, `SELECT indicator, unit_kind, polarity, aggregation, coalesce(weight, ''),
 			coalesce(min_value, -'Infinity'::DOUBLE), coalesce(max_value, 'Infinity'::DOUBLE) FROM main.indicators`,
@@ -128,13 +134,14 @@ func load(ctx context.Context, db *sql.DB, composition string) (*data, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading the catalogue: %w", err)
 	}
-	err = store.ScanRows(ctx, db, `SELECT economy FROM main.economies ORDER BY economy`, func(r *sql.Rows) error {
-		var e string
-		if err := r.Scan(&e); err != nil {
+	err = store.ScanRows(ctx, db, `SELECT economy, coalesce(itu_region, '') FROM main.economies ORDER BY economy`, func(r *sql.Rows) error {
+		var e, region string
+		if err := r.Scan(&e, &region); err != nil {
 			return err
 		}
 		d.economyIndex[e] = len(d.economies)
 		d.economies = append(d.economies, e)
+		d.regions = append(d.regions, region)
 		return nil
 	})
 	if err != nil {

@@ -310,21 +310,52 @@ func (b *builder) series(code, sex, area string) ([]chart.Point, error) {
 	return b.inYears(d.published[k]), nil
 }
 
-// errorBars are the intervals of an entity's series in the years asked, where its producer
-// gives them (survey estimates); nil when it gives none.
+// errorBars are the intervals of an entity's series in the years asked, where it has them: an
+// economy's where its producer gives them (survey estimates), a group's where nowcasts enter its
+// value; nil when it has none.
 func (b *builder) errorBars(code, sex, area string) []chart.Interval {
-	if b.cat.entities[code].kind != "economy" {
-		return nil
-	}
-	d, err := b.src.data(b.ctx, b.ind.code, observations)
-	if err != nil {
-		return nil
+	var pts []point
+	if b.cat.entities[code].kind == "economy" {
+		d, err := b.src.data(b.ctx, b.ind.code, observations)
+		if err != nil {
+			return nil
+		}
+		pts = d.observations[seriesKey{code, sex, area}]
+	} else {
+		d, err := b.src.data(b.ctx, b.ind.code, aggregates)
+		if err != nil {
+			return nil
+		}
+		pts = d.aggregates[seriesKey{code, sex, area}]
 	}
 	from, to := b.years()
 	var out []chart.Interval
-	for _, p := range d.observations[seriesKey{code, sex, area}] {
+	for _, p := range pts {
 		if p.year >= from && p.year <= to && !math.IsNaN(p.low) && !math.IsNaN(p.high) {
 			out = append(out, chart.Interval{X: float64(p.year), Low: p.low, High: p.high})
+		}
+	}
+	return out
+}
+
+// assessed are the points of a line the progress engine assesses: for a group, those of the
+// years not published on nowcasts.
+func (b *builder) assessed(code string, pts []chart.Point) []chart.Point {
+	if b.cat.entities[code].kind == "economy" {
+		return pts
+	}
+	d, err := b.src.data(b.ctx, b.ind.code, aggregates)
+	if err != nil {
+		return pts
+	}
+	nowcast := map[float64]bool{}
+	for _, p := range d.aggregates[seriesKey{code, "total", "total"}] {
+		nowcast[float64(p.year)] = p.nowcast
+	}
+	var out []chart.Point
+	for _, p := range pts {
+		if !nowcast[p.X] {
+			out = append(out, p)
 		}
 	}
 	return out
@@ -469,9 +500,10 @@ func (b *builder) trend() (chart.Chart, error) {
 		if len(pts) == 0 {
 			continue
 		}
-		c.Lines = append(c.Lines, chart.Line{Label: b.name(e), Points: pts, Color: i, ErrorBars: b.errorBars(e, "total", "total")})
+		bars := b.errorBars(e, "total", "total")
+		c.Lines = append(c.Lines, chart.Line{Label: b.name(e), Points: pts, Color: i, ErrorBars: bars})
 		if b.tgt != nil {
-			if proj := b.projection(pts, i); proj != nil {
+			if proj := b.projection(b.assessed(e, pts), i); proj != nil {
 				projections = append(projections, len(c.Lines))
 				c.Lines = append(c.Lines, *proj)
 			}
@@ -605,7 +637,8 @@ func (b *builder) parity() (chart.Chart, error) {
 		if len(pts) == 0 {
 			continue
 		}
-		c.Lines = append(c.Lines, chart.Line{Label: b.name(e), Points: pts, Color: i, ErrorBars: b.errorBars(e, "total", "total")})
+		// A parity score has no interval of its own: the indicator's are not drawn on it.
+		c.Lines = append(c.Lines, chart.Line{Label: b.name(e), Points: pts, Color: i})
 		// The scores rest on the entity's female and male values, or on its members' when they
 		// are ictstat's aggregates: series notes their editions.
 		for _, sex := range []string{"female", "male"} {

@@ -268,7 +268,17 @@ func TestProjectionEndsAtTheAnticipatedValue(t *testing.T) {
 		if end.X != 2030 || !same(end.Y, ant) || !same(band.Low, lo) || !same(band.High, hi) {
 			t.Errorf("%s: projection ends at %v: %v [%v, %v]; progress anticipates %v [%v, %v]", e, end.X, end.Y, band.Low, band.High, ant, lo, hi)
 		}
-		last := c.Lines[0].Points[len(c.Lines[0].Points)-1]
+		// The projection starts at the last year assessed: for a group, the last not published on
+		// nowcasts.
+		var last chart.Point
+		for _, p := range c.Lines[0].Points {
+			var status string
+			db.QueryRowContext(ctx, `SELECT status FROM aggregates WHERE group_code = ? AND indicator = 'internet_use_pct'
+				AND sex = 'total' AND area = 'total' AND age = 'total' AND year = ?`, e, int(p.X)).Scan(&status)
+			if status != "nowcast" {
+				last = p
+			}
+		}
 		if proj.Points[0].X != last.X || math.Abs(proj.Points[0].Y-last.Y) > 15 {
 			t.Errorf("%s: projection starts at %+v, the series ends at %+v", e, proj.Points[0], last)
 		}
@@ -301,8 +311,14 @@ func TestGroupValuesAreTheAggregates(t *testing.T) {
 			t.Errorf("%v: %+v, aggregate %v with %.0f%% reported", p.X, p, v, 100*reported)
 		}
 	}
-	if math.Abs(pts[0].Y-15.47) > 0.01 || math.Abs(pts[19].Y-71.52) > 0.01 {
-		t.Errorf("world 2005 %.2f and 2024 %.2f, want 15.47 and 71.52", pts[0].Y, pts[19].Y)
+	if math.Abs(pts[0].Y-15.47) > 0.01 {
+		t.Errorf("world 2005 %.2f, want 15.47", pts[0].Y)
+	}
+	// Nowcasts enter 2024: drawn with its interval, near ITU's 71% (2025 edition).
+	bars := c.Lines[0].ErrorBars
+	if len(bars) == 0 || bars[len(bars)-1].X != 2024 || pts[19].Y < bars[len(bars)-1].Low ||
+		pts[19].Y > bars[len(bars)-1].High || pts[19].Y < 68 || pts[19].Y > 74 {
+		t.Errorf("world 2024: %+v, intervals %+v", pts[19], bars)
 	}
 	if !strings.Contains(c.Source, "Group values: ictstat aggregates (means weighted by population") {
 		t.Errorf("source line %q does not say how group values were formed", c.Source)
@@ -373,5 +389,20 @@ func TestRequestErrors(t *testing.T) {
 	c := build(t, db, figures.Request{Kind: figures.Trend, Indicator: "IT.NET.USER.ZS", Entities: []string{"ken"}})
 	if l := c.(chart.Trend).Lines; len(l) != 1 || l[0].Label != "Kenya" {
 		t.Errorf("IT.NET.USER.ZS for ken: %+v", l)
+	}
+}
+
+// A parity chart's lines are scores, which have no interval: the error bars of the indicator's
+// values (nowcast years of a group, survey estimates of an economy) are not drawn on them.
+func TestParityHasNoErrorBars(t *testing.T) {
+	db := computetest.Open(t)
+	c := build(t, db, figures.Request{Kind: figures.Gap, Parity: true, Indicator: "internet_use_pct", Entities: []string{"WLD", "TUR"}}).(chart.Parity)
+	if len(c.Lines) == 0 {
+		t.Fatal("no lines")
+	}
+	for _, l := range c.Lines {
+		if len(l.ErrorBars) > 0 {
+			t.Errorf("%s: %d error bars on parity scores", l.Label, len(l.ErrorBars))
+		}
 	}
 }

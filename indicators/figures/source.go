@@ -67,6 +67,7 @@ type point struct {
 	estimated bool
 	edition   string  // "" for ictstat's aggregates and parity scores
 	low, high float64 // the value's interval where its producer gives one, else NaN
+	nowcast   bool    // a group's value published on nowcasts (status nowcast)
 }
 
 // intervalColumns select an observation's interval bounds, NaN where it has none.
@@ -172,7 +173,7 @@ func (s *Source) read(ctx context.Context, d *indicatorData, indicator string, p
 		return func(r *sql.Rows) error {
 			var k seriesKey
 			var pt point
-			if err := r.Scan(&k.entity, &k.sex, &k.area, &pt.year, &pt.value, &pt.estimated, &pt.edition, &pt.low, &pt.high); err != nil {
+			if err := r.Scan(&k.entity, &k.sex, &k.area, &pt.year, &pt.value, &pt.estimated, &pt.edition, &pt.low, &pt.high, &pt.nowcast); err != nil {
 				return err
 			}
 			m[k] = append(m[k], pt)
@@ -182,7 +183,7 @@ func (s *Source) read(ctx context.Context, d *indicatorData, indicator string, p
 	switch {
 	case p == observations && d.observations == nil:
 		m := map[seriesKey][]point{}
-		if err := store.ScanRows(ctx, s.db, `SELECT economy, sex, area, year, value, flag IN `+estimatedFlags+`, edition, `+intervalColumns+` FROM main.observations
+		if err := store.ScanRows(ctx, s.db, `SELECT economy, sex, area, year, value, flag IN `+estimatedFlags+`, edition, `+intervalColumns+`, false FROM main.observations
 			WHERE indicator = ? AND age = 'total' ORDER BY economy, sex, area, year`, into(m), indicator); err != nil {
 			return err
 		}
@@ -199,14 +200,17 @@ func (s *Source) read(ctx context.Context, d *indicatorData, indicator string, p
 		d.observations = m
 	case p == aggregates && d.aggregates == nil:
 		m := map[seriesKey][]point{}
-		if err := store.ScanRows(ctx, s.db, `SELECT group_code, sex, area, year, value, coverage_reported < 0.5, '', 'NaN'::DOUBLE, 'NaN'::DOUBLE FROM main.aggregates
-			WHERE indicator = ? AND age = 'total' AND status = 'published' ORDER BY group_code, sex, area, year`, into(m), indicator); err != nil {
+		// A nowcast year (too few members have reported it) is drawn as estimated; a value to
+		// which nowcasts contribute, with its 95% interval.
+		if err := store.ScanRows(ctx, s.db, `SELECT group_code, sex, area, year, value, coverage_reported < 0.5 OR status = 'nowcast', '',
+				`+intervalColumns+`, status = 'nowcast' FROM main.aggregates
+			WHERE indicator = ? AND age = 'total' AND status IN ('published', 'nowcast') ORDER BY group_code, sex, area, year`, into(m), indicator); err != nil {
 			return err
 		}
 		d.aggregates = m
 	case p == published && d.published == nil:
 		m := map[seriesKey][]point{}
-		if err := store.ScanRows(ctx, s.db, `SELECT group_code, sex, area, year, value, flag IN `+estimatedFlags+`, edition, `+intervalColumns+` FROM main.published_aggregates
+		if err := store.ScanRows(ctx, s.db, `SELECT group_code, sex, area, year, value, flag IN `+estimatedFlags+`, edition, `+intervalColumns+`, false FROM main.published_aggregates
 			WHERE indicator = ? AND age = 'total' ORDER BY group_code, sex, area, year`, into(m), indicator); err != nil {
 			return err
 		}

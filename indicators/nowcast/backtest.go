@@ -10,19 +10,37 @@ type Score struct {
 
 // Row is the backtest at one horizon (years after the origin): N comparisons; the model, flat
 // carry-forward of the last value and linear extrapolation (least squares on the last three
-// points, in percentage points, clamped to 0–100); the share of observations inside the model's
-// 80% and 95% intervals.
+// points, in the series' unit); the share of observations inside the model's 80% and 95%
+// intervals.
 type Row struct {
 	Horizon                int
 	N                      int
 	Model, Carry, Linear   Score
 	Coverage80, Coverage95 float64
+	// Means checks the intervals of group values formed as aggregates are (see Backtest).
+	Means MeanCheck
 }
 
-// Result is a backtest: one row per horizon, and the k the model chose at each origin.
+// MeanCheck compares, for each origin and group with at least MinMeanMembers economies compared at
+// the horizon, the unweighted mean of their nowcasts with the mean of their later observations,
+// the interval of the mean being the mean of the economies' bounds (their errors taken as fully
+// correlated, as indicators/compute forms a group's interval): how many such means, their mean
+// absolute error against carry-forward's, and the share inside the 80% and 95% intervals.
+type MeanCheck struct {
+	N                      int
+	Model, Carry           float64
+	Coverage80, Coverage95 float64
+}
+
+// MinMeanMembers is the least number of economies in a group mean of MeanCheck.
+const MinMeanMembers = 5
+
+// Result is a backtest: one row per horizon, the same per group of the series (ITU region), and
+// the model chosen at each origin.
 type Result struct {
-	Rows []Row
-	K    map[int]float64
+	Rows    []Row
+	ByGroup map[string][]Row
+	Models  map[int]Model
 }
 
 // DefaultOrigins are the backtest's origin years, 2012–2021.
@@ -47,14 +65,12 @@ func Backtest(series []Series, origins, horizons []int, opts Options) Result {
 	if len(horizons) == 0 {
 		horizons = []int{1, 2, 3}
 	}
-	ps := prepare(series)
-	type acc struct {
-		n                     int
-		ae, e                 [3]float64 // model, carry, linear
-		in80, in95, intervals int
-	}
+	o := opts.withDefaults()
+	ps := prepare(series, o.Scale)
 	accs := make([]acc, len(horizons))
-	res := Result{K: map[int]float64{}}
+	byGroup := map[string][]acc{}
+	means := make([]meanAcc, len(horizons))
+	res := Result{Models: map[int]Model{}, ByGroup: map[string][]Row{}}
 	for _, t := range origins {
 		cut := make([]Series, 0, len(ps))
 		for _, p := range ps {
@@ -65,14 +81,20 @@ func Backtest(series []Series, origins, horizons []int, opts Options) Result {
 			cut = append(cut, Series{Economy: p.economy, Group: p.group, Years: p.years[:c], Values: p.v[:c]})
 		}
 		m := Fit(cut, opts)
-		res.K[t] = m.K
+		kept := m
+		kept.states = nil // only its parameters are kept
+		res.Models[t] = kept
+		sums := make([]map[string]*groupSum, len(horizons))
+		for hi := range sums {
+			sums[hi] = map[string]*groupSum{}
+		}
 		for _, p := range ps {
 			c := p.cut(t)
 			if c == 0 {
 				continue
 			}
 			carry := p.v[c-1]
-			linear := linearAt(p.years[max(0, c-3):c], p.v[max(0, c-3):c])
+			linear := linearAt(p.years[max(0, c-3):c], p.v[max(0, c-3):c], o.Scale)
 			for hi, h := range horizons {
 				j := p.cut(t+h) - 1
 				if j < 0 || p.years[j] != t+h {
@@ -82,25 +104,62 @@ func Backtest(series []Series, origins, horizons []int, opts Options) Result {
 				if !ok {
 					continue
 				}
-				obs := p.v[j]
-				a := &accs[hi]
-				a.n++
-				for mi, v := range [3]float64{est.Value, carry, linear(t + h)} {
-					a.ae[mi] += math.Abs(v - obs)
-					a.e[mi] += v - obs
+				if byGroup[p.group] == nil {
+					byGroup[p.group] = make([]acc, len(horizons))
 				}
-				if !math.IsNaN(est.Low80) {
-					a.intervals++
-					if est.Low80 <= obs && obs <= est.High80 {
-						a.in80++
-					}
-					if est.Low95 <= obs && obs <= est.High95 {
-						a.in95++
-					}
+				ests := [3]float64{est.Value, carry, linear(t + h)}
+				accs[hi].add(ests, est, p.v[j])
+				byGroup[p.group][hi].add(ests, est, p.v[j])
+				gs := sums[hi][p.group]
+				if gs == nil {
+					gs = &groupSum{}
+					sums[hi][p.group] = gs
 				}
+				gs.add(est, carry, p.v[j])
+			}
+		}
+		for hi := range horizons {
+			for _, gs := range sums[hi] {
+				means[hi].add(gs)
 			}
 		}
 	}
+	res.Rows = rows(accs, horizons)
+	for hi := range res.Rows {
+		res.Rows[hi].Means = means[hi].check()
+	}
+	for g, a := range byGroup {
+		res.ByGroup[g] = rows(a, horizons)
+	}
+	return res
+}
+
+// acc accumulates the comparisons at one horizon.
+type acc struct {
+	n                     int
+	ae, e                 [3]float64 // model, carry, linear
+	in80, in95, intervals int
+}
+
+func (a *acc) add(ests [3]float64, est Estimate, obs float64) {
+	a.n++
+	for mi, v := range ests {
+		a.ae[mi] += math.Abs(v - obs)
+		a.e[mi] += v - obs
+	}
+	if !math.IsNaN(est.Low80) {
+		a.intervals++
+		if est.Low80 <= obs && obs <= est.High80 {
+			a.in80++
+		}
+		if est.Low95 <= obs && obs <= est.High95 {
+			a.in95++
+		}
+	}
+}
+
+func rows(accs []acc, horizons []int) []Row {
+	var out []Row
 	for hi, h := range horizons {
 		a := accs[hi]
 		r := Row{Horizon: h, N: a.n}
@@ -109,14 +168,14 @@ func Backtest(series []Series, origins, horizons []int, opts Options) Result {
 		r.Model, r.Carry, r.Linear = sc(0), sc(1), sc(2)
 		r.Coverage80 = float64(a.in80) / float64(a.intervals)
 		r.Coverage95 = float64(a.in95) / float64(a.intervals)
-		res.Rows = append(res.Rows, r)
+		out = append(out, r)
 	}
-	return res
+	return out
 }
 
-// linearAt is the least-squares line through the points, in percentage points, clamped to 0–100;
-// a single point is carried flat.
-func linearAt(years []int, v []float64) func(int) float64 {
+// linearAt is the least-squares line through the points, in the series' unit, clamped to 0–100
+// for shares and to ≥ 0 for counts; a single point is carried flat.
+func linearAt(years []int, v []float64, scale string) func(int) float64 {
 	n := float64(len(years))
 	var tb, vb float64
 	for i := range years {
@@ -135,6 +194,57 @@ func linearAt(years []int, v []float64) func(int) float64 {
 		b = sxy / sxx
 	}
 	return func(t int) float64 {
-		return math.Min(math.Max(vb+b*(float64(t)-tb), 0), 100)
+		x := math.Max(vb+b*(float64(t)-tb), 0)
+		if scale == Logit {
+			x = math.Min(x, 100)
+		}
+		return x
 	}
+}
+
+// groupSum sums a group's comparisons at one origin and horizon.
+type groupSum struct {
+	n               int
+	est, carry, obs float64
+	bounds          [4]float64
+	noBounds        bool
+}
+
+func (g *groupSum) add(est Estimate, carry, obs float64) {
+	g.n++
+	g.est += est.Value
+	g.carry += carry
+	g.obs += obs
+	for i, b := range [4]float64{est.Low80, est.High80, est.Low95, est.High95} {
+		g.bounds[i] += b
+		g.noBounds = g.noBounds || math.IsNaN(b)
+	}
+}
+
+// meanAcc accumulates the group means of MeanCheck.
+type meanAcc struct {
+	n, in80, in95 int
+	ae, aeCarry   float64
+}
+
+func (m *meanAcc) add(g *groupSum) {
+	if g.n < MinMeanMembers || g.noBounds {
+		return
+	}
+	n := float64(g.n)
+	obs := g.obs / n
+	m.n++
+	m.ae += math.Abs(g.est/n - obs)
+	m.aeCarry += math.Abs(g.carry/n - obs)
+	if g.bounds[0]/n <= obs && obs <= g.bounds[1]/n {
+		m.in80++
+	}
+	if g.bounds[2]/n <= obs && obs <= g.bounds[3]/n {
+		m.in95++
+	}
+}
+
+func (m meanAcc) check() MeanCheck {
+	n := float64(m.n)
+	return MeanCheck{N: m.n, Model: m.ae / n, Carry: m.aeCarry / n, Coverage80: float64(m.in80) / n, Coverage95: float64(m.in95) / n}
 }

@@ -1,34 +1,41 @@
-// Package nowcast estimates an economy's missing recent years of a percentage indicator (internet
-// use, % of population) up to a nowcast year, with 80% and 95% predictive intervals.
+// Package nowcast estimates an economy's missing recent years of an indicator up to a nowcast
+// year, with 80% and 95% predictive intervals: shares (internet use, coverage, % of population) on
+// the logit scale, counts per 100 inhabitants (subscriptions) on the log scale.
 //
 // The model is ictstat's own (ITU's nowcasting method is not published in a form that could be
-// followed). On the logit scale z = logit(p), p = v/100 clamped to [0.5%, 99.5%]:
+// followed). On the model's scale z — z = logit(p), p = v/100 clamped to [0.5%, 99.5%], for
+// shares; z = log(1 + v) for counts per 100:
 //
-//	ẑ(t) = z_last + b·(t − t_last),   b = w·b_own + (1 − w)·b_group,   w = n/(n + k)
+//	ẑ(t) = z_last + b·(t − t_last),   b = w·b_own + (1 − w)·b_pool,   w = n/(n + k)
 //
 // where z_last and t_last are the economy's last observation, b_own is the least-squares slope of
-// z on the year over the economy's last n ≤ Window points (n ≥ 2; with fewer, w = 0), b_group is
-// the median of b_own over the members of the economy's group (its ITU region or income group)
-// whose last observation is at most RecentYears before the fit's last year (all economies when the
-// group has fewer than three such members), and the estimate is v̂ = 100·expit(ẑ). A logistic
-// diffusion curve with its saturation at 100% is a straight line on this scale, so a steady
+// z on the year over the economy's last n ≤ window points (n ≥ 2; with fewer, w = 0), and b_pool
+// is the median of b_own over a pool of similar economies whose last observation is at most
+// RecentYears before the fit's last year: either the economy's group (ITU region; all economies
+// when the group has fewer than three such members) or the economies nearest to it in level (the
+// n whose z_last is closest to its own). The estimate is the inverse of the scale at ẑ. A logistic
+// diffusion curve with its saturation at 100% is a straight line on the logit scale, so a steady
 // S-curve is followed exactly.
 //
-// k and the intervals are chosen on the fitted data alone, by an internal backtest: for each of
-// the last CalibrationOrigins years o before the data's last year, every series is cut to the
+// The window, the pool and k are chosen on the fitted data alone, by an internal backtest: for each
+// of the last CalibrationOrigins years o before the data's last year, every series is cut to the
 // years ≤ o, the model is formed from the cut series and compared with the later observations
-// (horizons 1..MaxHorizon years after o). k is the candidate of Ks with the least mean absolute
-// error in percentage points; the interval at horizon h = t − t_last is
-// [expit(ẑ + q_lo), expit(ẑ + q_hi)] with q the empirical quantiles (10/90% and 2.5/97.5%) of the
-// out-of-sample logit errors z_obs − ẑ at that horizon, for h = 1..MaxHorizon. A horizon with fewer
-// than MinResiduals errors, and any h beyond MaxHorizon, takes the quantiles of the horizon before
-// it scaled by h/(h − 1), growth in proportion to the horizon (horizon 1: the errors per year of
-// every horizon, (z_obs − ẑ)/h; no errors at all: NaN bounds). The intervals are
-// thus calibrated by construction on the past errors of the same model; they are not guaranteed
-// to hold when the future differs from the past.
+// (horizons 1..MaxHorizon years after o). The candidate (window, pool, k) with the least mean
+// absolute error in the indicator's unit is chosen; the same comparisons give flat
+// carry-forward's error (CarryMAE), so a caller can keep carrying where the model does no better.
+// The interval at horizon h = t − t_last is [inverse(ẑ + q_lo), inverse(ẑ + q_hi)] with q the
+// empirical quantiles (10/90% and 2.5/97.5%) of the chosen candidate's out-of-sample errors
+// z_obs − ẑ at that horizon, for h = 1..MaxHorizon. A horizon with fewer than MinResiduals errors,
+// and any h beyond MaxHorizon, takes the quantiles of the horizon before it scaled by h/(h − 1),
+// growth in proportion to the horizon (horizon 1: the errors per year of every horizon,
+// (z_obs − ẑ)/h; no errors at all: NaN bounds). The intervals are thus calibrated by construction
+// on the past errors of the same model; they are not guaranteed to hold when the future differs
+// from the past.
 package nowcast
 
 import (
+	"cmp"
+	"fmt"
 	"math"
 	"slices"
 	"sort"
@@ -40,10 +47,16 @@ import (
 const (
 	// Observed: the year is observed; the value is the observation and its interval is the value.
 	Observed = "observed"
-	// Trend: the economy's own slope shrunk toward its group's.
-	Trend = "logit-trend"
-	// Pooled: the group's slope alone (fewer than two points, or k = +Inf).
-	Pooled = "pooled-slope"
+	// Trend: the economy's own slope shrunk toward its pool's.
+	Trend = "trend"
+	// Pooled: the pool's slope alone (fewer than two points, or k = +Inf).
+	Pooled = "pooled slope"
+)
+
+// Scales of a model.
+const (
+	Logit = "logit" // shares in percent, 0–100
+	Log   = "log"   // counts per 100 inhabitants, ≥ 0: z = log(1 + v)
 )
 
 const (
@@ -52,8 +65,8 @@ const (
 	minGroup = 3
 )
 
-// Series is one economy's observations, values in percent (0–100). Group names the economy's pool
-// (ITU region or income group); "" pools it with all economies.
+// Series is one economy's observations. Group names the economy's pool (ITU region or income
+// group); "" pools it with all economies.
 type Series struct {
 	Economy, Group string
 	Years          []int
@@ -62,17 +75,25 @@ type Series struct {
 
 // Options of Fit; zero fields take the defaults.
 type Options struct {
-	Window             int       // points of the economy's own slope (default 6)
-	Ks                 []float64 // candidate shrinkage constants (default 0, 1, 2, 4, …, 128, +Inf: the group slope alone)
+	Scale              string    // Logit (default) or Log
+	Windows            []int     // candidate numbers of points of an economy's own slope (default 3, 4, 5, 6)
+	Pools              []int     // candidate pools: 0 the group, n > 0 the n economies nearest in level (default 0, 30, 60)
+	Ks                 []float64 // candidate shrinkage constants (default 0, 1, 2, 4, …, 128, +Inf: the pool's slope alone)
 	CalibrationOrigins int       // origins of the internal backtest (default 10)
 	MaxHorizon         int       // horizons of the internal backtest, years (default 6)
-	RecentYears        int       // members pooled: last observation at most this many years old (default 5)
+	RecentYears        int       // economies pooled: last observation at most this many years old (default 5)
 	MinResiduals       int       // fewer residuals at a horizon: all horizons' (scaled) are used (default 30)
 }
 
 func (o Options) withDefaults() Options {
-	if o.Window < 2 {
-		o.Window = 6
+	if o.Scale == "" {
+		o.Scale = Logit
+	}
+	if len(o.Windows) == 0 {
+		o.Windows = []int{3, 4, 5, 6}
+	}
+	if len(o.Pools) == 0 {
+		o.Pools = []int{0, 30, 60}
 	}
 	if len(o.Ks) == 0 {
 		o.Ks = []float64{0, 1, 2, 4, 8, 16, 32, 64, 128, math.Inf(1)}
@@ -98,21 +119,35 @@ type Estimate struct {
 	Value, Low80, High80, Low95, High95 float64
 	Method                              string
 	Horizon                             int
+	LastYear                            int // the economy's last observed year
 }
 
 // Model is a fitted nowcast model.
 type Model struct {
+	Scale     string
+	Window    int     // points of an economy's own slope, chosen by the internal backtest
+	Pool      int     // 0: the group's median slope; n: the median of the n economies nearest in level
 	K         float64 // shrinkage constant chosen by the internal backtest
 	LastYear  int     // last year in the data
-	Residuals int     // out-of-sample residuals the intervals are calibrated on
+	Residuals int     // out-of-sample comparisons of the internal backtest
+	MAE       float64 // the chosen model's mean absolute error in the internal backtest, in the series' unit
+	CarryMAE  float64 // flat carry-forward's on the same comparisons
 	states    map[string]state
-	// q[h−1] holds the logit-error quantiles 2.5, 10, 90, 97.5% at horizon h = 1..MaxHorizon.
+	// q[h−1] holds the error quantiles 2.5, 10, 90, 97.5% at horizon h = 1..MaxHorizon.
 	q [][4]float64
+}
+
+// PoolName says in words how the model pools slopes.
+func (m Model) PoolName() string {
+	if m.Pool == 0 {
+		return "region"
+	}
+	return fmt.Sprintf("%d nearest in level", m.Pool)
 }
 
 var levels = [4]float64{0.025, 0.10, 0.90, 0.975}
 
-// prepared is a series sorted by year, NaNs dropped, with its logits.
+// prepared is a series sorted by year, NaNs dropped, with its values on the model's scale.
 type prepared struct {
 	economy, group string
 	years          []int
@@ -140,14 +175,23 @@ func (s state) predict(year int, k float64) float64 {
 	return s.lastZ + s.slope(k)*float64(year-s.lastYear)
 }
 
-func logit(v float64) float64 {
+// transform maps a value to the model's scale; inverse maps back.
+func transform(scale string, v float64) float64 {
+	if scale == Log {
+		return math.Log1p(math.Max(v, 0))
+	}
 	p := math.Min(math.Max(v/100, clampLow), clampHigh)
 	return math.Log(p / (1 - p))
 }
 
-func expit(z float64) float64 { return 100 / (1 + math.Exp(-z)) }
+func inverse(scale string, z float64) float64 {
+	if scale == Log {
+		return math.Max(math.Expm1(z), 0)
+	}
+	return 100 / (1 + math.Exp(-z))
+}
 
-func prepare(series []Series) []prepared {
+func prepare(series []Series, scale string) []prepared {
 	out := make([]prepared, 0, len(series))
 	for _, s := range series {
 		idx := make([]int, 0, len(s.Years))
@@ -164,7 +208,7 @@ func prepare(series []Series) []prepared {
 			}
 			p.years = append(p.years, s.Years[i])
 			p.v = append(p.v, s.Values[i])
-			p.z = append(p.z, logit(s.Values[i]))
+			p.z = append(p.z, transform(scale, s.Values[i]))
 		}
 		if len(p.years) > 0 {
 			out = append(out, p)
@@ -178,11 +222,13 @@ func (p *prepared) cut(year int) int {
 	return sort.SearchInts(p.years, year+1)
 }
 
+// spec is one candidate form of the model.
+type spec struct{ window, pool int }
+
 // states forms every economy's model from its points in years ≤ origin (nil entries: no points).
-func states(ps []prepared, origin int, o Options) []*state {
+func states(ps []prepared, origin int, sp spec, o Options) []*state {
 	out := make([]*state, len(ps))
-	groups := map[string][]float64{}
-	var all []float64
+	var recent []int // economies whose slope is pooled
 	for i := range ps {
 		p := &ps[i]
 		c := p.cut(origin)
@@ -190,15 +236,31 @@ func states(ps []prepared, origin int, o Options) []*state {
 			continue
 		}
 		s := &state{lastYear: p.years[c-1], lastV: p.v[c-1], lastZ: p.z[c-1]}
-		from := max(0, c-o.Window)
+		from := max(0, c-sp.window)
 		if c-from >= 2 {
 			s.own, s.n = olsSlope(p.years[from:c], p.z[from:c]), c-from
 			if s.lastYear >= origin-o.RecentYears {
-				groups[p.group] = append(groups[p.group], s.own)
-				all = append(all, s.own)
+				recent = append(recent, i)
 			}
 		}
 		out[i] = s
+	}
+	if sp.pool > 0 {
+		poolByLevel(out, recent, sp.pool)
+	} else {
+		poolByGroup(ps, out, recent)
+	}
+	return out
+}
+
+// poolByGroup gives every economy the median slope of its group's recent economies, or of all
+// recent economies when its group has fewer than minGroup.
+func poolByGroup(ps []prepared, out []*state, recent []int) {
+	groups := map[string][]float64{}
+	all := make([]float64, 0, len(recent))
+	for _, i := range recent {
+		groups[ps[i].group] = append(groups[ps[i].group], out[i].own)
+		all = append(all, out[i].own)
 	}
 	global := median(all)
 	medians := map[string]float64{}
@@ -217,7 +279,38 @@ func states(ps []prepared, origin int, o Options) []*state {
 			s.pooled = global
 		}
 	}
-	return out
+}
+
+// poolByLevel gives every economy the median slope of the n recent economies whose last level is
+// nearest its own (itself included when it is one of them).
+func poolByLevel(out []*state, recent []int, n int) {
+	byZ := slices.Clone(recent)
+	slices.SortFunc(byZ, func(a, b int) int { return cmp.Compare(out[a].lastZ, out[b].lastZ) })
+	zs := make([]float64, len(byZ))
+	for j, i := range byZ {
+		zs[j] = out[i].lastZ
+	}
+	near := make([]float64, 0, n)
+	for _, s := range out {
+		if s == nil {
+			continue
+		}
+		// Grow a window [lo, hi) around the economy's level to the n nearest.
+		hi, _ := slices.BinarySearch(zs, s.lastZ)
+		lo := hi
+		for hi-lo < n && (lo > 0 || hi < len(zs)) {
+			if lo == 0 || hi < len(zs) && zs[hi]-s.lastZ < s.lastZ-zs[lo-1] {
+				hi++
+			} else {
+				lo--
+			}
+		}
+		near = near[:0]
+		for _, i := range byZ[lo:hi] {
+			near = append(near, out[i].own)
+		}
+		s.pooled = median(near)
+	}
 }
 
 func olsSlope(years []int, z []float64) float64 {
@@ -262,19 +355,60 @@ type residual struct {
 	obsZ    float64
 }
 
-// Fit fits the model to the series (see the package comment): k and the intervals by the internal
-// backtest on the series themselves, the economies' levels and slopes on all their points.
+// Fit fits the model to the series (see the package comment): the window, pool, k and the
+// intervals by the internal backtest on the series themselves, the economies' levels and slopes on
+// all their points.
 func Fit(series []Series, opts Options) Model {
 	o := opts.withDefaults()
-	ps := prepare(series)
-	m := Model{states: map[string]state{}}
+	ps := prepare(series, o.Scale)
+	m := Model{Scale: o.Scale, states: map[string]state{}, K: o.Ks[0], Window: o.Windows[0], Pool: o.Pools[0]}
 	for _, p := range ps {
 		m.LastYear = max(m.LastYear, p.years[len(p.years)-1])
 	}
-	// Internal backtest: origins LastYear−CalibrationOrigins .. LastYear−1.
+	var chosen []residual
+	m.MAE = math.Inf(1)
+	for _, w := range o.Windows {
+		for _, pool := range o.Pools {
+			sp := spec{w, pool}
+			res := calibration(ps, sp, m.LastYear, o)
+			if len(res) == 0 {
+				continue
+			}
+			for _, k := range o.Ks {
+				var sum float64
+				for _, r := range res {
+					sum += math.Abs(inverse(o.Scale, r.state.predict(r.year, k)) - r.obsV)
+				}
+				if mae := sum / float64(len(res)); mae < m.MAE {
+					m.MAE, m.K, m.Window, m.Pool, chosen = mae, k, w, pool, res
+				}
+			}
+		}
+	}
+	if math.IsInf(m.MAE, 1) {
+		m.MAE = math.NaN()
+	}
+	m.Residuals = len(chosen)
+	var carry float64
+	for _, r := range chosen {
+		carry += math.Abs(r.state.lastV - r.obsV)
+	}
+	m.CarryMAE = carry / float64(len(chosen))
+	m.q = quantiles(chosen, m.K, o)
+	for i, s := range states(ps, m.LastYear, spec{m.Window, m.Pool}, o) {
+		if s != nil {
+			m.states[ps[i].economy] = *s
+		}
+	}
+	return m
+}
+
+// calibration is the internal backtest of one candidate form: origins LastYear−CalibrationOrigins
+// .. LastYear−1, each compared with the observations up to MaxHorizon years later.
+func calibration(ps []prepared, sp spec, lastYear int, o Options) []residual {
 	var res []residual
-	for origin := m.LastYear - o.CalibrationOrigins; origin < m.LastYear; origin++ {
-		st := states(ps, origin, o)
+	for origin := lastYear - o.CalibrationOrigins; origin < lastYear; origin++ {
+		st := states(ps, origin, sp, o)
 		for i := range ps {
 			if st[i] == nil {
 				continue
@@ -285,48 +419,54 @@ func Fit(series []Series, opts Options) Model {
 			}
 		}
 	}
-	m.K = o.Ks[0]
-	best := math.Inf(1)
-	for _, k := range o.Ks {
-		var sum float64
-		for _, r := range res {
-			sum += math.Abs(expit(r.state.predict(r.year, k)) - r.obsV)
-		}
-		if len(res) > 0 && sum < best {
-			best, m.K = sum, k
-		}
-	}
-	m.Residuals = len(res)
-	// Logit errors by horizon; and every residual's error per year of horizon.
-	byH := make([][]float64, o.MaxHorizon)
-	var perYear []float64
+	return res
+}
+
+// quantiles are the error quantiles by horizon (see the package comment).
+func quantiles(res []residual, k float64, o Options) [][4]float64 {
+	var errs errorsByHorizon
 	for _, r := range res {
-		e := r.obsZ - r.state.predict(r.year, m.K)
-		h := max(r.horizon, 1)
-		perYear = append(perYear, e/float64(h))
-		if h <= o.MaxHorizon {
-			byH[h-1] = append(byH[h-1], e)
-		}
+		errs.add(r.horizon, r.obsZ-r.state.predict(r.year, k), o)
 	}
-	m.q = make([][4]float64, o.MaxHorizon)
-	for i := range m.q {
+	return errs.quantiles(o)
+}
+
+// errorsByHorizon collects out-of-sample errors by horizon, and per year of horizon.
+type errorsByHorizon struct {
+	byH     [][]float64
+	perYear []float64
+}
+
+func (x *errorsByHorizon) add(horizon int, e float64, o Options) {
+	if x.byH == nil {
+		x.byH = make([][]float64, o.MaxHorizon)
+	}
+	h := max(horizon, 1)
+	x.perYear = append(x.perYear, e/float64(h))
+	if h <= o.MaxHorizon {
+		x.byH[h-1] = append(x.byH[h-1], e)
+	}
+}
+
+func (x *errorsByHorizon) quantiles(o Options) [][4]float64 {
+	if x.byH == nil {
+		x.byH = make([][]float64, o.MaxHorizon)
+	}
+	byH, perYear := x.byH, x.perYear
+	q := make([][4]float64, o.MaxHorizon)
+	for i := range q {
 		for l, p := range levels {
 			switch {
 			case len(byH[i]) >= o.MinResiduals:
-				m.q[i][l] = quantile(p, byH[i])
+				q[i][l] = quantile(p, byH[i])
 			case i > 0:
-				m.q[i][l] = m.q[i-1][l] * float64(i+1) / float64(i)
+				q[i][l] = q[i-1][l] * float64(i+1) / float64(i)
 			default:
-				m.q[i][l] = quantile(p, perYear)
+				q[i][l] = quantile(p, perYear)
 			}
 		}
 	}
-	for i, s := range states(ps, m.LastYear, o) {
-		if s != nil {
-			m.states[ps[i].economy] = *s
-		}
-	}
-	return m
+	return q
 }
 
 // quantile is the empirical quantile (linear interpolation) of x, NaN for no x.
@@ -351,27 +491,37 @@ func (m Model) Nowcast(economy string, year int) (Estimate, bool) {
 	if year <= s.lastYear {
 		if year == s.lastYear {
 			v := s.lastV
-			return Estimate{Value: v, Low80: v, High80: v, Low95: v, High95: v, Method: Observed}, true
+			return Estimate{Value: v, Low80: v, High80: v, Low95: v, High95: v, Method: Observed, LastYear: s.lastYear}, true
 		}
 		return Estimate{}, false
 	}
 	h := year - s.lastYear
 	z := s.predict(year, m.K)
-	b, scale := min(h, len(m.q))-1, 1.0
-	if h > len(m.q) {
-		scale = float64(h) / float64(len(m.q))
-	}
+	q := atHorizon(m.q, h)
 	method := Trend
 	if s.n < 2 || math.IsInf(m.K, 1) {
 		method = Pooled
 	}
-	q := m.q[b]
+	f := func(z float64) float64 { return inverse(m.Scale, z) }
 	return Estimate{
-		Value: expit(z),
-		Low95: expit(z + scale*q[0]), Low80: expit(z + scale*q[1]),
-		High80: expit(z + scale*q[2]), High95: expit(z + scale*q[3]),
-		Method: method, Horizon: h,
+		Value: f(z),
+		Low95: f(z + q[0]), Low80: f(z + q[1]),
+		High80: f(z + q[2]), High95: f(z + q[3]),
+		Method: method, Horizon: h, LastYear: s.lastYear,
 	}, true
+}
+
+// atHorizon is the error quantiles at horizon h ≥ 1: q[h−1], or beyond the last horizon H the
+// last one scaled by h/H.
+func atHorizon(q [][4]float64, h int) [4]float64 {
+	if h <= len(q) {
+		return q[max(h, 1)-1]
+	}
+	out := q[len(q)-1]
+	for i := range out {
+		out[i] *= float64(h) / float64(len(q))
+	}
+	return out
 }
 
 // Economies lists the economies the model can nowcast, sorted.

@@ -11,6 +11,8 @@ import (
 	"github.com/ictstat/ictstat/engine/store"
 )
 
+func expit(z float64) float64 { return inverse(Logit, z) }
+
 // curve is 100·expit(a + b·(t − 2000)).
 func curve(a, b float64, t int) float64 { return expit(a + b*float64(t-2000)) }
 
@@ -141,8 +143,8 @@ func TestSyntheticAccuracyAndCoverage(t *testing.T) {
 	}
 
 	res := Backtest(series, nil, nil, Options{})
-	if len(res.Rows) != 3 || len(res.K) != 10 {
-		t.Fatalf("rows %d, origins %d", len(res.Rows), len(res.K))
+	if len(res.Rows) != 3 || len(res.Models) != 10 {
+		t.Fatalf("rows %d, origins %d", len(res.Rows), len(res.Models))
 	}
 	for _, r := range res.Rows {
 		t.Logf("h%d n=%d MAE model %.3f carry %.3f linear %.3f bias %+.3f cov80 %.3f cov95 %.3f",
@@ -204,5 +206,67 @@ func TestRealBacktest(t *testing.T) {
 		if r.Model.MAE >= r.Carry.MAE || r.Coverage80 < 0.7 || r.Coverage95 < 0.85 {
 			t.Errorf("h%d: model does not beat carry-forward or intervals too narrow", r.Horizon)
 		}
+	}
+}
+
+// Counts per 100 that grow by a constant factor on 1 + v are a straight line on the log scale: the
+// nowcast follows them exactly, past 100.
+func TestLogScaleExact(t *testing.T) {
+	var series []Series
+	for i := range 9 {
+		s := Series{Economy: fmt.Sprintf("E%d", i), Group: "G"}
+		for y := 2008; y <= 2020; y++ { // every origin of the internal backtest (2010–2019) has slopes
+			s.Years = append(s.Years, y)
+			s.Values = append(s.Values, math.Expm1(1+0.1*float64(i)+0.15*float64(y-2010)))
+		}
+		series = append(series, s)
+	}
+	m := Fit(series, Options{Scale: Log})
+	for i := range 9 {
+		want := math.Expm1(1 + 0.1*float64(i) + 0.15*float64(2023-2010))
+		e, ok := m.Nowcast(fmt.Sprintf("E%d", i), 2023)
+		if !ok || math.Abs(e.Value-want) > 1e-9*want || e.LastYear != 2020 {
+			t.Errorf("E%d 2023: %+v, want %.6f", i, e, want)
+		}
+	}
+	if m.MAE > 1e-9 || m.CarryMAE <= 1 {
+		t.Errorf("internal backtest MAE %v, carry %v", m.MAE, m.CarryMAE)
+	}
+}
+
+// Pooling by level takes the median slope of the n economies whose last level is nearest, worked
+// by hand: levels (logit) −2, −1, 0, 1, 3 with slopes 0.1, 0.2, 0.3, 0.4, 0.5; n = 3.
+func TestPoolByLevel(t *testing.T) {
+	levels := []float64{-2, -1, 0, 1, 3}
+	slopes := []float64{0.1, 0.2, 0.3, 0.4, 0.5}
+	out := make([]*state, len(levels))
+	var recent []int
+	for i := range levels {
+		out[i] = &state{lastZ: levels[i], own: slopes[i], n: 2}
+		recent = append(recent, i)
+	}
+	poolByLevel(out, recent, 3)
+	// −2: {−2, −1, 0}; −1: {−2, −1, 0}; 0: {−1, 0, 1}; 1: {0, 1, −1} (3 is 2 away, −1 is 2 away: either); 3: {1, 0, 3}.
+	want := []float64{0.2, 0.2, 0.3, 0.3, 0.4}
+	for i, s := range out {
+		if i == 3 {
+			if s.pooled != 0.3 && s.pooled != 0.4 {
+				t.Errorf("level 1: pooled %v, want 0.3 or 0.4", s.pooled)
+			}
+			continue
+		}
+		if math.Abs(s.pooled-want[i]) > 1e-12 {
+			t.Errorf("level %v: pooled %v, want %v", levels[i], s.pooled, want[i])
+		}
+	}
+}
+
+func TestIndicatorsFile(t *testing.T) {
+	scales, err := Indicators()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if scales["internet_use_pct"] != Logit || scales["mobile_broadband_per100"] != Log || scales["price_mobile_data_5gb_pct_gni"] != "" {
+		t.Errorf("scales %v", scales)
 	}
 }

@@ -62,6 +62,10 @@ type Job struct {
 	// (the default: the latest composition in every year) or historical (each year's). A job that
 	// does not compute refuses a database computed with the other one.
 	Composition string `yaml:"composition"`
+	// Fill is how the job's computation fills the years after an economy's last report: nowcast
+	// (the default; up to NowcastTo, by default the last full year) or carry.
+	Fill      string `yaml:"fill"`
+	NowcastTo int    `yaml:"nowcast_to"`
 
 	Path    string         `yaml:"-"`
 	charts  []figures.Spec // decoded from Charts
@@ -231,6 +235,13 @@ func (j *Job) check(lines map[string]int) error {
 	if j.Composition != "" && j.Composition != compute.Current && j.Composition != compute.Historical {
 		return at("composition", "composition %q: use %s (the latest composition in every year) or %s (each year's)",
 			j.Composition, compute.Current, compute.Historical)
+	}
+	if j.Fill != "" && j.Fill != compute.FillNowcast && j.Fill != compute.FillCarry {
+		return at("fill", "fill %q: use %s (the model's estimates up to nowcast_to) or %s (the last value, three years)",
+			j.Fill, compute.FillNowcast, compute.FillCarry)
+	}
+	if j.NowcastTo != 0 && (j.NowcastTo < 1990 || j.NowcastTo > 2100) {
+		return at("nowcast_to", "nowcast_to %d: give a year between 1990 and 2100", j.NowcastTo)
 	}
 	for i := range j.Sources {
 		s := &j.Sources[i]

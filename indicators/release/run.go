@@ -209,7 +209,8 @@ func Run(ctx context.Context, j *Job, opts Options) (res Result, err error) {
 	}
 	if recompute {
 		err := m.Run("compute aggregates, gaps and progress", opts.Progress, func(s *job.Step) error {
-			sum, err := compute.Run(ctx, st, compute.Options{ToolVersion: opts.ToolVersion, Composition: j.Composition})
+			sum, err := compute.Run(ctx, st, compute.Options{ToolVersion: opts.ToolVersion, Composition: j.Composition,
+				Fill: j.Fill, NowcastTo: j.NowcastTo})
 			s.Rows = int64(sum.Aggregates + sum.Gaps + sum.Progress)
 			s.Detail = fmt.Sprintf("%d aggregates (%s group composition), %d gap figures, %d progress assessments from %d observations",
 				sum.Aggregates, sum.Composition, sum.Gaps, sum.Progress, sum.Observations)

@@ -1,6 +1,7 @@
 // Package computetest builds, once per test binary, the database tests of the indicators read:
 // the embedded default data with its aggregates, gaps and progress computed (with the groups'
-// current composition, the default), and on demand a copy computed with each year's composition.
+// current composition and nowcasts to NowcastTo, the defaults but for the year), and on demand
+// copies computed with each year's composition, or with carrying instead of nowcasts.
 package computetest
 
 import (
@@ -34,17 +35,30 @@ var built = sync.OnceValues(func() (string, error) {
 		return "", err
 	}
 	defer st.Close()
-	_, err = compute.Run(ctx, st, compute.Options{ToolVersion: "test"})
+	_, err = compute.Run(ctx, st, compute.Options{ToolVersion: "test", NowcastTo: NowcastTo})
 	return path, err
 })
 
+// NowcastTo is the nowcast year of the test databases: the year ITU's 2025 edition ends with.
+const NowcastTo = 2025
+
 // historical is a copy of the database recomputed with each year's group composition.
 var historical = sync.OnceValues(func() (string, error) {
+	return recomputed("historical.duckdb", compute.Options{ToolVersion: "test", Composition: compute.Historical, NowcastTo: NowcastTo})
+})
+
+// carried is a copy recomputed with the last values carried instead of nowcasts.
+var carried = sync.OnceValues(func() (string, error) {
+	return recomputed("carried.duckdb", compute.Options{ToolVersion: "test", Fill: compute.FillCarry})
+})
+
+// recomputed copies the database to name and recomputes it with opts.
+func recomputed(name string, opts compute.Options) (string, error) {
 	src, err := built()
 	if err != nil {
 		return "", err
 	}
-	path := filepath.Join(dir, "historical.duckdb")
+	path := filepath.Join(dir, name)
 	b, err := os.ReadFile(src)
 	if err != nil {
 		return "", err
@@ -58,15 +72,21 @@ var historical = sync.OnceValues(func() (string, error) {
 		return "", err
 	}
 	defer st.Close()
-	_, err = compute.Run(ctx, st, compute.Options{ToolVersion: "test", Composition: compute.Historical})
+	_, err = compute.Run(ctx, st, opts)
 	return path, err
-})
+}
 
 // OpenHistorical opens, read-only for one test, the database computed with each year's group
 // composition (compute.Historical).
-func OpenHistorical(t testing.TB) *sql.DB {
+func OpenHistorical(t testing.TB) *sql.DB { return openBuilt(t, historical) }
+
+// OpenCarried opens, read-only for one test, the database computed with carrying instead of
+// nowcasts (compute.FillCarry).
+func OpenCarried(t testing.TB) *sql.DB { return openBuilt(t, carried) }
+
+func openBuilt(t testing.TB, build func() (string, error)) *sql.DB {
 	t.Helper()
-	path, err := historical()
+	path, err := build()
 	if err != nil {
 		t.Fatal(err)
 	}

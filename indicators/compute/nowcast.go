@@ -1,0 +1,152 @@
+package compute
+
+import (
+	"context"
+	"math"
+	"runtime"
+	"sort"
+
+	"github.com/ictstat/ictstat/indicators/aggregate"
+	"github.com/ictstat/ictstat/indicators/nowcast"
+	"golang.org/x/sync/errgroup"
+)
+
+// Ways of filling the years after an economy's last report.
+const (
+	// FillNowcast estimates them with the nowcast model (indicators/nowcast) up to the nowcast
+	// year, for the indicators it covers and where its internal backtest beats carrying the last
+	// value; elsewhere the last value is carried.
+	FillNowcast = "nowcast"
+	// FillCarry carries the last reported value forward CarryYears years.
+	FillCarry = "carry"
+)
+
+// DefaultNowcastYears is how many years past an economy's last report a nowcast reaches by
+// default: the horizons the model's intervals are calibrated on.
+const DefaultNowcastYears = 6
+
+// fitNowcasts fits the nowcast model to every total series of the indicators it covers, each
+// economy pooled with its ITU region, and the breakdown model to their breakdowns, and keeps the
+// models whose internal backtest beats carry-forward.
+func (d *data) fitNowcasts(ctx context.Context, workers int) error {
+	scales, err := nowcast.Indicators()
+	if err != nil {
+		return err
+	}
+	var keys []key
+	for k := range d.reported {
+		if scales[k.indicator] != "" {
+			keys = append(keys, k)
+		}
+	}
+	sort.Slice(keys, func(i, j int) bool { return keyLess(keys[i], keys[j]) })
+	models := make([]*nowcast.Model, len(keys))
+	breakdowns := make([]*nowcast.BreakdownModel, len(keys))
+	g, ctx := errgroup.WithContext(ctx)
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	g.SetLimit(workers)
+	for i, k := range keys {
+		g.Go(func() error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			opts := nowcast.Options{Scale: scales[k.indicator]}
+			if t := total(k.indicator); k != t {
+				// A breakdown moves with its total; without a total, it is carried.
+				if d.reported[t] == nil {
+					return nil
+				}
+				m := nowcast.FitBreakdown(d.series(k), d.series(t), opts)
+				if m.MAE < m.CarryMAE {
+					breakdowns[i] = &m
+				}
+				return nil
+			}
+			m := nowcast.Fit(d.series(k), opts)
+			if m.MAE < m.CarryMAE {
+				models[i] = &m
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	for i, k := range keys {
+		if models[i] != nil {
+			d.models[k] = models[i]
+		}
+		if breakdowns[i] != nil {
+			d.breakdowns[k] = breakdowns[i]
+		}
+	}
+	return nil
+}
+
+// series is every economy's reported values of k, each economy pooled with its ITU region.
+func (d *data) series(k key) []nowcast.Series {
+	byEconomy := d.reported[k]
+	economies := make([]int, 0, len(byEconomy))
+	for e := range byEconomy {
+		economies = append(economies, e)
+	}
+	sort.Ints(economies)
+	series := make([]nowcast.Series, 0, len(economies))
+	for _, e := range economies {
+		p := byEconomy[e]
+		series = append(series, nowcast.Series{Economy: d.economies[e], Group: d.regions[e], Years: p.years, Values: p.values})
+	}
+	return series
+}
+
+// nowcastBreakdown fills row r of economy e, a breakdown of the total whose filled row is tr,
+// past its last reported year as nowcastRow does, from the total's values.
+func (d *data) nowcastBreakdown(m *nowcast.BreakdownModel, r, tr *aggregate.Row, e int, lastReported, to, years int) {
+	if tr == nil {
+		return
+	}
+	for t := max(lastReported+1, d.first); t <= min(to, lastReported+years, d.last); t++ {
+		i := t - d.first
+		if tr.Status[i] == aggregate.Missing {
+			continue
+		}
+		est, ok := m.Nowcast(d.economies[e], t, tr.Values[i], boundsAt(tr, i))
+		if !ok {
+			continue
+		}
+		setNowcast(r, i, est)
+	}
+}
+
+func setNowcast(r *aggregate.Row, i int, est nowcast.Estimate) {
+	if r.Bounds == nil {
+		r.Bounds = make([][4]float64, len(r.Values))
+	}
+	r.Values[i], r.Status[i] = est.Value, aggregate.Nowcast
+	r.Bounds[i] = [4]float64{est.Low80, est.High80, est.Low95, est.High95}
+}
+
+// nowcastRow fills row r of economy e past its last reported year with the model's estimates up
+// to the year to, at most years years past the last report, in place of carried values.
+func (d *data) nowcastRow(m *nowcast.Model, r *aggregate.Row, e int, lastReported, to, years int) {
+	for t := lastReported + 1; t <= min(to, lastReported+years, d.last); t++ {
+		if t < d.first {
+			continue
+		}
+		est, ok := m.Nowcast(d.economies[e], t)
+		if !ok {
+			continue
+		}
+		setNowcast(r, t-d.first, est)
+	}
+}
+
+// boundsAt is a filled value's interval: a nowcast's, NaN otherwise.
+func boundsAt(r *aggregate.Row, i int) [4]float64 {
+	if r.Bounds == nil || r.Status[i] != aggregate.Nowcast {
+		return [4]float64{math.NaN(), math.NaN(), math.NaN(), math.NaN()}
+	}
+	return r.Bounds[i]
+}

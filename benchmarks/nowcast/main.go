@@ -33,14 +33,24 @@ func main() {
 	to := flag.Int("to", 2021, "last origin year")
 	list := flag.String("indicators", "internet_use_pct,households_internet_pct,mobile_phone_ownership_pct,coverage_4g_pct,fixed_broadband_per100,mobile_broadband_per100",
 		"indicators to backtest, comma-separated; the first is also shown per ITU region")
+	asOf := flag.String("vintage", "2023-12-31", "also backtest the first indicator on the data as published on this date (\"\": not)")
 	flag.Parse()
-	if err := run(*db, *from, *to, strings.Split(*list, ",")); err != nil {
+	var vintageDate time.Time
+	if *asOf != "" {
+		d, err := time.Parse(time.DateOnly, *asOf)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "nowcast: -vintage:", err)
+			os.Exit(2)
+		}
+		vintageDate = d
+	}
+	if err := run(*db, *from, *to, strings.Split(*list, ","), vintageDate); err != nil {
 		fmt.Fprintln(os.Stderr, "nowcast:", err)
 		os.Exit(1)
 	}
 }
 
-func run(db string, from, to int, indicators []string) error {
+func run(db string, from, to int, indicators []string, vintageDate time.Time) error {
 	ctx := context.Background()
 	if db == "" {
 		dir, err := os.MkdirTemp("", "ictstat-nowcast-")
@@ -123,6 +133,9 @@ func run(db string, from, to int, indicators []string) error {
 				table(res.ByGroup[g])
 			}
 		}
+	}
+	if !vintageDate.IsZero() {
+		return vintage(ctx, db, indicators[0], scales[indicators[0]], vintageDate)
 	}
 	return nil
 }

@@ -121,6 +121,11 @@ func (s *Source) data(ctx context.Context, code string) (*indicatorData, *meta, 
 // projections, as progress leaves it out.
 const NowcastFlag = "nowcast"
 
+// nowcastShareShown is the least share of a group's population nowcast for its value's interval
+// to be shown (`ictstat chart` draws the same): below it, the interval of the few nowcasts that
+// enter a group value is too narrow to draw.
+const nowcastShareShown = "0.1"
+
 // IndicatorSQL is the query whose rows, sorted by entity, sex, area, age, year and status, are
 // an indicator's rows ($1 the indicator), the columns of Columns; derived says whether
 // ictstat's aggregates are read.
@@ -140,7 +145,9 @@ func IndicatorSQL(derived bool) string {
 		SELECT group_code, 'group', year::INTEGER, sex, area, age, value, 'aggregate',
 			CASE WHEN status = 'nowcast' THEN '` + NowcastFlag + `' ELSE '' END, '', '',
 			CASE WHEN status = 'nowcast' THEN 'nowcast: too few members have reported the year; nowcasts fill it' ELSE '' END,
-			coverage_reported, se, ci_low, ci_high
+			coverage_reported, se,
+			CASE WHEN status = 'nowcast' OR coverage_nowcast >= ` + nowcastShareShown + ` THEN ci_low END,
+			CASE WHEN status = 'nowcast' OR coverage_nowcast >= ` + nowcastShareShown + ` THEN ci_high END
 		FROM aggregates WHERE indicator = $1 AND status IN ('published', 'nowcast') AND value IS NOT NULL`
 	}
 	return q

@@ -200,10 +200,13 @@ func (s *Source) read(ctx context.Context, d *indicatorData, indicator string, p
 		d.observations = m
 	case p == aggregates && d.aggregates == nil:
 		m := map[seriesKey][]point{}
-		// A nowcast year (too few members have reported it) is drawn as estimated; a value to
-		// which nowcasts contribute, with its 95% interval.
+		// A nowcast year (too few members have reported it) is drawn as estimated; a value with a
+		// tenth or more of the group's population nowcast, with its 95% interval (the explorer
+		// shows the same; below, the interval is too narrow to draw).
 		if err := store.ScanRows(ctx, s.db, `SELECT group_code, sex, area, year, value, coverage_reported < 0.5 OR status = 'nowcast', '',
-				`+intervalColumns+`, status = 'nowcast' FROM main.aggregates
+				CASE WHEN status = 'nowcast' OR coverage_nowcast >= 0.1 THEN coalesce(ci_low, 'NaN'::DOUBLE) ELSE 'NaN'::DOUBLE END,
+				CASE WHEN status = 'nowcast' OR coverage_nowcast >= 0.1 THEN coalesce(ci_high, 'NaN'::DOUBLE) ELSE 'NaN'::DOUBLE END,
+				status = 'nowcast' FROM main.aggregates
 			WHERE indicator = ? AND age = 'total' AND status IN ('published', 'nowcast') ORDER BY group_code, sex, area, year`, into(m), indicator); err != nil {
 			return err
 		}

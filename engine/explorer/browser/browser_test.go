@@ -357,13 +357,17 @@ func TestTrend(t *testing.T) {
 
 // TestErrorBars: a trend draws the 95% interval of each value that has one as a bar in its
 // line's colour from ci_low to ci_high on the chart's y scale, names it in the legend, and the
-// table shows the interval's columns.
+// table shows the interval's columns: an economy's survey estimates, and a group's values with a
+// tenth or more of its population nowcast.
 func TestErrorBars(t *testing.T) {
 	p := newPage(t)
 	p.open(env.base + "#view=trend&indicator=internet_use_pct&entities=WLD,RWA")
 	want := map[string][2]float64{}
-	for _, r := range sqlRows(t, `SELECT year, ci_low, ci_high FROM observations WHERE indicator = 'internet_use_pct' AND economy = 'RWA'
-		AND sex = 'total' AND area = 'total' AND age = 'total' AND ci_low IS NOT NULL AND ci_high IS NOT NULL`)[1:] {
+	for _, r := range sqlRows(t, `SELECT 'RWA|' || year, ci_low, ci_high FROM observations WHERE indicator = 'internet_use_pct' AND economy = 'RWA'
+		AND sex = 'total' AND area = 'total' AND age = 'total' AND ci_low IS NOT NULL AND ci_high IS NOT NULL
+		UNION ALL SELECT 'WLD|' || year, ci_low, ci_high FROM aggregates WHERE indicator = 'internet_use_pct' AND group_code = 'WLD'
+		AND sex = 'total' AND area = 'total' AND age = 'total' AND status IN ('published', 'nowcast')
+		AND (status = 'nowcast' OR coverage_nowcast >= 0.1) AND ci_low IS NOT NULL`)[1:] {
 		lo, _ := strconv.ParseFloat(r[1], 64)
 		hi, _ := strconv.ParseFloat(r[2], 64)
 		want[r[0]] = [2]float64{lo, hi}
@@ -376,23 +380,32 @@ func TestErrorBars(t *testing.T) {
 	}
 	js := `(() => { const svg = document.querySelector("#chart svg"), y = svg.scale("y"), top = svg.getBoundingClientRect().top;
 		const want = ` + string(bounds) + `;
-		return [...svg.querySelectorAll("line[data-interval]")].map((e) => { const b = e.getBoundingClientRect(), w = want[e.dataset.year] || [NaN, NaN];
+		return [...svg.querySelectorAll("line[data-interval]")].map((e) => { const b = e.getBoundingClientRect(),
+			w = want[e.dataset.interval + "|" + e.dataset.year] || [NaN, NaN];
 			return {entity: e.dataset.interval, year: e.dataset.year, stroke: getComputedStyle(e).stroke,
 				top: b.top - top, bottom: b.bottom - top, low: y.apply(w[0]), high: y.apply(w[1]),
 				caps: [...e.parentNode.querySelectorAll("line[data-cap]")].filter((c) => Math.abs(c.getBBox().x + c.getBBox().width / 2 - e.getBBox().x) < 0.5).length}; }); })()`
 	bars := eval[[]bar](p, js)
-	if len(bars) != len(want) || len(want) != 3 {
-		t.Fatalf("%d error bars drawn, %d intervals in the observations view: %+v", len(bars), len(want), bars)
-	}
-	for _, b := range bars {
-		if _, ok := want[b.Year]; !ok {
-			t.Errorf("a bar in %s, a year without an interval", b.Year)
+	rwanda := 0
+	for k := range want {
+		if strings.HasPrefix(k, "RWA|") {
+			rwanda++
 		}
-		if b.Entity != "RWA" || b.Stroke != "rgb(86, 180, 233)" || b.Caps != 2 {
-			t.Errorf("the bar of %s %s: stroke %s, %d caps; want Rwanda's colour #56B4E9 and 2 caps", b.Entity, b.Year, b.Stroke, b.Caps)
+	}
+	if len(bars) != len(want) || rwanda != 3 || len(want) < 4 {
+		t.Fatalf("%d error bars drawn, %d intervals in the views (%d of Rwanda): %+v", len(bars), len(want), rwanda, bars)
+	}
+	colour := map[string]string{"WLD": "rgb(230, 159, 0)", "RWA": "rgb(86, 180, 233)"}
+	for _, b := range bars {
+		k := b.Entity + "|" + b.Year
+		if _, ok := want[k]; !ok {
+			t.Errorf("a bar of %s in %s, a year without an interval", b.Entity, b.Year)
+		}
+		if b.Stroke != colour[b.Entity] || b.Caps != 2 {
+			t.Errorf("the bar of %s %s: stroke %s, %d caps; want the line's colour %s and 2 caps", b.Entity, b.Year, b.Stroke, b.Caps, colour[b.Entity])
 		}
 		if math.Abs(b.Top-b.High) > 1 || math.Abs(b.Bottom-b.Low) > 1 {
-			t.Errorf("the bar of %s spans %.1f–%.1f px; the y scale puts its interval %v at %.1f–%.1f", b.Year, b.Top, b.Bottom, want[b.Year], b.High, b.Low)
+			t.Errorf("the bar of %s spans %.1f–%.1f px; the y scale puts its interval %v at %.1f–%.1f", k, b.Top, b.Bottom, want[k], b.High, b.Low)
 		}
 	}
 	if legend := eval[string](p, `document.querySelector("#legend").textContent`); !strings.Contains(legend, "95% interval") {
@@ -409,8 +422,8 @@ func TestErrorBars(t *testing.T) {
 	}
 	p.screenshot("trend-intervals")
 	p.axe("trend with intervals")
-	// The World alone has none: no bar, and no legend entry.
-	p.open(env.base + "#view=trend&indicator=internet_use_pct&entities=WLD")
+	// Germany alone has none: no bar, and no legend entry.
+	p.open(env.base + "#view=trend&indicator=internet_use_pct&entities=DEU")
 	if n := eval[int](p, `document.querySelectorAll("#chart [data-interval]").length`); n != 0 || strings.Contains(eval[string](p, `document.querySelector("#legend").textContent`), "95% interval") {
 		t.Errorf("a trend without intervals draws %d bars or names them in its legend", n)
 	}

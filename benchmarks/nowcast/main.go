@@ -96,10 +96,10 @@ func run(db string, from, to int, indicators []string, vintageDate time.Time) er
 		fmt.Printf("\n## %s (%s scale): %d economies, %d observations; origins %d–%d, in %.2f s\n\n", ind, scales[ind],
 			len(series), points, from, to, time.Since(started).Seconds())
 		table(res.Rows)
-		fmt.Printf("\nregion means (≥ %d economies; interval: mean of the bounds):", nowcast.MinMeanMembers)
+		fmt.Printf("\nregion means (≥ %d economies): intervals with the errors' correlation / fully correlated:", nowcast.MinMeanMembers)
 		for _, r := range res.Rows {
-			fmt.Printf("  h%d n=%d MAE %.3f (carry %.3f) cov80 %.1f%% cov95 %.1f%%", r.Horizon, r.Means.N, r.Means.Model, r.Means.Carry,
-				100*r.Means.Coverage80, 100*r.Means.Coverage95)
+			fmt.Printf("\n  h%d n=%d MAE %.3f (carry %.3f) cov80 %.1f%% / %.1f%% cov95 %.1f%% / %.1f%%", r.Horizon, r.Means.N, r.Means.Model,
+				r.Means.Carry, 100*r.Means.Coverage80, 100*r.Means.FullCoverage80, 100*r.Means.Coverage95, 100*r.Means.FullCoverage95)
 		}
 		fmt.Printf("\nbias carry / linear:")
 		for _, r := range res.Rows {
@@ -116,8 +116,8 @@ func run(db string, from, to int, indicators []string, vintageDate time.Time) er
 			fmt.Printf(" %d:%d,%d,%g", y, m.Window, m.Pool, m.K)
 		}
 		m := nowcast.Fit(series, opts)
-		fmt.Printf("\nall data: last year %d, window %d, pool %s, k = %g; internal backtest MAE %.3f against carry-forward's %.3f (%d comparisons)\n",
-			m.LastYear, m.Window, m.PoolName(), m.K, m.MAE, m.CarryMAE, m.Residuals)
+		fmt.Printf("\nall data: last year %d, window %d, pool %s, k = %g; internal backtest MAE %.3f against carry-forward's %.3f (%d comparisons); error correlation %.3f\n",
+			m.LastYear, m.Window, m.PoolName(), m.K, m.MAE, m.CarryMAE, m.Residuals, m.Correlation)
 		if i == 0 {
 			groups := make([]string, 0, len(res.ByGroup))
 			for g := range res.ByGroup {

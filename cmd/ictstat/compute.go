@@ -34,7 +34,9 @@ results analysts query:
                below --min-anchored is still published, with status 'nowcast', when nowcasts
                bring its coverage to --coverage-threshold. Where members' values are nowcasts, a
                value has the share of the population nowcast and an 80% and 95% interval (their
-               errors taken as fully correlated: the widest their intervals allow)
+               errors equally correlated, at the correlation measured in the model's
+               backtest). The models fitted, with their parameters and backtest errors, are
+               in the view nowcast_models
   estimates    the economy values filled in for them: interpolated between reported years; after
                an economy's last report, nowcast up to --nowcast-to (default: the last full year)
                by the model of indicators/nowcast, with 80% and 95% predictive intervals, for the

@@ -89,10 +89,11 @@ The columns of the table, each the group's value for the year:
 
 A value marked * is a nowcast: it rests on members' values estimated by the nowcast model for
 the years after their last report: too few members have reported the year for it to be
-published otherwise (a parity score when its parts are nowcasts). A value to which nowcast members contribute has its 95%
-interval in brackets, marked or not: propagated from the members' predictive intervals, the
-other members' values taken as exact and the nowcasts' errors as fully correlated (the group's
-bound is the weighted mean of the members' bounds), which gives an upper bound on the width.
+published otherwise (a parity score when its parts are nowcasts). A value to which nowcast
+members contribute has its 95% interval in brackets, marked or not: propagated from the members'
+predictive intervals, the other members' values taken as exact and the nowcasts' errors as
+equally correlated, at the correlation the model measured between economies' errors of the same
+year in its backtest (nowcast_models.correlation; breakdowns: fully correlated).
 Values formed from reported, interpolated and carried values only have no interval. People
 online and offline take their interval from the share's; the parity score and the urban/rural
 ratio have none. "withheld": the members with a value hold too little of the group's population
@@ -305,7 +306,7 @@ func writeHeadlineTable(ctx context.Context, st *store.Store, year int, w io.Wri
 		fmt.Fprintln(w, "* nowcast: rests on members' values estimated by the nowcast model for the years after their last report (too few members have reported the year).")
 	}
 	if intervals {
-		fmt.Fprintln(w, "(95% interval), where nowcasts enter: propagated from the members' predictive intervals, their errors taken as fully correlated: an upper bound on its width.")
+		fmt.Fprintln(w, "(95% interval), where nowcasts enter: propagated from the members' predictive intervals, their errors equally correlated as measured in the model's backtest.")
 	}
 	c, _, ok, err := st.LastComputation(ctx)
 	if err != nil {

@@ -181,7 +181,7 @@ func TestHeadline(t *testing.T) {
 			t.Errorf("the table lacks %q:\n%s", s, tab.stdout)
 		}
 	}
-	if world.status == "nowcast" && (!strings.Contains(tab.stdout, "* nowcast") || !strings.Contains(tab.stdout, "fully correlated") ||
+	if world.status == "nowcast" && (!strings.Contains(tab.stdout, "* nowcast") || !strings.Contains(tab.stdout, "equally correlated") ||
 		!strings.Contains(tab.stdout, "WLD      World  ") ||
 		!strings.Contains(tab.stdout, strconv.FormatFloat(world.value, 'f', 1, 64)+" ("+strconv.FormatFloat(world.low, 'f', 1, 64)+"–")) {
 		t.Errorf("the table does not show the world's nowcast with its interval:\n%s", tab.stdout)

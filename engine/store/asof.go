@@ -40,7 +40,7 @@ func asOfViews(catalog string, date time.Time, derived bool) []string {
 	if !derived {
 		msg := fmt.Sprintf("%%s were computed from the data as they are now, not as of %s: run `ictstat compute --as-of %s` on a copy of the database, or use chart, scorecard or progress with --as-of, which compute them",
 			date.Format(time.DateOnly), date.Format(time.DateOnly))
-		for _, v := range []string{"aggregates", "estimates", "gaps", "progress", "idi", "idi_inputs"} {
+		for _, v := range []string{"aggregates", "estimates", "gaps", "progress", "idi", "idi_inputs", "nowcast_models"} {
 			views = append(views, [2]string{v, "SELECT * FROM " + cat + ".main." + v + " WHERE (SELECT error(" + quote(fmt.Sprintf(msg, v)) + ")) IS NULL"})
 		}
 	}

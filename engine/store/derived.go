@@ -147,7 +147,7 @@ func (s *Store) BeginDerived(ctx context.Context, c Computation) (*DerivedWriter
 	}
 	w := &DerivedWriter{ctx: ctx, conn: conn, composition: c.Composition}
 	err = w.exec("BEGIN TRANSACTION")
-	for _, t := range []string{"aggregates", "estimates", "gaps", "progress", "targets", "idi", "idi_inputs"} {
+	for _, t := range []string{"aggregates", "estimates", "gaps", "progress", "targets", "idi", "idi_inputs", "nowcast_models"} {
 		if err == nil {
 			err = w.exec("DELETE FROM store." + t)
 		}
@@ -249,6 +249,37 @@ func (w *DerivedWriter) Gaps(produce func(emit func(GapRow) error) error) (int, 
 		return nil
 	})
 	return n, err
+}
+
+// NowcastModelRow is a nowcast model fitted to one series (see migration 0015).
+type NowcastModelRow struct {
+	Indicator, Sex, Area, Age, Model, Scale string
+	Window                                  int     // 0: none (a breakdown model)
+	Pool                                    string  // "": none
+	K                                       float64 // NaN: none
+	Correlation                             float64
+	Comparisons                             int
+	MAE, CarryMAE                           float64 // NaN when the backtest had no comparisons
+	Used                                    bool
+	Method                                  string
+}
+
+// NowcastModels writes the nowcast models.
+func (w *DerivedWriter) NowcastModels(rows []NowcastModelRow) error {
+	return w.append(func(drv driver.Conn) error {
+		return appendEach(drv, "nowcast_models", len(rows), 15, func(i int, r []driver.Value) {
+			m := &rows[i]
+			var window, k driver.Value
+			if m.Window > 0 {
+				window = int16(m.Window)
+			}
+			if !math.IsNaN(m.K) {
+				k = m.K // +Inf: the pool's slope alone
+			}
+			copy(r, []driver.Value{m.Indicator, m.Sex, m.Area, m.Age, m.Model, m.Scale, window, nullable(m.Pool), k,
+				m.Correlation, int32(m.Comparisons), nullFloat(m.MAE), nullFloat(m.CarryMAE), m.Used, m.Method})
+		})
+	})
 }
 
 // Targets writes the frameworks' targets.

@@ -116,8 +116,10 @@ type Member struct {
 	SE     float64 // the standard error of a reported survey estimate, when HasSE
 	HasSE  bool
 	// Bounds is a nowcast's 80% and 95% interval (low 80, high 80, low 95, high 95), read when
-	// Status is Nowcast.
-	Bounds [4]float64
+	// Status is Nowcast, and Correlation the correlation of its error with the other members'
+	// nowcasts (the model's, nowcast.Model.Correlation; 1 when unknown).
+	Bounds      [4]float64
+	Correlation float64
 }
 
 // Value is a group's value for one year.
@@ -140,11 +142,13 @@ type Value struct {
 	SEMembers int // members whose standard error SE propagates
 	// Nowcasts counts the members whose value is a nowcast, CoverageNowcast the share of the
 	// members' population they hold. With any, Bounds is the value's 80% and 95% interval (low 80,
-	// high 80, low 95, high 95), formed by the same method from the members' bounds, the values of
-	// the other members taken as exact: the members' nowcast errors are taken as fully correlated
-	// (all at the same quantile of their predictive distributions), which gives the widest
-	// interval their intervals allow (an upper bound on its width; independent errors would give a
-	// narrower one). NaN bounds when a nowcast member has none.
+	// high 80, low 95, high 95), the values of the other members taken as exact and the nowcasts'
+	// errors as equally correlated with correlation ρ (the least of the members' Correlation): for
+	// a weighted mean x ± √(ρ (Σ w d)² + (1 − ρ) Σ (w d)²) / Σ w, d a member's distance from its
+	// value to its bound (for a sum the same without / Σ w), the variance of a sum of
+	// equicorrelated terms applied to the distances (exact for normal errors); ρ = 1 gives the
+	// weighted mean of the bounds, the widest. For a median, the median of the bounds. NaN bounds
+	// when a nowcast member has none.
 	Nowcasts        int
 	CoverageNowcast float64
 	Bounds          [4]float64
@@ -166,7 +170,8 @@ type Value struct {
 func Group(method Method, members []Member, rule Rule) Value {
 	v := Value{Members: len(members), Value: math.NaN(), SE: math.NaN()}
 	var people, peopleReported, peopleAnchored, peopleCovered, peopleNowcast float64
-	var sumWB [4]float64
+	var sumWD, sumWD2 [4]float64 // Σ w·d and Σ (w·d)² of the nowcasts' distances d to their bounds
+	rho := 1.0
 	var bounds [4][]float64
 	noBounds := false
 	var sumWV, sumW, sum, sumVar float64
@@ -201,6 +206,7 @@ func Group(method Method, members []Member, rule Rule) Value {
 		if m.Status == Nowcast {
 			v.Nowcasts++
 			b = m.Bounds
+			rho = min(rho, m.Correlation)
 			for _, x := range b {
 				noBounds = noBounds || math.IsNaN(x)
 			}
@@ -213,7 +219,9 @@ func Group(method Method, members []Member, rule Rule) Value {
 			sumWV += m.Weight * m.Value
 			sumW += m.Weight
 			for j := range b {
-				sumWB[j] += m.Weight * b[j]
+				d := m.Weight * (b[j] - m.Value)
+				sumWD[j] += d
+				sumWD2[j] += d * d
 			}
 			if m.HasSE {
 				sumVar += m.Weight * m.Weight * m.SE * m.SE
@@ -222,7 +230,9 @@ func Group(method Method, members []Member, rule Rule) Value {
 		case Sum:
 			sum += m.Value
 			for j := range b {
-				sumWB[j] += b[j]
+				d := b[j] - m.Value
+				sumWD[j] += d
+				sumWD2[j] += d * d
 			}
 			if m.HasSE {
 				sumVar += m.SE * m.SE
@@ -281,11 +291,16 @@ func Group(method Method, members []Member, rule Rule) Value {
 	if v.Nowcasts > 0 {
 		v.RestsOnNowcasts = v.CoverageAnchored < rule.MinAnchored
 		for j := range v.Bounds {
+			// The distance to the bound of a sum of equicorrelated errors: √(ρ (Σ w d)² + (1 − ρ) Σ (w d)²).
+			half := math.Sqrt(max(rho*sumWD[j]*sumWD[j]+(1-rho)*sumWD2[j], 0))
+			if j%2 == 0 {
+				half = -half // the lower bounds
+			}
 			switch method {
 			case WeightedMean:
-				v.Bounds[j] = sumWB[j] / sumW
+				v.Bounds[j] = x + half/sumW
 			case Sum:
-				v.Bounds[j] = sumWB[j]
+				v.Bounds[j] = x + half
 			case Median:
 				v.Bounds[j] = median(bounds[j])
 			}

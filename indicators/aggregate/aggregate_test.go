@@ -112,3 +112,24 @@ func TestGroupSE(t *testing.T) {
 		t.Errorf("no member with a standard error: se %v from %d", v.SE, v.SEMembers)
 	}
 }
+
+// The interval of a weighted mean of two nowcasts, worked by hand: weights 1 and 3, values 10 and
+// 20, lower 80% bounds 8 and 17 (distances −2 and −3 weighted −2 and −9): x = 17.5 and the lower
+// bound 17.5 − √(ρ·11² + (1 − ρ)·85)/4: 14.75 with ρ = 1 (the weighted mean of the bounds),
+// 17.5 − √103/4 with ρ = 0.5, 17.5 − √85/4 with ρ = 0. A reported member adds no width.
+func TestNowcastInterval(t *testing.T) {
+	for _, c := range []struct{ rho, want float64 }{{1, 14.75}, {0.5, 17.5 - math.Sqrt(103)/4}, {0, 17.5 - math.Sqrt(85)/4}} {
+		members := []Member{
+			{Value: 10, Status: Nowcast, Weight: 1, People: 1, Bounds: [4]float64{8, 11, 7, 12}, Correlation: c.rho},
+			{Value: 20, Status: Nowcast, Weight: 3, People: 3, Bounds: [4]float64{17, 22, 16, 23}, Correlation: c.rho},
+			{Value: 30, Status: Reported, Weight: 0, People: 0},
+		}
+		v := Group(WeightedMean, members, DefaultRule)
+		if !v.Published || math.Abs(v.Value-17.5) > 1e-12 || math.Abs(v.Bounds[0]-c.want) > 1e-12 || v.Nowcasts != 2 {
+			t.Errorf("ρ = %v: %+v, want the lower 80%% bound %v", c.rho, v, c.want)
+		}
+		if !(v.Bounds[2] < v.Bounds[0] && v.Bounds[1] < v.Bounds[3] && v.Bounds[0] < v.Value && v.Value < v.Bounds[1]) {
+			t.Errorf("ρ = %v: bounds %v not nested around %v", c.rho, v.Bounds, v.Value)
+		}
+	}
+}

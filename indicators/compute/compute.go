@@ -145,6 +145,9 @@ func Run(ctx context.Context, st *store.Store, opts Options) (Summary, error) {
 	if err := w.Estimates(estimates); err != nil {
 		return fail(err)
 	}
+	if err := w.NowcastModels(d.nowcastModels); err != nil {
+		return fail(err)
+	}
 	nEstimates := len(estimates)
 	if err := w.Targets(targetRows(fws)); err != nil {
 		return fail(err)
@@ -353,7 +356,7 @@ func (d *data) aggregates(rule aggregate.Rule) []store.AggregateRow {
 					if r := rows[e]; r != nil && r.Status[i] != aggregate.Missing {
 						mb.Value, mb.Status = r.Values[i], r.Status[i]
 						mb.Weight = weightOf(m, share, e, i, mb.People)
-						mb.Bounds = boundsAt(r, i)
+						mb.Bounds, mb.Correlation = boundsAt(r, i), d.correlation(k)
 						any = true
 						if mb.Status == aggregate.Reported {
 							mb.SE = d.reported[k][e].seAt(d.first + i)

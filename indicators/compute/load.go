@@ -87,20 +87,21 @@ func (g group) membersIn(year int) []int {
 
 // data is what the store holds, arranged for computing.
 type data struct {
-	first, last  int // the years of the panel
-	economies    []string
-	economyIndex map[string]int
-	regions      []string // the economies' ITU regions, "" where none
-	measures     map[string]measure
-	bounds       map[string][2]float64      // an indicator's valid range (catalogue min_value, max_value), ±Inf where open
-	reported     map[key]map[int]*points    // economy index → points
-	published    map[key]map[string]*points // group code → points the sources publish
-	groups       []group
-	filled       map[key][]*aggregate.Row        // economy index → the filled series, nil where none
-	models       map[key]*nowcast.Model          // the nowcast model that filled a total series' later years; nil: carried
-	breakdowns   map[key]*nowcast.BreakdownModel // the model that filled a breakdown's, from its total
-	lastBatch    int
-	observations int64
+	first, last   int // the years of the panel
+	economies     []string
+	economyIndex  map[string]int
+	regions       []string // the economies' ITU regions, "" where none
+	measures      map[string]measure
+	bounds        map[string][2]float64      // an indicator's valid range (catalogue min_value, max_value), ±Inf where open
+	reported      map[key]map[int]*points    // economy index → points
+	published     map[key]map[string]*points // group code → points the sources publish
+	groups        []group
+	filled        map[key][]*aggregate.Row        // economy index → the filled series, nil where none
+	models        map[key]*nowcast.Model          // the nowcast model that filled a total series' later years; nil: carried
+	breakdowns    map[key]*nowcast.BreakdownModel // the model that filled a breakdown's, from its total
+	nowcastModels []store.NowcastModelRow         // every model fitted, used or not
+	lastBatch     int
+	observations  int64
 }
 
 // load reads the newest edition of every series, the groups in the composition asked for and the

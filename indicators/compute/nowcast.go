@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"sort"
 
+	"github.com/ictstat/ictstat/engine/store"
 	"github.com/ictstat/ictstat/indicators/aggregate"
 	"github.com/ictstat/ictstat/indicators/nowcast"
 	"golang.org/x/sync/errgroup"
@@ -59,15 +60,11 @@ func (d *data) fitNowcasts(ctx context.Context, workers int) error {
 					return nil
 				}
 				m := nowcast.FitBreakdown(d.series(k), d.series(t), opts)
-				if m.MAE < m.CarryMAE {
-					breakdowns[i] = &m
-				}
+				breakdowns[i] = &m
 				return nil
 			}
 			m := nowcast.Fit(d.series(k), opts)
-			if m.MAE < m.CarryMAE {
-				models[i] = &m
-			}
+			models[i] = &m
 			return nil
 		})
 	}
@@ -75,14 +72,35 @@ func (d *data) fitNowcasts(ctx context.Context, workers int) error {
 		return err
 	}
 	for i, k := range keys {
-		if models[i] != nil {
-			d.models[k] = models[i]
+		row := store.NowcastModelRow{Indicator: k.indicator, Sex: k.sex, Area: k.area, Age: k.age, Scale: scales[k.indicator], K: math.NaN()}
+		switch m, b := models[i], breakdowns[i]; {
+		case m != nil:
+			row.Model, row.Window, row.Pool, row.K, row.Correlation = "trend", m.Window, m.PoolName(), m.K, m.Correlation
+			row.Comparisons, row.MAE, row.CarryMAE, row.Used, row.Method = m.Residuals, m.MAE, m.CarryMAE, m.MAE < m.CarryMAE, m.Describe()
+			if row.Used {
+				d.models[k] = m
+			}
+		case b != nil:
+			row.Model, row.Correlation = "breakdown gap", 1
+			row.Comparisons, row.MAE, row.CarryMAE, row.Used, row.Method = b.Residuals, b.MAE, b.CarryMAE, b.MAE < b.CarryMAE, b.Describe()
+			if row.Used {
+				d.breakdowns[k] = b
+			}
+		default:
+			continue
 		}
-		if breakdowns[i] != nil {
-			d.breakdowns[k] = breakdowns[i]
-		}
+		d.nowcastModels = append(d.nowcastModels, row)
 	}
 	return nil
+}
+
+// correlation is the correlation of the nowcast errors of different economies in series k, as
+// group intervals take it: the trend model's, and 1 (the widest intervals) for a breakdown's.
+func (d *data) correlation(k key) float64 {
+	if m := d.models[k]; m != nil {
+		return m.Correlation
+	}
+	return 1
 }
 
 // series is every economy's reported values of k, each economy pooled with its ITU region.

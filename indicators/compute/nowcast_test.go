@@ -43,11 +43,16 @@ func TestNowcastEstimates(t *testing.T) {
 }
 
 // The world's internet use in the nowcast years, recomputed in SQL from the members' reported
-// values and estimates with population weights, and its interval from the members' bounds (a
-// reported or interpolated member's value counting for both bounds), as the aggregates table
-// holds them.
+// values and estimates with population weights, and its interval from the members' bounds with
+// the model's error correlation ρ (nowcast_models): x ± √(ρ (Σ w d)² + (1 − ρ) Σ (w d)²) / Σ w, d
+// a nowcast's distance to its bound, 0 for a reported or interpolated value; as the aggregates
+// table holds them.
 func TestNowcastAggregateBySecondRoute(t *testing.T) {
 	db := open(t)
+	rho := scalar(t, db, `SELECT correlation FROM nowcast_models WHERE indicator = 'internet_use_pct' AND sex = 'total' AND used`)
+	if !(rho > 0 && rho < 1) {
+		t.Fatalf("error correlation %v", rho)
+	}
 	for _, year := range []int{2024, 2025} {
 		var value, low, high, cov, status = 0.0, 0.0, 0.0, 0.0, ""
 		err := db.QueryRow(`SELECT value, ci_low, ci_high, coverage_nowcast, status FROM aggregates WHERE group_code = 'WLD'
@@ -59,17 +64,21 @@ func TestNowcastAggregateBySecondRoute(t *testing.T) {
 		var want, wantLow, wantHigh float64
 		err = db.QueryRow(`
 			WITH v AS (
-				SELECT economy, value, value AS lo, value AS hi FROM observations
+				SELECT economy, value, 0.0 AS dlo, 0.0 AS dhi FROM observations
 				WHERE indicator = 'internet_use_pct' AND sex = 'total' AND area = 'total' AND age = 'total' AND year = $1
 				UNION ALL
-				SELECT economy, value, coalesce(ci_low, value), coalesce(ci_high, value) FROM estimates
+				SELECT economy, value, coalesce(ci_low - value, 0), coalesce(ci_high - value, 0) FROM estimates
 				WHERE indicator = 'internet_use_pct' AND sex = 'total' AND area = 'total' AND age = 'total' AND year = $1),
 			pop AS (
 				SELECT economy, value AS people FROM observations WHERE indicator = 'population' AND year = $1
 				UNION ALL
-				SELECT economy, value FROM estimates WHERE indicator = 'population' AND year = $1)
-			SELECT sum(v.value * p.people) / sum(p.people), sum(v.lo * p.people) / sum(p.people), sum(v.hi * p.people) / sum(p.people)
-			FROM v JOIN pop p USING (economy) JOIN group_members m ON m.economy = v.economy AND m.group_code = 'WLD' AND m.current`, year).
+				SELECT economy, value FROM estimates WHERE indicator = 'population' AND year = $1),
+			s AS (
+				SELECT sum(v.value * p.people) / sum(p.people) AS x, sum(p.people) AS w,
+				       sum(v.dlo * p.people) AS lo1, sum((v.dlo * p.people) ^ 2) AS lo2,
+				       sum(v.dhi * p.people) AS hi1, sum((v.dhi * p.people) ^ 2) AS hi2
+				FROM v JOIN pop p USING (economy) JOIN group_members m ON m.economy = v.economy AND m.group_code = 'WLD' AND m.current)
+			SELECT x, x - sqrt($2 * lo1 ^ 2 + (1 - $2) * lo2) / w, x + sqrt($2 * hi1 ^ 2 + (1 - $2) * hi2) / w FROM s`, year, rho).
 			Scan(&want, &wantLow, &wantHigh)
 		if err != nil {
 			t.Fatal(err)
@@ -84,6 +93,22 @@ func TestNowcastAggregateBySecondRoute(t *testing.T) {
 		if status != map[int]string{2024: "published", 2025: "nowcast"}[year] || cov <= 0 || !(low < value && value < high) {
 			t.Errorf("%d: status %s, nowcast share %v, interval %v–%v around %v", year, status, cov, low, high, value)
 		}
+	}
+}
+
+// Every series of the indicators the model covers has its model recorded, with its backtest; a
+// model fills its series exactly when it beat carrying.
+func TestNowcastModelsRecorded(t *testing.T) {
+	db := open(t)
+	if n := scalar(t, db, `SELECT count(*) FROM nowcast_models WHERE used <> (mae < carry_mae) OR comparisons = 0 OR method = ''`); n != 0 {
+		t.Errorf("%v models break a rule", n)
+	}
+	if n := scalar(t, db, `SELECT count(*) FROM estimates e WHERE status = 'nowcast' AND NOT EXISTS (SELECT 1 FROM nowcast_models m
+		WHERE m.used AND m.indicator = e.indicator AND m.sex = e.sex AND m.area = e.area AND m.age = e.age AND m.method = e.method)`); n != 0 {
+		t.Errorf("%v nowcasts without the model that made them", n)
+	}
+	if n := scalar(t, db, `SELECT count(*) FROM nowcast_models WHERE indicator = 'internet_use_pct' AND used`); n < 3 {
+		t.Errorf("internet use: %v models used, want the total and both sexes", n)
 	}
 }
 

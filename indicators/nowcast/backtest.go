@@ -22,14 +22,16 @@ type Row struct {
 }
 
 // MeanCheck compares, for each origin and group with at least MinMeanMembers economies compared at
-// the horizon, the unweighted mean of their nowcasts with the mean of their later observations,
-// the interval of the mean being the mean of the economies' bounds (their errors taken as fully
-// correlated, as indicators/compute forms a group's interval): how many such means, their mean
-// absolute error against carry-forward's, and the share inside the 80% and 95% intervals.
+// the horizon, the unweighted mean of their nowcasts with the mean of their later observations:
+// how many such means, their mean absolute error against carry-forward's, and the share inside
+// the mean's 80% and 95% intervals formed as indicators/aggregate forms a group's (Interval, the
+// errors equally correlated with the model's Correlation), and formed as the mean of the bounds
+// (the errors fully correlated, the widest).
 type MeanCheck struct {
-	N                      int
-	Model, Carry           float64
-	Coverage80, Coverage95 float64
+	N                              int
+	Model, Carry                   float64
+	Coverage80, Coverage95         float64
+	FullCoverage80, FullCoverage95 float64
 }
 
 // MinMeanMembers is the least number of economies in a group mean of MeanCheck.
@@ -120,7 +122,7 @@ func Backtest(series []Series, origins, horizons []int, opts Options) Result {
 		}
 		for hi := range horizons {
 			for _, gs := range sums[hi] {
-				means[hi].add(gs)
+				means[hi].add(gs, m.Correlation)
 			}
 		}
 	}
@@ -207,6 +209,7 @@ type groupSum struct {
 	n               int
 	est, carry, obs float64
 	bounds          [4]float64
+	devs            [][4]float64 // each economy's bounds less its estimate
 	noBounds        bool
 }
 
@@ -215,36 +218,77 @@ func (g *groupSum) add(est Estimate, carry, obs float64) {
 	g.est += est.Value
 	g.carry += carry
 	g.obs += obs
+	var d [4]float64
 	for i, b := range [4]float64{est.Low80, est.High80, est.Low95, est.High95} {
 		g.bounds[i] += b
+		d[i] = b - est.Value
 		g.noBounds = g.noBounds || math.IsNaN(b)
 	}
+	g.devs = append(g.devs, d)
 }
 
 // meanAcc accumulates the group means of MeanCheck.
 type meanAcc struct {
-	n, in80, in95 int
-	ae, aeCarry   float64
+	n, in80, in95, full80, full95 int
+	ae, aeCarry                   float64
 }
 
-func (m *meanAcc) add(g *groupSum) {
+func (m *meanAcc) add(g *groupSum, rho float64) {
 	if g.n < MinMeanMembers || g.noBounds {
 		return
 	}
 	n := float64(g.n)
-	obs := g.obs / n
+	obs, est := g.obs/n, g.est/n
 	m.n++
-	m.ae += math.Abs(g.est/n - obs)
+	m.ae += math.Abs(est - obs)
 	m.aeCarry += math.Abs(g.carry/n - obs)
-	if g.bounds[0]/n <= obs && obs <= g.bounds[1]/n {
-		m.in80++
+	inside := func(lo, hi float64) int {
+		if lo <= obs && obs <= hi {
+			return 1
+		}
+		return 0
 	}
-	if g.bounds[2]/n <= obs && obs <= g.bounds[3]/n {
-		m.in95++
+	m.full80 += inside(g.bounds[0]/n, g.bounds[1]/n)
+	m.full95 += inside(g.bounds[2]/n, g.bounds[3]/n)
+	weights := make([]float64, g.n)
+	for i := range weights {
+		weights[i] = 1
 	}
+	b := Interval(est, weights, g.devs, rho)
+	m.in80 += inside(b[0], b[1])
+	m.in95 += inside(b[2], b[3])
 }
 
 func (m meanAcc) check() MeanCheck {
 	n := float64(m.n)
-	return MeanCheck{N: m.n, Model: m.ae / n, Carry: m.aeCarry / n, Coverage80: float64(m.in80) / n, Coverage95: float64(m.in95) / n}
+	return MeanCheck{N: m.n, Model: m.ae / n, Carry: m.aeCarry / n, Coverage80: float64(m.in80) / n, Coverage95: float64(m.in95) / n,
+		FullCoverage80: float64(m.full80) / n, FullCoverage95: float64(m.full95) / n}
+}
+
+// Interval is the interval (low 80, high 80, low 95, high 95) of a weighted mean x = Σ w_i x_i /
+// Σ w_i whose terms have intervals x_i + d_i (d_i: the bounds less the value, negative below) with
+// errors equally correlated, correlation ρ: each bound is x + s·√(ρ (Σ w_i d_i)² + (1 − ρ) Σ (w_i
+// d_i)²) / Σ w_i, s the side's sign, the variance of a sum of equicorrelated terms applied to the
+// distances to the bounds (exact for normal errors; ρ = 1 gives the mean of the bounds, ρ = 0
+// independent errors). Terms with no interval have d = 0; for a sum, pass the weights 1 and
+// multiply by their count, or see indicators/aggregate.
+func Interval(x float64, weights []float64, devs [][4]float64, rho float64) [4]float64 {
+	var sumW float64
+	var sum, sumSq [4]float64
+	for i, w := range weights {
+		sumW += w
+		for l, d := range devs[i] {
+			sum[l] += w * d
+			sumSq[l] += w * w * d * d
+		}
+	}
+	var out [4]float64
+	for l := range out {
+		half := math.Sqrt(math.Max(rho*sum[l]*sum[l]+(1-rho)*sumSq[l], 0)) / sumW
+		if l%2 == 0 {
+			half = -half
+		}
+		out[l] = x + half
+	}
+	return out
 }

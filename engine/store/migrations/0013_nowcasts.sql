@@ -20,7 +20,7 @@ ALTER TABLE store.estimates ADD COLUMN ci_high DOUBLE;
 
 -- A group's value that rests on nowcast members has status 'nowcast', the share of the members'
 -- population whose value is a nowcast, and intervals propagated from the members' (see
--- indicators/README.md: the members' errors taken as fully correlated).
+-- indicators/README.md).
 ALTER TABLE store.aggregates ADD COLUMN coverage_nowcast DOUBLE;
 ALTER TABLE store.aggregates ADD COLUMN ci80_low DOUBLE;
 ALTER TABLE store.aggregates ADD COLUMN ci80_high DOUBLE;

@@ -15,7 +15,7 @@
 -- 100, with its interval (computed so from the aggregates where the gaps view has no row); both
 -- in billions, and withheld where the population is. The 95% intervals are those of aggregates
 -- in which nowcast members' values enter, propagated from the members' predictive intervals with
--- their errors taken as fully correlated: an upper bound on the width. Values formed without
+-- their errors equally correlated at the correlation the model measured (nowcast_models). Values formed without
 -- nowcasts have no interval.
 --
 -- Names resolve as in any query, so that read as of a date (temporary views of the same names)

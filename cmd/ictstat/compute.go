@@ -14,7 +14,7 @@ func newCompute(g *globals) *cobra.Command {
 	var carry int
 	var threshold, anchored float64
 	var composition, fill string
-	var nowcastTo int
+	var nowcastTo, nowcastYears int
 	cmd := &cobra.Command{
 		Use:   "compute",
 		Short: "Compute group aggregates, gaps and progress toward targets",
@@ -38,7 +38,9 @@ results analysts query:
                backtest). The models fitted, with their parameters and backtest errors, are
                in the view nowcast_models
   estimates    the economy values filled in for them: interpolated between reported years; after
-               an economy's last report, nowcast up to --nowcast-to (default: the last full year)
+               an economy's last report, nowcast up to --nowcast-to (default: the last full year),
+               at most --nowcast-years past the report (an economy that stopped reporting long
+               ago is not nowcast to today)
                by the model of indicators/nowcast, with 80% and 95% predictive intervals, for the
                indicators it covers (internet use, households with Internet, mobile-phone
                ownership, coverage, subscriptions) where its backtest beats carrying the last
@@ -49,7 +51,8 @@ results analysts query:
   progress     every economy and group against every target of the WSIS, Connect 2020 and 2030,
                UMC 2030 and Broadband Commission 2025 frameworks the data can measure
 
-All four are replaced in one transaction. 'ictstat init' computes them; after 'ictstat ingest',
+They, the nowcast models fitted (the view nowcast_models) and the ICT Development Index are
+replaced in one transaction. 'ictstat init' computes them; after 'ictstat ingest',
 run this command again.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -68,8 +71,11 @@ run this command again.`,
 			if nowcastTo != 0 && (nowcastTo < 1990 || nowcastTo > 2100) {
 				return usageError("--nowcast-to %d: give a year between 1990 and 2100", nowcastTo)
 			}
+			if nowcastYears < 1 {
+				return usageError("--nowcast-years must be at least 1")
+			}
 			return runCompute(cmd, g, compute.Options{CarryYears: carry, Threshold: threshold, MinAnchored: anchored, Composition: composition,
-				Fill: fill, NowcastTo: nowcastTo})
+				Fill: fill, NowcastTo: nowcastTo, NowcastYears: nowcastYears})
 		},
 	}
 	cmd.Flags().IntVar(&carry, "carry-years", aggregate.DefaultCarryYears, "years an economy's first or last value may be carried to fill a gap")
@@ -78,6 +84,7 @@ run this command again.`,
 	cmd.Flags().Float64Var(&anchored, "min-anchored", aggregate.DefaultMinAnchored, "share of a group's population that must have a reported or interpolated value (not a carried one)")
 	cmd.Flags().StringVar(&fill, "fill", compute.FillNowcast, "years after an economy's last report: nowcast (the model, where it beats carrying) or carry (the last value, --carry-years)")
 	cmd.Flags().IntVar(&nowcastTo, "nowcast-to", 0, "last year nowcast (default: the year before today, or before --as-of)")
+	cmd.Flags().IntVar(&nowcastYears, "nowcast-years", compute.DefaultNowcastYears, "most years past an economy's last report that are nowcast (the horizons the intervals are calibrated on)")
 	addAsOf(cmd, g)
 	return cmd
 }

@@ -303,7 +303,7 @@ func writeHeadlineTable(ctx context.Context, st *store.Store, year int, w io.Wri
 	}
 	fmt.Fprintln(w)
 	if nowcasts {
-		fmt.Fprintln(w, "* nowcast: rests on members' values estimated by the nowcast model for the years after their last report (too few members have reported the year).")
+		fmt.Fprintln(w, "* nowcast: rests on members' values estimated by the nowcast model for the years after their last report, too few members having reported the year (people online and offline: or the year's population is a nowcast).")
 	}
 	if intervals {
 		fmt.Fprintln(w, "(95% interval), where nowcasts enter: propagated from the members' predictive intervals, their errors equally correlated as measured in the model's backtest.")
@@ -313,8 +313,11 @@ func writeHeadlineTable(ctx context.Context, st *store.Store, year int, w io.Wri
 		return err
 	}
 	if withheld && ok {
-		fmt.Fprintf(w, "withheld: the members with a value hold less than %.0f%% of the group's population, or those with a reported or interpolated one less than %.0f%% (and none is a nowcast).\n",
+		fmt.Fprintf(w, "withheld: the members with a value hold less than %.0f%% of the group's population, or those with a reported or interpolated one less than %.0f%% and no member's value is a nowcast.\n",
 			100*c.CoverageThreshold, 100*c.MinAnchored)
+	}
+	if ok && c.Fill != "nowcast" {
+		fmt.Fprintln(w, "Computed with the last values carried (ictstat compute --fill carry): no nowcasts; a year too few members have reported is withheld. Run 'ictstat compute' for nowcasts.")
 	}
 	// People online and offline need the group's population of the year as well as its share.
 	for _, gr := range groups {

@@ -98,7 +98,11 @@ func printSummary(w io.Writer, sum store.Summary, batches bool) {
 		if c.Composition == "historical" {
 			groups = "groups in each year's composition"
 		}
-		fmt.Fprintf(w, "Aggregates, gaps and progress: computed %s from %d observations, %s, up to date.\n",
-			c.ComputedAt.Format("2006-01-02 15:04"), c.Observations, groups)
+		fill := "the last values carried after each economy's last report (--fill carry)"
+		if c.Fill == "nowcast" {
+			fill = fmt.Sprintf("nowcasts to %d after each economy's last report", c.NowcastTo)
+		}
+		fmt.Fprintf(w, "Aggregates, gaps and progress: computed %s from %d observations, %s, %s, up to date.\n",
+			c.ComputedAt.Format("2006-01-02 15:04"), c.Observations, groups, fill)
 	}
 }

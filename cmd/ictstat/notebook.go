@@ -107,7 +107,7 @@ files of a folder (repeatable), by its path relative to the current folder or ab
 			case !ok:
 				return fmt.Errorf("nothing computed yet: run 'ictstat compute'")
 			case since > 0 && !g.quiet:
-				fmt.Fprintf(os.Stderr, "ictstat: %s loaded after the last computation; run 'ictstat compute' to include them\n", batchesLoaded(since))
+				fmt.Fprintf(os.Stderr, "ictstat: %s loaded after the last computation; run 'ictstat compute' to bring the results up to date\n", batchesLoaded(since))
 			}
 			rep, err := renderNotebook(cmd.Context(), st, nb, overrides, ext == ".md")
 			var be *notebook.Error

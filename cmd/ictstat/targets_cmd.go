@@ -67,7 +67,7 @@ func openResults(cmd *cobra.Command, g *globals, entity string) (*store.Store, e
 		st.Close()
 		return nil, fmt.Errorf("nothing computed yet: run 'ictstat compute'")
 	case since > 0 && !g.quiet:
-		fmt.Fprintf(os.Stderr, "ictstat: %s loaded after the last computation; run 'ictstat compute' to include them\n", batchesLoaded(since))
+		fmt.Fprintf(os.Stderr, "ictstat: %s loaded after the last computation; run 'ictstat compute' to bring the results up to date\n", batchesLoaded(since))
 	}
 	return st, nil
 }

@@ -132,6 +132,7 @@ type builder struct {
 	// what the figure drew, for its source line
 	editions   map[string]bool
 	aggregated bool // some values are ictstat's aggregates
+	nowcasts   bool // some group values are drawn with their nowcasts' intervals
 }
 
 // load checks the request against the store: the kind, the indicator, the entities, the years,
@@ -335,6 +336,9 @@ func (b *builder) errorBars(code, sex, area string) []chart.Interval {
 			out = append(out, chart.Interval{X: float64(p.year), Low: p.low, High: p.high})
 		}
 	}
+	if len(out) > 0 && b.cat.entities[code].kind != "economy" {
+		b.nowcasts = true // a group's intervals are its nowcasts'
+	}
 	return out
 }
 
@@ -415,7 +419,11 @@ func (b *builder) source() string {
 		if how == "" {
 			how = b.ind.aggregation
 		}
-		s += " Group values: ictstat aggregates (" + how + " of the members' values, gaps filled)."
+		fill := "gaps filled"
+		if b.nowcasts {
+			fill = "gaps filled, the years after members' last reports nowcast; bars: 95% intervals where nowcasts weigh"
+		}
+		s += " Group values: ictstat aggregates (" + how + " of the members' values, " + fill + ")."
 	}
 	return s
 }

@@ -34,9 +34,13 @@ func (m Model) Describe() string {
 	if m.Pool > 0 {
 		pool = fmt.Sprintf("the %d economies nearest in level", m.Pool)
 	}
-	own := fmt.Sprintf("its own slope over its last %d points shrunk toward the median slope of %s (k = %g)", m.Window, pool, m.K)
-	if math.IsInf(m.K, 1) {
-		own = "the median slope of " + pool
+	own := fmt.Sprintf("its own slope over its last %d points shrunk toward the median slope of %s over theirs (weight n/(n + %g) on its own, n its points)",
+		m.Window, pool, m.K)
+	switch {
+	case math.IsInf(m.K, 1):
+		own = fmt.Sprintf("the median slope of %s, each over its last %d points up to its last report", pool, m.Window)
+	case m.K == 0:
+		own = fmt.Sprintf("its own slope over its last %d points", m.Window)
 	}
 	return fmt.Sprintf("nowcast on the %s scale: the last reported value plus %s; intervals from the internal backtest's errors at the horizon",
 		m.Scale, own)

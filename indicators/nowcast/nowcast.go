@@ -28,7 +28,10 @@
 // z_obs − ẑ at that horizon, for h = 1..MaxHorizon. A horizon with fewer than MinResiduals errors,
 // and any h beyond MaxHorizon, takes the quantiles of the horizon before it scaled by h/(h − 1),
 // growth in proportion to the horizon (horizon 1: the errors per year of every horizon,
-// (z_obs − ẑ)/h; no errors at all: NaN bounds). The intervals are thus calibrated by construction
+// (z_obs − ẑ)/h; no errors at all: NaN bounds); and a horizon's bounds are kept at least as far
+// out as the horizon's before (a later year is no more certain). A last value outside the logit
+// clamp (a reported 0) is where values start from: the estimate and its bounds are shifted by the
+// distance between the last value and its clamped image. The intervals are thus calibrated by construction
 // on the past errors of the same model; they are not guaranteed to hold when the future differs
 // from the past.
 package nowcast
@@ -382,7 +385,7 @@ func Fit(series []Series, opts Options) Model {
 			for _, k := range o.Ks {
 				var sum float64
 				for _, r := range res {
-					sum += math.Abs(inverse(o.Scale, r.state.predict(r.year, k)) - r.obsV)
+					sum += math.Abs(r.state.value(o.Scale, r.state.predict(r.year, k)) - r.obsV)
 				}
 				if mae := sum / float64(len(res)); mae < m.MAE {
 					m.MAE, m.K, m.Window, m.Pool, chosen = mae, k, w, pool, res
@@ -456,7 +459,14 @@ func correlation(res []residual, k float64, q [][4]float64) float64 {
 	}
 	var cross, pairs float64
 	n := 0
-	for c, v := range sums {
+	cells := make([]cell, 0, len(sums))
+	for c := range sums {
+		cells = append(cells, c)
+	}
+	// In a fixed order, so that the sums, and ρ, do not depend on the map's.
+	slices.SortFunc(cells, func(a, b cell) int { return cmp.Or(cmp.Compare(a.origin, b.origin), cmp.Compare(a.year, b.year)) })
+	for _, c := range cells {
+		v := sums[c]
 		m := float64(counts[c])
 		n += counts[c]
 		cross += v[0]*v[0] - v[1]
@@ -512,6 +522,11 @@ func (x *errorsByHorizon) quantiles(o Options) [][4]float64 {
 			}
 		}
 	}
+	// A later year is no more certain than an earlier one: the bounds never narrow.
+	for i := 1; i < len(q); i++ {
+		q[i][0], q[i][1] = min(q[i][0], q[i-1][0]), min(q[i][1], q[i-1][1])
+		q[i][2], q[i][3] = max(q[i][2], q[i-1][2]), max(q[i][3], q[i-1][3])
+	}
 	return q
 }
 
@@ -548,13 +563,25 @@ func (m Model) Nowcast(economy string, year int) (Estimate, bool) {
 	if s.n < 2 || math.IsInf(m.K, 1) {
 		method = Pooled
 	}
-	f := func(z float64) float64 { return inverse(m.Scale, z) }
+	f := func(z float64) float64 { return s.value(m.Scale, z) }
 	return Estimate{
 		Value: f(z),
 		Low95: f(z + q[0]), Low80: f(z + q[1]),
 		High80: f(z + q[2]), High95: f(z + q[3]),
 		Method: method, Horizon: h, LastYear: s.lastYear,
 	}, true
+}
+
+// value maps z back to the indicator's unit, moved by the distance between the economy's last
+// value and its image on the scale, so that a last value outside the logit clamp (a reported 0 or
+// 100) is where the nowcast starts from, not 0.5% or 99.5%: v = inverse(z) + (v_last −
+// inverse(z_last)), kept within 0–100 (shares) or ≥ 0 (counts). Elsewhere the shift is 0.
+func (s state) value(scale string, z float64) float64 {
+	v := inverse(scale, z) + s.lastV - inverse(scale, s.lastZ)
+	if scale == Logit {
+		v = math.Min(v, 100)
+	}
+	return math.Max(v, 0)
 }
 
 // atHorizon is the error quantiles at horizon h ≥ 1: q[h−1], or beyond the last horizon H the

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"database/sql"
 	"errors"
 	"fmt"
 
@@ -70,6 +71,54 @@ be changed.`,
 			return st.Close()
 		},
 	}
-	cmd.AddCommand(set, del)
+	var format, kind string
+	list := &cobra.Command{
+		Use:   "list",
+		Short: "List the groups: code, name, kind, who defined them and their current members",
+		Long: `List every group the database holds, reference groups and your own, in the order the
+groups view gives: code, name, kind (world, itu_region, income, ldc, lldc, sids, un_region and
+the others the data bring), who defined it and how many economies are its members now. --kind
+keeps one kind. In a terminal long names are cut; --format csv or json gives them whole. The
+members themselves are in the view group_members.`,
+		Example: `  ictstat group list
+  ictstat group list --kind itu_region
+  ictstat group list --format csv`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := checkFormat(format); err != nil {
+				return err
+			}
+			st, err := store.Open(cmd.Context(), g.db, g.storeOptions(true))
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			t := resultTable{columns: []column{{name: "group"}, {name: "name", text: clip}, {name: "kind"}, {name: "defined_by"}, {name: "members"}}}
+			err = store.ScanRows(cmd.Context(), st.DB(), `SELECT group_code, name, kind, coalesce(defined_by, ''), coalesce(members, 0)
+				FROM main.groups WHERE $1 = '' OR kind = $1`, func(r *sql.Rows) error {
+				var code, name, kind, by string
+				var members int64
+				if err := r.Scan(&code, &name, &kind, &by, &members); err != nil {
+					return err
+				}
+				t.rows = append(t.rows, []any{code, name, kind, by, members})
+				return nil
+			}, kind)
+			if err != nil {
+				return err
+			}
+			if len(t.rows) == 0 && kind != "" {
+				var kinds string
+				if err := st.DB().QueryRowContext(cmd.Context(), `SELECT string_agg(DISTINCT kind, ', ' ORDER BY kind) FROM main.groups`).Scan(&kinds); err != nil {
+					return err
+				}
+				return usageError("no group of kind %q: the kinds are %s", kind, kinds)
+			}
+			return t.write(out(g), format)
+		},
+	}
+	list.Flags().StringVar(&format, "format", "table", "output format: table, csv or json")
+	list.Flags().StringVar(&kind, "kind", "", "only groups of this kind, e.g. itu_region or income")
+	cmd.AddCommand(list, set, del)
 	return cmd
 }

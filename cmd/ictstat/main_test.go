@@ -369,3 +369,52 @@ func TestGroupsAndStaleness(t *testing.T) {
 		t.Errorf("group delete: %s", r.stderr)
 	}
 }
+
+// group list shows the reference groups and the user's, with their current members, as the
+// groups view counts them; --kind narrows it, and an unknown kind names the kinds there are.
+func TestGroupList(t *testing.T) {
+	db := copyOfDefault(t)
+	if r := ictstat(t, "--db", db, "group", "set", "EAC", "--name", "East African Community", "--members", "BDI,COD,KEN,RWA,SOM,SSD,TZA,UGA"); r.code != 0 {
+		t.Fatalf("group set: %s", r.stderr)
+	}
+	r := ictstat(t, "--db", db, "group", "list", "--format", "csv")
+	if r.code != 0 {
+		t.Fatalf("group list: %s", r.stderr)
+	}
+	rows, err := csv.NewReader(strings.NewReader(r.stdout)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][]string{
+		"EAC": {"EAC", "East African Community", "custom", "user", "8"},
+		"WLD": {"WLD", "World", "world", "", ""},
+	}
+	var n string
+	sqlOut := ictstat(t, "--db", db, "sql", "--format", "csv", "SELECT count(*) FROM groups")
+	n = strings.TrimSpace(strings.Split(sqlOut.stdout, "\n")[1])
+	if strings.Join(rows[0], ",") != "group,name,kind,defined_by,members" || fmt.Sprint(len(rows)-1) != n {
+		t.Errorf("header %v, %d groups, the groups view has %s", rows[0], len(rows)-1, n)
+	}
+	for _, row := range rows[1:] {
+		if w, ok := want[row[0]]; ok {
+			if row[0] == "WLD" {
+				w[4] = row[4] // the world's count is the economies' in the reference data
+			}
+			if strings.Join(row, "|") != strings.Join(w, "|") {
+				t.Errorf("group %s: %v, want %v", row[0], row, w)
+			}
+			delete(want, row[0])
+		}
+	}
+	if len(want) != 0 {
+		t.Errorf("missing %v", want)
+	}
+	r = ictstat(t, "--db", db, "group", "list", "--kind", "itu_region")
+	if r.code != 0 || strings.Count(r.stdout, "ITU_") != 6 || strings.Contains(r.stdout, "WLD") {
+		t.Errorf("--kind itu_region: %d %s", r.code, r.stdout)
+	}
+	r = ictstat(t, "--db", db, "group", "list", "--kind", "planet")
+	if r.code != 2 || !strings.Contains(r.stderr, "itu_region") {
+		t.Errorf("--kind planet: %d %s", r.code, r.stderr)
+	}
+}

@@ -1,6 +1,10 @@
 package nowcast
 
-import "math"
+import (
+	"math"
+
+	"github.com/ictstat/ictstat/indicators/aggregate"
+)
 
 // Score is the error of one method at one horizon: mean absolute error and mean error
 // (estimate − observation), in percentage points.
@@ -24,9 +28,9 @@ type Row struct {
 // MeanCheck compares, for each origin and group with at least MinMeanMembers economies compared at
 // the horizon, the unweighted mean of their nowcasts with the mean of their later observations:
 // how many such means, their mean absolute error against carry-forward's, and the share inside
-// the mean's 80% and 95% intervals formed as indicators/aggregate forms a group's (Interval, the
-// errors equally correlated with the model's Correlation), and formed as the mean of the bounds
-// (the errors fully correlated, the widest).
+// the mean's 80% and 95% intervals formed by aggregate.Group, as a group's are (the errors equally
+// correlated with the model's Correlation), and formed as the mean of the bounds (the errors fully
+// correlated, the widest).
 type MeanCheck struct {
 	N                              int
 	Model, Carry                   float64
@@ -178,23 +182,13 @@ func rows(accs []acc, horizons []int) []Row {
 // linearAt is the least-squares line through the points, in the series' unit, clamped to 0–100
 // for shares and to ≥ 0 for counts; a single point is carried flat.
 func linearAt(years []int, v []float64, scale string) func(int) float64 {
-	n := float64(len(years))
 	var tb, vb float64
 	for i := range years {
 		tb += float64(years[i])
 		vb += v[i]
 	}
-	tb, vb = tb/n, vb/n
-	var sxy, sxx float64
-	for i := range years {
-		d := float64(years[i]) - tb
-		sxy += d * (v[i] - vb)
-		sxx += d * d
-	}
-	b := 0.0
-	if sxx > 0 {
-		b = sxy / sxx
-	}
+	n := float64(len(years))
+	tb, vb, b := tb/n, vb/n, olsSlope(years, v) // the line passes through the means
 	return func(t int) float64 {
 		x := math.Max(vb+b*(float64(t)-tb), 0)
 		if scale == Logit {
@@ -209,7 +203,7 @@ type groupSum struct {
 	n               int
 	est, carry, obs float64
 	bounds          [4]float64
-	devs            [][4]float64 // each economy's bounds less its estimate
+	members         []aggregate.Member // the nowcasts, as a group's aggregate takes them
 	noBounds        bool
 }
 
@@ -218,13 +212,12 @@ func (g *groupSum) add(est Estimate, carry, obs float64) {
 	g.est += est.Value
 	g.carry += carry
 	g.obs += obs
-	var d [4]float64
-	for i, b := range [4]float64{est.Low80, est.High80, est.Low95, est.High95} {
-		g.bounds[i] += b
-		d[i] = b - est.Value
-		g.noBounds = g.noBounds || math.IsNaN(b)
+	b := [4]float64{est.Low80, est.High80, est.Low95, est.High95}
+	for i := range b {
+		g.bounds[i] += b[i]
+		g.noBounds = g.noBounds || math.IsNaN(b[i])
 	}
-	g.devs = append(g.devs, d)
+	g.members = append(g.members, aggregate.Member{Value: est.Value, Status: aggregate.Nowcast, Weight: 1, People: 1, Bounds: b})
 }
 
 // meanAcc accumulates the group means of MeanCheck.
@@ -250,11 +243,10 @@ func (m *meanAcc) add(g *groupSum, rho float64) {
 	}
 	m.full80 += inside(g.bounds[0]/n, g.bounds[1]/n)
 	m.full95 += inside(g.bounds[2]/n, g.bounds[3]/n)
-	weights := make([]float64, g.n)
-	for i := range weights {
-		weights[i] = 1
+	for i := range g.members {
+		g.members[i].Correlation = rho
 	}
-	b := Interval(est, weights, g.devs, rho)
+	b := aggregate.Group(aggregate.WeightedMean, g.members, aggregate.Rule{}).Bounds
 	m.in80 += inside(b[0], b[1])
 	m.in95 += inside(b[2], b[3])
 }
@@ -263,32 +255,4 @@ func (m meanAcc) check() MeanCheck {
 	n := float64(m.n)
 	return MeanCheck{N: m.n, Model: m.ae / n, Carry: m.aeCarry / n, Coverage80: float64(m.in80) / n, Coverage95: float64(m.in95) / n,
 		FullCoverage80: float64(m.full80) / n, FullCoverage95: float64(m.full95) / n}
-}
-
-// Interval is the interval (low 80, high 80, low 95, high 95) of a weighted mean x = Σ w_i x_i /
-// Σ w_i whose terms have intervals x_i + d_i (d_i: the bounds less the value, negative below) with
-// errors equally correlated, correlation ρ: each bound is x + s·√(ρ (Σ w_i d_i)² + (1 − ρ) Σ (w_i
-// d_i)²) / Σ w_i, s the side's sign, the variance of a sum of equicorrelated terms applied to the
-// distances to the bounds (exact for normal errors; ρ = 1 gives the mean of the bounds, ρ = 0
-// independent errors). Terms with no interval have d = 0; for a sum, pass the weights 1 and
-// multiply by their count, or see indicators/aggregate.
-func Interval(x float64, weights []float64, devs [][4]float64, rho float64) [4]float64 {
-	var sumW float64
-	var sum, sumSq [4]float64
-	for i, w := range weights {
-		sumW += w
-		for l, d := range devs[i] {
-			sum[l] += w * d
-			sumSq[l] += w * w * d * d
-		}
-	}
-	var out [4]float64
-	for l := range out {
-		half := math.Sqrt(math.Max(rho*sum[l]*sum[l]+(1-rho)*sumSq[l], 0)) / sumW
-		if l%2 == 0 {
-			half = -half
-		}
-		out[l] = x + half
-	}
-	return out
 }

@@ -35,7 +35,7 @@ gives the long texts whole.`,
 			if err := checkFormat(format); err != nil {
 				return err
 			}
-			st, err := store.Open(cmd.Context(), g.db, g.storeOptions(true))
+			st, err := openReadOnly(cmd, g)
 			if err != nil {
 				return err
 			}

@@ -88,7 +88,7 @@ members themselves are in the view group_members.`,
 			if err := checkFormat(format); err != nil {
 				return err
 			}
-			st, err := store.Open(cmd.Context(), g.db, g.storeOptions(true))
+			st, err := openReadOnly(cmd, g)
 			if err != nil {
 				return err
 			}

@@ -83,7 +83,7 @@ price_mobile_data_voice_high_pct_gni); the README shows the file.`,
 			if len(changes) > 0 && economy == "" {
 				return usageError("--set needs --economy")
 			}
-			st, err := store.Open(cmd.Context(), g.db, g.storeOptions(true))
+			st, err := openReadOnly(cmd, g)
 			if err != nil {
 				return err
 			}

@@ -134,7 +134,7 @@ main columns; as CSV or JSON, every column of a definitions file, so that
 			if err := checkFormat(format); err != nil {
 				return err
 			}
-			st, err := store.Open(cmd.Context(), g.db, g.storeOptions(true))
+			st, err := openReadOnly(cmd, g)
 			if err != nil {
 				return err
 			}
@@ -228,7 +228,7 @@ func printDefineHint(w io.Writer, rejects []ingest.Reject) {
 // ISO3 or group code in any case, an M49 code, a name); an unknown one is a usage error that
 // names the three closest.
 func findEntity(cmd *cobra.Command, g *globals, text string) (string, error) {
-	st, err := store.Open(cmd.Context(), g.db, g.storeOptions(true))
+	st, err := openReadOnly(cmd, g)
 	if err != nil {
 		return "", err
 	}

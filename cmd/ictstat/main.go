@@ -76,6 +76,11 @@ func openStore(cmd *cobra.Command, g *globals) (*store.Store, error) {
 	return store.Open(cmd.Context(), g.db, g.storeOptions(false))
 }
 
+// openReadOnly opens the database read-only with the global flags' options.
+func openReadOnly(cmd *cobra.Command, g *globals) (*store.Store, error) {
+	return store.Open(cmd.Context(), g.db, g.storeOptions(true))
+}
+
 // loadOptions are storeOptions for commands that load files.
 func (g *globals) loadOptions() store.Options {
 	o := g.storeOptions(false)

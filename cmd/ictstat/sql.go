@@ -74,7 +74,7 @@ read: write, COPY, ATTACH, SET).`,
 			if (format == "parquet" || format == "arrow") && output == "" && stdoutTTY {
 				return usageError("--format %s is binary: write it to a file with -o FILE, or to a pipe", format)
 			}
-			st, err := store.Open(cmd.Context(), g.db, g.storeOptions(true))
+			st, err := openReadOnly(cmd, g)
 			if err != nil {
 				return err
 			}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -15,6 +16,7 @@ func newCompute(g *globals) *cobra.Command {
 	var threshold, anchored float64
 	var composition, fill string
 	var nowcastTo, nowcastYears int
+	var full, verbose bool
 	cmd := &cobra.Command{
 		Use:   "compute",
 		Short: "Compute group aggregates, gaps and progress toward targets",
@@ -53,7 +55,17 @@ results analysts query:
 
 They, the nowcast models fitted (the view nowcast_models) and the ICT Development Index are
 replaced in one transaction. 'ictstat init' computes them; after 'ictstat ingest',
-run this command again.`,
+run this command again.
+
+Only what changed is recomputed: the indicators whose observations were loaded or dropped since
+the latest computation, with the indicators and derived measures that depend on them (3G coverage
+and internet use form the usage gap; the rural population's share and coverage form rural
+coverage; the two fixed-broadband series the share at 10 Mbit/s and above), their aggregates for
+every group, their gaps and the progress toward the targets on them; the ICT Development Index is
+recomputed whole. Everything is recomputed when the population changed (it weighs every group
+value), when the catalogue, economies, groups, targets, options or ictstat's version differ from
+the latest computation's, and with --full; the results are the same either way. The view
+computations says what each computation recomputed (scope).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if threshold <= 0 || threshold > 1 || anchored <= 0 || anchored > 1 {
@@ -75,7 +87,7 @@ run this command again.`,
 				return usageError("--nowcast-years must be at least 1")
 			}
 			return runCompute(cmd, g, compute.Options{CarryYears: carry, Threshold: threshold, MinAnchored: anchored, Composition: composition,
-				Fill: fill, NowcastTo: nowcastTo, NowcastYears: nowcastYears})
+				Fill: fill, NowcastTo: nowcastTo, NowcastYears: nowcastYears, Full: full}, verbose)
 		},
 	}
 	cmd.Flags().IntVar(&carry, "carry-years", aggregate.DefaultCarryYears, "years an economy's first or last value may be carried to fill a gap")
@@ -85,12 +97,14 @@ run this command again.`,
 	cmd.Flags().StringVar(&fill, "fill", compute.FillNowcast, "years after an economy's last report: nowcast (the model, where it beats carrying) or carry (the last value, --carry-years)")
 	cmd.Flags().IntVar(&nowcastTo, "nowcast-to", 0, "last year nowcast (default: the year before today, or before --as-of)")
 	cmd.Flags().IntVar(&nowcastYears, "nowcast-years", compute.DefaultNowcastYears, "most years past an economy's last report that are nowcast (the horizons the intervals are calibrated on)")
+	cmd.Flags().BoolVar(&full, "full", false, "recompute everything, not only what changed since the latest computation")
+	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "print each step's time")
 	addAsOf(cmd, g)
 	return cmd
 }
 
 // runCompute computes and prints what it wrote.
-func runCompute(cmd *cobra.Command, g *globals, opts compute.Options) error {
+func runCompute(cmd *cobra.Command, g *globals, opts compute.Options, verbose bool) error {
 	so := g.storeOptions(false)
 	so.AsOfComputed = true // with --as-of, the results are computed as of the date
 	st, err := store.Open(cmd.Context(), g.db, so)
@@ -98,7 +112,7 @@ func runCompute(cmd *cobra.Command, g *globals, opts compute.Options) error {
 		return err
 	}
 	defer st.Close()
-	bar := newCountProgress(g, 7, "computing")
+	bar := newCountProgress(g, 10, "computing")
 	steps := 0
 	opts.ToolVersion = Version
 	opts.Progress = func(step string) {
@@ -111,7 +125,20 @@ func runCompute(cmd *cobra.Command, g *globals, opts compute.Options) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out(g), "computed from %d observations in %.1fs: %d aggregates (%d withheld for coverage), %d filled values, %d gap figures, %d progress assessments\n",
-		sum.Observations, sum.Duration.Seconds(), sum.Aggregates, sum.Withheld, sum.Estimates, sum.Gaps, sum.Progress)
+	switch {
+	case sum.Scope == "incremental: nothing changed":
+		fmt.Fprintln(out(g), "no observations changed since the latest computation")
+	case sum.Scope != "full":
+		fmt.Fprintf(out(g), "recomputed what changed: %s\n", strings.TrimPrefix(sum.Scope, "incremental: "))
+	default:
+		fmt.Fprintf(out(g), "recomputed everything (%s)\n", sum.Reason)
+	}
+	fmt.Fprintf(out(g), "computed from %d observations (%d read) in %.1fs: %d aggregates (%d withheld for coverage), %d filled values, %d gap figures, %d progress assessments\n",
+		sum.Observations, sum.Read, sum.Duration.Seconds(), sum.Aggregates, sum.Withheld, sum.Estimates, sum.Gaps, sum.Progress)
+	if verbose {
+		for _, s := range sum.Steps {
+			fmt.Fprintf(out(g), "  %-36s %7.2f s\n", s.Name, s.Seconds)
+		}
+	}
 	return st.Close()
 }

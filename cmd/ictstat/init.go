@@ -57,7 +57,7 @@ Source: ITU. See datasets/README.md for every source and licence.`,
 			fmt.Fprintf(w, "built %s: %d files, %d observations, %d rejected rows, in %.1fs\n",
 				g.db, len(outcomes), rows, rejected, time.Since(started).Seconds())
 			if !empty {
-				if err := runCompute(cmd, g, compute.Options{}); err != nil {
+				if err := runCompute(cmd, g, compute.Options{}, false); err != nil {
 					return err
 				}
 			}

@@ -1,15 +1,17 @@
 package store
 
 import (
-	"fmt"
-
 	"context"
 	"database/sql"
 	"database/sql/driver"
 	"errors"
-	"github.com/duckdb/duckdb-go/v2"
+	"fmt"
 	"math"
+	"sort"
+	"strings"
 	"time"
+
+	"github.com/duckdb/duckdb-go/v2"
 )
 
 // Computation describes one run of `ictstat compute`.
@@ -27,8 +29,23 @@ type Computation struct {
 	AsOf        time.Time // the data as published on this date; zero: as they are now
 	// Fill is how the years after an economy's last report were filled: "nowcast" (up to
 	// NowcastTo) or "carry".
-	Fill      string
-	NowcastTo int // 0 when Fill is "carry"
+	Fill         string
+	NowcastTo    int // 0 when Fill is "carry"
+	NowcastYears int // how far past an economy's last report it nowcast
+	// Scope says what was recomputed: "full", or "incremental: " and the indicators.
+	Scope string
+	// Reference is the fingerprint of the reference data read (ReferenceFingerprint and the
+	// targets); Inputs the state of every indicator's observations.
+	Reference string
+	Inputs    map[string]InputState
+}
+
+// Recompute limits a computation to some indicators: the rows of the derived tables that belong
+// to them, and the progress rows of some targets, are replaced; the others stay. The targets and
+// the ICT Development Index are replaced whole.
+type Recompute struct {
+	Indicators []string    // aggregates, estimates and nowcast models of these indicators, and their gaps
+	Targets    [][3]string // progress toward these (framework, target, measure)
 }
 
 // AggregateRow is a group's value for one indicator, breakdown and year.
@@ -136,8 +153,9 @@ type DerivedWriter struct {
 	composition string // of the computation, for every aggregate
 }
 
-// BeginDerived starts replacing the derived tables with the results of computation c.
-func (s *Store) BeginDerived(ctx context.Context, c Computation) (*DerivedWriter, error) {
+// BeginDerived starts replacing the derived tables with the results of computation c: all of
+// them when only is nil, else the rows only says.
+func (s *Store) BeginDerived(ctx context.Context, c Computation, only *Recompute) (*DerivedWriter, error) {
 	if c.Composition != "current" && c.Composition != "historical" {
 		return nil, fmt.Errorf("composition %q: want current or historical", c.Composition)
 	}
@@ -147,10 +165,8 @@ func (s *Store) BeginDerived(ctx context.Context, c Computation) (*DerivedWriter
 	}
 	w := &DerivedWriter{ctx: ctx, conn: conn, composition: c.Composition}
 	err = w.exec("BEGIN TRANSACTION")
-	for _, t := range []string{"aggregates", "estimates", "gaps", "progress", "targets", "idi", "idi_inputs", "nowcast_models"} {
-		if err == nil {
-			err = w.exec("DELETE FROM store." + t)
-		}
+	if err == nil {
+		err = w.clear(only)
 	}
 	var id int
 	if err == nil {
@@ -162,15 +178,67 @@ func (s *Store) BeginDerived(ctx context.Context, c Computation) (*DerivedWriter
 			asOf = c.AsOf.Format(time.DateOnly)
 		}
 		err = w.exec(`INSERT INTO store.computations (computation_id, computed_at, last_batch, observations, carry_years,
-			coverage_threshold, min_anchored, tool_version, composition, as_of, fill, nowcast_to) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			coverage_threshold, min_anchored, tool_version, composition, as_of, fill, nowcast_to, scope, nowcast_years, reference)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			id, c.ComputedAt, nullInt(c.LastBatch), c.Observations, c.CarryYears, c.CoverageThreshold, c.MinAnchored, c.ToolVersion,
-			c.Composition, asOf, nullable(c.Fill), year(c.NowcastTo))
+			c.Composition, asOf, nullable(c.Fill), year(c.NowcastTo), nullable(c.Scope), year(c.NowcastYears), nullable(c.Reference))
+	}
+	if err == nil {
+		err = w.inputs(c.Inputs)
 	}
 	if err != nil {
 		w.Abort()
 		return nil, err
 	}
 	return w, nil
+}
+
+// clear deletes the derived rows a computation replaces.
+func (w *DerivedWriter) clear(only *Recompute) error {
+	tables := []string{"aggregates", "estimates", "gaps", "progress", "targets", "idi", "idi_inputs", "nowcast_models"}
+	if only == nil {
+		for _, t := range tables {
+			if err := w.exec("DELETE FROM store." + t); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for _, t := range []string{"targets", "idi", "idi_inputs"} {
+		if err := w.exec("DELETE FROM store." + t); err != nil {
+			return err
+		}
+	}
+	list := strings.Join(only.Indicators, "\x1f")
+	for _, t := range []string{"aggregates", "estimates", "gaps", "nowcast_models"} {
+		if err := w.exec("DELETE FROM store."+t+" WHERE list_contains(string_split(?, chr(31)), indicator)", list); err != nil {
+			return err
+		}
+	}
+	pairs := make([]string, len(only.Targets))
+	for i, t := range only.Targets {
+		pairs[i] = t[0] + "\x1e" + t[1] + "\x1e" + t[2]
+	}
+	return w.exec("DELETE FROM store.progress WHERE list_contains(string_split(?, chr(31)), framework || chr(30) || target || chr(30) || measure)",
+		strings.Join(pairs, "\x1f"))
+}
+
+// inputs replaces the state of the observations the latest computation read.
+func (w *DerivedWriter) inputs(in map[string]InputState) error {
+	if err := w.exec("DELETE FROM store.computation_inputs"); err != nil {
+		return err
+	}
+	return w.append(func(drv driver.Conn) error {
+		codes := make([]string, 0, len(in))
+		for c := range in {
+			codes = append(codes, c)
+		}
+		sort.Strings(codes)
+		return appendEach(drv, "computation_inputs", len(codes), 3, func(i int, r []driver.Value) {
+			st := in[codes[i]]
+			r[0], r[1], r[2] = codes[i], st.Observations, st.BatchSum
+		})
+	})
 }
 
 func (w *DerivedWriter) exec(q string, args ...any) error {
@@ -382,13 +450,14 @@ func (w *DerivedWriter) Abort() {
 func (s *Store) LastComputation(ctx context.Context) (c Computation, batchesSince int, ok bool, err error) {
 	var last sql.NullInt64
 	var asOf sql.NullTime
-	var nowcastTo sql.NullInt64
+	var nowcastTo, nowcastYears sql.NullInt64
 	err = s.db.QueryRowContext(ctx, `SELECT computed_at, last_batch, observations, carry_years, coverage_threshold, min_anchored,
-		tool_version, coalesce(composition, 'historical'), as_of, coalesce(fill, 'carry'), nowcast_to
+		tool_version, coalesce(composition, 'historical'), as_of, coalesce(fill, 'carry'), nowcast_to, nowcast_years,
+		coalesce(scope, 'full'), coalesce(reference, '')
 		FROM store.computations ORDER BY computation_id DESC LIMIT 1`).
 		Scan(&c.ComputedAt, &last, &c.Observations, &c.CarryYears, &c.CoverageThreshold, &c.MinAnchored, &c.ToolVersion, &c.Composition,
-			&asOf, &c.Fill, &nowcastTo)
-	c.AsOf, c.NowcastTo = asOf.Time, int(nowcastTo.Int64)
+			&asOf, &c.Fill, &nowcastTo, &nowcastYears, &c.Scope, &c.Reference)
+	c.AsOf, c.NowcastTo, c.NowcastYears = asOf.Time, int(nowcastTo.Int64), int(nowcastYears.Int64)
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, 0, false, nil
 	}

@@ -10,7 +10,9 @@ package compute
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -46,17 +48,31 @@ type Options struct {
 	Threshold    float64 // the coverage below which an aggregate is withheld; 0: the default (two thirds)
 	MinAnchored  float64 // the share of reported or interpolated values below which it is withheld; 0: the default (one third)
 	Workers      int     // for the progress fits; 0: one per core
-	ToolVersion  string
-	Progress     func(step string) // called as each step starts
+	// Full recomputes everything; otherwise only the indicators whose observations changed since
+	// the latest computation are, with what depends on them (everything when the options, the
+	// reference data or the tool changed, or the population did).
+	Full        bool
+	ToolVersion string
+	Progress    func(step string) // called as each step starts
 }
 
 // Summary counts what a computation wrote.
 type Summary struct {
 	Composition                           string // Current or Historical
-	Observations                          int64
+	Observations                          int64  // the economies' current observations the results rest on
+	Read                                  int64  // of them, those read: all, or those of the indicators recomputed
 	Aggregates, Withheld, Estimates, Gaps int
 	Progress                              int
 	Duration                              time.Duration
+	// Scope is what was recomputed (store.computations.scope) and Reason why everything was.
+	Scope, Reason string
+	Steps         []Step // each step's time, in order
+}
+
+// Step is one step of a computation and the time it took.
+type Step struct {
+	Name    string
+	Seconds float64
 }
 
 // Run computes everything from the store and replaces the derived tables.
@@ -95,7 +111,13 @@ func Run(ctx context.Context, st *store.Store, opts Options) (Summary, error) {
 	if opts.Composition != Current && opts.Composition != Historical {
 		return Summary{}, fmt.Errorf("composition %q: use %s or %s", opts.Composition, Current, Historical)
 	}
+	var steps []Step
+	stepStarted := time.Now()
 	step := func(s string) {
+		if n := len(steps); n > 0 {
+			steps[n-1].Seconds = time.Since(stepStarted).Seconds()
+		}
+		steps, stepStarted = append(steps, Step{Name: s}), time.Now()
 		if opts.Progress != nil {
 			opts.Progress(s)
 		}
@@ -104,10 +126,24 @@ func Run(ctx context.Context, st *store.Store, opts Options) (Summary, error) {
 	if err != nil {
 		return Summary{}, err
 	}
-	step("reading observations")
-	d, err := load(ctx, st.DB(), opts.Composition)
+	step("finding what changed")
+	sc, state, reference, err := planScope(ctx, st, opts, fws)
 	if err != nil {
 		return Summary{}, err
+	}
+	step("reading observations")
+	d, err := load(ctx, st.DB(), opts.Composition, sc.load, dependencies(sc))
+	if err != nil {
+		return Summary{}, err
+	}
+	d.scope = sc
+	read := d.observations
+	if !sc.full {
+		// The panel's years are the whole store's, as a full computation's are, and the
+		// computation's results rest on all its observations.
+		if d.observations, d.first, d.last, err = st.EconomyObservations(ctx); err != nil {
+			return Summary{}, err
+		}
 	}
 	if d.observations == 0 {
 		return Summary{}, fmt.Errorf("the database holds no observations to compute from")
@@ -127,11 +163,23 @@ func Run(ctx context.Context, st *store.Store, opts Options) (Summary, error) {
 	estimates := d.estimates()
 	// The results go into the store as they are made, in one transaction, so that the gap
 	// figures, the largest part, are never all held at once.
+	var only *store.Recompute
+	if !sc.full {
+		only = &store.Recompute{Indicators: slices.Sorted(maps.Keys(sc.series))}
+		for _, fw := range fws {
+			for _, t := range fw.Targets {
+				if t.Measured() && sc.target(t) {
+					only.Targets = append(only.Targets, [3]string{fw.Code, t.Code, t.Measure})
+				}
+			}
+		}
+	}
 	w, err := st.BeginDerived(ctx, store.Computation{
 		ComputedAt: started, LastBatch: d.lastBatch, Observations: d.observations,
 		CarryYears: opts.CarryYears, CoverageThreshold: opts.Threshold, MinAnchored: opts.MinAnchored, ToolVersion: opts.ToolVersion,
-		Composition: opts.Composition, AsOf: st.AsOf(), Fill: opts.Fill, NowcastTo: opts.NowcastTo,
-	})
+		Composition: opts.Composition, AsOf: st.AsOf(), Fill: opts.Fill, NowcastTo: opts.NowcastTo, NowcastYears: opts.NowcastYears,
+		Scope: sc.String(), Reference: reference, Inputs: state,
+	}, only)
 	if err != nil {
 		return Summary{}, err
 	}
@@ -139,7 +187,10 @@ func Run(ctx context.Context, st *store.Store, opts Options) (Summary, error) {
 		w.Abort()
 		return Summary{}, err
 	}
-	if err := w.Aggregates(aggregates); err != nil {
+	// The aggregates of the totals read only as dependencies (the population) serve the gaps
+	// but are not replaced.
+	written := slices.DeleteFunc(slices.Clone(aggregates), func(a store.AggregateRow) bool { return !sc.has(a.Indicator) })
+	if err := w.Aggregates(written); err != nil {
 		return fail(err)
 	}
 	if err := w.Estimates(estimates); err != nil {
@@ -169,7 +220,7 @@ func Run(ctx context.Context, st *store.Store, opts Options) (Summary, error) {
 		return fail(err)
 	}
 	step("assessing progress")
-	prog, err := d.progress(ctx, fws, ag, parity, opts.Workers)
+	prog, err := d.progress(ctx, fws, sc.target, ag, parity, opts.Workers)
 	if err != nil {
 		return fail(err)
 	}
@@ -185,12 +236,14 @@ func Run(ctx context.Context, st *store.Store, opts Options) (Summary, error) {
 	if err := w.IDI(rows, inputs); err != nil {
 		return fail(err)
 	}
+	step("committing")
 	if err := w.Commit(); err != nil {
 		return Summary{}, err
 	}
-	s := Summary{Composition: opts.Composition, Observations: d.observations, Aggregates: len(aggregates), Estimates: nEstimates,
-		Gaps: nGaps, Progress: len(prog), Duration: time.Since(started)}
-	for _, a := range aggregates {
+	step("")
+	s := Summary{Composition: opts.Composition, Observations: d.observations, Read: read, Aggregates: len(written), Estimates: nEstimates,
+		Gaps: nGaps, Progress: len(prog), Duration: time.Since(started), Scope: sc.String(), Reason: sc.reason, Steps: steps[:len(steps)-1]}
+	for _, a := range written {
 		if !a.Published {
 			s.Withheld++
 		}
@@ -392,7 +445,7 @@ func (d *data) aggregates(rule aggregate.Rule) []store.AggregateRow {
 func (d *data) estimates() []store.EstimateRow {
 	var out []store.EstimateRow
 	for _, k := range sortedKeys(d.filled) {
-		if strings.Contains(k.indicator, ":") {
+		if strings.Contains(k.indicator, ":") || !d.scope.has(k.indicator) {
 			continue // derived measures are not observations
 		}
 		for e, r := range d.filled[k] {

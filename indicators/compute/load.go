@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/ictstat/ictstat/engine/store"
 	"github.com/ictstat/ictstat/indicators/aggregate"
@@ -102,12 +103,14 @@ type data struct {
 	nowcastModels []store.NowcastModelRow         // every model fitted, used or not
 	lastBatch     int
 	observations  int64
+	scope         scope // what is recomputed
 }
 
 // load reads the newest edition of every series, the groups in the composition asked for and the
 // catalogue. The current composition is the memberships without a last year, applied to every
-// year; the historical one is every membership for its years.
-func load(ctx context.Context, db *sql.DB, composition string) (*data, error) {
+// year; the historical one is every membership for its years. With only, it reads the series of
+// those indicators and the totals of the indicators in totals; nil reads every series.
+func load(ctx context.Context, db *sql.DB, composition string, only, totals map[string]bool) (*data, error) {
 	d := &data{
 		economyIndex: map[string]int{},
 		measures:     map[string]measure{},
@@ -189,7 +192,10 @@ func load(ctx context.Context, db *sql.DB, composition string) (*data, error) {
 		return nil, err
 	}
 	for _, ind := range indicators {
-		if err := d.loadIndicator(ctx, db, ind); err != nil {
+		if only != nil && !only[ind] && !totals[ind] {
+			continue
+		}
+		if err := d.loadIndicator(ctx, db, ind, only != nil && !only[ind]); err != nil {
 			return nil, err
 		}
 	}
@@ -224,10 +230,14 @@ func load(ctx context.Context, db *sql.DB, composition string) (*data, error) {
 	return d, nil
 }
 
-// loadIndicator reads the newest observations of one indicator.
-func (d *data) loadIndicator(ctx context.Context, db *sql.DB, indicator string) error {
-	return store.ScanRows(ctx, db, `SELECT indicator, sex, area, age, economy, year, value, coalesce(se, 'NaN'::DOUBLE) FROM main.observations
-		WHERE indicator = ? ORDER BY sex, area, age, economy, year`, func(r *sql.Rows) error {
+// loadIndicator reads the newest observations of one indicator, or of its totals only.
+func (d *data) loadIndicator(ctx context.Context, db *sql.DB, indicator string, totalsOnly bool) error {
+	q := `SELECT indicator, sex, area, age, economy, year, value, coalesce(se, 'NaN'::DOUBLE) FROM main.observations
+		WHERE indicator = ? ORDER BY sex, area, age, economy, year`
+	if totalsOnly {
+		q = strings.Replace(q, "WHERE", "WHERE sex = 'total' AND area = 'total' AND age = 'total' AND", 1)
+	}
+	return store.ScanRows(ctx, db, q, func(r *sql.Rows) error {
 		var k key
 		var economy string
 		var year int

@@ -89,7 +89,9 @@ func (d *data) fitNowcasts(ctx context.Context, workers int) error {
 		default:
 			continue
 		}
-		d.nowcastModels = append(d.nowcastModels, row)
+		if d.scope.has(k.indicator) {
+			d.nowcastModels = append(d.nowcastModels, row)
+		}
 	}
 	return nil
 }

@@ -31,8 +31,9 @@ type assessment struct {
 // framework's targets on one measure, comparator and deadline are levels of one target set for
 // several scopes (Broadband Commission BB.3: 75% worldwide, 65% in developing countries, 35% in
 // LDCs; Connect 2020 1.2, 2.2.A and 2.2.B likewise): each level is assessed, and the row of the
-// level that applies to the economy or group says so (targets.Applicable).
-func (d *data) progress(ctx context.Context, fws []targets.Framework, ag groupSeries, gapRows []store.GapRow, workers int) ([]store.ProgressRow, error) {
+// level that applies to the economy or group says so (targets.Applicable). Only the targets want
+// accepts are assessed.
+func (d *data) progress(ctx context.Context, fws []targets.Framework, want func(targets.Target) bool, ag groupSeries, gapRows []store.GapRow, workers int) ([]store.ProgressRow, error) {
 	parity := map[[2]string]*points{} // (entity, indicator) → gender parity scores, all ages and areas
 	parityBasis := map[[2]string]string{}
 	for _, g := range gapRows {
@@ -55,7 +56,7 @@ func (d *data) progress(ctx context.Context, fws []targets.Framework, ag groupSe
 			levels[k] = append(levels[k], t.Scope)
 		}
 		for _, t := range fw.Targets {
-			if !t.Measured() {
+			if !t.Measured() || !want(t) {
 				continue
 			}
 			ind, derivation := t.Indicator()

@@ -240,7 +240,7 @@ func TestHeadlineNotebook(t *testing.T) {
 		t.Fatalf("render: exit %d\n%s", r.code, r.stderr)
 	}
 	b, _ := os.ReadFile(out)
-	for _, s := range []string{"# Facts and Figures 2024", "of the world's population used the Internet", "| ITU_EUR | Europe (ITU region) |", "| offline_persons | billion persons |"} {
+	for _, s := range []string{"# Facts and Figures 2024", "of the world's population used the Internet", "| Europe (ITU region) |", "| People offline, billions |"} {
 		if !strings.Contains(string(b), s) {
 			t.Errorf("the report lacks %q:\n%s", s, b)
 		}

@@ -110,7 +110,7 @@ func TestNotebooks(t *testing.T) {
 	near(t, "world 2024", m[1], q(agg, "WLD", 2024), 1)
 	m = quoted(t, html, `In (\d+), ([0-9.]+) billion people were still offline`)
 	near(t, "offline", m[1], q(`SELECT value / 1e9 FROM gaps WHERE entity = 'WLD' AND measure = 'offline_persons' AND year = ?`, m[0]), 2)
-	if !strings.Contains(html, "The group LDC, Least developed countries, has 44 members") {
+	if !strings.Contains(html, "Least developed countries: 44 economies in the group's current composition") {
 		t.Error("the WSIS+20 report does not count the LDCs")
 	}
 	_, other := renderExample(t, st, "wsis20.md", map[string]string{"group": "SIDS", "from": "2010"})
@@ -127,7 +127,7 @@ func TestNotebooks(t *testing.T) {
 	}
 
 	_, html = renderExample(t, st, "rural-connectivity.md", nil)
-	m = quoted(t, html, `In (\d+), ([0-9.]+)% of the population of WLD was covered by 3G or better but\s+only ([0-9.]+)% used the Internet: a usage gap of ([0-9.]+) percentage points`)
+	m = quoted(t, html, `In (\d+), ([0-9.]+)% of the population of the world was covered by 3G or better but\s+only ([0-9.]+)% used the Internet: a usage gap of ([0-9.]+) percentage points`)
 	gap := `SELECT %s FROM gaps WHERE entity = 'WLD' AND measure = 'usage_gap_pct' AND year = ?`
 	near(t, "covered", m[1], q(fmt.Sprintf(gap, "first"), m[0]), 1)
 	near(t, "online", m[2], q(fmt.Sprintf(gap, "second"), m[0]), 1)
@@ -182,7 +182,7 @@ func TestNotebookMarkdown(t *testing.T) {
 	}
 	md, _ := os.ReadFile(out)
 	pngs, _ := filepath.Glob(filepath.Join(filepath.Dir(out), "rural_files", "figure-*.png"))
-	if len(pngs) != 2 || !strings.Contains(string(md), "![Figure 1](rural_files/figure-1.png)") || !strings.Contains(string(md), "| year |") {
+	if len(pngs) != 2 || !strings.Contains(string(md), "![Figure 1](rural_files/figure-1.png)") || !strings.Contains(string(md), "| Year |") {
 		t.Errorf("%d figures; markdown:\n%.600s", len(pngs), md)
 	}
 	for _, p := range pngs {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -111,6 +112,48 @@ func TestTitleQuotesParameters(t *testing.T) {
 		_, err := Parse("nb.md", []byte("---\ntitle: \""+title+"\"\nparams:\n  economy: KEN\n---\n"))
 		if err == nil || !strings.Contains(err.Error(), "a title may quote the parameters only") {
 			t.Errorf("%s: %v", title, err)
+		}
+	}
+}
+
+// TestNotebookColumnDecimals: the numbers of a column show with the same decimals: a DECIMAL column's
+// scale, a DOUBLE column's decimals=N or else as many as its values need (at most 2), so that
+// 0.9 and 1 show as 0.9 and 1.0, not 0.9 and 1; integers and NULL as they are.
+func TestNotebookColumnDecimals(t *testing.T) {
+	db := testDB(t)
+	q := "SELECT * FROM (VALUES (0.9::DOUBLE, 29.26::DOUBLE, 0.976::DECIMAL(4,3), 2024, NULL::DOUBLE), " +
+		"(1.0::DOUBLE, 88.0::DOUBLE, 1.0::DECIMAL(4,3), 2025, 3.0::DOUBLE)) AS t(score, pct, exact, year, empty)"
+	cases := map[string][][]string{
+		"":           {{"0.9", "29.26", "0.976", "2024", ""}, {"1.0", "88.00", "1.000", "2025", "3"}},
+		"decimals=1": {{"0.9", "29.3", "0.976", "2024", ""}, {"1.0", "88.0", "1.000", "2025", "3.0"}},
+		"decimals=0": {{"1", "29", "0.976", "2024", ""}, {"1", "88", "1.000", "2025", "3"}},
+	}
+	for opt, want := range cases {
+		rep, err := render(t, db, "# T\n\n```sql name=x "+opt+"\n"+q+"\n```\n\nScore {{x.exact | 2}}.\n", nil)
+		if err != nil {
+			t.Fatalf("%s: %v", opt, err)
+		}
+		got := rep.Results[1].Table.Cells
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%q: cells %v, want %v", opt, got, want)
+		}
+		if s := strings.TrimSpace(rep.Results[2].resolved); s != "Score 0.98." {
+			t.Errorf("%q: a DECIMAL quoted with 2 decimals: %q", opt, s)
+		}
+		if h := rep.Results[1].HTML; !strings.Contains(h, `<td class="num">0.976</td>`) {
+			t.Errorf("%q: a DECIMAL is a number:\n%s", opt, h)
+		}
+	}
+	rep, err := render(t, db, "# T\n\n```sql\nSELECT -0.05::DECIMAL(4,3) AS a, 0::DECIMAL(4,2) AS b, 12345678901234567.89::DECIMAL(38,2) AS c\n```\n", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(rep.Results[1].Table.Cells); got != "[[-0.050 0.00 12345678901234567.89]]" {
+		t.Errorf("DECIMAL cells: %s", got)
+	}
+	for _, bad := range []string{"decimals=x", "decimals=-1", "decimals=10"} {
+		if _, err := Parse("nb.md", []byte("```sql "+bad+"\nSELECT 1\n```\n")); err == nil || !strings.Contains(err.Error(), "0 to 9") {
+			t.Errorf("%s: %v", bad, err)
 		}
 	}
 }

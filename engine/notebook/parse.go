@@ -38,6 +38,9 @@ type Block struct {
 	Line int    // of the block's first line in the file
 	Name string // sql: the name its result is kept under
 	Rows int    // sql: rows shown (default 20; 0 hides the table)
+	// Decimals is, for sql, the decimals of every FLOAT and DOUBLE column of the table
+	// (decimals=N); -1, the default, gives each such column as many as its values need, at most 2.
+	Decimals int
 }
 
 var fence = regexp.MustCompile("^```\\s*(sql|chart)\\b(.*)$")
@@ -81,7 +84,7 @@ func Parse(path string, src []byte) (*Notebook, error) {
 			continue
 		}
 		flush()
-		b := Block{Kind: m[1], Line: i + 1, Rows: 20}
+		b := Block{Kind: m[1], Line: i + 1, Rows: 20, Decimals: -1}
 		if err := b.options(m[2]); err != nil {
 			return nil, fmt.Errorf("%s, line %d: %v", path, i+1, err)
 		}
@@ -151,7 +154,7 @@ func (nb *Notebook) frontMatter(s string) error {
 
 var identifier = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
-// options reads a fence's options: name=NAME, rows=N.
+// options reads a fence's options: name=NAME, rows=N, decimals=N.
 func (b *Block) options(s string) error {
 	sc := bufio.NewScanner(strings.NewReader(s))
 	sc.Split(bufio.ScanWords)
@@ -172,6 +175,12 @@ func (b *Block) options(s string) error {
 				return fmt.Errorf("rows=%s: a number of rows to show, 0 to show none", v)
 			}
 			b.Rows = n
+		case k == "decimals" && b.Kind == "sql":
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 || n > 9 {
+				return fmt.Errorf("decimals=%s: the decimals of the table's numbers, 0 to 9", v)
+			}
+			b.Decimals = n
 		default:
 			return fmt.Errorf("unknown option %q for a %s block", k, b.Kind)
 		}

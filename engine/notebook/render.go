@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"math"
+	"math/big"
 	"regexp"
 	"strconv"
 	"strings"
@@ -56,8 +58,8 @@ type Result struct {
 // Table is a query's result.
 type Table struct {
 	Columns []query.Column
-	Cells   [][]string       // as shown
-	Values  [][]driver.Value // first rows' values, for references
+	Cells   [][]string       // as shown (see cells)
+	Values  [][]driver.Value // the first rows' values
 	Rows    int64
 }
 
@@ -205,6 +207,8 @@ func toFloat(v driver.Value) (float64, bool) {
 		return float64(x), true
 	case int16:
 		return float64(x), true
+	case duckdb.Decimal:
+		return x.Float64(), true
 	}
 	return 0, false
 }
@@ -322,7 +326,7 @@ func (r *runner) query(b Block) (*Table, error) {
 		q = query.Query{SQL: "SELECT * FROM " + quoteName(b.Name), Policy: readOnly}
 	}
 	t := &Table{}
-	_, err := query.RunWith(r.ctx, r.conn, q, func(io.Writer) query.Writer { return &tableCollector{t: t, keep: max(b.Rows, 1)} }, io.Discard)
+	_, err := query.RunWith(r.ctx, r.conn, q, func(io.Writer) query.Writer { return &tableCollector{t: t, keep: max(b.Rows, 1), decimals: b.Decimals} }, io.Discard)
 	if err != nil {
 		return nil, err
 	}
@@ -344,36 +348,96 @@ func (discard) Begin([]query.Column) error { return nil }
 func (discard) Row([]driver.Value) error   { return nil }
 func (discard) End(*query.Error) error     { return nil }
 
-// tableCollector keeps the first rows of a result, as text and as values.
+// tableCollector keeps the first rows of a result, as values; End makes them text.
 type tableCollector struct {
-	t    *Table
-	keep int
+	t        *Table
+	keep     int
+	decimals int // Block.Decimals
 }
 
 func (c *tableCollector) Begin(cols []query.Column) error { c.t.Columns = cols; return nil }
 
 func (c *tableCollector) Row(vals []driver.Value) error {
 	c.t.Rows++
-	if len(c.t.Cells) >= c.keep {
-		return nil
+	if len(c.t.Values) < c.keep {
+		c.t.Values = append(c.t.Values, append([]driver.Value(nil), vals...))
 	}
-	cells := make([]string, len(vals))
-	for i, v := range vals {
-		cells[i] = cellText(v, c.t.Columns[i])
-	}
-	c.t.Cells = append(c.t.Cells, cells)
-	c.t.Values = append(c.t.Values, append([]driver.Value(nil), vals...))
 	return nil
 }
 
-func (c *tableCollector) End(*query.Error) error { return nil }
+func (c *tableCollector) End(*query.Error) error {
+	c.t.Cells = cells(c.t.Columns, c.t.Values, c.decimals)
+	return nil
+}
 
-// cellText is a value as a table shows it: numbers with at most 2 decimals, NULL empty.
-func cellText(v driver.Value, c query.Column) string {
-	if f, ok := v.(float64); ok {
-		s := strconv.FormatFloat(f, 'f', 2, 64)
-		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
-		return s
+// cells are the values as a table shows them, each column's numbers with the same decimals: a
+// DECIMAL column's scale; for FLOAT and DOUBLE columns decimals, or when it is -1 as many as the
+// column's values need at 2 decimals (0.9 and 1 show as 0.9 and 1.0); NULL empty.
+func cells(cols []query.Column, vals [][]driver.Value, decimals int) [][]string {
+	places := make([]int, len(cols))
+	for j := range cols {
+		places[j] = decimals
+		if decimals < 0 {
+			places[j] = 0
+			for _, row := range vals {
+				if f, ok := row[j].(float64); ok {
+					places[j] = max(places[j], needed(f, 2))
+				} else if f, ok := row[j].(float32); ok {
+					places[j] = max(places[j], needed(float64(f), 2))
+				}
+			}
+		}
+	}
+	out := make([][]string, len(vals))
+	for i, row := range vals {
+		out[i] = make([]string, len(row))
+		for j, v := range row {
+			out[i][j] = cellText(v, cols[j], places[j])
+		}
+	}
+	return out
+}
+
+// decimalText is a DECIMAL with all the decimals of its scale, exactly.
+func decimalText(d duckdb.Decimal) string {
+	s := new(big.Int).Abs(d.Value).String()
+	scale := int(d.Scale)
+	if scale > 0 {
+		if len(s) <= scale {
+			s = strings.Repeat("0", scale-len(s)+1) + s
+		}
+		s = s[:len(s)-scale] + "." + s[len(s)-scale:]
+	}
+	if d.Value.Sign() < 0 {
+		s = "-" + s
+	}
+	return s
+}
+
+// needed is the decimals f needs when rounded to at most limit decimals.
+func needed(f float64, limit int) int {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return 0
+	}
+	s := strconv.FormatFloat(f, 'f', limit, 64)
+	trimmed := strings.TrimRight(s, "0")
+	return limit - (len(s) - len(trimmed))
+}
+
+// cellText is a value as a table shows it: a DECIMAL with its scale, a FLOAT or DOUBLE with
+// places decimals, NULL empty.
+func cellText(v driver.Value, c query.Column, places int) string {
+	switch x := v.(type) {
+	case duckdb.Decimal:
+		return decimalText(x)
+	case float64:
+		if !math.IsNaN(x) && !math.IsInf(x, 0) {
+			return strconv.FormatFloat(x, 'f', places, 64)
+		}
+	case float32:
+		if f := float64(x); !math.IsNaN(f) && !math.IsInf(f, 0) {
+			return strconv.FormatFloat(f, 'f', places, 32)
+		}
 	}
 	return query.Text(v, c.DuckDBType)
 }

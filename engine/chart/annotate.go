@@ -3,6 +3,7 @@ package chart
 import (
 	"image/color"
 	"math"
+	"slices"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/text"
@@ -10,10 +11,11 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 )
 
-// refStyle is the style of target lines (dashed, dark) and of markers such as deadlines (dotted).
+// refStyle is the style of target lines (grey, thin, dash-dot: unlike a projection, which is
+// dashed in its series' colour at a line's width) and of markers such as deadlines (dotted).
 func (f *figure) refStyle(dotted bool) draw.LineStyle {
 	u := vg.Length(f.st.scale)
-	ls := draw.LineStyle{Color: refGrey, Width: f.st.thin * 1.3, Dashes: []vg.Length{4 * u, 2.5 * u}}
+	ls := draw.LineStyle{Color: targetGrey, Width: f.st.thin * 1.2, Dashes: []vg.Length{8 * u, 2.5 * u, 1.5 * u, 2.5 * u}}
 	if dotted {
 		ls.Color, ls.Dashes = textMid, []vg.Length{1.2 * u, 2 * u}
 	}
@@ -103,9 +105,9 @@ func segmentHits(a, b vg.Point, r vg.Rectangle) bool {
 	return true
 }
 
-// place picks, among candidate boxes, the first inside c that covers least, and adds it to the
-// obstacles.
-func (o *obstacles) place(c draw.Canvas, cands []vg.Rectangle) vg.Rectangle {
+// place picks, among candidate boxes inside c, the first that covers least, and adds it to the
+// obstacles; clear says that it covers nothing.
+func (o *obstacles) place(c draw.Canvas, cands []vg.Rectangle) (best vg.Rectangle, clear bool) {
 	best, bestCost := cands[0], math.MaxInt
 	for _, r := range cands {
 		if r.Min.X < c.Min.X-0.5 || r.Max.X > c.Max.X+0.5 || r.Min.Y < c.Min.Y-0.5 || r.Max.Y > c.Max.Y+0.5 {
@@ -116,20 +118,32 @@ func (o *obstacles) place(c draw.Canvas, cands []vg.Rectangle) vg.Rectangle {
 		}
 	}
 	o.boxes = append(o.boxes, best)
-	return best
+	return best, bestCost == 0
+}
+
+// label writes s in the first of the candidate boxes (from labelBox) that covers none of the
+// obstacles, else in the one that covers least. A label that covers nothing is drawn over a light
+// white backing, so that grid lines do not cross it; one that must cover data is drawn without,
+// so that the data stay visible through it.
+func (f *figure) label(c draw.Canvas, o *obstacles, sty text.Style, cands []vg.Rectangle, s string) {
+	data := obstacles{segs: o.segs, boxes: slices.Clone(o.boxes)}
+	r, backed := o.place(c, cands)
+	if f.trace != nil {
+		f.trace.labels = append(f.trace.labels, tracedLabel{text: s, box: r, data: data, backed: backed})
+	}
+	sty.XAlign = draw.XLeft
+	x, baseline := r.Min.X+f.st.gap/2, r.Min.Y+f.st.gap/4+sty.FontExtents().Descent
+	if backed {
+		f.backedText(c, sty, x, baseline, s)
+	} else {
+		fillText(c, sty, x, baseline, s)
+	}
 }
 
 // labelBox is the size of s in sty with a little room around it.
 func (f *figure) labelBox(sty text.Style, s string) (w, h vg.Length) {
 	e := sty.FontExtents()
 	return sty.Width(s) + f.st.gap, e.Ascent + e.Descent + f.st.gap/2
-}
-
-// drawLabel writes s in the box r (from labelBox) over a light white backing, so that grid lines
-// do not cross it.
-func (f *figure) drawLabel(c draw.Canvas, sty text.Style, r vg.Rectangle, s string) {
-	sty.XAlign = draw.XLeft
-	f.backedText(c, sty, r.Min.X+f.st.gap/2, r.Min.Y+f.st.gap/4+sty.FontExtents().Descent, s)
 }
 
 // backedText is fillText over a light white backing with a little room around the text.
@@ -142,25 +156,48 @@ func (f *figure) backedText(c draw.Canvas, sty text.Style, x, baseline vg.Length
 	fillText(c, sty, x, baseline, s)
 }
 
-// hCandidates are boxes of w×h just above the band [y0, y1] (canvas) or just below it, at the right
-// or the left of c.
+// slides are n+1 positions from a to b, a and b included, at most step apart.
+func slides(a, b, step vg.Length) []vg.Length {
+	n := 1
+	if step > 0 {
+		n = max(1, min(64, int(math.Ceil(math.Abs(float64((b-a)/step))))))
+	}
+	out := make([]vg.Length, n+1)
+	for i := range out {
+		out[i] = a + (b-a)*vg.Length(i)/vg.Length(n)
+	}
+	return out
+}
+
+// hCandidates are boxes of w×h just above the band [y0, y1] (canvas) or just below it: first at
+// the right or the left of c, then sliding along it from right to left.
 func (f *figure) hCandidates(c draw.Canvas, y0, y1, w, h vg.Length) []vg.Rectangle {
 	g := f.st.gap / 2
 	right, left := c.Max.X-g-w, c.Min.X+g
 	box := func(x, y vg.Length) vg.Rectangle {
 		return vg.Rectangle{Min: vg.Point{X: x, Y: y}, Max: vg.Point{X: x + w, Y: y + h}}
 	}
-	return []vg.Rectangle{box(right, y1+g), box(left, y1+g), box(right, y0-g-h), box(left, y0-g-h)}
+	above, below := y1+g, y0-g-h
+	out := []vg.Rectangle{box(right, above), box(left, above), box(right, below), box(left, below)}
+	for _, x := range slides(right, left, w/4) {
+		out = append(out, box(x, above), box(x, below))
+	}
+	return out
 }
 
-// vCandidates are boxes of w×h beside the vertical line at x, at the top or the bottom of c.
+// vCandidates are boxes of w×h beside the vertical line at x: first at the top or the bottom of
+// c, then sliding down it.
 func (f *figure) vCandidates(c draw.Canvas, x, w, h vg.Length) []vg.Rectangle {
 	g := f.st.gap / 2
 	top, bottom := c.Max.Y-g-h, c.Min.Y+g
 	box := func(x, y vg.Length) vg.Rectangle {
 		return vg.Rectangle{Min: vg.Point{X: x, Y: y}, Max: vg.Point{X: x + w, Y: y + h}}
 	}
-	return []vg.Rectangle{box(x-g-w, top), box(x+g, top), box(x-g-w, bottom), box(x+g, bottom)}
+	out := []vg.Rectangle{box(x-g-w, top), box(x+g, top), box(x-g-w, bottom), box(x+g, bottom)}
+	for _, y := range slides(top, bottom, h/2) {
+		out = append(out, box(x-g-w, y), box(x+g, y))
+	}
+	return out
 }
 
 // refLabels writes the references' labels where they cover the least of the data: the
@@ -178,14 +215,12 @@ func (f *figure) refLabels(h, v *Reference, ss []series) layer {
 		if h != nil && h.Label != "" && c.ContainsY(ty(h.Value)) {
 			y := ty(h.Value)
 			w, ht := f.labelBox(sty, h.Label)
-			r := o.place(c, f.hCandidates(c, y, y, w, ht))
-			f.drawLabel(c, sty, r, h.Label)
+			f.label(c, &o, sty, f.hCandidates(c, y, y, w, ht), h.Label)
 			o.segs = append(o.segs, [2]vg.Point{{X: c.Min.X, Y: y}, {X: c.Max.X, Y: y}})
 		}
 		if v != nil && v.Label != "" && c.ContainsX(tx(v.Value)) {
 			w, ht := f.labelBox(sty, v.Label)
-			r := o.place(c, f.vCandidates(c, tx(v.Value), w, ht))
-			f.drawLabel(c, sty, r, v.Label)
+			f.label(c, &o, sty, f.vCandidates(c, tx(v.Value), w, ht), v.Label)
 		}
 	}
 }

@@ -228,10 +228,14 @@ type Bar struct {
 }
 
 // Scorecard is one row per target: a dumbbell from the baseline (hollow) to the latest value
-// (filled) on a 0–100 style scale, the target marked, the row coloured by status.
+// (filled), the target marked, the row coloured by status. On the values' own scale when its
+// rows share one unit (0–100 style); with ShareOfTarget, on one common scale of each value as a
+// percentage of its row's target level, the target at 100, each row's values written beside it
+// in its Unit.
 type Scorecard struct {
 	Meta
-	Rows []ScoreRow
+	Rows          []ScoreRow
+	ShareOfTarget bool
 }
 
 // ScoreRow is one row of a Scorecard.
@@ -240,6 +244,7 @@ type ScoreRow struct {
 	Baseline, Latest, Target float64 // NaN where missing (a row with no data is drawn as text: its Status)
 	BaselineYear, LatestYear int
 	Status                   string // e.g. "target met", "on track", "acceleration needed", "limited progress", "deterioration", "unable to assess", "no global data"
+	Unit                     string // written after the row's values with ShareOfTarget, e.g. "%" or " per 100"
 }
 
 // Chart is any of Trend, Gap, Parity, SmallMultiples, Ranking, Scorecard and Map, as a value or

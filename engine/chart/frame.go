@@ -14,6 +14,25 @@ import (
 type figure struct {
 	canvas draw.Canvas
 	st     styles
+	trace  *trace // nil but in tests
+}
+
+// trace records where a figure put what tests check: the annotation labels, the plots of small
+// multiples' panels and of a scorecard, the scorecard's area of dots.
+type trace struct {
+	labels []tracedLabel
+	plots  []*plot.Plot
+	dots   vg.Rectangle // the scorecard's, within
+	body   vg.Rectangle // the canvas left for the plot
+}
+
+// tracedLabel is a label's box, the obstacles (data, labels placed before) it was to avoid, and
+// whether it was drawn on a backing.
+type tracedLabel struct {
+	text   string
+	box    vg.Rectangle
+	data   obstacles
+	backed bool
 }
 
 func newFigure(c vg.CanvasSizer, size Size) *figure {

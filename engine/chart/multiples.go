@@ -3,6 +3,7 @@ package chart
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/text"
@@ -69,7 +70,18 @@ func (m SmallMultiples) draw(f *figure) error {
 	// A panel is a small chart: its text does not grow with the figure as the frame's does.
 	pf := &figure{canvas: f.canvas, st: stylesAt(min(st.scale, 1))}
 	pst := pf.st
-	titleH := lineHeight(pst.panelTitle) + pst.gap/2
+	// Panel titles wrap, at the width of a tile less a y axis's labels, over up to two lines, in a
+	// smaller font (down to 5.5 pt) where two lines of the panels' font do not hold them.
+	tileW := (bw - 2.5*pst.gap*vg.Length(cols-1)) / vg.Length(cols)
+	titleW := tileW - pst.tick.Width("100") - 2*pst.gap
+	titles := make([][]string, n)
+	titleSty := make([]text.Style, n)
+	most := 1
+	for i, pn := range m.Panels {
+		titleSty[i], titles[i] = fitTitle(pst.panelTitle, pn.Title, titleW, 2)
+		most = max(most, len(titles[i]))
+	}
+	titleH := vg.Length(most)*lineHeight(pst.panelTitle) + pst.gap/2
 
 	plots := make([][]*plot.Plot, rows)
 	for r := range plots {
@@ -82,6 +94,10 @@ func (m SmallMultiples) draw(f *figure) error {
 		// Year labels spaced for a narrower panel than the tile, so that the first label of a
 		// panel stays clear of the last of its neighbour.
 		pf.axes(p, draw.Canvas{Rectangle: vg.Rectangle{Max: vg.Point{X: pw * 0.65, Y: ph}}}, e, m.YMin, m.YMax)
+		if t, ok := p.X.Tick.Marker.(yearTicks); ok {
+			t.sparse = true // a small panel's axis has its labelled years alone
+			p.X.Tick.Marker = t
+		}
 		pf.grid(p, true, false)
 		if c > 0 {
 			p.Y.Tick.Marker = hiddenLabels{p.Y.Tick.Marker}
@@ -108,14 +124,48 @@ func (m SmallMultiples) draw(f *figure) error {
 				n, cols, w.Points()/vg.Centimeter.Points(), h.Points()/vg.Centimeter.Points())
 		}
 	}
-	for i, pn := range m.Panels {
+	for i := range m.Panels {
 		p, c := plots[i/cols][i%cols], canvases[i/cols][i%cols]
 		p.Draw(c)
 		dc := p.DataCanvas(c)
-		fillText(c, pst.panelTitle, dc.Min.X, dc.Max.Y+pst.gap/2+pst.panelTitle.FontExtents().Descent,
-			truncate(pst.panelTitle, pn.Title, c.Max.X-dc.Min.X))
+		sty := titleSty[i]
+		base := dc.Max.Y + pst.gap/2 + sty.FontExtents().Descent
+		for k, line := range titles[i] {
+			fillText(c, sty, dc.Min.X, base+vg.Length(len(titles[i])-1-k)*lineHeight(sty), line)
+		}
+		if f.trace != nil {
+			f.trace.plots = append(f.trace.plots, p)
+		}
 	}
 	return nil
+}
+
+// fitTitle wraps s at w over at most lines lines, in sty or the largest smaller size down to
+// 5.5 pt that holds it; only a title too long for that is cut.
+func fitTitle(sty text.Style, s string, w vg.Length, lines int) (text.Style, []string) {
+	for {
+		out := wrap(sty, s, w)
+		if len(out) <= lines && widest(sty, out) <= w {
+			return sty, out
+		}
+		if sty.Font.Size <= 5.5 {
+			out = append(out[:min(lines, len(out))-1], strings.Join(out[min(lines, len(out))-1:], " "))
+			for i := range out {
+				out[i] = truncate(sty, out[i], w)
+			}
+			return sty, out
+		}
+		sty.Font.Size = max(5.5, sty.Font.Size-0.25)
+	}
+}
+
+// widest is the width of the widest of lines in sty.
+func widest(sty text.Style, lines []string) vg.Length {
+	var w vg.Length
+	for _, l := range lines {
+		w = max(w, sty.Width(l))
+	}
+	return w
 }
 
 // chooseColumns picks the columns for n panels in a w×h area that make the panels closest to 3:2

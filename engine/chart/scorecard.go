@@ -21,9 +21,11 @@ func (s Scorecard) draw(f *figure) error {
 	if n == 0 {
 		return errNothing
 	}
+	rows := make([]ScoreRow, n) // on the scale drawn
 	lo, hi := 0.0, 100.0
-	for _, r := range s.Rows {
-		for _, v := range []float64{r.Baseline, r.Latest, r.Target} {
+	for i, r := range s.Rows {
+		rows[i] = s.onScale(r)
+		for _, v := range []float64{rows[i].Baseline, rows[i].Latest, rows[i].Target} {
 			if !math.IsNaN(v) && !math.IsInf(v, 0) {
 				lo, hi = math.Min(lo, v), math.Max(hi, v)
 			}
@@ -45,39 +47,64 @@ func (s Scorecard) draw(f *figure) error {
 		xAxisH += lineHeight(st.axis)
 	}
 	pitch := (body.Max.Y - body.Min.Y - xAxisH) / vg.Length(n)
-	rowSty, statusSty, yearSty := st.legend, st.legend, st.value
+	rowSty, statusSty, noteSty := st.legend, st.legend, st.value
 	rowSty.Font.Size = min(rowSty.Font.Size, pitch*0.7)
 	statusSty.Font.Size = rowSty.Font.Size
-	yearSty.Font.Size = min(yearSty.Font.Size, rowSty.Font.Size)
+	noteSty.Font.Size = min(noteSty.Font.Size, rowSty.Font.Size)
 	if rowSty.Font.Size < 5 {
 		return fmt.Errorf("chart: %d scorecard rows do not fit this figure's height: make it taller, or show fewer", n)
 	}
 
-	// Columns: labels | dumbbells on the scale | status and years.
-	var labelW, statusW, yearsW vg.Length
-	years := make([]string, n)
+	// Columns: labels | dumbbells on the scale | status, and below it (or beside it where the
+	// rows are too low for two lines) the years and values.
+	stacked := pitch >= 1.1*(lineHeight(statusSty)+lineHeight(noteSty))
+	var labelW, statusW, notesW vg.Length
+	notes := make([]string, n)
+	labels := make([]string, n)
 	for i, r := range s.Rows {
+		labels[i] = r.Label
 		labelW = max(labelW, rowSty.Width(r.Label))
 		if hasData(r) {
 			statusW = max(statusW, statusSty.Width(r.Status))
 		}
-		years[i] = yearSpan(r)
-		yearsW = max(yearsW, yearSty.Width(years[i]))
+		notes[i] = s.note(r, stacked)
+		notesW = max(notesW, noteSty.Width(notes[i]))
 	}
-	labelW = min(labelW, width*0.38)
 	square := rowSty.FontExtents().Ascent * 0.8
 	statusW = min(statusW+square+st.gap, width*0.25) + 2*st.gap
-	if yearsW > 0 {
-		yearsW += 2 * st.gap
+	if notesW > 0 {
+		notesW += 2 * st.gap
 	}
-	pc := draw.Crop(body, labelW+2*st.gap, -(statusW + yearsW + 2*st.gap), 0, 0)
+	if stacked {
+		statusW, notesW = max(statusW, notesW), 0
+	}
+	// The dots get at least 45% of the width (40% within the axis's margins); the labels what
+	// they need of the rest, wrapped over as many lines as they take.
+	labelW = max(min(labelW, width*0.55-statusW-notesW-4*st.gap), width*0.2)
+	rowSty, wrapped := fitLabels(rowSty, labels, labelW, pitch)
+	pc := draw.Crop(body, labelW+2*st.gap, -(statusW + notesW + 2*st.gap), 0, 0)
 
 	p := f.newPlot(s.XLabel)
 	p.HideY()
 	p.Y.Min, p.Y.Max = -0.5, float64(n)-0.5
-	f.valueAxis(&p.X, lo, hi, lo != 0, hi != 100, f.xTicks(pc.Max.X-pc.Min.X))
+	if s.ShareOfTarget {
+		// Ticks at round shares: every 25, 50 or 100% (so that 100, the target, is one) up to
+		// 600%, coarser beyond.
+		step := 25.0
+		for (hi-lo)/step > 6 {
+			step *= 2
+		}
+		p.X.Min, p.X.Max = math.Floor(lo/step)*step, math.Ceil(hi/step)*step
+		p.X.Tick.Marker = ticksEvery(step)
+	} else {
+		f.valueAxis(&p.X, lo, hi, lo != 0, hi != 100, f.xTicks(pc.Max.X-pc.Min.X))
+	}
 	f.grid(p, false, true)
 	dc := p.DataCanvas(pc)
+	if f.trace != nil {
+		f.trace.dots, f.trace.body = dc.Rectangle, body.Rectangle
+		f.trace.plots = append(f.trace.plots, p)
+	}
 	rowY := func(i int) vg.Length { return dc.Y(p.Y.Norm(float64(n - 1 - i))) }
 	half := (rowY(0) - rowY(min(1, n-1))) / 2
 	if n == 1 {
@@ -90,26 +117,33 @@ func (s Scorecard) draw(f *figure) error {
 	r := min(st.markerRadius*1.7, half*0.55)
 	p.Add(layer(func(c draw.Canvas, p *plot.Plot) {
 		tx, _ := p.Transforms(&c)
-		for i, row := range s.Rows {
+		for i, row := range rows {
 			y := rowY(i)
 			clr := statusColor(row.Status)
 			if !hasData(row) {
-				fillText(c, st.italic, c.Min.X+st.gap, y-centre(st.italic), row.Status)
+				text := row.Status
+				if hasData(s.Rows[i]) {
+					text = "no target level to compare with"
+				}
+				fillText(c, st.italic, c.Min.X+st.gap, y-centre(st.italic), text)
 				continue
 			}
 			b, l := row.Baseline, row.Latest
 			if !math.IsNaN(b) && !math.IsNaN(l) {
 				c.StrokeLine2(draw.LineStyle{Color: lighten(clr, 0.45), Width: r * 0.9}, tx(b), y, tx(l), y)
 			}
-			if !math.IsNaN(row.Target) {
-				x := tx(row.Target)
-				c.StrokeLine2(draw.LineStyle{Color: textDark, Width: st.thin * 2}, x, y-half*0.7, x, y+half*0.7)
-			}
 			if !math.IsNaN(b) {
 				c.DrawGlyphNoClip(draw.GlyphStyle{Color: clr, Radius: r, Shape: hollowCircle{width: st.thin * 1.6}}, vg.Point{X: tx(b), Y: y})
 			}
 			if !math.IsNaN(l) {
 				c.DrawGlyphNoClip(draw.GlyphStyle{Color: clr, Radius: r, Shape: draw.CircleGlyph{}}, vg.Point{X: tx(l), Y: y})
+			}
+		}
+		// The targets over the dots, so that a dot on its target does not hide it.
+		for i, row := range rows {
+			if hasData(row) && !math.IsNaN(row.Target) {
+				x, y := tx(row.Target), rowY(i)
+				c.StrokeLine2(draw.LineStyle{Color: textDark, Width: st.thin * 2}, x, y-half*0.7, x, y+half*0.7)
 			}
 		}
 	}))
@@ -119,28 +153,87 @@ func (s Scorecard) draw(f *figure) error {
 	for i, row := range s.Rows {
 		y := rowY(i)
 		base := y - centre(rowSty)
-		f.rowLabel(body, rowSty, body.Min.X, base, row.Label, labelW, pitch)
-		if hasData(row) {
-			swatch(statusColor(row.Status))(body, vg.Rectangle{Min: vg.Point{X: statusX, Y: base}, Max: vg.Point{X: statusX + square, Y: base + square}})
-			fillText(body, statusSty, statusX+square+st.gap, base, truncate(statusSty, row.Status, statusW-square-st.gap))
+		lh := lineHeight(rowSty)
+		for k, line := range wrapped[i] {
+			fillText(body, rowSty, body.Min.X, base+lh*(vg.Length(len(wrapped[i])-1)/2-vg.Length(k)), line)
 		}
-		fillText(body, yearSty, statusX+statusW+st.gap, base, years[i])
+		sb, nb, nx := y-centre(statusSty), y-centre(noteSty), statusX+statusW+st.gap
+		if stacked && notes[i] != "" {
+			sb, nb, nx = y+lineHeight(noteSty)/2-centre(statusSty), y-lineHeight(statusSty)/2-centre(noteSty), statusX
+		}
+		if hasData(row) {
+			swatch(statusColor(row.Status))(body, vg.Rectangle{Min: vg.Point{X: statusX, Y: sb}, Max: vg.Point{X: statusX + square, Y: sb + square}})
+			fillText(body, statusSty, statusX+square+st.gap, sb, truncate(statusSty, row.Status, statusW-square-st.gap))
+		}
+		fillText(body, noteSty, nx, nb, notes[i])
 	}
 	return nil
 }
 
-// rowLabel writes a row's label with its (first) baseline at base, on two lines when it is wider
-// than w and the row has room for them, else truncated.
-func (f *figure) rowLabel(c draw.Canvas, sty text.Style, x, base vg.Length, label string, w, pitch vg.Length) {
-	lh := lineHeight(sty)
-	lines := wrap(sty, label, w)
-	if len(lines) < 2 || pitch < 2.3*lh {
-		fillText(c, sty, x, base, truncate(sty, label, w))
-		return
+// onScale is r on the scale drawn: as it is, or with ShareOfTarget each value as a percentage of
+// the row's target level (the target at 100); a row with no positive target level then has no
+// values to draw.
+func (s Scorecard) onScale(r ScoreRow) ScoreRow {
+	if !s.ShareOfTarget {
+		return r
 	}
-	second := truncate(sty, strings.Join(lines[1:], " "), w)
-	fillText(c, sty, x, base+lh/2, lines[0])
-	fillText(c, sty, x, base-lh/2, second)
+	t := r.Target
+	if math.IsNaN(t) || math.IsInf(t, 0) || t <= 0 {
+		r.Baseline, r.Latest, r.Target = math.NaN(), math.NaN(), math.NaN()
+		return r
+	}
+	r.Baseline, r.Latest, r.Target = r.Baseline/t*100, r.Latest/t*100, 100
+	return r
+}
+
+// note is the text beside a row's status: its years ("2005–2024"), or with ShareOfTarget and
+// room its values in its unit with their years ("2005: 47.8% → 2024: 95.1%", "2005: 33.3 → 2023:
+// 110 per 100").
+func (s Scorecard) note(r ScoreRow, room bool) string {
+	years := yearSpan(r)
+	if years == "" || !s.ShareOfTarget || !room {
+		return years
+	}
+	var vals []string
+	for _, v := range []struct {
+		value float64
+		year  int
+	}{{r.Baseline, r.BaselineYear}, {r.Latest, r.LatestYear}} {
+		if !math.IsNaN(v.value) {
+			vals = append(vals, strconv.Itoa(v.year)+": "+FormatValue(v.value))
+		}
+	}
+	if strings.HasPrefix(r.Unit, " ") { // a unit in words once, at the end
+		return strings.Join(vals, " → ") + r.Unit
+	}
+	return strings.Join(vals, r.Unit+" → ") + r.Unit
+}
+
+// fitLabels wraps every label at w, in sty or, where the lines of some label are too many for
+// the row's height (or a word is wider than w), in the largest smaller size (down to 5 pt) at
+// which they fit. At 5 pt, a word wider than w is cut and a label of more lines than its row
+// holds runs over it.
+func fitLabels(sty text.Style, labels []string, w, pitch vg.Length) (text.Style, [][]string) {
+	out := make([][]string, len(labels))
+	for {
+		most, wide := 1, vg.Length(0)
+		for i, l := range labels {
+			out[i] = wrap(sty, l, w)
+			most, wide = max(most, len(out[i])), max(wide, widest(sty, out[i]))
+		}
+		if vg.Length(most)*lineHeight(sty) <= pitch*0.95 && wide <= w {
+			return sty, out
+		}
+		if sty.Font.Size <= 5 {
+			for _, lines := range out {
+				for k := range lines {
+					lines[k] = truncate(sty, lines[k], w)
+				}
+			}
+			return sty, out
+		}
+		sty.Font.Size = max(5, sty.Font.Size-0.25)
+	}
 }
 
 // dot is a legend icon: a hollow or filled marker.

@@ -13,12 +13,25 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 )
 
-// Palette is the Okabe–Ito colour-blind-safe palette in the order lines take it: orange, sky
-// blue, bluish green, blue, vermillion, reddish purple, black, and yellow last (it is faint on
-// white). Line.Color indexes it, modulo its length.
+// Palette is the Okabe–Ito colour-blind-safe palette: orange, sky blue, bluish green, blue,
+// vermillion, reddish purple, black, yellow. Line.Color indexes it, modulo its length; the
+// explorer's page gives its lines the same colours by the same indices.
 var Palette = []color.Color{
 	rgb(0xE69F00), rgb(0x56B4E9), rgb(0x009E73), rgb(0x0072B2),
 	rgb(0xD55E00), rgb(0xCC79A7), rgb(0x000000), rgb(0xF0E442),
+}
+
+// SeriesColors is the order in which a figure's series take Palette's colours (Line.Color =
+// SeriesColor(i) for the i-th): blue, orange, bluish green, reddish purple, black, vermillion, sky
+// blue, and the faint yellow last. Each colour is far from the one before it (CIELAB ΔE above 70),
+// and the first five are all far apart (above 50): the pairs that look alike, orange and
+// vermillion, blue and sky blue, come only with six and seven series; black, the colour of
+// reference lines, only with five.
+var SeriesColors = []int{3, 0, 2, 5, 6, 4, 1, 7}
+
+// SeriesColor is the Palette index of a figure's i-th series (i ≥ 0), wrapping around.
+func SeriesColor(i int) int {
+	return SeriesColors[((i%len(SeriesColors))+len(SeriesColors))%len(SeriesColors)]
 }
 
 // StatusColors maps a scorecard row's status to its colour (colour-blind safe; statuses are
@@ -72,6 +85,8 @@ var (
 	axisGrey  = rgb(0x888888)
 	gridGrey  = rgb(0xE3E3E3)
 	refGrey   = rgb(0x333333)
+	// targetGrey is a target line's: lighter than black series and their projections.
+	targetGrey = rgb(0x666666)
 )
 
 // styles are the fonts and line widths of one figure, scaled to its size.

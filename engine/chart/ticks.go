@@ -144,15 +144,17 @@ func (t valueTicks) Ticks(lo, hi float64) []plot.Tick {
 	return ticks
 }
 
-// yearTicks labels every step-th year and marks the years between with minor ticks.
+// yearTicks labels every step-th year and, unless sparse, marks the years between with minor
+// ticks.
 type yearTicks struct {
-	step int
+	step   int
+	sparse bool
 }
 
 func (t yearTicks) Ticks(lo, hi float64) []plot.Tick {
 	var ticks []plot.Tick
 	first, last := int(math.Ceil(lo-1e-9)), int(math.Floor(hi+1e-9))
-	minor := last-first <= 60 && t.step > 1
+	minor := last-first <= 60 && t.step > 1 && !t.sparse
 	for y := first; y <= last; y++ {
 		switch {
 		case y%t.step == 0:

@@ -138,8 +138,7 @@ func (f *figure) gapNote(ss []series, between [][]Interval, unit string) layer {
 		}
 		// Beside the bracket if there is room, else above or below the pair.
 		cands := []vg.Rectangle{box(x-g-w, mid), box(x+g, mid), box(x-w, y1+g), box(x-w, y0-g-h)}
-		r := o.place(c, cands)
-		f.drawLabel(c, f.st.note, r, label)
+		f.label(c, &o, f.st.note, cands, label)
 	}
 }
 
@@ -182,8 +181,7 @@ func (q Parity) draw(f *figure) error {
 			o.addSeries(&c, p, ss, f.st.markerRadius)
 			_, ty := p.Transforms(&c)
 			w, h := f.labelBox(f.st.note, bandLabel)
-			r := o.place(c, f.hCandidates(c, ty(q.BandLow), ty(q.BandHigh), w, h))
-			f.drawLabel(c, f.st.note, r, bandLabel)
+			f.label(c, &o, f.st.note, f.hCandidates(c, ty(q.BandLow), ty(q.BandHigh), w, h), bandLabel)
 		}))
 	}
 	p.Draw(body)

@@ -400,12 +400,45 @@ func (b *builder) meta(title string) chart.Meta {
 	return chart.Meta{Title: title, XLabel: "Year", YLabel: b.ind.unit, Source: b.source()}
 }
 
-// span is ", 2005–2024" for the years asked, or "".
+// span is ", 2005–2024" for the years asked, or "": for messages about the request.
 func (b *builder) span() string {
 	if b.req.From != 0 && b.req.To != 0 {
 		return fmt.Sprintf(", %d–%d", b.req.From, b.req.To)
 	}
 	return ""
+}
+
+// drawnSpan is a title's years: when the request asks for years, ", 2007–2021" from the first to
+// the last year with a point drawn (", 2021" for one year), whatever years were asked; else "".
+func (b *builder) drawnSpan(years ...float64) string {
+	if b.req.From == 0 && b.req.To == 0 {
+		return ""
+	}
+	first, last := math.Inf(1), math.Inf(-1)
+	for _, y := range years {
+		first, last = math.Min(first, y), math.Max(last, y)
+	}
+	switch {
+	case math.IsInf(first, 0):
+		return ""
+	case first == last:
+		return fmt.Sprintf(", %d", int(first))
+	}
+	return fmt.Sprintf(", %d–%d", int(first), int(last))
+}
+
+// yearsOf are the years of the points of lines, projections (dashed lines) left out.
+func yearsOf(lines ...chart.Line) []float64 {
+	var out []float64
+	for _, l := range lines {
+		if l.Dashed {
+			continue
+		}
+		for _, p := range l.Points {
+			out = append(out, p.X)
+		}
+	}
+	return out
 }
 
 // source names the custodian and the editions the figure's data come from, e.g. "Source: ITU,
@@ -509,9 +542,9 @@ func (b *builder) trend() (chart.Chart, error) {
 			continue
 		}
 		bars := b.errorBars(e, "total", "total")
-		c.Lines = append(c.Lines, chart.Line{Label: b.name(e), Points: pts, Color: i, ErrorBars: bars})
+		c.Lines = append(c.Lines, chart.Line{Label: b.name(e), Points: pts, Color: chart.SeriesColor(i), ErrorBars: bars})
 		if b.tgt != nil {
-			if proj := b.projection(b.assessed(e, pts), i); proj != nil {
+			if proj := b.projection(b.assessed(e, pts), chart.SeriesColor(i)); proj != nil {
 				projections = append(projections, len(c.Lines))
 				c.Lines = append(c.Lines, *proj)
 			}
@@ -526,7 +559,7 @@ func (b *builder) trend() (chart.Chart, error) {
 			c.Lines[i].Band = nil
 		}
 	}
-	c.Meta = b.meta(b.ind.name + b.span())
+	c.Meta = b.meta(b.ind.name + b.drawnSpan(yearsOf(c.Lines...)...))
 	if b.tgt != nil {
 		c.Target = &chart.Reference{Value: b.tgt.Level(math.NaN()), Label: targetLabel(b.tgt, b.fw, b.ind.unit)}
 		c.Deadline = &chart.Reference{Value: float64(b.tgt.Deadline), Label: fmt.Sprintf("deadline %d", b.tgt.Deadline)}
@@ -617,14 +650,14 @@ func (b *builder) gap() (chart.Chart, error) {
 			}
 			return nil, requestError("%s has no values of %s for %s%s", e, b.ind.code, whom, b.span())
 		}
-		lines[i] = chart.Line{Label: p.label, Points: pts, Color: i, ErrorBars: b.errorBars(e, p.sex, p.area)}
+		lines[i] = chart.Line{Label: p.label, Points: pts, Color: chart.SeriesColor(i), ErrorBars: b.errorBars(e, p.sex, p.area)}
 	}
 	c := chart.Gap{First: lines[0], Second: lines[1], Years: b.yearSpan()}
 	c.YMin, c.YMax = b.percentAxis()
 	if b.ind.unitKind == "percent" {
 		c.Unit = "percentage points"
 	}
-	c.Meta = b.meta(fmt.Sprintf("%s: %s, %s%s", b.name(e), b.ind.name, parts[0].by, b.span()))
+	c.Meta = b.meta(fmt.Sprintf("%s: %s, %s%s", b.name(e), b.ind.name, parts[0].by, b.drawnSpan(yearsOf(lines[:]...)...)))
 	return c, nil
 }
 
@@ -646,7 +679,7 @@ func (b *builder) parity() (chart.Chart, error) {
 			continue
 		}
 		// A parity score has no interval of its own: the indicator's are not drawn on it.
-		c.Lines = append(c.Lines, chart.Line{Label: b.name(e), Points: pts, Color: i})
+		c.Lines = append(c.Lines, chart.Line{Label: b.name(e), Points: pts, Color: chart.SeriesColor(i)})
 		// The scores rest on the entity's female and male values, or on its members' when they
 		// are ictstat's aggregates: series notes their editions.
 		for _, sex := range []string{"female", "male"} {
@@ -658,7 +691,7 @@ func (b *builder) parity() (chart.Chart, error) {
 	if len(c.Lines) == 0 {
 		return nil, requestError("no gender parity scores of %s for %s%s (they need female and male values)", b.ind.code, strings.Join(r.Entities, ", "), b.span())
 	}
-	c.Meta = b.meta("Gender parity score: " + b.ind.name + b.span())
+	c.Meta = b.meta("Gender parity score: " + b.ind.name + b.drawnSpan(yearsOf(c.Lines...)...))
 	c.YLabel = "female value / male value"
 	c.Subtitle = "Parity: 0.98–1.02 (shaded); below it, women are behind men"
 	return c, nil
@@ -685,8 +718,11 @@ func (b *builder) smallMultiples() (chart.Chart, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := chart.SmallMultiples{Years: b.yearSpan()}
+	// The panels' years are those with data drawn, not those asked: small panels have no room
+	// to spare.
+	c := chart.SmallMultiples{}
 	c.YMin, c.YMax = b.percentAxis()
+	var drawn []float64
 	for _, m := range codes {
 		panel := chart.Panel{Title: shortName(m[1])}
 		for i, p := range parts {
@@ -695,7 +731,9 @@ func (b *builder) smallMultiples() (chart.Chart, error) {
 				return nil, err
 			}
 			if len(pts) > 0 {
-				panel.Lines = append(panel.Lines, chart.Line{Label: p.label, Points: pts, Color: p.color(i)})
+				l := chart.Line{Label: p.label, Points: pts, Color: p.color(i)}
+				panel.Lines = append(panel.Lines, l)
+				drawn = append(drawn, yearsOf(l)...)
 			}
 		}
 		if len(panel.Lines) > 0 {
@@ -715,7 +753,7 @@ func (b *builder) smallMultiples() (chart.Chart, error) {
 	if len(parts) > 1 {
 		title += ", " + parts[0].by
 	}
-	c.Meta = b.meta(title + b.span())
+	c.Meta = b.meta(title + b.drawnSpan(drawn...))
 	if len(c.Panels) < len(codes) {
 		c.Subtitle = fmt.Sprintf("%d of %d with data", len(c.Panels), len(codes))
 	}
@@ -728,12 +766,13 @@ type breakdown struct {
 	by               string // what the split compares, e.g. "women and men"
 }
 
-// color is the line colour of the i-th part: the total in the panel colour, the parts in turn.
+// color is the line colour of the i-th part: the total in the first series colour, the parts in
+// turn.
 func (p breakdown) color(i int) int {
 	if p.sex == "total" && p.area == "total" {
-		return 3
+		return chart.SeriesColor(0)
 	}
-	return i
+	return chart.SeriesColor(i)
 }
 
 // parts are the breakdowns a split draws: women and men (sex), rural and urban (area), or with
@@ -779,6 +818,26 @@ func (b *builder) selected() string {
 	return strings.Join(b.req.Entities, ", ")
 }
 
+// measured is the indicator a target's measure is of: "rural:coverage_2g_pct" is of
+// coverage_2g_pct.
+func measured(measure string) string {
+	return measure[strings.LastIndex(measure, ":")+1:]
+}
+
+// shortUnit is a unit as written after a value: "%" for a percentage, " per 100" for a value per
+// 100 inhabitants, else the unit after a space ("" for none).
+func shortUnit(unit string) string {
+	switch {
+	case unit == "":
+		return ""
+	case strings.HasPrefix(unit, "%"):
+		return "%"
+	case strings.HasPrefix(unit, "per 100 "):
+		return " per 100"
+	}
+	return " " + unit
+}
+
 // shortName trims the UN's formal additions ("Bolivia (Plurinational State of)") for panel titles.
 func shortName(name string) string {
 	if i := strings.Index(name, " ("); i > 0 {
@@ -817,7 +876,11 @@ func (b *builder) ranking() (chart.Chart, error) {
 	if b.req.Group != "" {
 		title = b.name(b.req.Group) + ": " + title
 	}
-	c.Meta = b.meta(title + b.span())
+	var years []float64
+	for _, bar := range c.Bars {
+		years = append(years, float64(bar.Year))
+	}
+	c.Meta = b.meta(title + b.drawnSpan(years...))
 	c.XLabel, c.YLabel = b.ind.unit, ""
 	if len(c.Bars) < len(codes) && b.req.Group != "" {
 		c.Subtitle = fmt.Sprintf("%d of %s with data", len(c.Bars), plural(len(codes), "member", "members"))
@@ -843,14 +906,20 @@ func (b *builder) scorecard() (chart.Chart, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := chart.Scorecard{}
+	// The targets' measures have different units (% of population, subscriptions per 100
+	// inhabitants): the rows share one scale, each value as a share of its target level, when
+	// every target is a level to reach (more is better).
+	c := chart.Scorecard{ShareOfTarget: true}
 	for _, r := range rows {
 		label := r.Indicator
 		if label == "" {
 			label = strings.ToUpper(r.Wording[:1]) + r.Wording[1:]
 		}
 		c.Rows = append(c.Rows, chart.ScoreRow{Label: r.Target + " " + label, Baseline: r.Baseline, Latest: r.Latest, Target: r.Level,
-			BaselineYear: r.BaselineYear, LatestYear: r.LatestYear, Status: r.Status})
+			BaselineYear: r.BaselineYear, LatestYear: r.LatestYear, Status: r.Status, Unit: shortUnit(b.cat.indicators[measured(r.Measure)].unit)})
+		if r.Status != report.NoGlobalData && (r.Comparator != "ge" && r.Comparator != "gt" || !(r.Level > 0)) {
+			c.ShareOfTarget = false
+		}
 	}
 	title := "WSIS Geneva targets (2003, deadline 2015): " + b.name(entity)
 	if b.req.Title != "" {
@@ -859,5 +928,9 @@ func (b *builder) scorecard() (chart.Chart, error) {
 	c.Meta = chart.Meta{Title: title, Subtitle: "Baseline 2005 (hollow) to the latest year (filled), the target marked; the status is the progress class",
 		XLabel: "% of population, or subscriptions per 100 inhabitants",
 		Source: b.cat.sourceLine("ITU", b.cat.editionsByCitation()) + " Progress assessed by ictstat."}
+	if c.ShareOfTarget {
+		c.Subtitle = "Baseline 2005 (hollow) and latest year (filled) as % of the target's level (100: target reached); right: the values in their units"
+		c.XLabel = "% of the target level"
+	}
 	return c, nil
 }

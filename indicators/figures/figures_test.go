@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"html"
 	"image/png"
 	"math"
@@ -403,6 +404,78 @@ func TestParityHasNoErrorBars(t *testing.T) {
 	for _, l := range c.Lines {
 		if len(l.ErrorBars) > 0 {
 			t.Errorf("%s: %d error bars on parity scores", l.Label, len(l.ErrorBars))
+		}
+	}
+}
+
+// TestTitlesSayTheYearsDrawn: a title's years are the first and last with a point drawn, not the
+// years asked: Indonesia's values by sex end in 2021, and so does the title of its gap chart
+// asked for 2005–2024; small multiples' panels start at the first year with data, whatever the
+// years asked.
+func TestTitlesSayTheYearsDrawn(t *testing.T) {
+	db := computetest.Open(t)
+	first := one[int](t, db, `SELECT min(year) FROM observations WHERE indicator = 'internet_use_pct' AND economy = 'IDN'
+		AND sex IN ('female', 'male') AND area = 'total' AND age = 'total' AND year BETWEEN 2005 AND 2024`)
+	last := one[int](t, db, `SELECT max(year) FROM observations WHERE indicator = 'internet_use_pct' AND economy = 'IDN'
+		AND sex IN ('female', 'male') AND area = 'total' AND age = 'total' AND year BETWEEN 2005 AND 2024`)
+	if last != 2021 {
+		t.Fatalf("Indonesia's values by sex end in %d: the test wants a series ending in 2021", last)
+	}
+	gap := build(t, db, figures.Request{Kind: figures.Gap, Indicator: "internet_use_pct", Entities: []string{"IDN"}, From: 2005, To: 2024})
+	if want := fmt.Sprintf(", %d–2021", first); !strings.HasSuffix(gap.Text().Title, want) || strings.Contains(gap.Text().Title, "2024") {
+		t.Errorf("title %q, want it to end %q", gap.Text().Title, want)
+	}
+	for _, req := range []figures.Request{
+		{Kind: figures.Trend, Indicator: "internet_use_pct", Entities: []string{"IDN", "KEN"}, From: 1990, To: 2024},
+		{Kind: figures.SmallMultiples, Indicator: "internet_use_pct", Entities: []string{"IDN", "KEN"}, Split: "sex", From: 1990, To: 2024},
+	} {
+		c := build(t, db, req)
+		var lines []chart.Line
+		switch c := c.(type) {
+		case chart.Trend:
+			lines = c.Lines
+		case chart.SmallMultiples:
+			if c.Years.From != 0 && c.Years.From < 2000 {
+				t.Errorf("small multiples widened to the years asked: %+v", c.Years)
+			}
+			for _, p := range c.Panels {
+				lines = append(lines, p.Lines...)
+			}
+		}
+		lo, hi := math.Inf(1), math.Inf(-1)
+		for _, l := range lines {
+			for _, p := range l.Points {
+				if !l.Dashed {
+					lo, hi = math.Min(lo, p.X), math.Max(hi, p.X)
+				}
+			}
+		}
+		if want := fmt.Sprintf(", %d–%d", int(lo), int(hi)); !strings.HasSuffix(c.Text().Title, want) {
+			t.Errorf("%s: title %q, want it to end %q", req.Kind, c.Text().Title, want)
+		}
+	}
+}
+
+// TestScorecardOnOneScale: the WSIS targets are measured in % of population and in
+// subscriptions per 100 inhabitants, so the scorecard draws each value as a share of its
+// target's level, and writes the values in their units.
+func TestScorecardOnOneScale(t *testing.T) {
+	db := computetest.Open(t)
+	sc, ok := build(t, db, figures.Request{Kind: figures.Scorecard}).(chart.Scorecard)
+	if !ok {
+		t.Fatal("not a scorecard")
+	}
+	if !sc.ShareOfTarget || !strings.Contains(sc.XLabel, "target") {
+		t.Errorf("share of target %v, axis %q", sc.ShareOfTarget, sc.XLabel)
+	}
+	units := map[string]string{}
+	for _, r := range sc.Rows {
+		units[r.Label] = r.Unit
+	}
+	for label, want := range map[string]string{"T10 Individuals using the Internet": "%", "T10 Mobile-cellular telephone subscriptions per 100 inhabitants": " per 100",
+		"T1 Rural population covered by at least a 2G mobile network": "%"} {
+		if got, ok := units[label]; !ok || got != want {
+			t.Errorf("row %q: unit %q (present %v), want %q", label, got, ok, want)
 		}
 	}
 }

@@ -1,12 +1,20 @@
 package main
 
 import (
+	"bytes"
 	"encoding/csv"
 	"fmt"
 	"io"
 	"math"
+	"os"
+	"slices"
 	"strconv"
+	"strings"
 	"text/tabwriter"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/term"
 
 	"github.com/ictstat/ictstat/engine/query"
 )
@@ -15,6 +23,11 @@ import (
 type column struct {
 	name string
 	text func(v any) string // nil: fmt's default
+	// drop orders the columns left out of a table too wide for the terminal: the highest first,
+	// and of equal ones the rightmost first; 0 (the default) last.
+	drop int
+	// whole: the column's texts are never cut (a category such as a class, short enough).
+	whole bool
 }
 
 // resultTable is a table of results to print as a table, CSV or JSON.
@@ -34,8 +47,20 @@ func checkFormat(f string) error {
 	return usageError("--format must be table, csv or json")
 }
 
+// tableHelp says, in a command's help, how a table fits the terminal.
+const tableHelp = `In a terminal the table fits its width: column names break at an underscore, long texts are cut
+with "…" (those of the last column wrap instead), and the columns that still do not fit are left
+out, as a note under the table says; --format csv or json gives every column in full. The width is
+the COLUMNS environment variable when set, else the terminal's; printed to a pipe or a file, the
+table is not cut.`
+
+// formatHelp is the help of a --format flag of table, csv or json.
+const formatHelp = "table, csv or json; a table fits the terminal's width (COLUMNS, else the terminal's; " +
+	"not cut when printed to a pipe or file), CSV and JSON always hold every column in full"
+
 // write prints the result. Missing numbers (NaN) and zero years are empty in tables and CSV and
-// null in JSON.
+// null in JSON. A table fits the width tableWidth gives for w (see fit); CSV and JSON are never
+// shortened.
 func (r resultTable) write(w io.Writer, format string) error {
 	switch format {
 	case "json":
@@ -57,24 +82,330 @@ func (r resultTable) write(w io.Writer, format string) error {
 		cw.Flush()
 		return cw.Error()
 	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	for i, c := range r.columns {
-		if i > 0 {
-			fmt.Fprint(tw, "\t")
-		}
-		fmt.Fprint(tw, c.name)
-	}
-	fmt.Fprintln(tw)
-	for _, row := range r.rows {
+	return r.writeTable(w, tableWidth(w))
+}
+
+// writeTable prints the result as a table of at most width runes a line (0: no limit), as fit
+// lays it out: columns two spaces apart, then footnotes saying what was cut or left out.
+func (r resultTable) writeTable(w io.Writer, width int) error {
+	cells := make([][]string, len(r.rows))
+	for i, row := range r.rows {
+		cells[i] = make([]string, len(row))
 		for j, v := range row {
-			if j > 0 {
-				fmt.Fprint(tw, "\t")
-			}
-			fmt.Fprint(tw, r.columns[j].cell(v))
+			cells[i][j] = r.columns[j].cell(v)
 		}
-		fmt.Fprintln(tw)
 	}
-	return tw.Flush()
+	l := r.fit(cells, width)
+	var buf bytes.Buffer
+	tw := tabwriter.NewWriter(&buf, 0, 0, columnGap, ' ', 0)
+	line := func(cs []string) {
+		fmt.Fprintln(tw, strings.Join(cs, "\t"))
+	}
+	for h := range l.headerLines() {
+		header := make([]string, len(l.shown))
+		for k := range l.shown {
+			if h < len(l.head[k]) {
+				header[k] = cut(l.head[k][h], l.width[k])
+			}
+		}
+		line(header)
+	}
+	cut1 := false
+	for _, row := range cells {
+		out := make([]string, len(l.shown))
+		var more []string // the wrapped last cell's further lines
+		for k, j := range l.shown {
+			c := row[j]
+			switch {
+			case k == len(l.shown)-1 && l.wrapLast:
+				ls := wrap(c, l.width[k])
+				c, more = ls[0], ls[1:]
+			case utf8.RuneCountInString(c) > l.width[k]:
+				c, cut1 = cut(c, l.width[k]), true
+			}
+			out[k] = c
+		}
+		line(out)
+		for _, m := range more {
+			out = make([]string, len(l.shown))
+			out[len(out)-1] = m
+			line(out)
+		}
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	// The padding of empty last cells is left off.
+	for _, l := range strings.SplitAfter(buf.String(), "\n") {
+		if l == "" {
+			continue
+		}
+		if _, err := io.WriteString(w, strings.TrimRight(l, " \n")+"\n"); err != nil {
+			return err
+		}
+	}
+	var notes []string
+	if cut1 {
+		notes = append(notes, "Texts ending in … are cut to fit the terminal's width.")
+	}
+	if len(l.hidden) > 0 {
+		names := make([]string, len(l.hidden))
+		for i, j := range l.hidden {
+			names[i] = r.columns[j].name
+		}
+		notes = append(notes, fmt.Sprintf("%s not shown for the terminal's width: %s.",
+			plural(len(names), "column", "columns"), strings.Join(names, ", ")))
+	}
+	if len(notes) > 0 {
+		notes = append(notes, "--format csv or json gives every column in full.")
+		for _, l := range wrap(strings.Join(notes, " "), width) {
+			if _, err := fmt.Fprintln(w, l); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// columnGap is the number of spaces between the columns of a table.
+const columnGap = 2
+
+// layout is how a table is printed: the columns shown (indices, in order) with their header
+// lines and widths in runes, those left out, and whether the last column shown wraps onto further
+// lines.
+type layout struct {
+	shown, hidden []int
+	head          [][]string
+	width         []int
+	wrapLast      bool
+}
+
+func (l layout) headerLines() int {
+	n := 1
+	for _, h := range l.head {
+		n = max(n, len(h))
+	}
+	return n
+}
+
+// splitName breaks a column name over two header lines after the underscore that makes the
+// wider part narrowest ("baseline_", "year"); a name without one stays on one line.
+func splitName(name string) []string {
+	best := []string{name}
+	width := utf8.RuneCountInString(name)
+	for i, r := range name {
+		if r != '_' || i == len(name)-1 {
+			continue
+		}
+		a, b := name[:i+1], name[i+1:]
+		if w := max(utf8.RuneCountInString(a), utf8.RuneCountInString(b)); w < width {
+			best, width = []string{a, b}, w
+		}
+	}
+	return best
+}
+
+// Table fitting. A text column is narrowed no further than minText runes or its header, whichever
+// is wider: below that a text says too little to be worth its place; a last column that wraps,
+// no further than minWrap, so that it does not run down the screen a word a line.
+const (
+	minText = 12
+	minWrap = 30
+)
+
+// fit lays out a table of the given cells for a line width (0: no limit). A table that fits is
+// printed as it is. Otherwise the column names break over two header lines at an underscore
+// (splitName), and the text columns are narrowed: those holding text values, except the first
+// column (it names the row), a column.whole and a column with a value that starts with a digit
+// (a number, perhaps with its interval, is not to be cut). They are narrowed the widest first,
+// all to a common width if need be, none below its minimum (minText); the last column shown,
+// when a text column, wraps onto further lines, any other's texts are cut with "…". When the
+// table still does not fit, columns are left out (column.drop; all but one at most), and the
+// text columns widened again into the room this makes. Every line is then at most width runes
+// long.
+func (r resultTable) fit(cells [][]string, width int) layout {
+	n := len(r.columns)
+	text := make([]bool, n) // the column may be narrowed
+	content := make([]int, n)
+	for j := range r.columns {
+		number := false // a cell reads as a number
+		for i, row := range cells {
+			content[j] = max(content[j], utf8.RuneCountInString(row[j]))
+			if _, ok := r.rows[i][j].(string); ok {
+				text[j] = true
+			}
+			if c, _ := utf8.DecodeRuneInString(row[j]); unicode.IsDigit(c) {
+				number = true
+			}
+		}
+		text[j] = text[j] && !number && !r.columns[j].whole && j > 0
+	}
+	head := make([][]string, n)
+	natural := make([]int, n) // the width of each column in full
+	minimum := make([]int, n) // the width a column may be narrowed to
+	measure := func(split bool) {
+		for j, c := range r.columns {
+			head[j] = []string{c.name}
+			if split {
+				head[j] = splitName(c.name)
+			}
+			name := 0
+			for _, h := range head[j] {
+				name = max(name, utf8.RuneCountInString(h))
+			}
+			natural[j] = max(name, content[j])
+			minimum[j] = natural[j]
+			if text[j] {
+				minimum[j] = min(natural[j], max(minText, name))
+			}
+		}
+	}
+	shown := make([]int, n)
+	for j := range shown {
+		shown[j] = j
+	}
+	measure(false)
+	if l, ok := narrow(shown, text, natural, natural, width); ok {
+		l.head = head
+		return l
+	}
+	measure(true)
+	// order: the columns in the order they are left out.
+	order := make([]int, 0, n)
+	for j := n - 1; j >= 0; j-- {
+		order = append(order, j)
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return r.columns[b].drop - r.columns[a].drop })
+	var hidden []int
+	for {
+		l, ok := narrow(shown, text, natural, minimum, width)
+		if ok || len(shown) == 1 {
+			l.hidden = hidden
+			for _, j := range l.shown {
+				l.head = append(l.head, head[j])
+			}
+			return l
+		}
+		gone := order[0]
+		order = order[1:]
+		shown = slices.DeleteFunc(shown, func(j int) bool { return j == gone })
+		hidden = append(hidden, gone)
+		slices.Sort(hidden)
+	}
+}
+
+// narrow gives the shown columns their widths within the line width: their natural widths if
+// they fit; else, the last column wrapping when it is a text column (at no fewer than minWrap
+// runes), the other text columns capped at the largest common width that fits, none below its
+// minimum, and the room left to the wrapping column. It reports false when even the minimums do
+// not fit.
+func narrow(shown []int, text []bool, natural, minimum []int, width int) (layout, bool) {
+	l := layout{shown: shown, width: make([]int, len(shown))}
+	end := len(shown) - 1
+	last := shown[end]
+	l.wrapLast = text[last] && minimum[last] < natural[last]
+	lastMin := minimum[last]
+	if l.wrapLast {
+		lastMin = min(natural[last], max(minimum[last], minWrap))
+	}
+	// total sets the widths for the cap c, the wrapping column at its least, and sums them.
+	total := func(c int) int {
+		t := columnGap * end
+		for k, j := range shown {
+			l.width[k] = max(minimum[j], min(natural[j], c))
+			if k == end && l.wrapLast {
+				l.width[k] = lastMin
+			}
+			t += l.width[k]
+		}
+		return t
+	}
+	full := columnGap * end
+	for k, j := range shown {
+		l.width[k] = natural[j]
+		full += natural[j]
+	}
+	if width <= 0 || full <= width {
+		l.wrapLast = false
+		return l, true
+	}
+	c := slices.Max(natural)
+	for c > 0 && total(c) > width {
+		c--
+	}
+	t := total(c)
+	if l.wrapLast {
+		l.width[end] = min(natural[last], lastMin+width-t)
+		l.wrapLast = l.width[end] < natural[last]
+	}
+	if end == 0 && t > width { // the first column alone: cut to the line
+		l.width[0], l.wrapLast, t = width, false, width
+	}
+	return l, t <= width
+}
+
+// cut shortens s to at most n runes, ending in "…" when it is cut.
+func cut(s string, n int) string {
+	rs := []rune(s)
+	if len(rs) <= n {
+		return s
+	}
+	if n <= 1 {
+		return string(rs[:max(n, 0)])
+	}
+	return strings.TrimRight(string(rs[:n-1]), " ") + "…"
+}
+
+// wrap breaks s into lines of at most n runes at spaces, cutting a word longer than a line (n ≤ 0:
+// one line). It returns at least one line.
+func wrap(s string, n int) []string {
+	if n <= 0 {
+		return []string{s}
+	}
+	var lines []string
+	var cur []rune
+	for _, word := range strings.Fields(s) {
+		w := []rune(word)
+		for len(w) > n { // a word longer than a line
+			if len(cur) > 0 {
+				lines, cur = append(lines, string(cur)), nil
+			}
+			lines, w = append(lines, string(w[:n])), w[n:]
+		}
+		switch {
+		case len(cur) == 0:
+			cur = w
+		case len(cur)+1+len(w) <= n:
+			cur = append(append(cur, ' '), w...)
+		default:
+			lines, cur = append(lines, string(cur)), w
+		}
+	}
+	if len(cur) > 0 || len(lines) == 0 {
+		lines = append(lines, string(cur))
+	}
+	return lines
+}
+
+// defaultWidth is the width of a terminal whose size cannot be read.
+const defaultWidth = 100
+
+// tableWidth is the line width a table printed to w must fit, in runes: the COLUMNS environment
+// variable when it is a positive number (as GNU ls reads it), else the width of the terminal when
+// w is one (100 when its size cannot be read), else 0, no limit, so that a table printed to a
+// pipe or file keeps every column in full.
+func tableWidth(w io.Writer) int {
+	if n, err := strconv.Atoi(os.Getenv("COLUMNS")); err == nil && n > 0 {
+		return n
+	}
+	f, ok := w.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return 0
+	}
+	if n, _, err := term.GetSize(int(f.Fd())); err == nil && n > 0 {
+		return n
+	}
+	return defaultWidth
 }
 
 func (c column) cell(v any) string {
@@ -123,4 +454,5 @@ func decimals(n int) func(any) string {
 
 func percent(v any) string { return strconv.FormatFloat(100*v.(float64), 'f', 1, 64) + "%" }
 
-func fractionalYear(v any) string { return strconv.FormatFloat(v.(float64), 'f', 0, 64) }
+// wholeYear is a year held as a number (progress.Result.ProjectedYear), printed as a whole year.
+func wholeYear(v any) string { return strconv.FormatFloat(v.(float64), 'f', 0, 64) }

@@ -166,7 +166,12 @@ Groups are assessed on ictstat's aggregates, economies on their reported values.
 Where the latest value has a standard error (survey estimates loaded with 'ictstat survey load',
 and aggregates of them), latest_se gives it, and vs_target and vs_baseline say whether the latest
 value is above or below the target's level and the baseline beyond its uncertainty, or within it
-(a two-sided z-test at the 5% level; a baseline without a standard error counts as exact).`,
+(a two-sided z-test at the 5% level; a baseline without a standard error counts as exact).
+
+The projected year and its interval are whole years: the first year whose fitted value meets the
+target.
+
+` + tableHelp,
 		Example: "  ictstat progress --group WLD --framework umc_2030\n  ictstat progress --economy KEN --format csv\n  ictstat progress --economy KEN --target BB.3 --all-levels",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -196,18 +201,22 @@ value is above or below the target's level and the baseline beyond its uncertain
 			if err != nil {
 				return err
 			}
+			// In a terminal too narrow for every column, those with the highest drop are left
+			// out first: the target, economy or group, latest value, level, class and projected
+			// year stay longest, and the measure after them.
 			r := resultTable{columns: []column{
-				{name: "framework"}, {name: "target"}, {name: "measure"}, {name: "entity"}, {name: "scope"},
-				{name: "baseline_year"}, {name: "baseline", text: decimals(2)}, {name: "latest_year"}, {name: "latest", text: decimals(2)},
-				{name: "level", text: decimals(2)}, {name: "tolerance"}, {name: "deadline"},
-				{name: "cagr", text: percent}, {name: "required_cagr", text: percent},
-				{name: "logit_growth", text: decimals(3)}, {name: "required_logit_growth", text: decimals(3)},
-				{name: "ratio", text: decimals(2)}, {name: "class"},
-				{name: "latest_se", text: decimals(2)}, {name: "vs_target"}, {name: "vs_baseline"},
-				{name: "met_year"}, {name: "model"},
-				{name: "anticipated", text: decimals(1)}, {name: "anticipated_low", text: decimals(1)}, {name: "anticipated_high", text: decimals(1)},
-				{name: "projected_year", text: fractionalYear}, {name: "projected_low", text: fractionalYear},
-				{name: "projected_high", text: fractionalYear}, {name: "basis"}, {name: "note"},
+				{name: "framework", drop: 2}, {name: "target"}, {name: "measure", drop: 1}, {name: "entity"}, {name: "scope", drop: 2},
+				{name: "baseline_year", drop: 4}, {name: "baseline", text: decimals(2), drop: 4}, {name: "latest_year"},
+				{name: "latest", text: decimals(2)}, {name: "level", text: decimals(2)}, {name: "tolerance", drop: 6}, {name: "deadline", drop: 2},
+				{name: "cagr", text: percent, drop: 6}, {name: "required_cagr", text: percent, drop: 6},
+				{name: "logit_growth", text: decimals(3), drop: 6}, {name: "required_logit_growth", text: decimals(3), drop: 6},
+				{name: "ratio", text: decimals(2), drop: 2}, {name: "class", whole: true},
+				{name: "latest_se", text: decimals(2), drop: 6}, {name: "vs_target", drop: 6}, {name: "vs_baseline", drop: 6},
+				{name: "met_year", drop: 2}, {name: "model", drop: 4},
+				{name: "anticipated", text: decimals(1), drop: 2}, {name: "anticipated_low", text: decimals(1), drop: 5},
+				{name: "anticipated_high", text: decimals(1), drop: 5},
+				{name: "projected_year", text: wholeYear}, {name: "projected_low", text: wholeYear, drop: 3},
+				{name: "projected_high", text: wholeYear, drop: 3}, {name: "basis", drop: 6}, {name: "note", drop: 5},
 			}}
 			for _, p := range rows {
 				// The growth the ratio uses, in its own columns: CAGRs, or logit growth.
@@ -228,7 +237,7 @@ value is above or below the target's level and the baseline beyond its uncertain
 	cmd.Flags().StringVar(&target, "target", "", "one target, by its code in the framework (e.g. T10, 2.2.A)")
 	cmd.Flags().BoolVar(&inScope, "in-scope", false, "only the economies and groups each target is set for (e.g. the world for a worldwide target)")
 	cmd.Flags().BoolVar(&allLevels, "all-levels", false, "every level of a target set at several (world, developing, LDC), not only the one that applies")
-	cmd.Flags().StringVar(&format, "format", "table", "table, csv or json")
+	cmd.Flags().StringVar(&format, "format", "table", formatHelp)
 	addAsOf(cmd, g)
 	return cmd
 }
@@ -243,7 +252,9 @@ func newScorecard(g *globals) *cobra.Command {
 form of the WSIS+20 review's table: for each target its indicator(s), the 2005 baseline, the latest
 value and year, the status, the year it was met, and the share of the population the latest value
 rests on (for groups: covered by a value, and by a reported value). Targets the data cannot
-measure say "no global data". The world by default.`,
+measure say "no global data". The world by default.
+
+` + tableHelp,
 		Example: "  ictstat scorecard\n  ictstat scorecard --group LDC\n  ictstat scorecard --economy KEN --format json",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -263,11 +274,13 @@ measure say "no global data". The world by default.`,
 			if err != nil {
 				return err
 			}
+			// In a terminal too narrow for every column, the coverage goes first, then the
+			// wording and the baseline year.
 			r := resultTable{columns: []column{
-				{name: "target"}, {name: "indicator"}, {name: "baseline_year"}, {name: "baseline", text: decimals(1)},
+				{name: "target"}, {name: "indicator"}, {name: "baseline_year", drop: 1}, {name: "baseline", text: decimals(1)},
 				{name: "latest_year"}, {name: "latest", text: decimals(1)}, {name: "target_level", text: decimals(0)},
-				{name: "status"}, {name: "met_year"}, {name: "coverage", text: percent}, {name: "coverage_reported", text: percent},
-				{name: "wording"},
+				{name: "status", whole: true}, {name: "met_year"}, {name: "coverage", text: percent, drop: 2},
+				{name: "coverage_reported", text: percent, drop: 2}, {name: "wording", drop: 1},
 			}}
 			for _, s := range rows {
 				ind := s.Indicator
@@ -288,13 +301,16 @@ measure say "no global data". The world by default.`,
 				if err != nil {
 					return err
 				}
-				fmt.Fprintln(cmd.OutOrStdout(), "\n"+src+" Computed by ictstat.")
+				fmt.Fprintln(cmd.OutOrStdout())
+				for _, l := range wrap(src+" Computed by ictstat.", tableWidth(cmd.OutOrStdout())) {
+					fmt.Fprintln(cmd.OutOrStdout(), l)
+				}
 			}
 			return nil
 		},
 	}
 	ent.add(cmd, " (default: the world, WLD)")
-	cmd.Flags().StringVar(&format, "format", "table", "table, csv or json")
+	cmd.Flags().StringVar(&format, "format", "table", formatHelp)
 	addAsOf(cmd, g)
 	return cmd
 }

@@ -103,10 +103,12 @@ func TestProgressFigures(t *testing.T) {
 		t.Errorf("Burundi: %s", show(bdi))
 	}
 
-	// The world against UMC.1: the projected year and its interval come together or not at all.
+	// The world against UMC.1: the projected year and its interval come together or not at all,
+	// as whole years.
 	wld := find("umc_2030", "UMC.1", "internet_use_pct", "WLD", "economy")
 	t.Log(show(wld))
-	if wld.GrowthScale != progress.GrowthLogit || math.IsNaN(wld.ProjectedYear) != math.IsNaN(wld.ProjectedLow) {
+	if wld.GrowthScale != progress.GrowthLogit || math.IsNaN(wld.ProjectedYear) != math.IsNaN(wld.ProjectedLow) ||
+		wld.ProjectedYear != math.Trunc(wld.ProjectedYear) || wld.ProjectedLow != math.Trunc(wld.ProjectedLow) {
 		t.Errorf("world UMC.1: %s", show(wld))
 	}
 

@@ -21,10 +21,11 @@ const (
 	RuleInterval = "interval"
 	// RuleProjection: a projected year exists, at or before the deadline, exactly when the
 	// anticipated value meets the target (for a deadline after the latest year, the target not
-	// yet met); it is not before the latest year nor after 2100; its interval comes only with it
-	// and holds it, low ≤ year ≤ high, and agrees with the anticipated value's interval (a bound
-	// of that interval meets the target exactly when the matching bound of the year's interval
-	// is at or before the deadline); a target met has no projected year.
+	// yet met); it and its interval's bounds are whole years, not before the latest year nor
+	// after 2100; its interval comes only with it and holds it, low ≤ year ≤ high, and agrees
+	// with the anticipated value's interval (a bound of that interval meets the target exactly
+	// when the matching bound of the year's interval is at or before the deadline); a target met
+	// has no projected year.
 	RuleProjection = "projection"
 	// RuleGrowth: the growth shown follows from the baseline and latest values shown, on the scale
 	// named (CAGR, or logit growth); for CAGRs it is the cagr column; and the ratio is
@@ -142,6 +143,9 @@ func resultOf(p store.ProgressRow) (Result, Goal) {
 	return r, g
 }
 
+// whole reports whether a year is a whole year, or missing (NaN).
+func whole(y float64) bool { return math.IsNaN(y) || y == math.Trunc(y) }
+
 // check applies the rules of a single result, calling fail for each one broken.
 func check(r Result, g Goal, fail func(rule, format string, args ...any)) {
 	gl, ok := resolve(Goal{Comparator: g.Comparator, Level: g.Level, Tolerance: g.Tolerance})
@@ -192,6 +196,8 @@ func check(r Result, g Goal, fail func(rule, format string, args ...any)) {
 		fail(RuleProjection, "projected year %v for a target met", year)
 	case has(year) && (year < float64(r.LatestYear) || year > lastYear):
 		fail(RuleProjection, "projected year %v is before the latest year %d or after %d", year, r.LatestYear, lastYear)
+	case !whole(year) || !whole(plo) || !whole(phi):
+		fail(RuleProjection, "projected year %v or its interval %v–%v is not a whole year", year, plo, phi)
 	case has(plo) && plo > year, has(phi) && phi < year:
 		fail(RuleProjection, "projected year %v is outside its interval %v–%v", year, plo, phi)
 	}

@@ -104,6 +104,7 @@ func TestCheckRowsCatches(t *testing.T) {
 		"one bound":                      {RuleInterval, func(p *store.ProgressRow) { p.AnticipatedHigh = math.NaN() }},
 		"lower bound without a point":    {RuleProjection, func(p *store.ProgressRow) { p.ProjectedYear = math.NaN() }},
 		"projected after an anticipated": {RuleProjection, func(p *store.ProgressRow) { p.ProjectedYear, p.ProjectedHigh = 2040, 2041 }},
+		"fractional projected year":      {RuleProjection, func(p *store.ProgressRow) { p.ProjectedHigh += 0.5 }},
 		"growth on another scale":        {RuleGrowth, func(p *store.ProgressRow) { p.Growth = p.CAGR }},
 		"ratio not from the growth":      {RuleGrowth, func(p *store.ProgressRow) { p.Ratio *= 1.5 }},
 		"class not from the ratio":       {RuleClass, func(p *store.ProgressRow) { p.Class = OnTrack; p.Ratio = 0.3 }},

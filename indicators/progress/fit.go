@@ -596,9 +596,12 @@ func (w *workspace) choose(tr transform, m *model) (fits int) {
 }
 
 // reach returns the projected year of the model's value shifted by k standard deviations on the
-// trend's scale: the first year from `from` (a whole year) on in which it meets the goal and still
-// meets it at the deadline, if the deadline is later (so a path that leaves the target before the
-// deadline has not reached it); to about 1e-9 years; NaN if there is none by 2100.
+// trend's scale: the first whole year from `from` (a whole year) on in which it meets the goal and
+// still meets it at the deadline, if the deadline is later (so a path that leaves the target before
+// the deadline has not reached it); NaN if there is none by 2100. The path is evaluated at whole
+// years only, as values are reported for years: the year is the one whose value first meets the
+// goal, not the fractional time the continuous path crosses the level (which lies in the year
+// before it).
 //
 // Defined so, the projected year is at or before a later deadline exactly when the value at the
 // deadline meets the goal, whatever the path's shape; and since an interval's bound is at least
@@ -613,27 +616,12 @@ func reach(m *model, g *goal, k, from, deadline float64) float64 {
 	if deadline > from && !meets(deadline) {
 		start = deadline // before the deadline no year counts: the path does not meet the goal at it
 	}
-	if start > lastYear {
-		return math.NaN()
-	}
-	if meets(start) {
-		return start
-	}
-	if k == 0 && !meets(lastYear) {
+	if k == 0 && start <= lastYear && !meets(start) && !meets(lastYear) {
 		return math.NaN() // the model's value is monotone: it meets the goal by 2100 or not at all
 	}
-	for y := start + 1; y <= lastYear; y++ {
+	for y := start; y <= lastYear; y++ {
 		if meets(y) {
-			lo, hi := y-1, y
-			for range 32 {
-				mid := (lo + hi) / 2
-				if meets(mid) {
-					hi = mid
-				} else {
-					lo = mid
-				}
-			}
-			return hi
+			return y
 		}
 	}
 	return math.NaN()

@@ -162,8 +162,8 @@ type Result struct {
 	Model                           string  // Linear, LogLinear, LogitLinear or Logistic, chosen by out-of-sample error
 	Anticipated                     float64 // the model's value at the deadline (the observed value when the deadline year is observed)
 	AnticipatedLow, AnticipatedHigh float64 // a 95% interval for it
-	ProjectedYear                   float64 // the (fractional) year from which the model meets the goal, through a later deadline; NaN if not by 2100 or the target is already met
-	ProjectedLow, ProjectedHigh     float64 // the years the interval's bounds first meet it; NaN without ProjectedYear, or where a bound does not by 2100
+	ProjectedYear                   float64 // the first whole year whose model value meets the goal, through a later deadline; NaN if not by 2100 or the target is already met
+	ProjectedLow, ProjectedHigh     float64 // the whole years the interval's bounds first meet it; NaN without ProjectedYear, or where a bound does not by 2100
 }
 
 // Thresholds of the ratio bands: Eurostat's 95/60/0, as Open SDG uses them (§3.2, §3.3).

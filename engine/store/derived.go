@@ -258,25 +258,49 @@ func (w *DerivedWriter) append(fn func(drv driver.Conn) error) error {
 	return nil
 }
 
-// Aggregates writes the groups' values.
-func (w *DerivedWriter) Aggregates(rows []AggregateRow) error {
-	return w.append(func(drv driver.Conn) error {
-		return appendEach(drv, "aggregates", len(rows), 24, func(i int, r []driver.Value) {
-			a := &rows[i]
-			status := "withheld"
-			switch {
-			case a.Published && a.Nowcast:
-				status = "nowcast"
-			case a.Published:
-				status = "published"
-			}
-			r[0], r[1], r[2], r[3], r[4], r[5], r[6] = a.Group, a.Indicator, a.Sex, a.Area, a.Age, int16(a.Year), nullFloat(a.Value)
-			r[7], r[8], r[9], r[10], r[11] = a.Method, nullable(a.Weight), int32(a.Members), int32(a.Reporting), int32(a.Estimated)
-			r[12], r[13], r[14], r[15], r[16] = a.CoverageReported, a.CoverageAnchored, a.Coverage, status, w.composition
-			r[17], r[18] = nullFloat(a.SE), int32(a.SEMembers)                                                                                      // migration 0012
-			r[19], r[20], r[21], r[22], r[23] = a.CoverageNowcast, nullFloat(a.Low80), nullFloat(a.High80), nullFloat(a.Low95), nullFloat(a.High95) // 0013
-		})
+// Aggregates writes the groups' values produce emits, one at a time, and returns how many there
+// were. produce must not use the store.
+func (w *DerivedWriter) Aggregates(produce func(emit func(AggregateRow) error) error) (int, error) {
+	return appendFrom(w, "aggregates", 24, produce, func(x AggregateRow, r []driver.Value) {
+		status := "withheld"
+		switch {
+		case x.Published && x.Nowcast:
+			status = "nowcast"
+		case x.Published:
+			status = "published"
+		}
+		r[0], r[1], r[2], r[3], r[4], r[5], r[6] = x.Group, x.Indicator, x.Sex, x.Area, x.Age, int16(x.Year), nullFloat(x.Value)
+		r[7], r[8], r[9], r[10], r[11] = x.Method, nullable(x.Weight), int32(x.Members), int32(x.Reporting), int32(x.Estimated)
+		r[12], r[13], r[14], r[15], r[16] = x.CoverageReported, x.CoverageAnchored, x.Coverage, status, w.composition
+		r[17], r[18] = nullFloat(x.SE), int32(x.SEMembers)                                                                                      // migration 0012
+		r[19], r[20], r[21], r[22], r[23] = x.CoverageNowcast, nullFloat(x.Low80), nullFloat(x.High80), nullFloat(x.Low95), nullFloat(x.High95) // 0013
 	})
+}
+
+// appendFrom appends to table the rows produce emits, each set out in cols values by fill, and
+// returns how many there were.
+func appendFrom[T any](w *DerivedWriter, table string, cols int, produce func(emit func(T) error) error, fill func(T, []driver.Value)) (int, error) {
+	n := 0
+	err := w.append(func(drv driver.Conn) error {
+		a, err := duckdb.NewAppender(drv, "", "store", table)
+		if err != nil {
+			return fmt.Errorf("append to %s: %w", table, err)
+		}
+		r := make([]driver.Value, cols)
+		err = produce(func(x T) error {
+			fill(x, r)
+			n++
+			return a.AppendRow(r...)
+		})
+		if cerr := a.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return fmt.Errorf("append to %s: %w", table, err)
+		}
+		return nil
+	})
+	return n, err
 }
 
 // Estimates writes the values filled in for economies.
@@ -294,29 +318,26 @@ func (w *DerivedWriter) Estimates(rows []EstimateRow) error {
 // Gaps writes the divides produce emits, one at a time, and returns how many there were.
 // produce must not use the store.
 func (w *DerivedWriter) Gaps(produce func(emit func(GapRow) error) error) (int, error) {
-	n := 0
-	err := w.append(func(drv driver.Conn) error {
-		a, err := duckdb.NewAppender(drv, "", "store", "gaps")
-		if err != nil {
-			return fmt.Errorf("append to gaps: %w", err)
-		}
-		r := make([]driver.Value, 15)
-		err = produce(func(g GapRow) error {
-			r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7] = g.Entity, g.EntityKind, g.Measure, g.Indicator, g.Area, g.Age, int16(g.Year), g.Value
-			r[8], r[9], r[10], r[11] = nullFloat(g.First), nullFloat(g.Second), nullable(g.Status), g.Basis
-			r[12], r[13], r[14] = g.Nowcast, nullFloat(g.Low95), nullFloat(g.High95) // migration 0013
-			n++
-			return a.AppendRow(r...)
-		})
-		if cerr := a.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			return fmt.Errorf("append to gaps: %w", err)
-		}
-		return nil
+	return appendFrom(w, "gaps", 15, produce, func(g GapRow, r []driver.Value) {
+		r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7] = g.Entity, g.EntityKind, g.Measure, g.Indicator, g.Area, g.Age, int16(g.Year), g.Value
+		r[8], r[9], r[10], r[11] = nullFloat(g.First), nullFloat(g.Second), nullable(g.Status), g.Basis
+		r[12], r[13], r[14] = g.Nowcast, nullFloat(g.Low95), nullFloat(g.High95) // migration 0013
 	})
-	return n, err
+}
+
+// InsertSelect runs an INSERT … SELECT into a derived table inside the computation's
+// transaction, for the results a set-based query forms faster than rows handed over one by one,
+// and returns the number of rows inserted.
+func (w *DerivedWriter) InsertSelect(query string, args ...any) (int64, error) {
+	if w.done {
+		return 0, errors.New("the derived results were already committed or aborted")
+	}
+	res, err := w.conn.ExecContext(w.ctx, query, args...)
+	if err != nil {
+		w.Abort()
+		return 0, err
+	}
+	return res.RowsAffected()
 }
 
 // NowcastModelRow is a nowcast model fitted to one series (see migration 0015).

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"maps"
 	"math"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -22,6 +23,7 @@ import (
 	"github.com/ictstat/ictstat/indicators/gaps"
 	"github.com/ictstat/ictstat/indicators/idi"
 	"github.com/ictstat/ictstat/indicators/targets"
+	"golang.org/x/sync/errgroup"
 )
 
 // Group compositions: which members a group's aggregate of a year is formed from.
@@ -158,8 +160,6 @@ func Run(ctx context.Context, st *store.Store, opts Options) (Summary, error) {
 	step("filling gaps")
 	d.fill(opts.CarryYears, opts.NowcastTo, opts.NowcastYears)
 	d.derive()
-	step("aggregating groups")
-	aggregates := d.aggregates(aggregate.Rule{Threshold: opts.Threshold, MinAnchored: opts.MinAnchored})
 	estimates := d.estimates()
 	// The results go into the store as they are made, in one transaction, so that the gap
 	// figures, the largest part, are never all held at once.
@@ -187,10 +187,25 @@ func Run(ctx context.Context, st *store.Store, opts Options) (Summary, error) {
 		w.Abort()
 		return Summary{}, err
 	}
-	// The aggregates of the totals read only as dependencies (the population) serve the gaps
-	// but are not replaced.
-	written := slices.DeleteFunc(slices.Clone(aggregates), func(a store.AggregateRow) bool { return !sc.has(a.Indicator) })
-	if err := w.Aggregates(written); err != nil {
+	step("aggregating groups")
+	// The aggregates go to the store as they are formed; the published values are kept for the
+	// gaps and progress. Those of the totals read only as dependencies (the population) serve
+	// the gaps but are not replaced.
+	ix := aggregateIndex{published: groupSeries{}, withNowcasts: groupSeries{}, nowcast: nowcastAggregates{}}
+	withheld := 0
+	nAggregates, err := w.Aggregates(func(emit func(store.AggregateRow) error) error {
+		return d.aggregates(aggregate.Rule{Threshold: opts.Threshold, MinAnchored: opts.MinAnchored}, opts.Workers, func(a store.AggregateRow) error {
+			ix.add(a)
+			if !sc.has(a.Indicator) {
+				return nil
+			}
+			if !a.Published {
+				withheld++
+			}
+			return emit(a)
+		})
+	})
+	if err != nil {
 		return fail(err)
 	}
 	if err := w.Estimates(estimates); err != nil {
@@ -206,10 +221,9 @@ func Run(ctx context.Context, st *store.Store, opts Options) (Summary, error) {
 	step("computing gaps")
 	// Progress is assessed on the reported years and their aggregates; the divides also have the
 	// nowcast years'.
-	ag, withNowcasts := indexAggregates(aggregates, false), indexAggregates(aggregates, true)
-	var parity []store.GapRow // what progress needs of the gaps
+	parity := d.economyParity() // what progress needs of the gaps
 	nGaps, err := w.Gaps(func(emit func(store.GapRow) error) error {
-		return d.gaps(withNowcasts, nowcastIndex(aggregates), func(g store.GapRow) error {
+		return d.gaps(ix.withNowcasts, ix.nowcast, func(g store.GapRow) error {
 			if g.Measure == GenderParityScore && g.Area == "total" && g.Age == "total" && !g.Nowcast {
 				parity = append(parity, g)
 			}
@@ -219,8 +233,13 @@ func Run(ctx context.Context, st *store.Store, opts Options) (Summary, error) {
 	if err != nil {
 		return fail(err)
 	}
+	nEconomy, err := w.InsertSelect(economyGapsSQL, sc.full, strings.Join(slices.Sorted(maps.Keys(sc.series)), "\x1f"))
+	if err != nil {
+		return Summary{}, fmt.Errorf("forming the economies' parity scores and urban/rural ratios: %w", err)
+	}
+	nGaps += int(nEconomy)
 	step("assessing progress")
-	prog, err := d.progress(ctx, fws, sc.target, ag, parity, opts.Workers)
+	prog, err := d.progress(ctx, fws, sc.target, ix.published, parity, opts.Workers)
 	if err != nil {
 		return fail(err)
 	}
@@ -241,14 +260,9 @@ func Run(ctx context.Context, st *store.Store, opts Options) (Summary, error) {
 		return Summary{}, err
 	}
 	step("")
-	s := Summary{Composition: opts.Composition, Observations: d.observations, Read: read, Aggregates: len(written), Estimates: nEstimates,
-		Gaps: nGaps, Progress: len(prog), Duration: time.Since(started), Scope: sc.String(), Reason: sc.reason, Steps: steps[:len(steps)-1]}
-	for _, a := range written {
-		if !a.Published {
-			s.Withheld++
-		}
-	}
-	return s, nil
+	return Summary{Composition: opts.Composition, Observations: d.observations, Read: read, Aggregates: nAggregates, Withheld: withheld,
+		Estimates: nEstimates, Gaps: nGaps, Progress: len(prog), Duration: time.Since(started), Scope: sc.String(), Reason: sc.reason,
+		Steps: steps[:len(steps)-1]}, nil
 }
 
 // fill gap-fills every economy series over the panel's years: interpolation, carrying, and the
@@ -380,62 +394,90 @@ func weightLabel(m measure) string {
 	return m.weight
 }
 
-// aggregates forms every group's value for every series and year in which a member has a value.
-func (d *data) aggregates(rule aggregate.Rule) []store.AggregateRow {
+// aggregates forms every group's value for every series and year in which a member has a value,
+// and hands each to emit in the order of the groups, then the series, then the years. Groups
+// are formed in parallel, a few at a time, so that only their rows are held at once.
+func (d *data) aggregates(rule aggregate.Rule, workers int, emit func(store.AggregateRow) error) error {
 	keys := sortedKeys(d.filled)
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	for from := 0; from < len(d.groups); from += 2 * workers {
+		batch := d.groups[from:min(from+2*workers, len(d.groups))]
+		rows := make([][]store.AggregateRow, len(batch))
+		var g errgroup.Group
+		g.SetLimit(workers)
+		for i, grp := range batch {
+			g.Go(func() error {
+				rows[i] = d.groupAggregates(grp, keys, rule)
+				return nil
+			})
+		}
+		g.Wait()
+		for _, rs := range rows {
+			for _, r := range rs {
+				if err := emit(r); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// groupAggregates forms one group's values of the series keys.
+func (d *data) groupAggregates(g group, keys []key, rule aggregate.Rule) []store.AggregateRow {
 	pop := d.filled[total("population")]
 	n := d.last - d.first + 1
 	var out []store.AggregateRow
 	members := make([]aggregate.Member, 0, len(d.economies))
-	for _, g := range d.groups {
-		byYear := make([][]int, n)
-		for i := range byYear {
-			byYear[i] = g.membersIn(d.first + i)
+	byYear := make([][]int, n)
+	for i := range byYear {
+		byYear[i] = g.membersIn(d.first + i)
+	}
+	for _, k := range keys {
+		m, ok := d.measures[k.indicator]
+		if !ok {
+			continue
 		}
-		for _, k := range keys {
-			m, ok := d.measures[k.indicator]
-			if !ok {
+		rows, share, reported, corr := d.filled[k], d.weightRows(m), d.reported[k], d.correlation(k)
+		for i := 0; i < n; i++ {
+			members = members[:0]
+			any := false
+			for _, e := range byYear[i] {
+				mb := aggregate.Member{Value: math.NaN(), Weight: math.NaN(), People: math.NaN()}
+				if pop != nil && pop[e] != nil {
+					mb.People = pop[e].Values[i]
+				}
+				if r := rows[e]; r != nil && r.Status[i] != aggregate.Missing {
+					mb.Value, mb.Status = r.Values[i], r.Status[i]
+					mb.Weight = weightOf(m, share, e, i, mb.People)
+					mb.Bounds, mb.Correlation = boundsAt(r, i), corr
+					any = true
+					if mb.Status == aggregate.Reported {
+						mb.SE = reported[e].seAt(d.first + i)
+						mb.HasSE = !math.IsNaN(mb.SE)
+					}
+				}
+				members = append(members, mb)
+			}
+			if !any {
 				continue
 			}
-			rows, share := d.filled[k], d.weightRows(m)
-			for i := 0; i < n; i++ {
-				members = members[:0]
-				any := false
-				for _, e := range byYear[i] {
-					mb := aggregate.Member{Value: math.NaN(), Weight: math.NaN(), People: math.NaN()}
-					if pop != nil && pop[e] != nil {
-						mb.People = pop[e].Values[i]
-					}
-					if r := rows[e]; r != nil && r.Status[i] != aggregate.Missing {
-						mb.Value, mb.Status = r.Values[i], r.Status[i]
-						mb.Weight = weightOf(m, share, e, i, mb.People)
-						mb.Bounds, mb.Correlation = boundsAt(r, i), d.correlation(k)
-						any = true
-						if mb.Status == aggregate.Reported {
-							mb.SE = d.reported[k][e].seAt(d.first + i)
-							mb.HasSE = !math.IsNaN(mb.SE)
-						}
-					}
-					members = append(members, mb)
-				}
-				if !any {
-					continue
-				}
-				v := aggregate.Group(m.aggregation, members, rule)
-				row := store.AggregateRow{Group: g.code, Indicator: k.indicator, Sex: k.sex, Area: k.area, Age: k.age,
-					Year: d.first + i, Value: v.Value, Method: string(m.aggregation), Members: v.Members, Reporting: v.Reporting,
-					Estimated: v.Estimated, CoverageReported: v.CoverageReported, CoverageAnchored: v.CoverageAnchored,
-					Coverage: v.Coverage, Published: v.Published, SE: v.SE, SEMembers: v.SEMembers,
-					Nowcast: v.RestsOnNowcasts, CoverageNowcast: v.CoverageNowcast,
-					Low80: math.NaN(), High80: math.NaN(), Low95: math.NaN(), High95: math.NaN()}
-				if v.Nowcasts > 0 && v.Published {
-					row.Low80, row.High80, row.Low95, row.High95 = v.Bounds[0], v.Bounds[1], v.Bounds[2], v.Bounds[3]
-				}
-				if m.aggregation == aggregate.WeightedMean {
-					row.Weight = weightLabel(m)
-				}
-				out = append(out, row)
+			v := aggregate.Group(m.aggregation, members, rule)
+			row := store.AggregateRow{Group: g.code, Indicator: k.indicator, Sex: k.sex, Area: k.area, Age: k.age,
+				Year: d.first + i, Value: v.Value, Method: string(m.aggregation), Members: v.Members, Reporting: v.Reporting,
+				Estimated: v.Estimated, CoverageReported: v.CoverageReported, CoverageAnchored: v.CoverageAnchored,
+				Coverage: v.Coverage, Published: v.Published, SE: v.SE, SEMembers: v.SEMembers,
+				Nowcast: v.RestsOnNowcasts, CoverageNowcast: v.CoverageNowcast,
+				Low80: math.NaN(), High80: math.NaN(), Low95: math.NaN(), High95: math.NaN()}
+			if v.Nowcasts > 0 && v.Published {
+				row.Low80, row.High80, row.Low95, row.High95 = v.Bounds[0], v.Bounds[1], v.Bounds[2], v.Bounds[3]
 			}
+			if m.aggregation == aggregate.WeightedMean {
+				row.Weight = weightLabel(m)
+			}
+			out = append(out, row)
 		}
 	}
 	return out
@@ -510,25 +552,38 @@ func keyLess(a, b key) bool {
 // groupSeries is a group's published values of one series, by group code.
 type groupSeries map[key]map[string]*points
 
-// indexAggregates arranges the published aggregates as series, with the nowcast ones or without.
-func indexAggregates(rows []store.AggregateRow, nowcasts bool) groupSeries {
-	out := groupSeries{}
-	for _, a := range rows {
-		if !a.Published || a.Nowcast && !nowcasts {
-			continue
-		}
-		k := key{a.Indicator, a.Sex, a.Area, a.Age}
-		if out[k] == nil {
-			out[k] = map[string]*points{}
-		}
-		p := out[k][a.Group]
-		if p == nil {
-			p = &points{}
-			out[k][a.Group] = p
-		}
-		p.addSE(a.Year, a.Value, a.SE)
+// aggregateIndex keeps of the aggregates what the gaps and progress need: the published values as
+// series, without the nowcast ones and with them, and the published values that rest on
+// nowcasts.
+type aggregateIndex struct {
+	published, withNowcasts groupSeries
+	nowcast                 nowcastAggregates
+}
+
+func (ix aggregateIndex) add(a store.AggregateRow) {
+	if !a.Published {
+		return
 	}
-	return out
+	k := key{a.Indicator, a.Sex, a.Area, a.Age}
+	if !a.Nowcast {
+		ix.published.add(k, a)
+	}
+	ix.withNowcasts.add(k, a)
+	if a.Nowcast {
+		ix.nowcast[nowcastKey{k, a.Group, a.Year}] = a
+	}
+}
+
+func (s groupSeries) add(k key, a store.AggregateRow) {
+	if s[k] == nil {
+		s[k] = map[string]*points{}
+	}
+	p := s[k][a.Group]
+	if p == nil {
+		p = &points{}
+		s[k][a.Group] = p
+	}
+	p.addSE(a.Year, a.Value, a.SE)
 }
 
 // groupPoints is a group's series: ictstat's aggregate, or the source's published aggregate

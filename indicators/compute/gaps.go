@@ -1,6 +1,7 @@
 package compute
 
 import (
+	"fmt"
 	"math"
 	"strings"
 
@@ -69,6 +70,8 @@ func (d *data) gaps(ag groupSeries, nowcasts nowcastAggregates, out func(store.G
 				}
 			}
 			switch {
+			case s.kind == "economy" && (k.sex == "female" || k.area == "urban" && k.sex == "total"):
+				// Formed in the store: economyGapsSQL.
 			case k.sex == "female":
 				emit(GenderParityScore, k.indicator, k, key{k.indicator, "male", k.area, k.age}, func(f, m float64) (float64, string) {
 					s := gaps.ParityScore(f, m)
@@ -106,16 +109,6 @@ type nowcastKey struct {
 
 // nowcastAggregates are the published aggregates that rest on nowcasts.
 type nowcastAggregates map[nowcastKey]store.AggregateRow
-
-func nowcastIndex(rows []store.AggregateRow) nowcastAggregates {
-	out := nowcastAggregates{}
-	for _, a := range rows {
-		if a.Published && a.Nowcast {
-			out[nowcastKey{key{a.Indicator, a.Sex, a.Area, a.Age}, a.Group, a.Year}] = a
-		}
-	}
-	return out
-}
 
 // reportedPoints is economy e's series of k, with only the values reported for derived measures
 // whose every part was reported.
@@ -171,6 +164,48 @@ func common(a, b *points) []pairAt {
 			out = append(out, pairAt{a.years[i], a.values[i], b.values[j]})
 			i++
 			j++
+		}
+	}
+	return out
+}
+
+// economyGapsSQL forms the economies' gender parity scores and urban/rural ratios from their
+// reported values in the store, as gaps does the groups' from their aggregates (the formulas of
+// indicators/gaps: female ÷ male and urban ÷ rural, where the second is above 0; the parity
+// band ParityLow–ParityHigh). They are most of the gap figures, and the store joins the two
+// series faster than they could be handed over one by one. Its arguments: true for every
+// indicator, or false and the indicators separated by chr(31).
+var economyGapsSQL = fmt.Sprintf(`INSERT INTO store.gaps (entity, entity_kind, measure, indicator, area, age, year, value,
+		first, second, status, basis, nowcast)
+	SELECT a.economy, 'economy', CASE WHEN a.sex = 'female' THEN '%[1]s' ELSE '%[2]s' END, a.indicator, a.area, a.age, a.year,
+		a.value / b.value, a.value, b.value,
+		CASE WHEN a.sex <> 'female' THEN NULL WHEN a.value / b.value < %[3]v THEN '%[5]s' WHEN a.value / b.value > %[4]v THEN '%[6]s'
+			ELSE '%[7]s' END,
+		'reported', false
+	FROM main.observations a JOIN main.observations b ON b.indicator = a.indicator AND b.economy = a.economy AND b.year = a.year
+		AND (a.sex = 'female' AND b.sex = 'male' AND b.area = a.area AND b.age = a.age
+			OR a.sex = 'total' AND a.area = 'urban' AND b.sex = 'total' AND b.area = 'rural' AND b.age = a.age)
+	WHERE (a.sex = 'female' OR a.sex = 'total' AND a.area = 'urban') AND b.value > 0
+		AND (? OR list_contains(string_split(?, chr(31)), a.indicator))`,
+	GenderParityScore, UrbanRuralRatio, gaps.ParityLow, gaps.ParityHigh, gaps.WomenBehind, gaps.MenBehind, gaps.Parity)
+
+// economyParity is every economy's gender parity score of every series it reports women's and
+// men's values of, both areas and ages total, as economyGapsSQL forms them: what progress
+// toward parity targets needs.
+func (d *data) economyParity() []store.GapRow {
+	var out []store.GapRow
+	for _, k := range sortedKeys(d.reported) {
+		if k.sex != "female" || k.area != "total" || k.age != "total" {
+			continue
+		}
+		male := d.reported[key{k.indicator, "male", k.area, k.age}]
+		for e := range d.economies {
+			for _, c := range common(d.reported[k][e], male[e]) {
+				if v := gaps.ParityScore(c.a, c.b); !math.IsNaN(v) {
+					out = append(out, store.GapRow{Entity: d.economies[e], EntityKind: "economy", Measure: GenderParityScore,
+						Indicator: k.indicator, Area: k.area, Age: k.age, Year: c.year, Value: v, Basis: "reported"})
+				}
+			}
 		}
 	}
 	return out

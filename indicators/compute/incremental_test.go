@@ -120,8 +120,9 @@ func compareDerived(t *testing.T, name, a, b string) {
 		}
 		if onlyA > 0 || onlyB > 0 {
 			var sample string
-			db.QueryRow(`SELECT string_agg(x::VARCHAR, '\n') FROM (SELECT * FROM (SELECT * FROM b.store.` + table +
-				` EXCEPT ALL SELECT * FROM a.store.` + table + `) LIMIT 3) x`).Scan(&sample)
+			db.QueryRow(`SELECT string_agg(x::VARCHAR, '\n') FROM (SELECT * FROM (SELECT 'incremental' AS computation, * FROM (SELECT * FROM a.store.` +
+				table + ` EXCEPT ALL SELECT * FROM b.store.` + table + `) LIMIT 2) UNION ALL SELECT * FROM (SELECT 'full', * FROM (SELECT * FROM b.store.` +
+				table + ` EXCEPT ALL SELECT * FROM a.store.` + table + `) LIMIT 2)) x`).Scan(&sample)
 			t.Errorf("%s: %s: %d of %d rows only in the incremental computation's, %d only in the full one's, e.g.\n%s",
 				name, table, onlyA, rows, onlyB, sample)
 		}

@@ -4,7 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
+	"sort"
 	"strings"
 
 	"github.com/ictstat/ictstat/engine/store"
@@ -177,27 +180,8 @@ func load(ctx context.Context, db *sql.DB, composition string, only, totals map[
 		return nil, err
 	}
 	d.first, d.last = 9999, 0
-	// One indicator at a time: the driver holds a query's whole result, so that a store of many
-	// millions of observations is read in parts of a few hundred thousand.
-	var indicators []string
-	err = store.ScanRows(ctx, db, `SELECT indicator FROM main.indicators ORDER BY indicator`, func(r *sql.Rows) error {
-		var ind string
-		if err := r.Scan(&ind); err != nil {
-			return err
-		}
-		indicators = append(indicators, ind)
-		return nil
-	})
-	if err != nil {
+	if err := d.loadObservations(ctx, db, only, totals); err != nil {
 		return nil, err
-	}
-	for _, ind := range indicators {
-		if only != nil && !only[ind] && !totals[ind] {
-			continue
-		}
-		if err := d.loadIndicator(ctx, db, ind, only != nil && !only[ind]); err != nil {
-			return nil, err
-		}
 	}
 	err = store.ScanRows(ctx, db, `SELECT indicator, sex, area, age, group_code, year, value FROM main.published_aggregates
 		ORDER BY indicator, sex, area, age, group_code, year`, func(r *sql.Rows) error {
@@ -230,35 +214,90 @@ func load(ctx context.Context, db *sql.DB, composition string, only, totals map[
 	return d, nil
 }
 
-// loadIndicator reads the newest observations of one indicator, or of its totals only.
-func (d *data) loadIndicator(ctx context.Context, db *sql.DB, indicator string, totalsOnly bool) error {
-	q := `SELECT indicator, sex, area, age, economy, year, value, coalesce(se, 'NaN'::DOUBLE) FROM main.observations
-		WHERE indicator = ? ORDER BY sex, area, age, economy, year`
-	if totalsOnly {
-		q = strings.Replace(q, "WHERE", "WHERE sex = 'total' AND area = 'total' AND age = 'total' AND", 1)
+// loadObservations reads the newest observations of every indicator of the catalogue, or of
+// those in only and the totals of those in totals. Each series comes as one row, its years and
+// values as lists, from one query: a query per indicator would scan every observation each time
+// (the indicator is a label the view joins on), and one row per observation is several times
+// slower to read than a row of lists per series. The lists are not ordered in the query (ordered
+// aggregates are many times slower); the aggregates of a group take its rows in the same order,
+// so the years, values and standard errors correspond, and they are sorted by year here.
+func (d *data) loadObservations(ctx context.Context, db *sql.DB, only, totals map[string]bool) error {
+	where := "indicator IN (SELECT indicator FROM main.indicators)"
+	if only != nil {
+		where = fmt.Sprintf("indicator IN (%s) OR indicator IN (%s) AND sex = 'total' AND area = 'total' AND age = 'total'",
+			literals(only), literals(totals))
 	}
+	q := `SELECT indicator, sex, area, age, economy, list(year), list(value),
+			CASE WHEN count(se) > 0 THEN list(coalesce(se, 'NaN'::DOUBLE)) END
+		FROM main.observations WHERE ` + where + ` GROUP BY ALL`
 	return store.ScanRows(ctx, db, q, func(r *sql.Rows) error {
 		var k key
 		var economy string
-		var year int
-		var v, se float64
-		if err := r.Scan(&k.indicator, &k.sex, &k.area, &k.age, &economy, &year, &v, &se); err != nil {
+		var years, values, ses any
+		if err := r.Scan(&k.indicator, &k.sex, &k.area, &k.age, &economy, &years, &values, &ses); err != nil {
 			return err
 		}
+		ys, vs := years.([]any), values.([]any)
 		byEconomy := d.reported[k]
 		if byEconomy == nil {
 			byEconomy = map[int]*points{}
 			d.reported[k] = byEconomy
 		}
-		e := d.economyIndex[economy]
-		p := byEconomy[e]
-		if p == nil {
-			p = &points{}
-			byEconomy[e] = p
+		p := &points{years: make([]int, len(ys)), values: make([]float64, len(vs))}
+		for i := range ys {
+			p.years[i], p.values[i] = toInt(ys[i]), vs[i].(float64)
 		}
-		p.addSE(year, v, se)
-		d.first, d.last = min(d.first, year), max(d.last, year)
-		d.observations++
+		if ses != nil {
+			ss := ses.([]any)
+			p.se = make([]float64, len(ss))
+			for i, x := range ss {
+				p.se[i] = x.(float64)
+			}
+		}
+		if !sort.IntsAreSorted(p.years) {
+			sort.Sort(byYear{p})
+		}
+		byEconomy[d.economyIndex[economy]] = p
+		d.first, d.last = min(d.first, p.years[0]), max(d.last, p.years[len(p.years)-1])
+		d.observations += int64(len(ys))
 		return nil
-	}, indicator)
+	})
+}
+
+// byYear sorts points by year.
+type byYear struct{ *points }
+
+func (p byYear) Len() int           { return len(p.years) }
+func (p byYear) Less(i, j int) bool { return p.years[i] < p.years[j] }
+func (p byYear) Swap(i, j int) {
+	p.years[i], p.years[j] = p.years[j], p.years[i]
+	p.values[i], p.values[j] = p.values[j], p.values[i]
+	if p.se != nil {
+		p.se[i], p.se[j] = p.se[j], p.se[i]
+	}
+}
+
+// literals lists codes as SQL string literals, "NULL" when there are none.
+func literals(codes map[string]bool) string {
+	if len(codes) == 0 {
+		return "NULL"
+	}
+	var out []string
+	for _, c := range slices.Sorted(maps.Keys(codes)) {
+		out = append(out, "'"+strings.ReplaceAll(c, "'", "''")+"'")
+	}
+	return strings.Join(out, ", ")
+}
+
+// toInt converts a year as the driver gives it.
+func toInt(v any) int {
+	switch x := v.(type) {
+	case int16:
+		return int(x)
+	case int32:
+		return int(x)
+	case int64:
+		return int(x)
+	}
+	panic(fmt.Sprintf("a year of type %T", v))
 }

@@ -105,7 +105,7 @@ computations says what each computation recomputed (scope).`,
 
 // runCompute computes and prints what it wrote.
 func runCompute(cmd *cobra.Command, g *globals, opts compute.Options, verbose bool) error {
-	so := g.storeOptions(false)
+	so := g.loadOptions()
 	so.AsOfComputed = true // with --as-of, the results are computed as of the date
 	st, err := store.Open(cmd.Context(), g.db, so)
 	if err != nil {

@@ -303,15 +303,13 @@ func appendFrom[T any](w *DerivedWriter, table string, cols int, produce func(em
 	return n, err
 }
 
-// Estimates writes the values filled in for economies.
-func (w *DerivedWriter) Estimates(rows []EstimateRow) error {
-	return w.append(func(drv driver.Conn) error {
-		return appendEach(drv, "estimates", len(rows), 14, func(i int, r []driver.Value) {
-			e := &rows[i]
-			r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7] = e.Economy, e.Indicator, e.Sex, e.Area, e.Age, int16(e.Year), e.Value, e.Status
-			r[8], r[9], r[10], r[11], r[12], r[13] = nullable(e.Method), year(e.LastReported), nullFloat(e.Low80), nullFloat(e.High80),
-				nullFloat(e.Low95), nullFloat(e.High95) // migration 0013
-		})
+// Estimates writes the values filled in for economies that produce emits, one at a time, and
+// returns how many there were. produce must not use the store.
+func (w *DerivedWriter) Estimates(produce func(emit func(EstimateRow) error) error) (int, error) {
+	return appendFrom(w, "estimates", 14, produce, func(e EstimateRow, r []driver.Value) {
+		r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7] = e.Economy, e.Indicator, e.Sex, e.Area, e.Age, int16(e.Year), e.Value, e.Status
+		r[8], r[9], r[10], r[11], r[12], r[13] = nullable(e.Method), year(e.LastReported), nullFloat(e.Low80), nullFloat(e.High80),
+			nullFloat(e.Low95), nullFloat(e.High95) // migration 0013
 	})
 }
 

@@ -134,7 +134,7 @@ func Run(ctx context.Context, st *store.Store, opts Options) (Summary, error) {
 		return Summary{}, err
 	}
 	step("reading observations")
-	d, err := load(ctx, st.DB(), opts.Composition, sc.load, dependencies(sc))
+	d, err := load(ctx, st.DB(), opts.Composition, sc.load, dependencies(sc), state)
 	if err != nil {
 		return Summary{}, err
 	}
@@ -160,7 +160,6 @@ func Run(ctx context.Context, st *store.Store, opts Options) (Summary, error) {
 	step("filling gaps")
 	d.fill(opts.CarryYears, opts.NowcastTo, opts.NowcastYears)
 	d.derive()
-	estimates := d.estimates()
 	// The results go into the store as they are made, in one transaction, so that the gap
 	// figures, the largest part, are never all held at once.
 	var only *store.Recompute
@@ -208,13 +207,13 @@ func Run(ctx context.Context, st *store.Store, opts Options) (Summary, error) {
 	if err != nil {
 		return fail(err)
 	}
-	if err := w.Estimates(estimates); err != nil {
+	nEstimates, err := w.Estimates(d.estimates)
+	if err != nil {
 		return fail(err)
 	}
 	if err := w.NowcastModels(d.nowcastModels); err != nil {
 		return fail(err)
 	}
-	nEstimates := len(estimates)
 	if err := w.Targets(targetRows(fws)); err != nil {
 		return fail(err)
 	}
@@ -483,9 +482,8 @@ func (d *data) groupAggregates(g group, keys []key, rule aggregate.Rule) []store
 	return out
 }
 
-// estimates lists the values filled in for economies.
-func (d *data) estimates() []store.EstimateRow {
-	var out []store.EstimateRow
+// estimates hands the values filled in for economies to emit.
+func (d *data) estimates(emit func(store.EstimateRow) error) error {
 	for _, k := range sortedKeys(d.filled) {
 		if strings.Contains(k.indicator, ":") || !d.scope.has(k.indicator) {
 			continue // derived measures are not observations
@@ -513,11 +511,13 @@ func (d *data) estimates() []store.EstimateRow {
 				if (s == aggregate.Nowcast || s == aggregate.CarriedForward) && p != nil {
 					row.LastReported = p.years[len(p.years)-1]
 				}
-				out = append(out, row)
+				if err := emit(row); err != nil {
+					return err
+				}
 			}
 		}
 	}
-	return out
+	return nil
 }
 
 // estimateMethods say how each kind of filled value was formed.

@@ -113,7 +113,7 @@ type data struct {
 // catalogue. The current composition is the memberships without a last year, applied to every
 // year; the historical one is every membership for its years. With only, it reads the series of
 // those indicators and the totals of the indicators in totals; nil reads every series.
-func load(ctx context.Context, db *sql.DB, composition string, only, totals map[string]bool) (*data, error) {
+func load(ctx context.Context, db *sql.DB, composition string, only, totals map[string]bool, sizes map[string]store.InputState) (*data, error) {
 	d := &data{
 		economyIndex: map[string]int{},
 		measures:     map[string]measure{},
@@ -180,8 +180,32 @@ func load(ctx context.Context, db *sql.DB, composition string, only, totals map[
 		return nil, err
 	}
 	d.first, d.last = 9999, 0
-	if err := d.loadObservations(ctx, db, only, totals); err != nil {
-		return nil, err
+	// In parts of a few million observations: DuckDB holds a part's lists at once.
+	var catalogue []string
+	for code := range d.measures {
+		if only == nil || only[code] || totals[code] {
+			catalogue = append(catalogue, code)
+		}
+	}
+	for _, part := range parts(catalogue, sizes, readPart) {
+		in := map[string]bool{}
+		for _, c := range part {
+			in[c] = true
+		}
+		full, tot := in, map[string]bool(nil)
+		if only != nil {
+			full, tot = map[string]bool{}, map[string]bool{}
+			for c := range in {
+				if only[c] {
+					full[c] = true
+				} else {
+					tot[c] = true
+				}
+			}
+		}
+		if err := d.loadObservations(ctx, db, full, tot); err != nil {
+			return nil, err
+		}
 	}
 	err = store.ScanRows(ctx, db, `SELECT indicator, sex, area, age, group_code, year, value FROM main.published_aggregates
 		ORDER BY indicator, sex, area, age, group_code, year`, func(r *sql.Rows) error {
@@ -214,19 +238,36 @@ func load(ctx context.Context, db *sql.DB, composition string, only, totals map[
 	return d, nil
 }
 
-// loadObservations reads the newest observations of every indicator of the catalogue, or of
-// those in only and the totals of those in totals. Each series comes as one row, its years and
+// readPart is about how many observations are read in one query: DuckDB holds a part's lists
+// at once, and within a load's 256 MB limit (ictstat run computes after loading).
+const readPart = 1_000_000
+
+// parts divides the indicators, in order, into parts of at most about size observations each
+// (an indicator larger than size is a part of its own).
+func parts(codes []string, sizes map[string]store.InputState, size int64) [][]string {
+	slices.Sort(codes)
+	var out [][]string
+	var n int64
+	for _, c := range codes {
+		if len(out) == 0 || n+sizes[c].Observations > size && n > 0 {
+			out, n = append(out, nil), 0
+		}
+		out[len(out)-1] = append(out[len(out)-1], c)
+		n += sizes[c].Observations
+	}
+	return out
+}
+
+// loadObservations reads the newest observations of the series of the indicators in series, and
+// the totals of those in totals. Each series comes as one row, its years and
 // values as lists, from one query: a query per indicator would scan every observation each time
 // (the indicator is a label the view joins on), and one row per observation is several times
 // slower to read than a row of lists per series. The lists are not ordered in the query (ordered
 // aggregates are many times slower); the aggregates of a group take its rows in the same order,
 // so the years, values and standard errors correspond, and they are sorted by year here.
-func (d *data) loadObservations(ctx context.Context, db *sql.DB, only, totals map[string]bool) error {
-	where := "indicator IN (SELECT indicator FROM main.indicators)"
-	if only != nil {
-		where = fmt.Sprintf("indicator IN (%s) OR indicator IN (%s) AND sex = 'total' AND area = 'total' AND age = 'total'",
-			literals(only), literals(totals))
-	}
+func (d *data) loadObservations(ctx context.Context, db *sql.DB, series, totals map[string]bool) error {
+	where := fmt.Sprintf("indicator IN (%s) OR indicator IN (%s) AND sex = 'total' AND area = 'total' AND age = 'total'",
+		literals(series), literals(totals))
 	q := `SELECT indicator, sex, area, age, economy, list(year), list(value),
 			CASE WHEN count(se) > 0 THEN list(coalesce(se, 'NaN'::DOUBLE)) END
 		FROM main.observations WHERE ` + where + ` GROUP BY ALL`

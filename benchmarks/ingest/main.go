@@ -17,12 +17,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
 	"strconv"
-	"syscall"
-	"time"
 
 	_ "github.com/duckdb/duckdb-go/v2"
+
+	"github.com/ictstat/ictstat/benchmarks/internal/child"
 )
 
 func main() {
@@ -70,25 +69,6 @@ func readCSV(file, dbPath string, rejects bool) error {
 	return db.Close()
 }
 
-// measurement is one child process's wall time and peak resident memory.
-type measurement struct {
-	wall  time.Duration
-	maxRS int64 // bytes
-}
-
-func measure(name string, args ...string) (measurement, error) {
-	cmd := exec.Command(name, args...)
-	cmd.Stderr = os.Stderr
-	start := time.Now()
-	out, err := cmd.Output()
-	wall := time.Since(start)
-	if err != nil {
-		return measurement{}, fmt.Errorf("%s %v: %w\n%s", name, args, err, out)
-	}
-	ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
-	return measurement{wall: wall, maxRS: ru.Maxrss * 1024}, nil
-}
-
 func run(rows int64, badRate float64, runs int, dir, bin string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
@@ -126,7 +106,7 @@ func run(rows int64, badRate float64, runs int, dir, bin string) error {
 		fmt.Printf("reference: CREATE TABLE observations AS SELECT * FROM read_csv(file)\n\n")
 	}
 	fmt.Printf("%-4s %-24s %10s %12s %12s\n", "run", "side", "seconds", "rows/s", "peak RSS MB")
-	var ours, theirs []measurement
+	var ours, theirs []child.Measurement
 	for i := 0; i < runs; i++ {
 		sides := []string{"ictstat", "duckdb"}
 		if i%2 == 1 {
@@ -136,15 +116,15 @@ func run(rows int64, badRate float64, runs int, dir, bin string) error {
 			db := filepath.Join(dir, side+".duckdb")
 			os.Remove(db)
 			os.Remove(db + ".wal")
-			var m measurement
+			var m child.Measurement
 			if side == "ictstat" {
-				if _, err := measure(bin, "--db", db, "init", "--empty", "-q"); err != nil {
+				if _, err := child.Run(bin, "--db", db, "init", "--empty", "-q"); err != nil {
 					return err
 				}
-				m, err = measure(bin, "--db", db, "-q", "ingest", file)
+				m, err = child.Run(bin, "--db", db, "-q", "ingest", file)
 				ours = append(ours, m)
 			} else {
-				m, err = measure(self, "-baseline", file, "-baseline-db", db, "-bad-rate", strconv.FormatFloat(badRate, 'f', -1, 64))
+				m, err = child.Run(self, "-baseline", file, "-baseline-db", db, "-bad-rate", strconv.FormatFloat(badRate, 'f', -1, 64))
 				theirs = append(theirs, m)
 			}
 			if err != nil {
@@ -154,29 +134,18 @@ func run(rows int64, badRate float64, runs int, dir, bin string) error {
 			if side == "duckdb" {
 				label = "duckdb read_csv"
 			}
-			fmt.Printf("%-4d %-24s %10.2f %12.0f %12.0f\n", i+1, label, m.wall.Seconds(), float64(rows)/m.wall.Seconds(), float64(m.maxRS)/1e6)
+			fmt.Printf("%-4d %-24s %10.2f %12.0f %12.0f\n", i+1, label, m.Wall.Seconds(), float64(rows)/m.Wall.Seconds(), float64(m.MaxRS)/1e6)
 			os.Remove(db)
 			os.Remove(db + ".wal")
 		}
 	}
-	o, t := median(ours), median(theirs)
+	o, t := child.Median(ours), child.Median(theirs)
 	fmt.Printf("\nmedian of %d runs: ictstat ingest %.2f s (%.1f M rows/s, %.0f MB/s, peak RSS %.0f MB); duckdb read_csv %.2f s (peak RSS %.0f MB)\n",
-		runs, o.wall.Seconds(), float64(rows)/o.wall.Seconds()/1e6, float64(st.Size())/o.wall.Seconds()/1e6, float64(o.maxRS)/1e6,
-		t.wall.Seconds(), float64(t.maxRS)/1e6)
-	fmt.Printf("ratio ictstat / duckdb: %.2f (goal ≤ 1.0; above 1.5 is a defect)\n", o.wall.Seconds()/t.wall.Seconds())
-	if o.maxRS > 1<<30 {
+		runs, o.Wall.Seconds(), float64(rows)/o.Wall.Seconds()/1e6, float64(st.Size())/o.Wall.Seconds()/1e6, float64(o.MaxRS)/1e6,
+		t.Wall.Seconds(), float64(t.MaxRS)/1e6)
+	fmt.Printf("ratio ictstat / duckdb: %.2f (goal ≤ 1.0; above 1.5 is a defect)\n", o.Wall.Seconds()/t.Wall.Seconds())
+	if o.MaxRS > 1<<30 {
 		fmt.Printf("peak RSS above 1 GiB\n")
 	}
 	return nil
-}
-
-// median returns the run with the median wall time, with the largest peak memory of all runs.
-func median(ms []measurement) measurement {
-	sorted := append([]measurement(nil), ms...)
-	sort.Slice(sorted, func(i, j int) bool { return sorted[i].wall < sorted[j].wall })
-	m := sorted[len(sorted)/2]
-	for _, x := range ms {
-		m.maxRS = max(m.maxRS, x.maxRS)
-	}
-	return m
 }

@@ -3,6 +3,8 @@
 //
 //	go run ./benchmarks/charts                 # 200 charts, 3 runs, on a new default database
 //	go run ./benchmarks/charts -charts 50 -runs 1 -db ictstat.duckdb
+//	go run ./benchmarks/charts -ictstat /tmp/ictstat   # and time that command drawing one chart
+//	go run ./benchmarks/charts -ictstat /tmp/old/ictstat,/tmp/ictstat   # two builds side by side
 //
 // Each chart is a 16×10 cm, 150 dpi trend of one indicator from 2005 to 2024 for three economies
 // (the economies with data taken three at a time, the indicators in turn: internet use with the
@@ -18,6 +20,12 @@
 //     source line; its data are the warm pass's, so it pays for no query.
 //
 // The SVG and PDF of the same charts are timed once, warm. Peak memory is the process's.
+//
+// With -ictstat, the commands at those paths (comma-separated, e.g. two builds to compare) are
+// run -process times, every command of every build in turn (side by side, so that a busy machine
+// slows them alike), and the median wall time of each printed: `ictstat --version` (starting the
+// program), `ictstat sql "SELECT 1"` (and opening the database) and `ictstat chart trend` of the
+// first chart to a PNG file (and drawing the chart).
 package main
 
 import (
@@ -29,6 +37,7 @@ import (
 	"image/color"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -61,19 +70,21 @@ func main() {
 		n    = flag.Int("charts", 200, "charts to draw in each pass")
 		runs = flag.Int("runs", 3, "runs of each pass (the median is reported)")
 		path = flag.String("db", "", "an ictstat database to read (default: build the default one in a temporary folder)")
+		bin  = flag.String("ictstat", "", "ictstat commands (comma-separated paths) to time drawing one chart in a process of its own")
+		proc = flag.Int("process", 21, "runs of each ictstat command timed (with -ictstat)")
 	)
 	flag.Parse()
-	if *n < 1 || *runs < 1 {
-		fmt.Fprintln(os.Stderr, "charts: -charts and -runs must be at least 1")
+	if *n < 1 || *runs < 1 || *proc < 1 {
+		fmt.Fprintln(os.Stderr, "charts: -charts, -runs and -process must be at least 1")
 		os.Exit(2)
 	}
-	if err := run(*n, *runs, *path); err != nil {
+	if err := run(*n, *runs, *path, *bin, *proc); err != nil {
 		fmt.Fprintln(os.Stderr, "charts:", err)
 		os.Exit(1)
 	}
 }
 
-func run(n, runs int, path string) error {
+func run(n, runs int, path, bin string, procRuns int) error {
 	ctx := context.Background()
 	if path == "" {
 		dir, err := os.MkdirTemp("", "ictstat-chart-bench-")
@@ -175,6 +186,51 @@ func run(n, runs int, path string) error {
 		fmt.Printf("%s, warm, 1 run: %.1f ms per chart, mean %.0f KB\n", strings.ToUpper(format), ms(d)/float64(n), float64(size)/float64(n)/1024)
 	}
 	fmt.Printf("peak resident memory: %s\n", peakRSS())
+	if bin != "" {
+		return processes(bin, path, reqs[0], procRuns)
+	}
+	return nil
+}
+
+// processes times each command of bins (comma-separated paths) starting, opening the database at
+// path, and drawing the chart r asks for, runs times, all in turn, and prints the median wall
+// time of each.
+func processes(bins, path string, r figures.Request, runs int) error {
+	dir, err := os.MkdirTemp("", "ictstat-chart-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	commands := [][]string{
+		{"--version"},
+		{"--db", path, "sql", "SELECT 1"},
+		{"--db", path, "chart", "trend", "--indicator", r.Indicator, "--economies", strings.Join(r.Entities, ","),
+			"--from", fmt.Sprint(r.From), "--to", fmt.Sprint(r.To), "--target", r.Target, "-o", filepath.Join(dir, "chart.png")},
+	}
+	paths := strings.Split(bins, ",")
+	times := make([][][]time.Duration, len(paths))
+	for i := range times {
+		times[i] = make([][]time.Duration, len(commands))
+	}
+	for range runs {
+		for i, args := range commands {
+			for j, bin := range paths {
+				start := time.Now()
+				if out, err := exec.Command(bin, args...).CombinedOutput(); err != nil {
+					return fmt.Errorf("%s %s: %w\n%s", bin, strings.Join(args, " "), err, out)
+				}
+				times[j][i] = append(times[j][i], time.Since(start))
+			}
+		}
+	}
+	fmt.Printf("\none process per run, %d runs of each, all in turn (median, min–max):\n", runs)
+	for i, args := range commands {
+		fmt.Printf("ictstat %s\n", strings.Join(args, " "))
+		for j, bin := range paths {
+			s := slices.Sorted(slices.Values(times[j][i]))
+			fmt.Printf("  %6.1f ms (%.1f–%.1f)  %s\n", ms(median(times[j][i])), ms(s[0]), ms(s[len(s)-1]), bin)
+		}
+	}
 	return nil
 }
 

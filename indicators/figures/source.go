@@ -1,8 +1,13 @@
 package figures
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -17,8 +22,17 @@ import (
 // and parity scores. Figures of the same indicator that follow cost no further query. A Source
 // sees the store as it was when it read each part: make a new one to see later loads. It is safe
 // for concurrent use.
+//
+// It reads the store's tables (schema store) with queries written for what figures need, which
+// DuckDB plans in a fraction of the time it takes to plan the views of main, and returns exactly
+// what the views hold (source_test.go compares them). On a connection that reads the data as of a
+// date, whose temporary views stand in for main's observation views, it reads the views.
 type Source struct {
 	db *sql.DB
+	// views: read the editions, observations and published aggregates through the views of main.
+	// Set when the catalogue finds the connection reading the data as of a date (tests set it to
+	// compare both ways).
+	views bool
 
 	mu         sync.Mutex
 	cat        *catalogue
@@ -42,6 +56,7 @@ type catalogue struct {
 	indicators map[string]indicatorInfo // by every code: ictstat's, WDI, ITU, SDG, DDF
 	entities   map[string]entityInfo    // economies by ISO3, groups by code
 	citations  map[string]string        // edition → how a source line names it
+	editionIDs map[int32]string         // store.editions' keys → editions; nil when read through the views
 	// republished are the editions that republish the custodians' data (the producers' databases
 	// of the embedded default data: WDI, the SDG database, the ITU DataHub); a source line names
 	// the custodian, "ITU, via ...", only for those.
@@ -110,44 +125,123 @@ func (s *Source) catalogue(ctx context.Context) (*catalogue, error) {
 		return nil, err
 	}
 	c.frameworks = fws
-	err = store.ScanRows(ctx, s.db, `SELECT indicator, name, unit, unit_kind, polarity, coalesce(custodian, ''), coalesce(aggregation, ''),
-			coalesce(weight, ''), concat_ws('; ', wdi_code, itu_code, sdg_series, ddf_concept),
-			coalesce(min_value, 'NaN'::DOUBLE), coalesce(max_value, 'NaN'::DOUBLE)
-		FROM main.indicators ORDER BY indicator`, func(r *sql.Rows) error {
-		var in indicatorInfo
-		var codes string
-		if err := r.Scan(&in.code, &in.name, &in.unit, &in.unitKind, &in.polarity, &in.custodian, &in.aggregation, &in.weight, &codes,
-			&in.min, &in.max); err != nil {
-			return err
-		}
-		for _, code := range strings.Split(codes, "; ") {
-			if _, taken := c.indicators[code]; code != "" && !taken {
-				c.indicators[code] = in
-			}
-		}
-		c.indicators[in.code] = in
-		return nil
-	})
-	if err == nil {
-		err = store.ScanRows(ctx, s.db, `SELECT economy, name, 'economy', coalesce(lpad(CAST(m49 AS VARCHAR), 3, '0'), '') FROM main.economies
-			UNION ALL SELECT group_code, name, 'group', '' FROM main.groups`,
-			func(r *sql.Rows) error {
-				var e entityInfo
-				if err := r.Scan(&e.code, &e.name, &e.kind, &e.m49); err != nil {
-					return err
-				}
-				c.entities[e.code] = e
-				return nil
-			})
-	}
-	if err == nil {
-		err = c.loadEditions(ctx, s.db)
-	}
-	if err != nil {
+	if err := c.loadIndicators(ctx, s.db); err != nil {
 		return nil, err
 	}
+	if err := c.loadEntities(ctx, s.db); err != nil {
+		return nil, err
+	}
+	if err := c.loadEditions(ctx, s.db, s.views); err != nil {
+		return nil, err
+	}
+	s.views = c.editionIDs == nil
 	s.cat = c
 	return c, nil
+}
+
+// schemes are the schemes of the other codes an indicator is known by, in the order of
+// main.indicators' columns wdi_code, itu_code, sdg_series and ddf_concept.
+var schemes = []string{"wdi", "itu", "sdg", "ddf"}
+
+// loadIndicators reads the indicators by every code, as main.indicators has them, from its
+// tables: in the order of the indicators' codes, each takes its other codes (by scheme, then
+// code) that no indicator before it took, and its own code.
+func (c *catalogue) loadIndicators(ctx context.Context, db *sql.DB) error {
+	type code struct {
+		scheme int
+		code   string
+	}
+	others := map[int32][]code{}
+	err := store.ScanRows(ctx, db, `SELECT indicator_id, scheme, code FROM store.indicator_codes`, func(r *sql.Rows) error {
+		var id int32
+		var scheme, cd string
+		if err := r.Scan(&id, &scheme, &cd); err != nil {
+			return err
+		}
+		if i := slices.Index(schemes, scheme); i >= 0 {
+			others[id] = append(others[id], code{i, cd})
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	type indicator struct {
+		id int32
+		in indicatorInfo
+	}
+	var inds []indicator
+	err = store.ScanRows(ctx, db, `SELECT indicator_id, code, name, unit, unit_kind, polarity, custodian, aggregation, weight, min_value, max_value
+		FROM store.indicators`, func(r *sql.Rows) error {
+		var i indicator
+		var custodian, aggregation, weight sql.NullString
+		var lo, hi sql.NullFloat64
+		if err := r.Scan(&i.id, &i.in.code, &i.in.name, &i.in.unit, &i.in.unitKind, &i.in.polarity, &custodian, &aggregation, &weight, &lo, &hi); err != nil {
+			return err
+		}
+		i.in.custodian, i.in.aggregation, i.in.weight = custodian.String, aggregation.String, weight.String
+		i.in.min, i.in.max = orNaN(lo), orNaN(hi)
+		inds = append(inds, i)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	slices.SortFunc(inds, func(a, b indicator) int { return strings.Compare(a.in.code, b.in.code) })
+	for _, i := range inds {
+		codes := others[i.id]
+		slices.SortFunc(codes, func(a, b code) int { return cmp.Or(cmp.Compare(a.scheme, b.scheme), strings.Compare(a.code, b.code)) })
+		for _, cd := range codes {
+			if _, taken := c.indicators[cd.code]; cd.code != "" && !taken {
+				c.indicators[cd.code] = i.in
+			}
+		}
+		c.indicators[i.in.code] = i.in
+	}
+	return nil
+}
+
+// loadEntities reads the economies and then the groups, as main.economies and main.groups have
+// them, from their tables.
+func (c *catalogue) loadEntities(ctx context.Context, db *sql.DB) error {
+	err := store.ScanRows(ctx, db, `SELECT iso3, name, m49 FROM store.economies`, func(r *sql.Rows) error {
+		e := entityInfo{kind: "economy"}
+		var m49 sql.NullInt64
+		if err := r.Scan(&e.code, &e.name, &m49); err != nil {
+			return err
+		}
+		if m49.Valid {
+			e.m49 = lpad3(strconv.FormatInt(m49.Int64, 10))
+		}
+		c.entities[e.code] = e
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return store.ScanRows(ctx, db, `SELECT code, name FROM store.groups`, func(r *sql.Rows) error {
+		e := entityInfo{kind: "group"}
+		if err := r.Scan(&e.code, &e.name); err != nil {
+			return err
+		}
+		c.entities[e.code] = e
+		return nil
+	})
+}
+
+// lpad3 is s as DuckDB's lpad(s, 3, '0') makes it: padded with zeros, or cut, to 3 characters.
+func lpad3(s string) string {
+	if len(s) >= 3 {
+		return s[:3]
+	}
+	return strings.Repeat("0", 3-len(s)) + s
+}
+
+func orNaN(f sql.NullFloat64) float64 {
+	if f.Valid {
+		return f.Float64
+	}
+	return math.NaN()
 }
 
 // data is an indicator's data with the parts asked for read.
@@ -167,24 +261,48 @@ func (s *Source) data(ctx context.Context, indicator string, parts ...part) (*in
 	return d, nil
 }
 
+// The queries of the parts of an indicator's data, the indicator their parameter. On the views of
+// main, each row is an entity, sex, area, year, value, whether it is estimated, its edition, its
+// interval's bounds (NaN where it has none) and whether it is a nowcast, the rows in order.
+const (
+	observationsViewSQL = `SELECT economy, sex, area, year, value, flag IN ` + estimatedFlags + `, edition, ` + intervalColumns + `, false
+		FROM main.observations WHERE indicator = ? AND age = 'total' ORDER BY economy, sex, area, year`
+	publishedViewSQL = `SELECT group_code, sex, area, year, value, flag IN ` + estimatedFlags + `, edition, ` + intervalColumns + `, false
+		FROM main.published_aggregates WHERE indicator = ? AND age = 'total' ORDER BY group_code, sex, area, year`
+	// A nowcast year (too few members have reported it) is drawn as estimated; a value with a
+	// tenth or more of the group's population nowcast, with its 95% interval (the explorer shows
+	// the same; below, the interval is too narrow to draw). main.aggregates is store.aggregates.
+	aggregatesSQL = `SELECT group_code, sex, area, year, value, coverage_reported < 0.5 OR status = 'nowcast', '',
+			CASE WHEN status = 'nowcast' OR coverage_nowcast >= 0.1 THEN coalesce(ci_low, 'NaN'::DOUBLE) ELSE 'NaN'::DOUBLE END,
+			CASE WHEN status = 'nowcast' OR coverage_nowcast >= 0.1 THEN coalesce(ci_high, 'NaN'::DOUBLE) ELSE 'NaN'::DOUBLE END,
+			status = 'nowcast' FROM %s.aggregates
+		WHERE indicator = ? AND age = 'total' AND status IN ('published', 'nowcast') ORDER BY group_code, sex, area, year`
+	// main.gaps is store.gaps.
+	paritySQL = `SELECT entity, year, value, basis FROM %s.gaps WHERE measure = 'gender_parity_score'
+		AND indicator = ? AND area = 'total' AND age = 'total' ORDER BY entity, year`
+)
+
+// On the store's tables, observations and published_aggregates are read as the views define them
+// (migrations 0008, 0012): the current observations of the series (store.series_labels) of
+// economies, or of groups, labelled in Go, with their editions by their keys.
+const (
+	seriesSQL = `SELECT series_id, %[1]s, sex, area FROM store.series_labels
+		WHERE indicator = ? AND age = 'total' AND %[1]s IS NOT NULL`
+	currentSQL = `SELECT series_id, year, value, store.flag_code(flag) IN ` + estimatedFlags + `, edition_id, ci_low, ci_high FROM store.observations
+		WHERE current AND series_id IN (SELECT series_id FROM store.series_labels WHERE indicator = ? AND age = 'total' AND %s IS NOT NULL)`
+)
+
 // read reads one part of an indicator's data, unless it has been read.
 func (s *Source) read(ctx context.Context, d *indicatorData, indicator string, p part) error {
-	into := func(m map[seriesKey][]point) func(*sql.Rows) error {
-		return func(r *sql.Rows) error {
-			var k seriesKey
-			var pt point
-			if err := r.Scan(&k.entity, &k.sex, &k.area, &pt.year, &pt.value, &pt.estimated, &pt.edition, &pt.low, &pt.high, &pt.nowcast); err != nil {
-				return err
-			}
-			m[k] = append(m[k], pt)
-			return nil
-		}
+	views := s.views || s.cat == nil
+	schema := "store"
+	if views {
+		schema = "main"
 	}
 	switch {
 	case p == observations && d.observations == nil:
-		m := map[seriesKey][]point{}
-		if err := store.ScanRows(ctx, s.db, `SELECT economy, sex, area, year, value, flag IN `+estimatedFlags+`, edition, `+intervalColumns+`, false FROM main.observations
-			WHERE indicator = ? AND age = 'total' ORDER BY economy, sex, area, year`, into(m), indicator); err != nil {
+		m, err := s.series(ctx, indicator, views, "economy", observationsViewSQL)
+		if err != nil {
 			return err
 		}
 		d.memberEditions = map[[2]string]map[string]bool{}
@@ -200,28 +318,19 @@ func (s *Source) read(ctx context.Context, d *indicatorData, indicator string, p
 		d.observations = m
 	case p == aggregates && d.aggregates == nil:
 		m := map[seriesKey][]point{}
-		// A nowcast year (too few members have reported it) is drawn as estimated; a value with a
-		// tenth or more of the group's population nowcast, with its 95% interval (the explorer
-		// shows the same; below, the interval is too narrow to draw).
-		if err := store.ScanRows(ctx, s.db, `SELECT group_code, sex, area, year, value, coverage_reported < 0.5 OR status = 'nowcast', '',
-				CASE WHEN status = 'nowcast' OR coverage_nowcast >= 0.1 THEN coalesce(ci_low, 'NaN'::DOUBLE) ELSE 'NaN'::DOUBLE END,
-				CASE WHEN status = 'nowcast' OR coverage_nowcast >= 0.1 THEN coalesce(ci_high, 'NaN'::DOUBLE) ELSE 'NaN'::DOUBLE END,
-				status = 'nowcast' FROM main.aggregates
-			WHERE indicator = ? AND age = 'total' AND status IN ('published', 'nowcast') ORDER BY group_code, sex, area, year`, into(m), indicator); err != nil {
+		if err := store.ScanRows(ctx, s.db, fmt.Sprintf(aggregatesSQL, schema), scanPoint(m), indicator); err != nil {
 			return err
 		}
 		d.aggregates = m
 	case p == published && d.published == nil:
-		m := map[seriesKey][]point{}
-		if err := store.ScanRows(ctx, s.db, `SELECT group_code, sex, area, year, value, flag IN `+estimatedFlags+`, edition, `+intervalColumns+`, false FROM main.published_aggregates
-			WHERE indicator = ? AND age = 'total' ORDER BY group_code, sex, area, year`, into(m), indicator); err != nil {
+		m, err := s.series(ctx, indicator, views, "group_code", publishedViewSQL)
+		if err != nil {
 			return err
 		}
 		d.published = m
 	case p == parity && d.parity == nil:
 		m, basis := map[string][]point{}, map[string]string{}
-		if err := store.ScanRows(ctx, s.db, `SELECT entity, year, value, basis FROM main.gaps WHERE measure = 'gender_parity_score'
-			AND indicator = ? AND area = 'total' AND age = 'total' ORDER BY entity, year`, func(r *sql.Rows) error {
+		if err := store.ScanRows(ctx, s.db, fmt.Sprintf(paritySQL, schema), func(r *sql.Rows) error {
 			var e, b string
 			var pt point
 			if err := r.Scan(&e, &pt.year, &pt.value, &b); err != nil {
@@ -236,6 +345,59 @@ func (s *Source) read(ctx context.Context, d *indicatorData, indicator string, p
 		d.parity, d.parityBasis = m, basis
 	}
 	return nil
+}
+
+// scanPoint reads rows of the views' shape into m.
+func scanPoint(m map[seriesKey][]point) func(*sql.Rows) error {
+	return func(r *sql.Rows) error {
+		var k seriesKey
+		var pt point
+		if err := r.Scan(&k.entity, &k.sex, &k.area, &pt.year, &pt.value, &pt.estimated, &pt.edition, &pt.low, &pt.high, &pt.nowcast); err != nil {
+			return err
+		}
+		m[k] = append(m[k], pt)
+		return nil
+	}
+}
+
+// series are the current observations of an indicator, all ages, of economies or groups (entity
+// is the column of series_labels that names them), each series sorted by year: from the store's
+// tables, or with views from viewSQL.
+func (s *Source) series(ctx context.Context, indicator string, views bool, entity, viewSQL string) (map[seriesKey][]point, error) {
+	m := map[seriesKey][]point{}
+	if views {
+		return m, store.ScanRows(ctx, s.db, viewSQL, scanPoint(m), indicator)
+	}
+	keys := map[int32]seriesKey{}
+	err := store.ScanRows(ctx, s.db, fmt.Sprintf(seriesSQL, entity), func(r *sql.Rows) error {
+		var id int32
+		var k seriesKey
+		if err := r.Scan(&id, &k.entity, &k.sex, &k.area); err != nil {
+			return err
+		}
+		keys[id] = k
+		return nil
+	}, indicator)
+	if err != nil {
+		return nil, err
+	}
+	err = store.ScanRows(ctx, s.db, fmt.Sprintf(currentSQL, entity), func(r *sql.Rows) error {
+		var id, edition int32
+		var low, high sql.NullFloat64
+		var pt point
+		if err := r.Scan(&id, &pt.year, &pt.value, &pt.estimated, &edition, &low, &high); err != nil {
+			return err
+		}
+		pt.edition, pt.low, pt.high = s.cat.editionIDs[edition], orNaN(low), orNaN(high)
+		if k, ok := keys[id]; ok { // a series loaded between the two queries is left out
+			m[k] = append(m[k], pt)
+		}
+		return nil
+	}, indicator)
+	for _, pts := range m {
+		slices.SortFunc(pts, func(a, b point) int { return cmp.Compare(a.year, b.year) })
+	}
+	return m, err
 }
 
 // groupMembers are a group's economies in a year, with their names, sorted by name: in the
@@ -283,8 +445,10 @@ func (s *Source) closest(ctx context.Context, q, arg string) (string, error) {
 }
 
 // loadEditions reads the editions' citations, which of them republish the custodians' data, and
-// the date the connection reads the data as of.
-func (c *catalogue) loadEditions(ctx context.Context, db *sql.DB) error {
+// the date the connection reads the data as of. It reads store.editions with their keys
+// (editionIDs), unless views is set or the connection reads the data as of a date: then the
+// editions view, which shows only the editions released by the date, and editionIDs stays nil.
+func (c *catalogue) loadEditions(ctx context.Context, db *sql.DB, views bool) error {
 	c.citations, c.republished = map[string]string{}, map[string]bool{}
 	if eds, err := datasets.Editions(); err == nil {
 		for label := range eds {
@@ -293,19 +457,36 @@ func (c *catalogue) loadEditions(ctx context.Context, db *sql.DB) error {
 	}
 	// A connection reading the data as of a date has its own observations view; the date is that
 	// of the computation made for it.
-	var asOf sql.NullTime
-	err := db.QueryRowContext(ctx, `SELECT CASE WHEN EXISTS (SELECT 1 FROM duckdb_views() WHERE temporary AND view_name = 'observations')
-		THEN (SELECT as_of FROM main.computations ORDER BY computation_id DESC LIMIT 1) END`).Scan(&asOf)
+	var asOfViews bool
+	err := db.QueryRowContext(ctx, `SELECT count(*) > 0 FROM duckdb_views() WHERE temporary AND view_name = 'observations'`).Scan(&asOfViews)
 	if err != nil {
 		return err
 	}
-	c.asOf = asOf.Time
-	return store.ScanRows(ctx, db, `SELECT edition, coalesce(citation, edition) FROM main.editions`, func(r *sql.Rows) error {
-		var e, cite string
-		if err := r.Scan(&e, &cite); err != nil {
+	if asOfViews {
+		var asOf sql.NullTime
+		if err := db.QueryRowContext(ctx, `SELECT (SELECT as_of FROM main.computations ORDER BY computation_id DESC LIMIT 1)`).Scan(&asOf); err != nil {
 			return err
 		}
-		c.citations[e] = cite
+		c.asOf = asOf.Time
+	}
+	if views || asOfViews {
+		return store.ScanRows(ctx, db, `SELECT edition, coalesce(citation, edition) FROM main.editions`, func(r *sql.Rows) error {
+			var e, cite string
+			if err := r.Scan(&e, &cite); err != nil {
+				return err
+			}
+			c.citations[e] = cite
+			return nil
+		})
+	}
+	c.editionIDs = map[int32]string{}
+	return store.ScanRows(ctx, db, `SELECT edition_id, edition, coalesce(citation, edition) FROM store.editions`, func(r *sql.Rows) error {
+		var id int32
+		var e, cite string
+		if err := r.Scan(&id, &e, &cite); err != nil {
+			return err
+		}
+		c.citations[e], c.editionIDs[id] = cite, e
 		return nil
 	})
 }
@@ -314,7 +495,7 @@ func (c *catalogue) loadEditions(ctx context.Context, db *sql.DB) error {
 // data via the editions that republish them, the other editions by their citations.
 func ScorecardSource(ctx context.Context, db *sql.DB) (string, error) {
 	c := &catalogue{}
-	if err := c.loadEditions(ctx, db); err != nil {
+	if err := c.loadEditions(ctx, db, false); err != nil {
 		return "", err
 	}
 	return c.sourceLine("ITU", c.editionsByCitation()), nil

@@ -232,7 +232,7 @@ func Run(ctx context.Context, st *store.Store, opts Options) (Summary, error) {
 	if err != nil {
 		return fail(err)
 	}
-	nEconomy, err := w.InsertSelect(economyGapsSQL, sc.full, strings.Join(slices.Sorted(maps.Keys(sc.series)), "\x1f"))
+	nEconomy, err := w.InsertSelect(economyGaps(st.AsOf()), sc.full, strings.Join(slices.Sorted(maps.Keys(sc.series)), "\x1f"))
 	if err != nil {
 		return Summary{}, fmt.Errorf("forming the economies' parity scores and urban/rural ratios: %w", err)
 	}
@@ -395,24 +395,41 @@ func weightLabel(m measure) string {
 
 // aggregates forms every group's value for every series and year in which a member has a value,
 // and hands each to emit in the order of the groups, then the series, then the years. Groups
-// are formed in parallel, a few at a time, so that only their rows are held at once.
+// are formed in parallel, a few at a time, the next few while the last are handed over, so
+// that only their rows are held at once.
 func (d *data) aggregates(rule aggregate.Rule, workers int, emit func(store.AggregateRow) error) error {
 	keys := sortedKeys(d.filled)
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	for from := 0; from < len(d.groups); from += 2 * workers {
-		batch := d.groups[from:min(from+2*workers, len(d.groups))]
-		rows := make([][]store.AggregateRow, len(batch))
-		var g errgroup.Group
-		g.SetLimit(workers)
-		for i, grp := range batch {
-			g.Go(func() error {
-				rows[i] = d.groupAggregates(grp, keys, rule)
-				return nil
-			})
+	batches, stop := make(chan [][]store.AggregateRow, 1), make(chan struct{})
+	go func() {
+		defer close(batches)
+		for from := 0; from < len(d.groups); from += 2 * workers {
+			batch := d.groups[from:min(from+2*workers, len(d.groups))]
+			rows := make([][]store.AggregateRow, len(batch))
+			var g errgroup.Group
+			g.SetLimit(workers)
+			for i, grp := range batch {
+				g.Go(func() error {
+					rows[i] = d.groupAggregates(grp, keys, rule)
+					return nil
+				})
+			}
+			g.Wait()
+			select {
+			case batches <- rows:
+			case <-stop:
+				return
+			}
 		}
-		g.Wait()
+	}()
+	defer func() {
+		close(stop)
+		for range batches { // let the goroutine end
+		}
+	}()
+	for rows := range batches {
 		for _, rs := range rows {
 			for _, r := range rs {
 				if err := emit(r); err != nil {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"time"
 
 	"github.com/ictstat/ictstat/engine/store"
 	"github.com/ictstat/ictstat/indicators/aggregate"
@@ -173,21 +174,35 @@ func common(a, b *points) []pairAt {
 // reported values in the store, as gaps does the groups' from their aggregates (the formulas of
 // indicators/gaps: female ÷ male and urban ÷ rural, where the second is above 0; the parity
 // band ParityLow–ParityHigh). They are most of the gap figures, and the store joins the two
-// series faster than they could be handed over one by one. Its arguments: true for every
-// indicator, or false and the indicators separated by chr(31).
-var economyGapsSQL = fmt.Sprintf(`INSERT INTO store.gaps (entity, entity_kind, measure, indicator, area, age, year, value,
+// series faster than they could be handed over one by one: it pairs the series first, then
+// their current observations (the relation %[8]s: series_id, year, value). Its arguments: true
+// for every indicator, or false and the indicators separated by chr(31).
+const economyGapsSQL = `INSERT INTO store.gaps (entity, entity_kind, measure, indicator, area, age, year, value,
 		first, second, status, basis, nowcast)
-	SELECT a.economy, 'economy', CASE WHEN a.sex = 'female' THEN '%[1]s' ELSE '%[2]s' END, a.indicator, a.area, a.age, a.year,
+	WITH labels AS (SELECT series_id, indicator, economy, sex, area, age FROM store.series_labels
+			WHERE economy IS NOT NULL AND (? OR list_contains(string_split(?, chr(31)), indicator))),
+		pairs AS (SELECT a.series_id AS first, b.series_id AS second, a.economy, a.indicator, a.sex, a.area, a.age
+			FROM labels a JOIN labels b ON b.indicator = a.indicator AND b.economy = a.economy AND b.age = a.age
+				AND (a.sex = 'female' AND b.sex = 'male' AND b.area = a.area
+					OR a.sex = 'total' AND a.area = 'urban' AND b.sex = 'total' AND b.area = 'rural')),
+		obs AS (%[8]s)
+	SELECT p.economy, 'economy', CASE WHEN p.sex = 'female' THEN '%[1]s' ELSE '%[2]s' END, p.indicator, p.area, p.age, a.year,
 		a.value / b.value, a.value, b.value,
-		CASE WHEN a.sex <> 'female' THEN NULL WHEN a.value / b.value < %[3]v THEN '%[5]s' WHEN a.value / b.value > %[4]v THEN '%[6]s'
+		CASE WHEN p.sex <> 'female' THEN NULL WHEN a.value / b.value < %[3]v THEN '%[5]s' WHEN a.value / b.value > %[4]v THEN '%[6]s'
 			ELSE '%[7]s' END,
 		'reported', false
-	FROM main.observations a JOIN main.observations b ON b.indicator = a.indicator AND b.economy = a.economy AND b.year = a.year
-		AND (a.sex = 'female' AND b.sex = 'male' AND b.area = a.area AND b.age = a.age
-			OR a.sex = 'total' AND a.area = 'urban' AND b.sex = 'total' AND b.area = 'rural' AND b.age = a.age)
-	WHERE (a.sex = 'female' OR a.sex = 'total' AND a.area = 'urban') AND b.value > 0
-		AND (? OR list_contains(string_split(?, chr(31)), a.indicator))`,
-	GenderParityScore, UrbanRuralRatio, gaps.ParityLow, gaps.ParityHigh, gaps.WomenBehind, gaps.MenBehind, gaps.Parity)
+	FROM pairs p JOIN obs a ON a.series_id = p.first JOIN obs b ON b.series_id = p.second AND b.year = a.year
+	WHERE b.value > 0`
+
+// economyGaps is economyGapsSQL over the observations current now, or as of a date.
+func economyGaps(asOf time.Time) string {
+	obs := "SELECT series_id, year, value FROM store.observations WHERE current"
+	if !asOf.IsZero() {
+		obs = "SELECT series_id, year, value FROM store.observations_at(DATE '" + asOf.Format(time.DateOnly) + "') WHERE current_at"
+	}
+	return fmt.Sprintf(economyGapsSQL, GenderParityScore, UrbanRuralRatio, gaps.ParityLow, gaps.ParityHigh,
+		gaps.WomenBehind, gaps.MenBehind, gaps.Parity, obs)
+}
 
 // economyParity is every economy's gender parity score of every series it reports women's and
 // men's values of, both areas and ages total, as economyGapsSQL forms them: what progress

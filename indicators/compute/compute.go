@@ -232,11 +232,13 @@ func Run(ctx context.Context, st *store.Store, opts Options) (Summary, error) {
 	if err != nil {
 		return fail(err)
 	}
-	nEconomy, err := w.InsertSelect(economyGaps(st.AsOf()), sc.full, strings.Join(slices.Sorted(maps.Keys(sc.series)), "\x1f"))
-	if err != nil {
-		return Summary{}, fmt.Errorf("forming the economies' parity scores and urban/rural ratios: %w", err)
+	if sc.full || len(sc.series) > 0 {
+		n, err := w.InsertSelect(economyGaps(st.AsOf(), sc.series))
+		if err != nil {
+			return Summary{}, fmt.Errorf("forming the economies' parity scores and urban/rural ratios: %w", err)
+		}
+		nGaps += int(n)
 	}
-	nGaps += int(nEconomy)
 	step("assessing progress")
 	prog, err := d.progress(ctx, fws, sc.target, ix.published, parity, opts.Workers)
 	if err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -125,19 +126,31 @@ func runCompute(cmd *cobra.Command, g *globals, opts compute.Options, verbose bo
 	if err != nil {
 		return err
 	}
+	w := out(g)
 	switch {
 	case sum.Scope == "incremental: nothing changed":
-		fmt.Fprintln(out(g), "no observations changed since the latest computation")
+		fmt.Fprintf(w, "no observations changed since the latest computation: its results stand (checked in %.1fs)\n", sum.Duration.Seconds())
 	case sum.Scope != "full":
-		fmt.Fprintf(out(g), "recomputed what changed: %s\n", strings.TrimPrefix(sum.Scope, "incremental: "))
+		var with []string
+		for _, c := range strings.Split(strings.TrimPrefix(sum.Scope, "incremental: "), ", ") {
+			if !slices.Contains(sum.Changed, c) {
+				with = append(with, c)
+			}
+		}
+		fmt.Fprintf(w, "observations changed: %s", strings.Join(sum.Changed, ", "))
+		if len(with) > 0 {
+			fmt.Fprintf(w, "; recomputed with them: %s", strings.Join(with, ", "))
+		}
+		fmt.Fprintf(w, "\nrecomputed from %d of the %d observations in %.1fs, for these: %d aggregates (%d withheld for coverage), %d filled values, %d gap figures, %d progress assessments; the other results stand\n",
+			sum.Read, sum.Observations, sum.Duration.Seconds(), sum.Aggregates, sum.Withheld, sum.Estimates, sum.Gaps, sum.Progress)
 	default:
-		fmt.Fprintf(out(g), "recomputed everything (%s)\n", sum.Reason)
+		fmt.Fprintf(w, "recomputed everything (%s)\n", sum.Reason)
+		fmt.Fprintf(w, "computed from %d observations in %.1fs: %d aggregates (%d withheld for coverage), %d filled values, %d gap figures, %d progress assessments\n",
+			sum.Observations, sum.Duration.Seconds(), sum.Aggregates, sum.Withheld, sum.Estimates, sum.Gaps, sum.Progress)
 	}
-	fmt.Fprintf(out(g), "computed from %d observations (%d read) in %.1fs: %d aggregates (%d withheld for coverage), %d filled values, %d gap figures, %d progress assessments\n",
-		sum.Observations, sum.Read, sum.Duration.Seconds(), sum.Aggregates, sum.Withheld, sum.Estimates, sum.Gaps, sum.Progress)
 	if verbose {
 		for _, s := range sum.Steps {
-			fmt.Fprintf(out(g), "  %-36s %7.2f s\n", s.Name, s.Seconds)
+			fmt.Fprintf(w, "  %-36s %7.2f s\n", s.Name, s.Seconds)
 		}
 	}
 	return st.Close()

@@ -66,8 +66,10 @@ type Summary struct {
 	Aggregates, Withheld, Estimates, Gaps int
 	Progress                              int
 	Duration                              time.Duration
-	// Scope is what was recomputed (store.computations.scope) and Reason why everything was.
+	// Scope is what was recomputed (store.computations.scope) and Reason why everything was;
+	// Changed lists the indicators whose observations changed (incremental computations).
 	Scope, Reason string
+	Changed       []string
 	Steps         []Step // each step's time, in order
 }
 
@@ -263,7 +265,7 @@ func Run(ctx context.Context, st *store.Store, opts Options) (Summary, error) {
 	step("")
 	return Summary{Composition: opts.Composition, Observations: d.observations, Read: read, Aggregates: nAggregates, Withheld: withheld,
 		Estimates: nEstimates, Gaps: nGaps, Progress: len(prog), Duration: time.Since(started), Scope: sc.String(), Reason: sc.reason,
-		Steps: steps[:len(steps)-1]}, nil
+		Changed: sc.changed, Steps: steps[:len(steps)-1]}, nil
 }
 
 // fill gap-fills every economy series over the panel's years: interpolation, carrying, and the

@@ -78,11 +78,13 @@ func planScope(ctx context.Context, st *store.Store, opts Options, fws []targets
 	}
 	switch {
 	case opts.Full:
-		return full("asked for (--full)")
+		return full("--full")
 	case !ok:
 		return full("no earlier computation")
-	case !st.AsOf().IsZero() || !prev.AsOf.IsZero():
+	case !st.AsOf().IsZero():
 		return full("computed as of a date")
+	case !prev.AsOf.IsZero():
+		return full("the latest computation was as of a date")
 	case prev.Reference == "":
 		return full("the earlier computation did not record its inputs")
 	case prev.ToolVersion != opts.ToolVersion:

@@ -21,7 +21,6 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 
@@ -46,16 +45,9 @@ func main() {
 var steps = []string{"ingest", "full compute", "one economy: internet use", "one economy: mobile broadband", "nothing changed"}
 
 func run(rows int64, runs int, dir, bin string) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	dir, bin, err := child.Prepare(dir, bin)
+	if err != nil {
 		return err
-	}
-	dir, _ = filepath.Abs(dir)
-	if bin == "" {
-		bin = filepath.Join(dir, "ictstat")
-		fmt.Println("building ictstat")
-		if out, err := exec.Command("go", "build", "-o", bin, "./cmd/ictstat").CombinedOutput(); err != nil {
-			return fmt.Errorf("go build: %v\n%s", err, out)
-		}
 	}
 	base := filepath.Join(dir, "base.duckdb")
 	os.Remove(base)

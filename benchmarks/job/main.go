@@ -21,6 +21,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/ictstat/ictstat/benchmarks/internal/child"
 	"github.com/ictstat/ictstat/engine/job"
 	"github.com/ictstat/ictstat/engine/store"
 	"github.com/ictstat/ictstat/indicators/progress"
@@ -70,16 +71,9 @@ func main() {
 }
 
 func run(rows int64, dir, bin string) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	dir, bin, err := child.Prepare(dir, bin)
+	if err != nil {
 		return err
-	}
-	dir, _ = filepath.Abs(dir)
-	if bin == "" {
-		bin = filepath.Join(dir, "ictstat")
-		fmt.Println("building ictstat")
-		if out, err := exec.Command("go", "build", "-o", bin, "./cmd/ictstat").CombinedOutput(); err != nil {
-			return fmt.Errorf("go build: %v\n%s", err, out)
-		}
 	}
 	db := filepath.Join(dir, "benchmark.duckdb")
 	os.Remove(db)

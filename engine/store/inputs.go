@@ -16,26 +16,21 @@ type InputState struct {
 
 // Inputs returns the state of every indicator's observations now.
 func (s *Store) Inputs(ctx context.Context) (map[string]InputState, error) {
-	out := map[string]InputState{}
-	err := ScanRows(ctx, s.db, `SELECT i.code, count(*), sum(o.batch_id)::BIGINT
+	return s.inputStates(ctx, `SELECT i.code, count(*), sum(o.batch_id)::BIGINT
 		FROM store.observations o JOIN store.series x USING (series_id) JOIN store.indicators i USING (indicator_id)
-		GROUP BY i.code`, func(r *sql.Rows) error {
-		var code string
-		var st InputState
-		if err := r.Scan(&code, &st.Observations, &st.BatchSum); err != nil {
-			return err
-		}
-		out[code] = st
-		return nil
-	})
-	return out, err
+		GROUP BY i.code`)
 }
 
 // ComputedInputs returns the state of every indicator's observations as the latest computation
 // read them; empty before the first computation that recorded it.
 func (s *Store) ComputedInputs(ctx context.Context) (map[string]InputState, error) {
+	return s.inputStates(ctx, `SELECT indicator, observations, batch_sum FROM store.computation_inputs`)
+}
+
+// inputStates reads rows of indicator, observations and batch sum.
+func (s *Store) inputStates(ctx context.Context, query string) (map[string]InputState, error) {
 	out := map[string]InputState{}
-	err := ScanRows(ctx, s.db, `SELECT indicator, observations, batch_sum FROM store.computation_inputs`, func(r *sql.Rows) error {
+	err := ScanRows(ctx, s.db, query, func(r *sql.Rows) error {
 		var code string
 		var st InputState
 		if err := r.Scan(&code, &st.Observations, &st.BatchSum); err != nil {

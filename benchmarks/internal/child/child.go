@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"sort"
 	"syscall"
 	"time"
@@ -42,4 +43,22 @@ func Median(ms []Measurement) Measurement {
 		m.MaxRS = max(m.MaxRS, x.MaxRS)
 	}
 	return m
+}
+
+// Prepare makes the working directory dir and returns it as an absolute path, with the ictstat
+// binary to run: bin, or ./cmd/ictstat built into dir when bin is "".
+func Prepare(dir, bin string) (string, string, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", "", err
+	}
+	dir, err := filepath.Abs(dir)
+	if err != nil || bin != "" {
+		return dir, bin, err
+	}
+	bin = filepath.Join(dir, "ictstat")
+	fmt.Println("building ictstat")
+	if out, err := exec.Command("go", "build", "-o", bin, "./cmd/ictstat").CombinedOutput(); err != nil {
+		return "", "", fmt.Errorf("go build: %v\n%s", err, out)
+	}
+	return dir, bin, nil
 }

@@ -297,43 +297,53 @@ func writeHeadlineTable(ctx context.Context, st *store.Store, year int, w io.Wri
 		row = append(row, gr.cells["internet_use_pct"].coverageText())
 		r.rows = append(r.rows, row)
 	}
-	fmt.Fprintf(w, "Facts and Figures %d: Internet use, divides, mobile broadband and network coverage\n\n", year)
+	width := tableWidth(w)
+	for _, l := range wrap(fmt.Sprintf("Facts and Figures %d: Internet use, divides, mobile broadband and network coverage", year), width) {
+		fmt.Fprintln(w, l)
+	}
+	fmt.Fprintln(w)
 	if err := r.write(w, "table"); err != nil {
 		return err
 	}
 	fmt.Fprintln(w)
+	// The notes wrap to the table's width.
+	note := func(s string) {
+		for _, l := range wrap(s, width) {
+			fmt.Fprintln(w, l)
+		}
+	}
 	if nowcasts {
-		fmt.Fprintln(w, "* nowcast: rests on members' values estimated by the nowcast model for the years after their last report, too few members having reported the year (people online and offline: or the year's population is a nowcast).")
+		note("* nowcast: rests on members' values estimated by the nowcast model for the years after their last report, too few members having reported the year (people online and offline: or the year's population is a nowcast).")
 	}
 	if intervals {
-		fmt.Fprintln(w, "(95% interval), where nowcasts enter: propagated from the members' predictive intervals, their errors equally correlated as measured in the model's backtest.")
+		note("(95% interval), where nowcasts enter: propagated from the members' predictive intervals, their errors equally correlated as measured in the model's backtest.")
 	}
 	c, _, ok, err := st.LastComputation(ctx)
 	if err != nil {
 		return err
 	}
 	if withheld && ok {
-		fmt.Fprintf(w, "withheld: the members with a value hold less than %.0f%% of the group's population, or those with a reported or interpolated one less than %.0f%% and no member's value is a nowcast.\n",
-			100*c.CoverageThreshold, 100*c.MinAnchored)
+		note(fmt.Sprintf("withheld: the members with a value hold less than %.0f%% of the group's population, or those with a reported or interpolated one less than %.0f%% and no member's value is a nowcast.",
+			100*c.CoverageThreshold, 100*c.MinAnchored))
 	}
 	if ok && c.Fill != "nowcast" {
-		fmt.Fprintln(w, "Computed with the last values carried (ictstat compute --fill carry): no nowcasts; a year too few members have reported is withheld. Run 'ictstat compute' for nowcasts.")
+		note("Computed with the last values carried (ictstat compute --fill carry): no nowcasts; a year too few members have reported is withheld. Run 'ictstat compute' for nowcasts.")
 	}
 	// People online and offline need the group's population of the year as well as its share.
 	for _, gr := range groups {
 		if !math.IsNaN(gr.cells["internet_use_pct"].value) && gr.cells["online_persons"].status == "withheld" {
-			fmt.Fprintf(w, "Online bn and Offline bn are withheld where the group's population of %d is (the aggregates view, indicator population).\n", year)
+			note(fmt.Sprintf("Online bn and Offline bn are withheld where the group's population of %d is (the aggregates view, indicator population).", year))
 			break
 		}
 	}
 	if len(empty) > 0 {
-		fmt.Fprintf(w, "No data for any group in %d: %s.\n", year, strings.Join(empty, ", "))
+		note(fmt.Sprintf("No data for any group in %d: %s.", year, strings.Join(empty, ", ")))
 	}
-	fmt.Fprintln(w, "Coverage rep/nowc: % of the group's population whose Internet-use value is reported / a nowcast. Groups: ictstat aggregates (population-weighted means; people online and offline from the population sum).")
+	note("Coverage rep/nowc: % of the group's population whose Internet-use value is reported / a nowcast. Groups: ictstat aggregates (population-weighted means; people online and offline from the population sum).")
 	src, err := figures.ScorecardSource(ctx, st.DB())
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(w, src+" Computed by ictstat.")
+	note(src + " Computed by ictstat.")
 	return nil
 }

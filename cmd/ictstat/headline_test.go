@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // csvFloat is a CSV cell as a number, NaN when empty.
@@ -243,6 +244,24 @@ func TestHeadlineNotebook(t *testing.T) {
 	for _, s := range []string{"# Facts and Figures 2024", "of the world's population used the Internet", "| Europe (ITU region) |", "| People offline, billions |"} {
 		if !strings.Contains(string(b), s) {
 			t.Errorf("the report lacks %q:\n%s", s, b)
+		}
+	}
+}
+
+// TestHeadlineNotesWrap: with COLUMNS=80 the title and the notes under the table wrap to 80
+// runes, as the table fits them.
+func TestHeadlineNotesWrap(t *testing.T) {
+	db, err := defaultDB()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := ictstatIn(t, "", []string{"COLUMNS=80"}, "--db", db, "headline")
+	if r.code != 0 || !strings.Contains(r.stdout, "Computed by ictstat.") {
+		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	for _, l := range strings.Split(r.stdout, "\n") {
+		if utf8.RuneCountInString(l) > 80 {
+			t.Errorf("a line of %d runes: %s", utf8.RuneCountInString(l), l)
 		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 
@@ -163,7 +164,7 @@ func refusedHint(err error) string {
 // renderNotebook runs nb against the store, with charts from the figures package and notes on
 // the editions of the data.
 func renderNotebook(ctx context.Context, st *store.Store, nb *notebook.Notebook, params map[string]string, png bool) (*notebook.Report, error) {
-	notes, err := editionNotes(ctx, st.DB())
+	notes, err := editionNotes(ctx, st.DB(), notebookWords(nb, params))
 	if err != nil {
 		return nil, err
 	}
@@ -171,15 +172,66 @@ func renderNotebook(ctx context.Context, st *store.Store, nb *notebook.Notebook,
 		Charts: figures.Charts{Source: figures.NewSource(st.DB())}, Notes: notes})
 }
 
-// editionNotes are the lines on the data's sources: the attribution and every edition with its
-// citation and release date.
-func editionNotes(ctx context.Context, db *sql.DB) ([]string, error) {
+// codeWord is a word that may be an indicator code.
+var codeWord = regexp.MustCompile(`[a-z][a-z0-9_]*`)
+
+// notebookWords are the words of nb's queries and charts and of its parameters' values (params
+// over the defaults): among them the codes of the indicators it reads.
+func notebookWords(nb *notebook.Notebook, params map[string]string) []string {
+	var text []string
+	for _, b := range nb.Blocks {
+		if b.Kind != "markdown" {
+			text = append(text, b.Text)
+		}
+	}
+	for k, v := range nb.Params {
+		if p, ok := params[k]; ok {
+			v = p
+		}
+		text = append(text, v)
+	}
+	for k, v := range params {
+		if _, ok := nb.Params[k]; !ok {
+			text = append(text, v)
+		}
+	}
+	return codeWord.FindAllString(strings.Join(text, " "), -1)
+}
+
+// editionNotes are the lines on the data's sources: the attribution and the editions with their
+// citation and release date. When words name indicators (notebookWords), only the editions with
+// observations of them or of the population (the weights of the aggregates) are listed; else
+// every edition.
+func editionNotes(ctx context.Context, db *sql.DB, words []string) ([]string, error) {
 	notes := []string{"Source: ITU. Computed with ictstat from the editions below; aggregates are ictstat's population-weighted means unless a source published them."}
 	editions, err := store.EditionSources(ctx, db)
-	for _, e := range editions {
-		notes = append(notes, fmt.Sprintf("%s: %s, released %s (%d files); %s", e.Edition, e.Citation, e.Released.Format(time.DateOnly), e.Files, e.LicenceText()))
+	if err != nil {
+		return nil, err
 	}
-	return notes, err
+	var named int
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM indicators WHERE list_contains($1, indicator)`, words).Scan(&named); err != nil {
+		return nil, err
+	}
+	used := map[string]bool{}
+	err = store.ScanRows(ctx, db, `SELECT DISTINCT edition FROM observations
+		WHERE list_contains($1, indicator) OR indicator = 'population'`,
+		func(r *sql.Rows) error {
+			var e string
+			err := r.Scan(&e)
+			used[e] = true
+			return err
+		}, words)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range editions {
+		if named > 0 && !used[e.Edition] {
+			continue
+		}
+		notes = append(notes, fmt.Sprintf("%s: %s, released %s (%s); %s", e.Edition, e.Citation, e.Released.Format(time.DateOnly),
+			plural(e.Files, "file", "files"), e.LicenceText()))
+	}
+	return notes, nil
 }
 
 // writeMarkdownReport writes the Markdown report and its figures in FILE_files/ beside it.

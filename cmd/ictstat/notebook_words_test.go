@@ -255,3 +255,49 @@ func TestNotebookParityWords(t *testing.T) {
 		t.Errorf("%d scores checked, %d of them where two decimals would cross the band's edge: the test needs both", rows, edges)
 	}
 }
+
+// TestNotebookGenderNoNowcasts: the gender notebook's world score and the regions' latest scores
+// are of years whose score is not a nowcast, and the prose gives the world's score to three
+// decimals, as the tables do.
+func TestNotebookGenderNoNowcasts(t *testing.T) {
+	st := wordsStore(t)
+	nowcast := func(q string, args ...any) bool {
+		t.Helper()
+		var n bool
+		if err := st.DB().QueryRow(q, args...).Scan(&n); err != nil {
+			t.Fatalf("%s %v: %v", q, args, err)
+		}
+		return n
+	}
+	var any bool
+	if err := st.DB().QueryRow(`SELECT bool_or(nowcast) FROM gaps WHERE entity = 'WLD' AND measure = 'gender_parity_score'
+		AND indicator = 'internet_use_pct' AND area = 'total' AND age = 'total'`).Scan(&any); err != nil || !any {
+		t.Fatalf("the test needs nowcast world scores: %v %v", any, err)
+	}
+	_, page := renderExample(t, st, "gender-divide.md", nil)
+	m := quoted(t, page, `In (\d+), the world's gender parity score for Internet use was ([0-9.]+)`)
+	if nowcast(`SELECT nowcast FROM gaps WHERE entity = 'WLD' AND year = ? AND measure = 'gender_parity_score'
+		AND indicator = 'internet_use_pct' AND area = 'total' AND age = 'total'`, m[0]) {
+		t.Errorf("the world's score of %s is a nowcast, presented as data", m[0])
+	}
+	if wordsDecimals(m[1]) != 3 {
+		t.Errorf("the world's score is given as %s, the tables give three decimals", m[1])
+	}
+	for _, tb := range wordsTables(page) {
+		col := map[string]int{}
+		for j, h := range tb.Headers {
+			col[h] = j
+		}
+		r, ok1 := col["Region"]
+		y, ok2 := col["Year"]
+		if !ok1 || !ok2 {
+			continue
+		}
+		for _, row := range tb.Rows {
+			if nowcast(`SELECT s.nowcast FROM gaps s JOIN groups g ON g.group_code = s.entity WHERE g.name = ? AND s.year = ?
+				AND s.measure = 'gender_parity_score' AND s.indicator = 'internet_use_pct' AND s.area = 'total' AND s.age = 'total'`, row[r], row[y]) {
+				t.Errorf("%s %s: a nowcast score in the table", row[r], row[y])
+			}
+		}
+	}
+}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/csv"
 	"fmt"
 	"io"
@@ -28,6 +29,8 @@ type column struct {
 	drop int
 	// whole: the column's texts are never cut (a category such as a class, short enough).
 	whole bool
+	// cutFirst: the column, when first, may be cut like the others (it does not name the row).
+	cutFirst bool
 }
 
 // resultTable is a table of results to print as a table, CSV or JSON.
@@ -148,11 +151,19 @@ func (r resultTable) writeTable(w io.Writer, width int) error {
 	if cut1 {
 		notes = append(notes, "Texts ending in … are cut to fit the terminal's width.")
 	}
-	if len(l.hidden) > 0 {
-		names := make([]string, len(l.hidden))
-		for i, j := range l.hidden {
-			names[i] = r.columns[j].name
+	var names []string // the columns left out that vary from row to row
+	for _, j := range l.hidden {
+		if !l.same[j] {
+			names = append(names, r.columns[j].name)
+			continue
 		}
+		v := "empty"
+		if c := cells[0][j]; c != "" {
+			v = c
+		}
+		notes = append(notes, fmt.Sprintf("%s: %s on every row.", r.columns[j].name, v))
+	}
+	if len(names) > 0 {
 		notes = append(notes, fmt.Sprintf("%s not shown for the terminal's width: %s.",
 			plural(len(names), "column", "columns"), strings.Join(names, ", ")))
 	}
@@ -171,13 +182,14 @@ func (r resultTable) writeTable(w io.Writer, width int) error {
 const columnGap = 2
 
 // layout is how a table is printed: the columns shown (indices, in order) with their header
-// lines and widths in runes, those left out, and whether the last column shown wraps onto further
-// lines.
+// lines and widths in runes, those left out, whether the last column shown wraps onto further
+// lines, and which columns (by index) hold the same value on every row of two or more.
 type layout struct {
 	shown, hidden []int
 	head          [][]string
 	width         []int
 	wrapLast      bool
+	same          []bool
 }
 
 func (l layout) headerLines() int {
@@ -216,13 +228,14 @@ const (
 // fit lays out a table of the given cells for a line width (0: no limit). A table that fits is
 // printed as it is. Otherwise the column names break over two header lines at an underscore
 // (splitName), and the text columns are narrowed: those holding text values, except the first
-// column (it names the row), a column.whole and a column with a value that starts with a digit
+// column (it names the row; unless column.cutFirst), a column.whole and a column with a value that starts with a digit
 // (a number, perhaps with its interval, is not to be cut). They are narrowed the widest first,
 // all to a common width if need be, none below its minimum (minText); the last column shown,
 // when a text column, wraps onto further lines, any other's texts are cut with "…". When the
 // table still does not fit, columns are left out (column.drop; all but one at most), and the
-// text columns widened again into the room this makes. Every line is then at most width runes
-// long.
+// text columns widened again into the room this makes: first those with the same value on every
+// row (of two or more; a note gives the value), which say nothing of any row. Every line is then
+// at most width runes long.
 func (r resultTable) fit(cells [][]string, width int) layout {
 	n := len(r.columns)
 	text := make([]bool, n) // the column may be narrowed
@@ -238,7 +251,7 @@ func (r resultTable) fit(cells [][]string, width int) layout {
 				number = true
 			}
 		}
-		text[j] = text[j] && !number && !r.columns[j].whole && j > 0
+		text[j] = text[j] && !number && !r.columns[j].whole && (j > 0 || r.columns[j].cutFirst)
 	}
 	head := make([][]string, n)
 	natural := make([]int, n) // the width of each column in full
@@ -275,12 +288,25 @@ func (r resultTable) fit(cells [][]string, width int) layout {
 	for j := n - 1; j >= 0; j-- {
 		order = append(order, j)
 	}
-	slices.SortStableFunc(order, func(a, b int) int { return r.columns[b].drop - r.columns[a].drop })
+	same := make([]bool, n)
+	for j := range same {
+		same[j] = len(cells) > 1
+		for _, row := range cells {
+			same[j] = same[j] && row[j] == cells[0][j]
+		}
+	}
+	rank := func(j int) int { // the higher, the sooner left out
+		if same[j] {
+			return math.MaxInt
+		}
+		return r.columns[j].drop
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(rank(b), rank(a)) })
 	var hidden []int
 	for {
 		l, ok := narrow(shown, text, natural, minimum, width)
 		if ok || len(shown) == 1 {
-			l.hidden = hidden
+			l.hidden, l.same = hidden, same
 			for _, j := range l.shown {
 				l.head = append(l.head, head[j])
 			}

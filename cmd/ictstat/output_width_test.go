@@ -252,3 +252,97 @@ func TestScorecardAndProgressFitWidth(t *testing.T) {
 		t.Error("no projected years for the world")
 	}
 }
+
+// TestOutputSameValueLeftOutFirst: a column with one value on every row is left out before the
+// columns that tell the rows apart, and the note gives its value.
+func TestOutputSameValueLeftOutFirst(t *testing.T) {
+	r := resultTable{columns: []column{{name: "framework", cutFirst: true}, {name: "target"}, {name: "measure", drop: 1},
+		{name: "entity"}, {name: "level", text: decimals(2)}, {name: "class", whole: true}, {name: "note", drop: 2}}}
+	r.rows = [][]any{
+		{"connect_2020", "2.1.A", "households_internet_pct", "KEN", 50.0, "limited progress", "note 1: a long note that says a great deal"},
+		{"connect_2030", "2.1.A", "households_internet_pct", "KEN", 60.0, "on track", "note 2: a long note that says a great deal"},
+		{"umc_2030", "UMC.1", "internet_use_pct", "KEN", 95.0, "deterioration", ""},
+	}
+	out := table(t, r, 70)
+	head := strings.Fields(strings.SplitN(out, "\n", 2)[0])
+	if slices.Contains(head, "entity") || !slices.Contains(head, "framework") || !slices.Contains(head, "target") {
+		t.Errorf("header %v: want entity left out first, framework and target kept:\n%s", head, out)
+	}
+	if !strings.Contains(out, "connect_2020") || !strings.Contains(out, "connect_2030") {
+		t.Errorf("the rows are not told apart:\n%s", out)
+	}
+	if !strings.Contains(strings.Join(strings.Fields(out), " "), "entity: KEN on every row.") {
+		t.Errorf("no note of the one value:\n%s", out)
+	}
+}
+
+// TestScorecardIndicatorMissing: a target without an indicator reads "—" in the table only;
+// JSON has null and CSV an empty cell.
+func TestScorecardIndicatorMissing(t *testing.T) {
+	db, err := defaultDB()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := ictstatIn(t, "", []string{"COLUMNS="}, "--db", db, "scorecard")
+	if r.code != 0 || !strings.Contains(r.stdout, "—") {
+		t.Errorf("table: exit %d, no —\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r = ictstat(t, "--db", db, "scorecard", "--format", "json")
+	var card []map[string]any
+	if err := json.Unmarshal([]byte(r.stdout), &card); err != nil || len(card) < 10 {
+		t.Fatalf("JSON: %v, %d rows\n%s", err, len(card), r.stdout)
+	}
+	nulls := 0
+	for _, row := range card {
+		if row["indicator"] == "—" {
+			t.Errorf("JSON indicator —: %v", row)
+		}
+		if row["indicator"] == nil {
+			nulls++
+		}
+	}
+	if nulls == 0 {
+		t.Errorf("no target without an indicator in JSON")
+	}
+	if r = ictstat(t, "--db", db, "scorecard", "--format", "csv"); strings.Contains(r.stdout, "—") {
+		t.Errorf("CSV has —:\n%s", r.stdout)
+	}
+}
+
+// TestProgressEconomyNarrow: at 80 columns the progress of one economy leaves out the entity
+// (KEN on every row, as a note says) and keeps the framework and measure, which tell apart the
+// rows of one target code; the targets are in their natural order.
+func TestProgressEconomyNarrow(t *testing.T) {
+	db, err := defaultDB()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := ictstatIn(t, "", []string{"COLUMNS=80"}, "--db", db, "progress", "--economy", "KEN")
+	head := strings.Fields(strings.SplitN(r.stdout, "\n", 2)[0])
+	if r.code != 0 || longest(r.stdout) > 80 || slices.Contains(head, "entity") || !slices.Contains(head, "framework") ||
+		!slices.Contains(head, "measure") || !strings.Contains(strings.Join(strings.Fields(r.stdout), " "), "entity: KEN on every row.") {
+		t.Errorf("exit %d, header %v\n%s%s", r.code, head, r.stdout, r.stderr)
+	}
+	u2, u10 := strings.Index(r.stdout, "UMC.2 "), strings.Index(r.stdout, "UMC.10 ")
+	if u2 < 0 || u10 < 0 || u10 < u2 {
+		t.Errorf("UMC.10 before UMC.2:\n%s", r.stdout)
+	}
+}
+
+// TestScorecardSourceEditions: the scorecard's source line names the editions of the indicators
+// it rests on, not an edition of an indicator no WSIS target measures.
+func TestScorecardSourceEditions(t *testing.T) {
+	db := copyOfDefault(t)
+	f := writeFile(t, t.TempDir(), "mbb.csv", "indicator,economy,year,value\nmobile_broadband_per100,KEN,2024,61.5\n")
+	if r := ictstat(t, "--db", db, "ingest", f, "--edition", "Kenya MBB 2026", "--released", "2026-06-30"); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	if r := ictstat(t, "--db", db, "compute"); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	r := ictstatIn(t, "", []string{"COLUMNS="}, "--db", db, "scorecard", "--group", "ITU_EUR")
+	src := strings.Join(strings.Fields(r.stdout[strings.Index(r.stdout, "Source:"):]), " ")
+	if r.code != 0 || strings.Contains(src, "Kenya MBB") || !strings.Contains(src, "World Bank WDI") {
+		t.Errorf("exit %d, source line %q\n%s", r.code, src, r.stderr)
+	}
+}

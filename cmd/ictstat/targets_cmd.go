@@ -2,16 +2,19 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"math"
 	"os"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/ictstat/ictstat/datasets"
 	"github.com/ictstat/ictstat/engine/store"
 	"github.com/ictstat/ictstat/indicators/compute"
-	"github.com/ictstat/ictstat/indicators/figures"
 	"github.com/ictstat/ictstat/indicators/report"
 	"github.com/ictstat/ictstat/indicators/targets"
 )
@@ -201,13 +204,14 @@ target.
 			if err != nil {
 				return err
 			}
-			// In a terminal too narrow for every column, those with the highest drop are left
-			// out first: the target, economy or group, latest value, level, class and projected
-			// year stay longest, and the measure after them.
+			// In a terminal too narrow for every column, a column with one value on every row
+			// (the entity of --economy) is left out first, then those with the highest drop: the
+			// columns that tell the rows apart (framework, target, measure, economy or group) and
+			// the class stay longest, the latest value and level after them.
 			r := resultTable{columns: []column{
-				{name: "framework", drop: 2}, {name: "target"}, {name: "measure", drop: 1}, {name: "entity"}, {name: "scope", drop: 2},
-				{name: "baseline_year", drop: 4}, {name: "baseline", text: decimals(2), drop: 4}, {name: "latest_year"},
-				{name: "latest", text: decimals(2)}, {name: "level", text: decimals(2)}, {name: "tolerance", drop: 6}, {name: "deadline", drop: 2},
+				{name: "framework", cutFirst: true}, {name: "target"}, {name: "measure"}, {name: "entity"}, {name: "scope", drop: 2},
+				{name: "baseline_year", drop: 4}, {name: "baseline", text: decimals(2), drop: 4}, {name: "latest_year", drop: 2},
+				{name: "latest", text: decimals(2), drop: 1}, {name: "level", text: decimals(2), drop: 1}, {name: "tolerance", drop: 6}, {name: "deadline", drop: 2},
 				{name: "cagr", text: percent, drop: 6}, {name: "required_cagr", text: percent, drop: 6},
 				{name: "logit_growth", text: decimals(3), drop: 6}, {name: "required_logit_growth", text: decimals(3), drop: 6},
 				{name: "ratio", text: decimals(2), drop: 2}, {name: "class", whole: true},
@@ -215,7 +219,7 @@ target.
 				{name: "met_year", drop: 2}, {name: "model", drop: 4},
 				{name: "anticipated", text: decimals(1), drop: 2}, {name: "anticipated_low", text: decimals(1), drop: 5},
 				{name: "anticipated_high", text: decimals(1), drop: 5},
-				{name: "projected_year", text: wholeYear}, {name: "projected_low", text: wholeYear, drop: 3},
+				{name: "projected_year", text: wholeYear, drop: 3}, {name: "projected_low", text: wholeYear, drop: 3},
 				{name: "projected_high", text: wholeYear, drop: 3}, {name: "basis", drop: 6}, {name: "note", drop: 5},
 			}}
 			for _, p := range rows {
@@ -283,9 +287,13 @@ measure say "no global data". The world by default.
 				{name: "coverage_reported", text: percent, drop: 2}, {name: "wording", drop: 1},
 			}}
 			for _, s := range rows {
-				ind := s.Indicator
-				if ind == "" {
+				// A target without an indicator: "—" in the table, empty in CSV and null in JSON.
+				var ind any = s.Indicator
+				switch {
+				case s.Indicator == "" && format == "table":
 					ind = "—"
+				case s.Indicator == "":
+					ind = nil
 				}
 				r.rows = append(r.rows, []any{s.Target, ind, s.BaselineYear, s.Baseline, s.LatestYear, s.Latest, s.Level,
 					s.Status, s.MetYear, s.Coverage, s.CoverageReported, s.Wording})
@@ -297,7 +305,7 @@ measure say "no global data". The world by default.
 				return err
 			}
 			if format == "table" {
-				src, err := figures.ScorecardSource(cmd.Context(), st.DB())
+				src, err := scorecardSource(cmd.Context(), st.DB())
 				if err != nil {
 					return err
 				}
@@ -313,6 +321,59 @@ measure say "no global data". The world by default.
 	cmd.Flags().StringVar(&format, "format", "table", formatHelp)
 	addAsOf(cmd, g)
 	return cmd
+}
+
+// scorecardSource is the scorecard's source line: "Source: ITU, via World Bank WDI (2025
+// edition) and …", naming only the editions with observations of the indicators the scorecard
+// rests on (report.ScorecardIndicators), those that republish ITU's data after "ITU, via", the
+// others by their citations alone, as figures' source lines do.
+func scorecardSource(ctx context.Context, db *sql.DB) (string, error) {
+	inds, err := report.ScorecardIndicators()
+	if err != nil {
+		return "", err
+	}
+	used, err := store.EditionsOf(ctx, db, inds)
+	if err != nil {
+		return "", err
+	}
+	all, err := store.EditionSources(ctx, db)
+	if err != nil {
+		return "", err
+	}
+	republished, _ := datasets.Editions()
+	slices.SortFunc(all, func(a, b store.EditionSource) int { return strings.Compare(a.Citation, b.Citation) })
+	var via, own []string
+	for _, e := range all {
+		switch _, ok := republished[e.Edition]; {
+		case !slices.Contains(used, e.Edition):
+		case ok:
+			via = append(via, e.Citation)
+		default:
+			own = append(own, e.Citation)
+		}
+	}
+	var parts []string
+	if len(via) > 0 {
+		parts = append(parts, "ITU, via "+store.JoinAnd(via))
+	}
+	if len(own) > 0 {
+		parts = append(parts, store.JoinAnd(own))
+	}
+	if len(parts) == 0 {
+		parts = append(parts, "the database's observations")
+	}
+	line := "Source: " + strings.Join(parts, "; ") + "."
+	// A store reading the data as of a date (--as-of) has its own observations view.
+	var asOf sql.NullTime
+	err = db.QueryRowContext(ctx, `SELECT CASE WHEN (SELECT count(*) > 0 FROM duckdb_views() WHERE temporary AND view_name = 'observations')
+		THEN (SELECT as_of FROM main.computations ORDER BY computation_id DESC LIMIT 1) END`).Scan(&asOf)
+	if err != nil {
+		return "", err
+	}
+	if asOf.Valid {
+		line += " Data as published on " + asOf.Time.Format(time.DateOnly) + "."
+	}
+	return line, nil
 }
 
 // batchesLoaded is "1 batch was" or "N batches were", as a warning says them.

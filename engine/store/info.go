@@ -157,3 +157,16 @@ func EditionSources(ctx context.Context, q Queryer) ([]EditionSource, error) {
 	})
 	return out, err
 }
+
+// EditionsOf lists, by name, the editions with observations of any of the indicators.
+func EditionsOf(ctx context.Context, q Queryer, indicators []string) ([]string, error) {
+	var out []string
+	err := ScanRows(ctx, q, `SELECT DISTINCT edition FROM observations WHERE list_contains($1, indicator) ORDER BY edition`,
+		func(r *sql.Rows) error {
+			var e string
+			err := r.Scan(&e)
+			out = append(out, e)
+			return err
+		}, indicators)
+	return out, err
+}

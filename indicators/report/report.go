@@ -5,10 +5,12 @@
 package report
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/ictstat/ictstat/engine/store"
@@ -26,7 +28,7 @@ type Filter struct {
 	Applicable bool
 }
 
-// Progress reads progress rows, ordered by framework, target, measure and entity.
+// Progress reads progress rows, ordered by framework, target (NaturalCompare), measure and entity.
 func Progress(ctx context.Context, db *sql.DB, f Filter) ([]store.ProgressRow, error) {
 	var where []string
 	var args []any
@@ -89,7 +91,44 @@ func Progress(ctx context.Context, db *sql.DB, f Filter) ([]store.ProgressRow, e
 		p.BaselineSE, p.LatestSE = orNaN(baseSE), orNaN(latestSE)
 		out = append(out, p)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	// Target codes in their natural order: UMC.2 before UMC.10.
+	slices.SortStableFunc(out, func(a, b store.ProgressRow) int {
+		return cmp.Or(strings.Compare(a.Framework, b.Framework), NaturalCompare(a.Target, b.Target))
+	})
+	return out, nil
+}
+
+// NaturalCompare compares codes such as target codes with their runs of digits as numbers:
+// "UMC.2" before "UMC.10", "2.1.A" before "2.10".
+func NaturalCompare(a, b string) int {
+	for a != "" && b != "" {
+		da, db := digits(a), digits(b)
+		if da > 0 && db > 0 {
+			na, nb := strings.TrimLeft(a[:da], "0"), strings.TrimLeft(b[:db], "0")
+			if c := cmp.Or(cmp.Compare(len(na), len(nb)), strings.Compare(na, nb)); c != 0 {
+				return c
+			}
+			a, b = a[da:], b[db:]
+			continue
+		}
+		if a[0] != b[0] {
+			return cmp.Compare(a[0], b[0])
+		}
+		a, b = a[1:], b[1:]
+	}
+	return cmp.Compare(len(a), len(b))
+}
+
+// digits is the length of the run of ASCII digits s starts with.
+func digits(s string) int {
+	n := 0
+	for n < len(s) && s[n] >= '0' && s[n] <= '9' {
+		n++
+	}
+	return n
 }
 
 // orInf is an open bound: ±Inf (sign) for NULL.
@@ -184,6 +223,33 @@ func Scorecard(ctx context.Context, db *sql.DB, entity string) ([]ScorecardRow, 
 		out = append(out, row)
 	}
 	return out, nil
+}
+
+// ScorecardIndicators are the indicators the scorecard's assessed series rest on: those of the
+// WSIS targets with data, the population that weights groups' aggregates, and the rural share of
+// the population behind rural coverage.
+func ScorecardIndicators() ([]string, error) {
+	fws, err := targets.Frameworks()
+	if err != nil {
+		return nil, err
+	}
+	wsis, ok := targets.Find(fws, "wsis_geneva_2003")
+	if !ok {
+		return nil, fmt.Errorf("no WSIS framework")
+	}
+	out := []string{"population"}
+	for _, t := range wsis.Targets {
+		if !t.Measured() {
+			continue
+		}
+		ind, derivation := t.Indicator()
+		out = append(out, ind)
+		if derivation == "rural" {
+			out = append(out, "rural_population_pct")
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out), nil
 }
 
 func queryPairs(ctx context.Context, db *sql.DB, q string, into map[string]string) error {

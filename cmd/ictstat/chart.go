@@ -52,7 +52,8 @@ func newChart(g *globals) *cobra.Command {
 Economies are drawn from their current observations (the newest edition that has each year): nothing is interpolated, so a
 gap in the data stays a gap, and the values their producer flags as estimated, modelled or
 forecast are hollow points. Groups are drawn from ictstat's aggregates (hollow where less than half
-of the group's population reported), or from the values their source publishes. Every chart
+of the group's population reported, or where the values rest on nowcasts), or from the values
+their source publishes. A scorecard drawn without --size is as tall as its rows need. Every chart
 carries a source line naming the editions of its data, e.g. "Source: ITU, via World Bank WDI
 (2025 edition)". Indicators are named by ictstat's code or a WDI, ITU, SDG or DDF code; economies
 by ISO3 code in any case, M49 code or name, groups by code; an unknown one is answered with the

@@ -236,6 +236,9 @@ type Scorecard struct {
 	Meta
 	Rows          []ScoreRow
 	ShareOfTarget bool
+	// ValuesNote ends the subtitle, after "; ", where the rows' values are written beside them
+	// (with ShareOfTarget, when the rows have room), e.g. "right: the values in their units".
+	ValuesNote string
 }
 
 // ScoreRow is one row of a Scorecard.

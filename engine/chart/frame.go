@@ -14,7 +14,7 @@ import (
 type figure struct {
 	canvas draw.Canvas
 	st     styles
-	trace  *trace // nil but in tests
+	trace  *trace // nil but in tests and layouts tried before drawing
 }
 
 // trace records where a figure put what tests check: the annotation labels, the plots of small
@@ -24,6 +24,9 @@ type trace struct {
 	plots  []*plot.Plot
 	dots   vg.Rectangle // the scorecard's, within
 	body   vg.Rectangle // the canvas left for the plot
+	// the scorecard's row labels: their boxes and their font size
+	rowLabels []vg.Rectangle
+	rowFont   vg.Length
 }
 
 // tracedLabel is a label's box, the obstacles (data, labels placed before) it was to avoid, and

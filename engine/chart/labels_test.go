@@ -181,7 +181,7 @@ func wsisRows() []ScoreRow {
 // ticks include 100 and each row's values are written in their own unit; and a latest value on
 // its target does not hide the target's tick.
 func TestScorecardReadsWhole(t *testing.T) {
-	size := Size{Width: 20, Height: 16, Unit: "cm"}
+	size := Size{Width: 24, Height: 16, Unit: "cm"} // wide enough for the values beside labels of 7 pt
 	sc := Scorecard{Meta: Meta{Title: "WSIS Geneva targets: World", XLabel: "% of the target level"}, Rows: wsisRows(), ShareOfTarget: true}
 	got := svgTexts(render(t, sc, "svg", size))
 	for _, r := range sc.Rows {

@@ -46,10 +46,7 @@ func (m SmallMultiples) draw(f *figure) error {
 		}
 	}
 	if m.Target != nil && m.Target.Label != "" {
-		legend = append(legend, legendEntry{label: m.Target.Label, icon: func(c draw.Canvas, r vg.Rectangle) {
-			mid := (r.Min.Y + r.Max.Y) / 2
-			c.StrokeLine2(f.refStyle(false), r.Min.X, mid, r.Max.X, mid)
-		}})
+		legend = append(legend, f.targetEntry(m.Target.Label))
 	}
 	meta := m.Meta
 	xlabel := meta.XLabel

@@ -11,16 +11,36 @@ import (
 	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+	vgrecorder "gonum.org/v1/plot/vg/recorder"
 )
 
 var zebra = rgb(0xF4F4F4)
 
+// scoreLayout is where a scorecard's parts go: the body under its frame, the rows' pitch, the
+// styles and wrapped labels, the columns' widths and the texts beside the status.
+type scoreLayout struct {
+	body                            draw.Canvas
+	pitch                           vg.Length
+	rowSty, statusSty, noteSty      text.Style
+	stacked                         bool // the status over the note, not beside it
+	wrapped                         [][]string
+	notes                           []string
+	labelW, statusW, notesW, square vg.Length
+}
+
 func (s Scorecard) draw(f *figure) error {
+	f.sizeTextToWidth()
+	// The subtitle names the values written beside the rows only where they are.
+	m, values := s.Meta, s.valuesFit(f)
+	if values {
+		m.Subtitle = joinNote(m.Subtitle, s.ValuesNote)
+	}
+	l, err := s.layout(f, m, values)
+	if err != nil {
+		return err
+	}
 	st := f.st
 	n := len(s.Rows)
-	if n == 0 {
-		return errNothing
-	}
 	rows := make([]ScoreRow, n) // on the scale drawn
 	lo, hi := 0.0, 100.0
 	for i, r := range s.Rows {
@@ -31,57 +51,9 @@ func (s Scorecard) draw(f *figure) error {
 			}
 		}
 	}
-	grey := textMid
-	legend := []legendEntry{
-		{label: "baseline", icon: f.dot(grey, true), narrow: true},
-		{label: "latest", icon: f.dot(grey, false), narrow: true},
-		{label: "target", narrow: true, icon: func(c draw.Canvas, r vg.Rectangle) {
-			x := (r.Min.X + r.Max.X) / 2
-			c.StrokeLine2(draw.LineStyle{Color: textDark, Width: st.thin * 2}, x, r.Min.Y-st.gap/2, x, r.Max.Y+st.gap/2)
-		}},
-	}
-	body := f.frame(s.Meta, legend)
-	width := body.Max.X - body.Min.X
-	xAxisH := 3*st.tick.Font.Size + st.gap
-	if s.XLabel != "" {
-		xAxisH += lineHeight(st.axis)
-	}
-	pitch := (body.Max.Y - body.Min.Y - xAxisH) / vg.Length(n)
-	rowSty, statusSty, noteSty := st.legend, st.legend, st.value
-	rowSty.Font.Size = min(rowSty.Font.Size, pitch*0.7)
-	statusSty.Font.Size = rowSty.Font.Size
-	noteSty.Font.Size = min(noteSty.Font.Size, rowSty.Font.Size)
-	if rowSty.Font.Size < 5 {
-		return fmt.Errorf("chart: %d scorecard rows do not fit this figure's height: make it taller, or show fewer", n)
-	}
-
-	// Columns: labels | dumbbells on the scale | status, and below it (or beside it where the
-	// rows are too low for two lines) the years and values.
-	stacked := pitch >= 1.1*(lineHeight(statusSty)+lineHeight(noteSty))
-	var labelW, statusW, notesW vg.Length
-	notes := make([]string, n)
-	labels := make([]string, n)
-	for i, r := range s.Rows {
-		labels[i] = r.Label
-		labelW = max(labelW, rowSty.Width(r.Label))
-		if hasData(r) {
-			statusW = max(statusW, statusSty.Width(r.Status))
-		}
-		notes[i] = s.note(r, stacked)
-		notesW = max(notesW, noteSty.Width(notes[i]))
-	}
-	square := rowSty.FontExtents().Ascent * 0.8
-	statusW = min(statusW+square+st.gap, width*0.25) + 2*st.gap
-	if notesW > 0 {
-		notesW += 2 * st.gap
-	}
-	if stacked {
-		statusW, notesW = max(statusW, notesW), 0
-	}
-	// The dots get at least 45% of the width (40% within the axis's margins); the labels what
-	// they need of the rest, wrapped over as many lines as they take.
-	labelW = max(min(labelW, width*0.55-statusW-notesW-4*st.gap), width*0.2)
-	rowSty, wrapped := fitLabels(rowSty, labels, labelW, pitch)
+	body, rowSty, statusSty, noteSty := l.body, l.rowSty, l.statusSty, l.noteSty
+	labelW, statusW, notesW, square := l.labelW, l.statusW, l.notesW, l.square
+	stacked, wrapped, notes := l.stacked, l.wrapped, l.notes
 	pc := draw.Crop(body, labelW+2*st.gap, -(statusW + notesW + 2*st.gap), 0, 0)
 
 	p := f.newPlot(s.XLabel)
@@ -154,8 +126,15 @@ func (s Scorecard) draw(f *figure) error {
 		y := rowY(i)
 		base := y - centre(rowSty)
 		lh := lineHeight(rowSty)
+		top := base + lh*vg.Length(len(wrapped[i])-1)/2
 		for k, line := range wrapped[i] {
-			fillText(body, rowSty, body.Min.X, base+lh*(vg.Length(len(wrapped[i])-1)/2-vg.Length(k)), line)
+			fillText(body, rowSty, body.Min.X, top-lh*vg.Length(k), line)
+		}
+		if f.trace != nil {
+			e := rowSty.FontExtents()
+			f.trace.rowLabels = append(f.trace.rowLabels, vg.Rectangle{Min: vg.Point{X: body.Min.X, Y: top - lh*vg.Length(len(wrapped[i])-1) - e.Descent},
+				Max: vg.Point{X: body.Min.X + widest(rowSty, wrapped[i]), Y: top + e.Ascent}})
+			f.trace.rowFont = rowSty.Font.Size
 		}
 		sb, nb, nx := y-centre(statusSty), y-centre(noteSty), statusX+statusW+st.gap
 		if stacked && notes[i] != "" {
@@ -168,6 +147,150 @@ func (s Scorecard) draw(f *figure) error {
 		fillText(body, noteSty, nx, nb, notes[i])
 	}
 	return nil
+}
+
+// layout frames the scorecard with m and lays its rows out; with values, the rows' values are
+// written under their status where there is room for two lines.
+func (s Scorecard) layout(f *figure, m Meta, values bool) (scoreLayout, error) {
+	st := f.st
+	n := len(s.Rows)
+	if n == 0 {
+		return scoreLayout{}, errNothing
+	}
+	grey := textMid
+	legend := []legendEntry{
+		{label: "baseline", icon: f.dot(grey, true), narrow: true},
+		{label: "latest", icon: f.dot(grey, false), narrow: true},
+		{label: "target", narrow: true, icon: func(c draw.Canvas, r vg.Rectangle) {
+			x := (r.Min.X + r.Max.X) / 2
+			c.StrokeLine2(draw.LineStyle{Color: textDark, Width: st.thin * 2}, x, r.Min.Y-st.gap/2, x, r.Max.Y+st.gap/2)
+		}},
+	}
+	l := scoreLayout{body: f.frame(m, legend)}
+	width := l.body.Max.X - l.body.Min.X
+	xAxisH := 3*st.tick.Font.Size + st.gap
+	if s.XLabel != "" {
+		xAxisH += lineHeight(st.axis)
+	}
+	l.pitch = (l.body.Max.Y - l.body.Min.Y - xAxisH) / vg.Length(n)
+	l.rowSty, l.statusSty, l.noteSty = st.legend, st.legend, st.value
+	l.rowSty.Font.Size = min(l.rowSty.Font.Size, l.pitch*0.7)
+	l.statusSty.Font.Size = l.rowSty.Font.Size
+	l.noteSty.Font.Size = min(l.noteSty.Font.Size, l.rowSty.Font.Size)
+	if l.rowSty.Font.Size < 5 {
+		return l, fmt.Errorf("chart: %d scorecard rows do not fit this figure's height: make it taller, or show fewer", n)
+	}
+
+	// Columns: labels | dumbbells on the scale | status, and below it (or beside it where the
+	// rows are too low for two lines) the years and values.
+	l.stacked = l.pitch >= 1.1*(lineHeight(l.statusSty)+lineHeight(l.noteSty))
+	var labelW, statusW, notesW vg.Length
+	l.notes = make([]string, n)
+	labels := make([]string, n)
+	for i, r := range s.Rows {
+		labels[i] = r.Label
+		labelW = max(labelW, l.rowSty.Width(r.Label))
+		if hasData(r) {
+			statusW = max(statusW, l.statusSty.Width(r.Status))
+		}
+		l.notes[i] = s.note(r, values && l.stacked)
+		notesW = max(notesW, l.noteSty.Width(l.notes[i]))
+	}
+	l.square = l.rowSty.FontExtents().Ascent * 0.8
+	statusW = min(statusW+l.square+st.gap, width*0.25) + 2*st.gap
+	if notesW > 0 {
+		notesW += 2 * st.gap
+	}
+	if l.stacked {
+		statusW, notesW = max(statusW, notesW), 0
+	}
+	// The dots get at least 45% of the width (40% within the axis's margins); the labels what
+	// they need of the rest, wrapped over as many lines as they take.
+	l.labelW = max(min(labelW, width*0.55-statusW-notesW-4*st.gap), width*0.2)
+	l.statusW, l.notesW = statusW, notesW
+	l.rowSty, l.wrapped = fitLabels(l.rowSty, labels, l.labelW, l.pitch)
+	return l, nil
+}
+
+// sizeTextToWidth sizes f's text for its width, as for a figure of the default proportions or
+// wider: a scorecard taller than that gives its rows room, not larger text.
+func (f *figure) sizeTextToWidth() {
+	w := float64((f.canvas.Max.X - f.canvas.Min.X) / vg.Centimeter)
+	h := float64((f.canvas.Max.Y - f.canvas.Min.Y) / vg.Centimeter)
+	f.st = newStyles(w, math.Min(h, w*DefaultSize.Height/DefaultSize.Width))
+}
+
+// dry is f on a canvas that draws nothing, to lay a chart out before drawing it.
+func (f *figure) dry() *figure {
+	return &figure{canvas: draw.Canvas{Canvas: &vgrecorder.Canvas{}, Rectangle: f.canvas.Rectangle}, st: f.st}
+}
+
+// valuesFit reports whether, with ShareOfTarget, the rows' values are written under their status:
+// where the rows have room for two lines, and the values' column leaves the labels at
+// minLabelSize or more, or at the size they would have without it.
+func (s Scorecard) valuesFit(f *figure) bool {
+	if !s.ShareOfTarget {
+		return false
+	}
+	m := s.Meta
+	m.Subtitle = joinNote(m.Subtitle, s.ValuesNote)
+	with, err := s.layout(f.dry(), m, true)
+	if err != nil || !with.stacked {
+		return false
+	}
+	if with.rowSty.Font.Size >= minLabelSize {
+		return true
+	}
+	without, err := s.layout(f.dry(), s.Meta, false)
+	return err != nil || with.rowSty.Font.Size >= without.rowSty.Font.Size
+}
+
+// joinNote is subtitle and note as one sentence: "a; b".
+func joinNote(subtitle, note string) string {
+	if note == "" {
+		return subtitle
+	}
+	if subtitle == "" {
+		return note
+	}
+	return subtitle + "; " + note
+}
+
+// minLabelSize is the smallest size at which a scorecard drawn at its default size writes its
+// labels.
+const minLabelSize = 7
+
+// maxDefaultHeight is the tallest (in cm) a scorecard grows when no size is asked: a page's text
+// height.
+const maxDefaultHeight = 24
+
+// DefaultSizeFor is the size c is drawn at when none is asked: DefaultSize, but taller for a
+// scorecard whose rows would not have room there: tall enough (up to 24 cm) that its labels
+// read at 7 pt or more.
+func DefaultSizeFor(c Chart) Size {
+	s, ok := c.(Scorecard)
+	if p, isPtr := c.(*Scorecard); isPtr && p != nil {
+		s, ok = *p, true
+	}
+	size := DefaultSize
+	if !ok {
+		return size
+	}
+	for size.Height < maxDefaultHeight && !s.roomy(size) {
+		size.Height += 0.5
+	}
+	return size
+}
+
+// roomy reports whether s drawn at size, without its values, writes its labels at minLabelSize
+// or more.
+func (s Scorecard) roomy(size Size) bool {
+	wc, hc := size.cm()
+	w, h, _ := size.dimensions()
+	f := &figure{canvas: draw.Canvas{Rectangle: vg.Rectangle{Max: vg.Point{X: w, Y: h}}}, st: newStyles(wc, hc)}
+	f.sizeTextToWidth()
+	l, err := s.layout(f.dry(), s.Meta, false)
+	return err == nil && l.rowSty.Font.Size >= minLabelSize
 }
 
 // onScale is r on the scale drawn: as it is, or with ShareOfTarget each value as a percentage of

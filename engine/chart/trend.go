@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"slices"
 	"strings"
 
 	"gonum.org/v1/plot"
@@ -38,10 +39,50 @@ func (t Trend) draw(f *figure) error {
 	}
 	e.addRef(t.Target, t.Deadline)
 	t.widen(&e)
-	p, body := f.linePlot(t.Meta, f.patternLegend(ss, t.Patterns), e, t.YMin, t.YMax)
-	p.Add(f.bandLayer(ss), f.refLines(t.Target, t.Deadline), f.lineLayer(ss), f.refLabels(t.Target, t.Deadline, ss))
+	legend := f.patternLegend(ss, t.Patterns)
+	target := t.Target
+	if target != nil && target.Label != "" && !t.targetLabelClear(f, ss, e, legend) {
+		// No place beside its line covers none of the data: the legend names the target.
+		legend = beforeMarkers(legend, f.targetEntry(target.Label))
+		target = &Reference{Value: target.Value}
+	}
+	p, body := f.linePlot(t.Meta, legend, e, t.YMin, t.YMax)
+	p.Add(f.bandLayer(ss), f.refLines(target, t.Deadline), f.lineLayer(ss), f.refLabels(target, t.Deadline, ss))
 	p.Draw(body)
 	return nil
+}
+
+// targetLabelClear reports whether the target's label, laid out on a figure that draws nothing,
+// finds a place beside its line that covers none of the data.
+func (t Trend) targetLabelClear(f *figure, ss []series, e extent, legend []legendEntry) bool {
+	d := f.dry()
+	d.trace = &trace{}
+	p, body := d.linePlot(t.Meta, legend, e, t.YMin, t.YMax)
+	p.Add(d.refLabels(t.Target, nil, ss))
+	p.Draw(body)
+	for _, l := range d.trace.labels {
+		if l.text == t.Target.Label {
+			return l.backed
+		}
+	}
+	return true // not drawn (outside the axis): nothing to move
+}
+
+// targetEntry is a legend entry of a target line: its label beside a stretch of the line.
+func (f *figure) targetEntry(label string) legendEntry {
+	return legendEntry{label: label, icon: func(c draw.Canvas, r vg.Rectangle) {
+		mid := (r.Min.Y + r.Max.Y) / 2
+		c.StrokeLine2(f.refStyle(false), r.Min.X, mid, r.Max.X, mid)
+	}}
+}
+
+// beforeMarkers is legend with e after the lines' entries, before the markers' key.
+func beforeMarkers(legend []legendEntry, e legendEntry) []legendEntry {
+	n := len(legend)
+	for n > 0 && legend[n-1].narrow {
+		n--
+	}
+	return slices.Insert(legend, n, e)
 }
 
 // axes sets a line chart's axes for the data in e drawn on body: years (or round values) on x,

@@ -132,7 +132,8 @@ type builder struct {
 	// what the figure drew, for its source line
 	editions   map[string]bool
 	aggregated bool // some values are ictstat's aggregates
-	nowcasts   bool // some group values are drawn with their nowcasts' intervals
+	nowcasts   bool // some group values drawn rest on nowcasts
+	bars       bool // some group values are drawn with their nowcasts' intervals
 }
 
 // load checks the request against the store: the kind, the indicator, the entities, the years,
@@ -337,7 +338,7 @@ func (b *builder) errorBars(code, sex, area string) []chart.Interval {
 		}
 	}
 	if len(out) > 0 && b.cat.entities[code].kind != "economy" {
-		b.nowcasts = true // a group's intervals are its nowcasts'
+		b.nowcasts, b.bars = true, true // a group's intervals are its nowcasts'
 	}
 	return out
 }
@@ -408,6 +409,14 @@ func (b *builder) span() string {
 	return ""
 }
 
+// inSpan is " in 2005–2024" for the years asked, or "".
+func (b *builder) inSpan() string {
+	if b.req.From != 0 && b.req.To != 0 {
+		return fmt.Sprintf(" in %d–%d", b.req.From, b.req.To)
+	}
+	return ""
+}
+
 // drawnSpan is a title's years: when the request asks for years, ", 2007–2021" from the first to
 // the last year with a point drawn (", 2021" for one year), whatever years were asked; else "".
 func (b *builder) drawnSpan(years ...float64) string {
@@ -454,7 +463,10 @@ func (b *builder) source() string {
 		}
 		fill := "gaps filled"
 		if b.nowcasts {
-			fill = "gaps filled, the years after members' last reports nowcast; bars: 95% intervals where nowcasts weigh"
+			fill += ", the years after members' last reports nowcast"
+		}
+		if b.bars {
+			fill += "; bars: 95% intervals where nowcasts weigh"
 		}
 		s += " Group values: ictstat aggregates (" + how + " of the members' values, " + fill + ")."
 	}
@@ -673,10 +685,15 @@ func (b *builder) parity() (chart.Chart, error) {
 	if err != nil {
 		return nil, err
 	}
+	var missing []string
 	for i, e := range r.Entities {
 		pts := b.inYears(d.parity[e])
 		if len(pts) == 0 {
+			missing = append(missing, b.name(e))
 			continue
+		}
+		for _, p := range pts {
+			b.nowcasts = b.nowcasts || p.Estimated // a parity score is estimated where it rests on nowcasts
 		}
 		// A parity score has no interval of its own: the indicator's are not drawn on it.
 		c.Lines = append(c.Lines, chart.Line{Label: b.name(e), Points: pts, Color: chart.SeriesColor(i)})
@@ -694,6 +711,10 @@ func (b *builder) parity() (chart.Chart, error) {
 	c.Meta = b.meta("Gender parity score: " + b.ind.name + b.drawnSpan(yearsOf(c.Lines...)...))
 	c.YLabel = "female value / male value"
 	c.Subtitle = "Parity: 0.98–1.02 (shaded); below it, women are behind men"
+	if len(missing) > 0 {
+		// An entity asked for but not drawn is named, not silently left out.
+		c.Subtitle += fmt.Sprintf(". Not drawn: %s, with no published parity scores%s", joinAnd(missing), b.inSpan())
+	}
 	return c, nil
 }
 
@@ -929,7 +950,8 @@ func (b *builder) scorecard() (chart.Chart, error) {
 		XLabel: "% of population, or subscriptions per 100 inhabitants",
 		Source: b.cat.sourceLine("ITU", b.cat.editionsByCitation()) + " Progress assessed by ictstat."}
 	if c.ShareOfTarget {
-		c.Subtitle = "Baseline 2005 (hollow) and latest year (filled) as % of the target's level (100: target reached); right: the values in their units"
+		c.Subtitle = "Baseline 2005 (hollow) and latest year (filled) as % of the target's level (100: target reached)"
+		c.ValuesNote = "right: the values in their units"
 		c.XLabel = "% of the target level"
 	}
 	return c, nil

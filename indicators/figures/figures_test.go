@@ -479,3 +479,60 @@ func TestScorecardOnOneScale(t *testing.T) {
 		}
 	}
 }
+
+// TestParityNowcastsAndMissing: a group's parity scores that rest on nowcasts are drawn hollow,
+// and the source line says so; an entity asked for without published scores (ITU_AFR, whose
+// values by sex are withheld) is named in the subtitle, not silently left out.
+func TestParityNowcastsAndMissing(t *testing.T) {
+	db := computetest.Open(t)
+	if n := one[int](t, db, `SELECT count(*) FROM gaps WHERE measure = 'gender_parity_score' AND indicator = 'internet_use_pct'
+		AND entity = 'ITU_AFR' AND area = 'total' AND age = 'total'`); n != 0 {
+		t.Fatalf("ITU_AFR has %d parity scores: the test wants an entity without", n)
+	}
+	c := build(t, db, figures.Request{Kind: figures.Gap, Parity: true, Indicator: "internet_use_pct", Entities: []string{"WLD", "KEN", "ITU_AFR"}}).(chart.Parity)
+	if !strings.Contains(c.Subtitle, "Africa") || !strings.Contains(c.Subtitle, "no published parity scores") {
+		t.Errorf("subtitle %q does not name the entity left out", c.Subtitle)
+	}
+	nowcasts := 0
+	for _, p := range c.Lines[0].Points {
+		nowcast := one[bool](t, db, `SELECT nowcast FROM gaps WHERE measure = 'gender_parity_score' AND indicator = 'internet_use_pct'
+			AND entity = 'WLD' AND area = 'total' AND age = 'total' AND year = ?`, int(p.X))
+		if p.Estimated != nowcast {
+			t.Errorf("WLD %g: estimated %v, nowcast %v", p.X, p.Estimated, nowcast)
+		}
+		if nowcast {
+			nowcasts++
+		}
+	}
+	if nowcasts == 0 {
+		t.Fatal("no nowcast year of WLD: the test wants some")
+	}
+	if !strings.Contains(c.Source, "the years after members' last reports nowcast") || strings.Contains(c.Source, "bars:") {
+		t.Errorf("source %q: want the nowcasts named, and no error bars", c.Source)
+	}
+}
+
+// TestScorecardDefaultSize: a scorecard drawn with no size asked is as wide as the default and
+// taller, for its rows; with a size asked (a spec file's default), it is drawn at that size.
+func TestScorecardDefaultSize(t *testing.T) {
+	db := computetest.Open(t)
+	src := figures.NewSource(db)
+	heights := map[string]int{}
+	for _, def := range []string{"", "16x10cm"} {
+		b, err := src.Draw(ctx, figures.Spec{Kind: figures.Scorecard, Group: "LDC", File: "sc.png"}, def, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := png.DecodeConfig(bytes.NewReader(b))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if w, _ := chart.DefaultSize.Pixels(); cfg.Width != w {
+			t.Errorf("size %q: %d px wide, want %d", def, cfg.Width, w)
+		}
+		heights[def] = cfg.Height
+	}
+	if _, h := chart.DefaultSize.Pixels(); heights[""] <= h || heights["16x10cm"] != h {
+		t.Errorf("heights %v: want taller than %d px with no size asked, %d at 16x10cm", heights, h, h)
+	}
+}

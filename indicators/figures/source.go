@@ -278,7 +278,7 @@ const (
 			status = 'nowcast' FROM %s.aggregates
 		WHERE indicator = ? AND age = 'total' AND status IN ('published', 'nowcast') ORDER BY group_code, sex, area, year`
 	// main.gaps is store.gaps.
-	paritySQL = `SELECT entity, year, value, basis FROM %s.gaps WHERE measure = 'gender_parity_score'
+	paritySQL = `SELECT entity, year, value, basis, coalesce(nowcast, false) FROM %s.gaps WHERE measure = 'gender_parity_score'
 		AND indicator = ? AND area = 'total' AND age = 'total' ORDER BY entity, year`
 )
 
@@ -333,9 +333,10 @@ func (s *Source) read(ctx context.Context, d *indicatorData, indicator string, p
 		if err := store.ScanRows(ctx, s.db, fmt.Sprintf(paritySQL, schema), func(r *sql.Rows) error {
 			var e, b string
 			var pt point
-			if err := r.Scan(&e, &pt.year, &pt.value, &b); err != nil {
+			if err := r.Scan(&e, &pt.year, &pt.value, &b, &pt.nowcast); err != nil {
 				return err
 			}
+			pt.estimated = pt.nowcast // a score resting on nowcasts is drawn hollow
 			m[e] = append(m[e], pt)
 			basis[e] = b
 			return nil

@@ -135,7 +135,8 @@ type Charts struct {
 	Source *Source
 }
 
-// Draw draws the chart spec asks for as SVG or PNG, 16×10 cm unless the spec gives a size.
+// Draw draws the chart spec asks for as SVG or PNG, at its default size (chart.DefaultSizeFor)
+// unless the spec gives a size.
 func (c Charts) Draw(ctx context.Context, spec []byte, format string) ([]byte, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(spec, &doc); err != nil {
@@ -153,7 +154,8 @@ func (c Charts) Draw(ctx context.Context, spec []byte, format string) ([]byte, e
 }
 
 // Draw builds the chart a spec asks for and renders it in its file's format. Errors of the
-// request or of the size wrap ErrRequest.
+// request or of the size wrap ErrRequest. Without a size from the spec or defSize, the chart is
+// drawn at its default size (chart.DefaultSizeFor).
 func (s *Source) Draw(ctx context.Context, c Spec, defSize string, defDPI float64) ([]byte, error) {
 	size, err := c.ChartSize(defSize, defDPI)
 	if err != nil {
@@ -166,6 +168,11 @@ func (s *Source) Draw(ctx context.Context, c Spec, defSize string, defDPI float6
 	fig, err := s.Build(ctx, c.Request())
 	if err != nil {
 		return nil, err
+	}
+	if c.Size == "" && defSize == "" {
+		// No size asked: the chart's default (a scorecard of many rows is taller).
+		d := chart.DefaultSizeFor(fig)
+		size.Width, size.Height, size.Unit = d.Width, d.Height, d.Unit
 	}
 	var buf bytes.Buffer
 	if err := chart.Render(fig, format, size, &buf); err != nil {

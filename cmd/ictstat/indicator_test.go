@@ -193,7 +193,7 @@ tables:
 		t.Fatalf("notebook: exit %d\n%s", r.code, r.stderr)
 	}
 	md, _ := os.ReadFile(filepath.Join(dir, "nb.out.md"))
-	for _, want := range []string{"Demo 2026: Demo 2026, released 2026-01-31 (1 files); licence: CC BY 4.0 (test)", "licence: CC BY 4.0 (World Bank"} {
+	for _, want := range []string{"Demo 2026: Demo 2026, released 2026-01-31 (1 file); licence: CC BY 4.0 (test)", "licence: CC BY 4.0 (World Bank"} {
 		if !strings.Contains(string(md), want) {
 			t.Errorf("the notebook's notes lack %q:\n%s", want, md)
 		}

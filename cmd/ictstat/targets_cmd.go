@@ -2,19 +2,16 @@ package main
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"math"
 	"os"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/ictstat/ictstat/datasets"
 	"github.com/ictstat/ictstat/engine/store"
 	"github.com/ictstat/ictstat/indicators/compute"
+	"github.com/ictstat/ictstat/indicators/figures"
 	"github.com/ictstat/ictstat/indicators/report"
 	"github.com/ictstat/ictstat/indicators/targets"
 )
@@ -305,7 +302,7 @@ measure say "no global data". The world by default.
 				return err
 			}
 			if format == "table" {
-				src, err := scorecardSource(cmd.Context(), st.DB())
+				src, err := figures.ScorecardSource(cmd.Context(), st.DB())
 				if err != nil {
 					return err
 				}
@@ -321,59 +318,6 @@ measure say "no global data". The world by default.
 	cmd.Flags().StringVar(&format, "format", "table", formatHelp)
 	addAsOf(cmd, g)
 	return cmd
-}
-
-// scorecardSource is the scorecard's source line: "Source: ITU, via World Bank WDI (2025
-// edition) and …", naming only the editions with observations of the indicators the scorecard
-// rests on (report.ScorecardIndicators), those that republish ITU's data after "ITU, via", the
-// others by their citations alone, as figures' source lines do.
-func scorecardSource(ctx context.Context, db *sql.DB) (string, error) {
-	inds, err := report.ScorecardIndicators()
-	if err != nil {
-		return "", err
-	}
-	used, err := store.EditionsOf(ctx, db, inds)
-	if err != nil {
-		return "", err
-	}
-	all, err := store.EditionSources(ctx, db)
-	if err != nil {
-		return "", err
-	}
-	republished, _ := datasets.Editions()
-	slices.SortFunc(all, func(a, b store.EditionSource) int { return strings.Compare(a.Citation, b.Citation) })
-	var via, own []string
-	for _, e := range all {
-		switch _, ok := republished[e.Edition]; {
-		case !slices.Contains(used, e.Edition):
-		case ok:
-			via = append(via, e.Citation)
-		default:
-			own = append(own, e.Citation)
-		}
-	}
-	var parts []string
-	if len(via) > 0 {
-		parts = append(parts, "ITU, via "+store.JoinAnd(via))
-	}
-	if len(own) > 0 {
-		parts = append(parts, store.JoinAnd(own))
-	}
-	if len(parts) == 0 {
-		parts = append(parts, "the database's observations")
-	}
-	line := "Source: " + strings.Join(parts, "; ") + "."
-	// A store reading the data as of a date (--as-of) has its own observations view.
-	var asOf sql.NullTime
-	err = db.QueryRowContext(ctx, `SELECT CASE WHEN (SELECT count(*) > 0 FROM duckdb_views() WHERE temporary AND view_name = 'observations')
-		THEN (SELECT as_of FROM main.computations ORDER BY computation_id DESC LIMIT 1) END`).Scan(&asOf)
-	if err != nil {
-		return "", err
-	}
-	if asOf.Valid {
-		line += " Data as published on " + asOf.Time.Format(time.DateOnly) + "."
-	}
-	return line, nil
 }
 
 // batchesLoaded is "1 batch was" or "N batches were", as a warning says them.

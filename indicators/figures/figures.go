@@ -946,9 +946,13 @@ func (b *builder) scorecard() (chart.Chart, error) {
 	if b.req.Title != "" {
 		title = b.req.Title
 	}
+	eds, err := b.cat.scorecardEditions(b.ctx, b.src.db)
+	if err != nil {
+		return nil, err
+	}
 	c.Meta = chart.Meta{Title: title, Subtitle: "Baseline 2005 (hollow) to the latest year (filled), the target marked; the status is the progress class",
 		XLabel: "% of population, or subscriptions per 100 inhabitants",
-		Source: b.cat.sourceLine("ITU", b.cat.editionsByCitation()) + " Progress assessed by ictstat."}
+		Source: b.cat.sourceLine("ITU", eds) + " Progress assessed by ictstat."}
 	if c.ShareOfTarget {
 		c.Subtitle = "Baseline 2005 (hollow) and latest year (filled) as % of the target's level (100: target reached)"
 		c.ValuesNote = "right: the values in their units"

@@ -14,6 +14,7 @@ import (
 
 	"github.com/ictstat/ictstat/datasets"
 	"github.com/ictstat/ictstat/engine/store"
+	"github.com/ictstat/ictstat/indicators/report"
 	"github.com/ictstat/ictstat/indicators/targets"
 )
 
@@ -492,12 +493,30 @@ func (c *catalogue) loadEditions(ctx context.Context, db *sql.DB, views bool) er
 	})
 }
 
-// ScorecardSource is the source line of a scorecard of the Geneva targets drawn from db: ITU's
-// data via the editions that republish them, the other editions by their citations.
+// ScorecardSource is the source line of the Geneva-targets scorecard: the editions of the
+// observations its assessed series rest on (report.ScorecardIndicators), not every edition loaded.
 func ScorecardSource(ctx context.Context, db *sql.DB) (string, error) {
 	c := &catalogue{}
 	if err := c.loadEditions(ctx, db, false); err != nil {
 		return "", err
 	}
-	return c.sourceLine("ITU", c.editionsByCitation()), nil
+	eds, err := c.scorecardEditions(ctx, db)
+	if err != nil {
+		return "", err
+	}
+	return c.sourceLine("ITU", eds), nil
+}
+
+// scorecardEditions are, in the order of their citations, the editions holding observations of
+// the indicators the scorecard's series rest on.
+func (c *catalogue) scorecardEditions(ctx context.Context, db *sql.DB) ([]string, error) {
+	inds, err := report.ScorecardIndicators()
+	if err != nil {
+		return nil, err
+	}
+	used, err := store.EditionsOf(ctx, db, inds)
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(c.editionsByCitation(), func(e string) bool { return !slices.Contains(used, e) }), nil
 }

@@ -86,15 +86,7 @@ func near(t *testing.T, what, got string, want float64, decimals int) {
 // output, the figures are SVG, the numbers in the prose are the database's, and parameters change
 // the report.
 func TestNotebooks(t *testing.T) {
-	db, err := defaultDB()
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := store.Open(context.Background(), db, store.Options{ReadOnly: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := defaultStore(t)
 	q := func(sql string, args ...any) float64 {
 		var v float64
 		if err := st.DB().QueryRow(sql, args...).Scan(&v); err != nil {
@@ -223,7 +215,7 @@ func BenchmarkWSIS20Notebook(b *testing.B) {
 // TestNotebookEditionNotes: the data sources of a notebook are the editions with observations of
 // the indicators it reads (and the population), their files counted in good English.
 func TestNotebookEditionNotes(t *testing.T) {
-	st := wordsStore(t)
+	st := defaultStore(t)
 	ctx := context.Background()
 	all, err := editionNotes(ctx, st.DB(), nil)
 	if err != nil {

@@ -13,8 +13,8 @@ import (
 	"github.com/ictstat/ictstat/indicators/gaps"
 )
 
-// wordsStore opens the default test database read-only.
-func wordsStore(t *testing.T) *store.Store {
+// defaultStore opens the default test database read-only.
+func defaultStore(t *testing.T) *store.Store {
 	t.Helper()
 	db, err := defaultDB()
 	if err != nil {
@@ -122,7 +122,7 @@ func wordsDecimals(s string) int {
 // indicator in the prose, the table headers or the cells, and the numbers of each table column
 // with the same decimals (0.90 and 1.00, not 0.9 and 1).
 func TestNotebooksSayNamesNotCodes(t *testing.T) {
-	st := wordsStore(t)
+	st := defaultStore(t)
 	codes := wordsCodes(t, st)
 	for _, c := range []struct {
 		name   string
@@ -190,7 +190,7 @@ func TestNotebooksSayNamesNotCodes(t *testing.T) {
 // word: no score shown as 0.98 next to "women behind". Europe has scores just outside the band
 // (0.976, 1.022) that two decimals would show as 0.98 and 1.02.
 func TestNotebookParityWords(t *testing.T) {
-	st := wordsStore(t)
+	st := defaultStore(t)
 	score := func(q string, args ...any) float64 {
 		t.Helper()
 		var v float64
@@ -260,7 +260,7 @@ func TestNotebookParityWords(t *testing.T) {
 // are of years whose score is not a nowcast, and the prose gives the world's score to three
 // decimals, as the tables do.
 func TestNotebookGenderNoNowcasts(t *testing.T) {
-	st := wordsStore(t)
+	st := defaultStore(t)
 	nowcast := func(q string, args ...any) bool {
 		t.Helper()
 		var n bool

@@ -168,18 +168,27 @@ type ScorecardRow struct {
 	Note                       string
 }
 
+// wsisFramework is the WSIS Geneva targets' framework, the scorecard's.
+func wsisFramework() (targets.Framework, error) {
+	fws, err := targets.Frameworks()
+	if err != nil {
+		return targets.Framework{}, err
+	}
+	wsis, ok := targets.Find(fws, "wsis_geneva_2003")
+	if !ok {
+		return targets.Framework{}, fmt.Errorf("no WSIS framework")
+	}
+	return wsis, nil
+}
+
 // NoGlobalData is the status of a target the data cannot measure.
 const NoGlobalData = "no global data"
 
 // Scorecard is the WSIS Geneva targets scorecard for one economy or group (WLD for the world).
 func Scorecard(ctx context.Context, db *sql.DB, entity string) ([]ScorecardRow, error) {
-	fws, err := targets.Frameworks()
+	wsis, err := wsisFramework()
 	if err != nil {
 		return nil, err
-	}
-	wsis, ok := targets.Find(fws, "wsis_geneva_2003")
-	if !ok {
-		return nil, fmt.Errorf("no WSIS framework")
 	}
 	prog, err := Progress(ctx, db, Filter{Entity: entity, Framework: wsis.Code, Applicable: true})
 	if err != nil {
@@ -229,13 +238,9 @@ func Scorecard(ctx context.Context, db *sql.DB, entity string) ([]ScorecardRow, 
 // WSIS targets with data, the population that weights groups' aggregates, and the rural share of
 // the population behind rural coverage.
 func ScorecardIndicators() ([]string, error) {
-	fws, err := targets.Frameworks()
+	wsis, err := wsisFramework()
 	if err != nil {
 		return nil, err
-	}
-	wsis, ok := targets.Find(fws, "wsis_geneva_2003")
-	if !ok {
-		return nil, fmt.Errorf("no WSIS framework")
 	}
 	out := []string{"population"}
 	for _, t := range wsis.Targets {

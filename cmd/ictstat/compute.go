@@ -113,14 +113,9 @@ func runCompute(cmd *cobra.Command, g *globals, opts compute.Options, verbose bo
 		return err
 	}
 	defer st.Close()
-	bar := newCountProgress(g, 10, "computing")
-	steps := 0
+	bar := newCountProgress(g, 100, "computing")
 	opts.ToolVersion = Version
-	opts.Progress = func(step string) {
-		bar.set(int64(steps))
-		bar.describe(step)
-		steps++
-	}
+	opts.Progress = bar.share
 	sum, err := compute.Run(cmd.Context(), st, opts)
 	bar.finish()
 	if err != nil {

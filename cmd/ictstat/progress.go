@@ -66,6 +66,12 @@ func (p *progress) set(n int64) {
 	}
 }
 
+// share shows the step under way and the share done (0–1) on a bar over 100.
+func (p *progress) share(step string, done float64) {
+	p.set(int64(done * 100))
+	p.describe(step)
+}
+
 func (p *progress) describe(s string) {
 	if p.bar != nil {
 		p.bar.Describe(s)

@@ -94,13 +94,8 @@ func openResultsAsOf(cmd *cobra.Command, g *globals, entity string) (*store.Stor
 	} else if ok {
 		copts.CarryYears, copts.Threshold, copts.MinAnchored, copts.Composition = c.CarryYears, c.CoverageThreshold, c.MinAnchored, c.Composition
 	}
-	bar := newCountProgress(g, 5, "computing as of "+g.asOfDate.Format(time.DateOnly))
-	steps := 0
-	copts.Progress = func(step string) {
-		bar.set(int64(steps))
-		bar.describe(step)
-		steps++
-	}
+	bar := newCountProgress(g, 100, "computing as of "+g.asOfDate.Format(time.DateOnly))
+	copts.Progress = bar.share
 	_, err = compute.Run(ctx, st, copts)
 	bar.finish()
 	if err != nil {

@@ -55,7 +55,7 @@ type Options struct {
 	// reference data or the tool changed, or the population did).
 	Full        bool
 	ToolVersion string
-	Progress    func(step string) // called as each step starts
+	Progress    func(step string, done float64) // called as each step starts, with the share of the computation done (0–1)
 }
 
 // Summary counts what a computation wrote.
@@ -115,53 +115,27 @@ func Run(ctx context.Context, st *store.Store, opts Options) (Summary, error) {
 	if opts.Composition != Current && opts.Composition != Historical {
 		return Summary{}, fmt.Errorf("composition %q: use %s or %s", opts.Composition, Current, Historical)
 	}
-	var steps []Step
-	stepStarted := time.Now()
-	step := func(s string) {
-		if n := len(steps); n > 0 {
-			steps[n-1].Seconds = time.Since(stepStarted).Seconds()
-		}
-		steps, stepStarted = append(steps, Step{Name: s}), time.Now()
-		if opts.Progress != nil {
-			opts.Progress(s)
-		}
-	}
+	t := newStepTimer(opts.Progress)
 	fws, err := targets.Frameworks()
 	if err != nil {
 		return Summary{}, err
 	}
-	step("finding what changed")
+	t.step("finding what changed", 0)
 	sc, state, reference, err := planScope(ctx, st, opts, fws)
 	if err != nil {
 		return Summary{}, err
 	}
-	step("reading observations")
-	d, err := load(ctx, st.DB(), opts.Composition, sc.load, dependencies(sc), state)
+	observations, first, last, err := panel(ctx, st)
 	if err != nil {
 		return Summary{}, err
 	}
-	d.scope = sc
-	read := d.observations
-	if !sc.full {
-		// The panel's years are the whole store's, as a full computation's are, and the
-		// computation's results rest on all its observations.
-		if d.observations, d.first, d.last, err = st.EconomyObservations(ctx); err != nil {
-			return Summary{}, err
-		}
-	}
-	if d.observations == 0 {
+	if observations == 0 {
 		return Summary{}, fmt.Errorf("the database holds no observations to compute from")
 	}
-	if opts.Fill == FillNowcast {
-		step("fitting nowcasts")
-		if err := d.fitNowcasts(ctx, opts.Workers); err != nil {
-			return Summary{}, err
-		}
-		d.last = max(d.last, opts.NowcastTo)
+	var lastBatch int
+	if err := st.DB().QueryRowContext(ctx, `SELECT coalesce(max(batch), 0) FROM main.batches`).Scan(&lastBatch); err != nil {
+		return Summary{}, err
 	}
-	step("filling gaps")
-	d.fill(opts.CarryYears, opts.NowcastTo, opts.NowcastYears)
-	d.derive()
 	// The results go into the store as they are made, in one transaction, so that the gap
 	// figures, the largest part, are never all held at once.
 	var only *store.Recompute
@@ -176,7 +150,7 @@ func Run(ctx context.Context, st *store.Store, opts Options) (Summary, error) {
 		}
 	}
 	w, err := st.BeginDerived(ctx, store.Computation{
-		ComputedAt: started, LastBatch: d.lastBatch, Observations: d.observations,
+		ComputedAt: started, LastBatch: lastBatch, Observations: observations,
 		CarryYears: opts.CarryYears, CoverageThreshold: opts.Threshold, MinAnchored: opts.MinAnchored, ToolVersion: opts.ToolVersion,
 		Composition: opts.Composition, AsOf: st.AsOf(), Fill: opts.Fill, NowcastTo: opts.NowcastTo, NowcastYears: opts.NowcastYears,
 		Scope: sc.String(), Reference: reference, Inputs: state,
@@ -188,42 +162,130 @@ func Run(ctx context.Context, st *store.Store, opts Options) (Summary, error) {
 		w.Abort()
 		return Summary{}, err
 	}
-	step("aggregating groups")
+	sum := Summary{Composition: opts.Composition, Observations: observations, Scope: sc.String(), Reason: sc.reason, Changed: sc.changed}
+	var prog []store.ProgressRow
+	passes := sc.passes(state, passObservations)
+	kept := &keptTotals{filled: map[key][]*aggregate.Row{}}
+	for i, p := range passes {
+		t.pass, t.passes = i+1, len(passes)
+		r, err := computePass(ctx, st, w, p, opts, fws, first, last, kept, t)
+		if err != nil {
+			return fail(err)
+		}
+		sum.Read += r.read
+		sum.Aggregates += r.aggregates
+		sum.Withheld += r.withheld
+		sum.Estimates += r.estimates
+		sum.Gaps += r.gaps
+		prog = append(prog, r.progress...)
+	}
+	t.pass, t.passes = 0, 0
+	if sc.full {
+		sum.Read = observations
+	}
+	if err := w.Targets(targetRows(fws)); err != nil {
+		return fail(err)
+	}
+	if len(passes) > 0 {
+		t.step("computing gaps", 1)
+		n, err := w.InsertSelect(economyGaps(st.AsOf(), sc.series))
+		if err != nil {
+			return Summary{}, fmt.Errorf("forming the economies' parity scores and urban/rural ratios: %w", err)
+		}
+		sum.Gaps += int(n)
+	}
+	t.step("writing results", 1)
+	if err := w.Progress(prog); err != nil {
+		return fail(err)
+	}
+	sum.Progress = len(prog)
+	t.step("computing the ICT Development Index", 1)
+	rows, inputs, err := idiRows(ctx, st)
+	if err != nil {
+		return fail(err)
+	}
+	if err := w.IDI(rows, inputs); err != nil {
+		return fail(err)
+	}
+	t.step("committing", 1)
+	if err := w.Commit(); err != nil {
+		return Summary{}, err
+	}
+	sum.Steps = t.done()
+	sum.Duration = time.Since(started)
+	return sum, nil
+}
+
+// passResult is what one pass wrote.
+type passResult struct {
+	read                                  int64
+	aggregates, withheld, estimates, gaps int
+	progress                              []store.ProgressRow
+}
+
+// computePass computes the series of pass p (a scope of indicators with everything they depend
+// on) over the panel first..last and writes them with w: the filled series, the aggregates of
+// every group, the nowcast models, the divides formed in Go and the progress toward the targets
+// on them, which it returns to be written with the others.
+func computePass(ctx context.Context, st *store.Store, w *store.DerivedWriter, p scope, opts Options, fws []targets.Framework,
+	first, last int, kept *keptTotals, t *stepTimer) (passResult, error) {
+	var r passResult
+	t.step("reading observations", 0)
+	totals := dependencies(p)
+	for k := range kept.filled {
+		delete(totals, k.indicator)
+	}
+	d, err := load(ctx, st.DB(), opts.Composition, p.load, totals, nil)
+	if err != nil {
+		return r, err
+	}
+	d.scope = p
+	kept.into(d)
+	r.read = d.observations
+	// The panel's years are the whole store's, whatever part of it the pass reads.
+	d.first, d.last = first, last
+	if opts.Fill == FillNowcast {
+		t.step("fitting nowcasts", 0.1)
+		if err := d.fitNowcasts(ctx, opts.Workers); err != nil {
+			return r, err
+		}
+		d.last = max(d.last, opts.NowcastTo)
+	}
+	t.step("filling gaps", 0.2)
+	d.fill(opts.CarryYears, opts.NowcastTo, opts.NowcastYears)
+	d.derive()
+	kept.from(d)
+	t.step("aggregating groups", 0.25)
 	// The aggregates go to the store as they are formed; the published values are kept for the
 	// gaps and progress. Those of the totals read only as dependencies (the population) serve
 	// the gaps but are not replaced.
 	ix := aggregateIndex{published: groupSeries{}, withNowcasts: groupSeries{}, nowcast: nowcastAggregates{}}
-	withheld := 0
-	nAggregates, err := w.Aggregates(func(emit func(store.AggregateRow) error) error {
+	r.aggregates, err = w.Aggregates(func(emit func(store.AggregateRow) error) error {
 		return d.aggregates(aggregate.Rule{Threshold: opts.Threshold, MinAnchored: opts.MinAnchored}, opts.Workers, func(a store.AggregateRow) error {
 			ix.add(a)
-			if !sc.has(a.Indicator) {
+			if !p.has(a.Indicator) {
 				return nil
 			}
 			if !a.Published {
-				withheld++
+				r.withheld++
 			}
 			return emit(a)
 		})
 	})
 	if err != nil {
-		return fail(err)
+		return r, err
 	}
-	nEstimates, err := w.Estimates(d.estimates)
-	if err != nil {
-		return fail(err)
+	if r.estimates, err = w.Estimates(d.estimates); err != nil {
+		return r, err
 	}
 	if err := w.NowcastModels(d.nowcastModels); err != nil {
-		return fail(err)
+		return r, err
 	}
-	if err := w.Targets(targetRows(fws)); err != nil {
-		return fail(err)
-	}
-	step("computing gaps")
+	t.step("computing gaps", 0.7)
 	// Progress is assessed on the reported years and their aggregates; the divides also have the
 	// nowcast years'.
 	parity := d.economyParity() // what progress needs of the gaps
-	nGaps, err := w.Gaps(func(emit func(store.GapRow) error) error {
+	r.gaps, err = w.Gaps(func(emit func(store.GapRow) error) error {
 		return d.gaps(ix.withNowcasts, ix.nowcast, func(g store.GapRow) error {
 			if g.Measure == GenderParityScore && g.Area == "total" && g.Age == "total" && !g.Nowcast {
 				parity = append(parity, g)
@@ -232,40 +294,11 @@ func Run(ctx context.Context, st *store.Store, opts Options) (Summary, error) {
 		})
 	})
 	if err != nil {
-		return fail(err)
+		return r, err
 	}
-	if sc.full || len(sc.series) > 0 {
-		n, err := w.InsertSelect(economyGaps(st.AsOf(), sc.series))
-		if err != nil {
-			return Summary{}, fmt.Errorf("forming the economies' parity scores and urban/rural ratios: %w", err)
-		}
-		nGaps += int(n)
-	}
-	step("assessing progress")
-	prog, err := d.progress(ctx, fws, sc.target, ix.published, parity, opts.Workers)
-	if err != nil {
-		return fail(err)
-	}
-	step("writing results")
-	if err := w.Progress(prog); err != nil {
-		return fail(err)
-	}
-	step("computing the ICT Development Index")
-	rows, inputs, err := idiRows(ctx, st)
-	if err != nil {
-		return fail(err)
-	}
-	if err := w.IDI(rows, inputs); err != nil {
-		return fail(err)
-	}
-	step("committing")
-	if err := w.Commit(); err != nil {
-		return Summary{}, err
-	}
-	step("")
-	return Summary{Composition: opts.Composition, Observations: d.observations, Read: read, Aggregates: nAggregates, Withheld: withheld,
-		Estimates: nEstimates, Gaps: nGaps, Progress: len(prog), Duration: time.Since(started), Scope: sc.String(), Reason: sc.reason,
-		Changed: sc.changed, Steps: steps[:len(steps)-1]}, nil
+	t.step("assessing progress", 0.95)
+	r.progress, err = d.progress(ctx, fws, p.target, ix.published, parity, opts.Workers)
+	return r, err
 }
 
 // fill gap-fills every economy series over the panel's years: interpolation, carrying, and the
@@ -274,8 +307,8 @@ func (d *data) fill(carry, nowcastTo, nowcastYears int) {
 	// The totals first: a breakdown's nowcasts are formed from its total's values.
 	for _, totals := range []bool{true, false} {
 		for k, byEconomy := range d.reported {
-			if (k == total(k.indicator)) != totals {
-				continue
+			if (k == total(k.indicator)) != totals || d.filled[k] != nil {
+				continue // a total kept from an earlier pass is filled already
 			}
 			rows := make([]*aggregate.Row, len(d.economies))
 			m, b, tr := d.models[k], d.breakdowns[k], d.filled[total(k.indicator)]

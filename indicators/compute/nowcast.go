@@ -36,7 +36,7 @@ func (d *data) fitNowcasts(ctx context.Context, workers int) error {
 	}
 	var keys []key
 	for k := range d.reported {
-		if scales[k.indicator] != "" {
+		if scales[k.indicator] != "" && d.filled[k] == nil { // a total kept from an earlier pass is filled
 			keys = append(keys, k)
 		}
 	}

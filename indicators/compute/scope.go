@@ -127,14 +127,7 @@ func planScope(ctx context.Context, st *store.Store, opts Options, fws []targets
 	for c := range s.series {
 		s.load[c] = true
 	}
-	for _, cov := range ruralCoverage {
-		if s.series[cov] {
-			s.series["rural:"+cov] = true
-		}
-	}
-	if s.series["fixed_broadband_per100"] {
-		s.series[share10m] = true
-	}
+	s.addDerived()
 	return s, inputs, ref, nil
 }
 

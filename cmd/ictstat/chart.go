@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -19,6 +21,8 @@ import (
 type specFile struct {
 	Size   string      `yaml:"size"`
 	DPI    float64     `yaml:"dpi"`
+	Lang   string      `yaml:"lang"`
+	Digits string      `yaml:"digits"`
 	Charts []yaml.Node `yaml:"charts"`
 }
 
@@ -59,11 +63,19 @@ carries a source line naming the editions of its data, e.g. "Source: ITU, via Wo
 by ISO3 code in any case, M49 code or name, groups by code; an unknown one is answered with the
 three closest.
 
+With --lang, the chart's words are in that language: titles, axis labels, legend, notes and the
+names of indicators, economies, groups and targets (indicators/translations; a chart whose words
+include translations nobody has reviewed says so on stderr). Arabic (ar) and Persian (fa) are set
+right to left, their letters shaped and joined, titles, legend and source line aligned right;
+the time axis runs left to right, as in Arabic statistical publications. --digits native writes
+numbers in Arabic-Indic (٠–٩) or Persian (۰–۹) digits.
+
 With --spec, a YAML file lists charts to draw in one run into --out:
 
   size: 16x10cm          # default for every chart (cm or px); dpi: 150
   # each chart takes the flags' names: kind, indicator, economies, group, from, to, target,
-  # split, parity, intervals, year, classes, title, size, dpi; and file, under --out
+  # split, parity, intervals, year, classes, title, lang, digits, size, dpi; and file, under --out
+  # lang: ar             # default for every chart, as size is
   charts:
     - file: internet-regions.png
       kind: trend
@@ -82,6 +94,7 @@ With --spec, a YAML file lists charts to draw in one run into --out:
   ictstat chart ranking --indicator price_mobile_data_5gb_pct_gni --group LDC -o prices.pdf --size 16x22cm
   ictstat chart map --indicator internet_use_pct --year 2023 -o map.png
   ictstat chart map --indicator internet_use_pct --year 2023 --group ITU_AFR --classes fixed -o africa.svg
+  ictstat chart trend --indicator internet_use_pct --economies WLD,ITU_ARB --lang ar -o ar.png
   ictstat chart --spec charts.yaml --out charts/`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -126,6 +139,8 @@ With --spec, a YAML file lists charts to draw in one run into --out:
 	f.StringVar(&c.Intervals, "intervals", "auto", "trend: shade the projections' 95% intervals: auto (up to 3 projected lines), all or none")
 	f.IntVar(&c.Year, "year", 0, "map: the year shown (default: the latest year in which most economies have a value)")
 	f.StringVar(&c.Classes, "classes", "", "map: quantile (quintiles of the year's values; the default) or fixed (equal steps, the same every year)")
+	f.StringVar(&c.Lang, "lang", "en", "the language of the chart's text: en, ar, fa, fr, es, ru or zh")
+	f.StringVar(&c.Digits, "digits", "western", "native: the language's own digits (Arabic-Indic in ar, Persian in fa); western: 0–9")
 	f.StringVar(&c.Size, "size", "", `size, e.g. "16x10cm" (default) or "1600x1000px"`)
 	f.Float64Var(&c.DPI, "dpi", 0, "resolution of PNG output (default 150)")
 	f.StringVar(&spec, "spec", "", "a YAML file listing charts to draw")
@@ -152,6 +167,14 @@ func readSpec(path string) ([]figures.Spec, string, float64, error) {
 	specs, err := figures.DecodeSpecs(f.Charts)
 	if err != nil {
 		return nil, "", 0, fmt.Errorf("%s, %w", path, err)
+	}
+	for i := range specs {
+		if specs[i].Lang == "" {
+			specs[i].Lang = f.Lang
+		}
+		if specs[i].Digits == "" {
+			specs[i].Digits = f.Digits
+		}
 	}
 	return specs, f.Size, f.DPI, nil
 }
@@ -195,6 +218,15 @@ func drawCharts(cmd *cobra.Command, g *globals, specs []figures.Spec, defSize st
 	}
 	if err := chart.WriteFiles(paths, rendered); err != nil {
 		return err
+	}
+	langs := map[string]bool{}
+	for _, c := range specs {
+		langs[c.Lang] = true
+	}
+	for _, l := range slices.Sorted(maps.Keys(langs)) {
+		if n := src.Unreviewed(l); n > 0 {
+			fmt.Fprintf(os.Stderr, "note: the charts in %s show %d strings whose translation nobody has reviewed (indicators/translations)\n", l, n)
+		}
 	}
 	for _, p := range paths {
 		fmt.Fprintf(out(g), "wrote %s\n", p)

@@ -19,6 +19,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/ictstat/ictstat/indicators/translations"
 )
 
 // Size is a figure's size: Width×Height in "cm" or "px"; DPI for raster output and px
@@ -102,6 +104,17 @@ type Meta struct {
 	Title, Subtitle string
 	XLabel, YLabel  string // with units, e.g. "% of population"
 	Source          string // the source line
+	// Lang is the language the chart's text is in ("" or "en": English). Arabic ("ar") and
+	// Persian ("fa") text is shaped and set right to left, titles, legend and source line
+	// aligned right; the time axis still runs left to right, as in Arabic statistical
+	// publications. Chinese ("zh") is set in a CJK font.
+	Lang string
+	// Digits is "native" for the digits of the language (Arabic-Indic in Arabic, Persian in
+	// Persian) in the tick labels and values drawn; "" or "western" for 0–9.
+	Digits string
+	// Words translates the chart's own words (legend entries, notes) into Lang and counts those
+	// not reviewed; nil: the embedded catalogue's words of Lang.
+	Words *translations.Words
 }
 
 // Point is one observation; Estimated points are drawn with hollow markers, reported ones with
@@ -279,6 +292,7 @@ func Render(c Chart, format string, size Size, w io.Writer) error {
 		return err
 	}
 	f := newFigure(out.canvas, size)
+	f.st = f.st.of(c.Text())
 	if err := c.draw(f); err != nil {
 		return err
 	}

@@ -415,11 +415,11 @@ func (m Map) layout(f *figure, breaks []float64) (mapLayout, error) {
 	if note := classesNote(breaks, len(m.shown())); note != "" {
 		legend = append(legend, legendEntry{label: "(" + note + ")"})
 	}
-	legend = append(legend, legendEntry{label: "No data", icon: f.hatchSwatch, narrow: true})
+	legend = append(legend, legendEntry{label: f.st.ui("No data"), icon: f.hatchSwatch, narrow: true})
 	if m.Scope != nil {
 		label := m.ScopeLabel
 		if label == "" {
-			label = "Not in the group"
+			label = f.st.ui("Not in the group")
 		}
 		legend = append(legend, legendEntry{label: label, icon: f.mapSwatch(mapOutside), narrow: true})
 	}
@@ -450,6 +450,7 @@ func (m Map) Pixel(size Size, lon, lat float64) (x, y float64, err error) {
 		return 0, 0, err
 	}
 	f := newFigure(out.canvas, size)
+	f.st = f.st.of(m.Meta)
 	l, err := m.layout(f, m.breaks())
 	if err != nil {
 		return 0, 0, err

@@ -60,9 +60,16 @@ func (f *figure) frame(m Meta, legend []legendEntry) draw.Canvas {
 	c := draw.Crop(f.canvas, st.pad, -st.pad, st.pad, -st.pad)
 	width := c.Max.X - c.Min.X
 	top := c.Max.Y
+	// Text starts at the left, or at the right in a language written right to left.
+	start := c.Min.X
+	aligned := func(sty text.Style) text.Style { return sty }
+	if st.rtl {
+		start = c.Max.X
+		aligned = func(sty text.Style) text.Style { sty.XAlign = draw.XRight; return sty }
+	}
 	drawLines := func(sty text.Style, s string) {
 		for _, line := range wrap(sty, s, width) {
-			fillText(c, sty, c.Min.X, top-ascent(sty), line)
+			fillText(c, aligned(sty), start, top-ascent(sty), line)
 			top -= lineHeight(sty)
 		}
 	}
@@ -81,7 +88,7 @@ func (f *figure) frame(m Meta, legend []legendEntry) draw.Canvas {
 	if m.Source != "" {
 		lines := wrap(st.source, m.Source, width)
 		for i := len(lines) - 1; i >= 0; i-- {
-			fillText(c, st.source, c.Min.X, bottom+st.source.FontExtents().Descent, lines[i])
+			fillText(c, aligned(st.source), start, bottom+st.source.FontExtents().Descent, lines[i])
 			bottom += lineHeight(st.source)
 		}
 		bottom += st.gap * 2
@@ -94,11 +101,13 @@ func (f *figure) frame(m Meta, legend []legendEntry) draw.Canvas {
 }
 
 // drawLegend lays the entries out in rows from top down, wrapping at c's width, and returns the
-// y below the last row.
+// y below the last row. The entries read from left to right, each icon before its label, or from
+// right to left in a language written so.
 func (f *figure) drawLegend(c draw.Canvas, top vg.Length, entries []legendEntry) vg.Length {
 	st := f.st
 	rowH := lineHeight(st.legend) * 1.25
-	x := c.Min.X
+	width := c.Max.X - c.Min.X
+	x := vg.Length(0) // from the start of the row: the left, or the right when right to left
 	baseline := top - ascent(st.legend)
 	for _, e := range entries {
 		icon := 18 * vg.Length(st.scale)
@@ -109,16 +118,25 @@ func (f *figure) drawLegend(c draw.Canvas, top vg.Length, entries []legendEntry)
 		if e.icon != nil {
 			w += icon + st.gap
 		}
-		if x > c.Min.X && x+w > c.Max.X {
-			x = c.Min.X
+		if x > 0 && x+w > width {
+			x = 0
 			baseline -= rowH
 		}
-		tx := x
+		// The entry's box spans from..from+w from the left.
+		from := c.Min.X + x
+		if st.rtl {
+			from = c.Max.X - x - w
+		}
+		iconAt, tx := from, from
 		if e.icon != nil {
+			if st.rtl {
+				iconAt = from + w - icon
+			} else {
+				tx += icon + st.gap
+			}
 			mid := baseline + ascent(st.legend)*0.35
 			h := ascent(st.legend)
-			e.icon(c, vg.Rectangle{Min: vg.Point{X: x, Y: mid - h/2}, Max: vg.Point{X: x + icon, Y: mid + h/2}})
-			tx += icon + st.gap
+			e.icon(c, vg.Rectangle{Min: vg.Point{X: iconAt, Y: mid - h/2}, Max: vg.Point{X: iconAt + icon, Y: mid + h/2}})
 		}
 		fillText(c, st.legend, tx, baseline, e.label)
 		x += w + 3*st.gap

@@ -65,7 +65,8 @@ func (m SmallMultiples) draw(f *figure) error {
 	cols = min(cols, n)
 	rows := (n + cols - 1) / cols
 	// A panel is a small chart: its text does not grow with the figure as the frame's does.
-	pf := &figure{canvas: f.canvas, st: stylesAt(min(st.scale, 1))}
+	pf := &figure{canvas: f.canvas, st: stylesAt(min(st.scale, 1)).in(st.lang, st.digits)}
+	pf.st.words = st.words
 	pst := pf.st
 	// Panel titles wrap, at the width of a tile less a y axis's labels, over up to two lines, in a
 	// smaller font (down to 5.5 pt) where two lines of the panels' font do not hold them.
@@ -105,7 +106,7 @@ func (m SmallMultiples) draw(f *figure) error {
 		p.Add(pf.bandLayer(panels[i]), pf.refLines(m.Target, nil), pf.lineLayer(panels[i]))
 		if empty(panels[i]) {
 			p.Add(layer(func(c draw.Canvas, _ *plot.Plot) {
-				fillTextCentered(c, pst.italic, (c.Min.X+c.Max.X)/2, (c.Min.Y+c.Max.Y)/2, "no data")
+				fillTextCentered(c, pst.italic, (c.Min.X+c.Max.X)/2, (c.Min.Y+c.Max.Y)/2, pst.ui("no data"))
 			}))
 		}
 		plots[r][c] = p

@@ -51,11 +51,11 @@ func (rk Ranking) draw(f *figure) error {
 
 	var legend []legendEntry
 	if estimated {
-		legend = append(legend, legendEntry{label: "reported", icon: swatch(barColor)},
-			legendEntry{label: "estimated", icon: f.estimatedSwatch})
+		legend = append(legend, legendEntry{label: f.st.ui("reported"), icon: swatch(barColor)},
+			legendEntry{label: f.st.ui("estimated"), icon: f.estimatedSwatch})
 	}
 	if sharedYear != 0 {
-		legend = append(legend, legendEntry{label: "Year: " + strconv.Itoa(sharedYear)})
+		legend = append(legend, legendEntry{label: f.st.ui("Year:") + " " + strconv.Itoa(sharedYear)})
 	}
 	body := f.frame(rk.Meta, legend)
 

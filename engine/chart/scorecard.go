@@ -159,9 +159,9 @@ func (s Scorecard) layout(f *figure, m Meta, values bool) (scoreLayout, error) {
 	}
 	grey := textMid
 	legend := []legendEntry{
-		{label: "baseline", icon: f.dot(grey, true), narrow: true},
-		{label: "latest", icon: f.dot(grey, false), narrow: true},
-		{label: "target", narrow: true, icon: func(c draw.Canvas, r vg.Rectangle) {
+		{label: f.st.ui("baseline"), icon: f.dot(grey, true), narrow: true},
+		{label: f.st.ui("latest"), icon: f.dot(grey, false), narrow: true},
+		{label: f.st.ui("target"), narrow: true, icon: func(c draw.Canvas, r vg.Rectangle) {
 			x := (r.Min.X + r.Max.X) / 2
 			c.StrokeLine2(draw.LineStyle{Color: textDark, Width: st.thin * 2}, x, r.Min.Y-st.gap/2, x, r.Max.Y+st.gap/2)
 		}},
@@ -217,7 +217,9 @@ func (s Scorecard) layout(f *figure, m Meta, values bool) (scoreLayout, error) {
 func (f *figure) sizeTextToWidth() {
 	w := float64((f.canvas.Max.X - f.canvas.Min.X) / vg.Centimeter)
 	h := float64((f.canvas.Max.Y - f.canvas.Min.Y) / vg.Centimeter)
-	f.st = newStyles(w, math.Min(h, w*DefaultSize.Height/DefaultSize.Width))
+	words := f.st.words
+	f.st = newStyles(w, math.Min(h, w*DefaultSize.Height/DefaultSize.Width)).in(f.st.lang, f.st.digits)
+	f.st.words = words
 }
 
 // dry is f on a canvas that draws nothing, to lay a chart out before drawing it.
@@ -287,7 +289,7 @@ func DefaultSizeFor(c Chart) Size {
 func (s Scorecard) roomy(size Size) bool {
 	wc, hc := size.cm()
 	w, h, _ := size.dimensions()
-	f := &figure{canvas: draw.Canvas{Rectangle: vg.Rectangle{Max: vg.Point{X: w, Y: h}}}, st: newStyles(wc, hc)}
+	f := &figure{canvas: draw.Canvas{Rectangle: vg.Rectangle{Max: vg.Point{X: w, Y: h}}}, st: newStyles(wc, hc).of(s.Meta)}
 	f.sizeTextToWidth()
 	l, err := s.layout(f.dry(), s.Meta, false)
 	return err == nil && l.rowSty.Font.Size >= minLabelSize

@@ -387,7 +387,7 @@ func (f *figure) patternLegend(ss []series, patterns []string) []legendEntry {
 	}
 	for _, s := range ss {
 		if len(s.ErrorBars) > 0 {
-			out = append(out, legendEntry{label: ErrorBarLabel, icon: f.errorBarIcon, narrow: true})
+			out = append(out, legendEntry{label: f.st.ui(ErrorBarLabel), icon: f.errorBarIcon, narrow: true})
 			break
 		}
 	}
@@ -399,7 +399,8 @@ func (f *figure) patternLegend(ss []series, patterns []string) []legendEntry {
 
 // markerKey explains filled and hollow markers.
 func (f *figure) markerKey() []legendEntry {
-	return []legendEntry{{label: "reported", icon: f.dot(textMid, false), narrow: true}, {label: "estimated", icon: f.dot(textMid, true), narrow: true}}
+	return []legendEntry{{label: f.st.ui("reported"), icon: f.dot(textMid, false), narrow: true},
+		{label: f.st.ui("estimated"), icon: f.dot(textMid, true), narrow: true}}
 }
 
 func colorKey(c color.Color) string {

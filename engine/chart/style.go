@@ -4,6 +4,7 @@ import (
 	"image/color"
 	"math"
 	"strings"
+	"sync"
 
 	xfont "golang.org/x/image/font"
 	"gonum.org/v1/plot"
@@ -11,6 +12,9 @@ import (
 	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/ictstat/ictstat/engine/chart/shaping"
+	"github.com/ictstat/ictstat/indicators/translations"
 )
 
 // Palette is the Okabe–Ito colour-blind-safe palette: orange, sky blue, bluish green, blue,
@@ -89,8 +93,12 @@ var (
 	targetGrey = rgb(0x666666)
 )
 
-// styles are the fonts and line widths of one figure, scaled to its size.
+// styles are the fonts and line widths of one figure, scaled to its size, and the language of
+// its text.
 type styles struct {
+	lang, digits                            string
+	rtl                                     bool                // the language is written right to left
+	words                                   *translations.Words // the chart's own words in lang; nil: English
 	scale                                   float64
 	title, subtitle, legend, axis, tick     text.Style
 	source, note, panelTitle, italic, value text.Style
@@ -136,6 +144,80 @@ func stylesAt(s float64) styles {
 		gap:          vg.Points(4 * s),
 		pad:          vg.Points(9 * s),
 	}
+}
+
+// of is s for the text of a chart with meta m: its language, digits and words.
+func (s styles) of(m Meta) styles {
+	s = s.in(m.Lang, m.Digits)
+	s.words = m.Words
+	if s.words == nil && m.Lang != "" && m.Lang != translations.Source {
+		if cat, err := translations.Default(); err == nil {
+			s.words = cat.For(m.Lang)
+		}
+	}
+	return s
+}
+
+// ui is the chart's own word english in the chart's language.
+func (s styles) ui(english string) string { return s.words.UI(english) }
+
+// in is s for text in lang ("" or "en": English) with digits ("native": the language's own):
+// Arabic, Persian and Chinese text is shaped (engine/chart/shaping), Arabic and Persian set
+// right to left; the other languages are drawn as gonum/plot draws Latin and Cyrillic text.
+func (s styles) in(lang, digits string) styles {
+	s.lang, s.digits, s.rtl = lang, digits, shaping.IsRTL(lang)
+	h := handlerFor(lang, digits)
+	for _, t := range []*text.Style{&s.title, &s.subtitle, &s.legend, &s.axis, &s.tick, &s.source, &s.note,
+		&s.panelTitle, &s.italic, &s.value} {
+		t.Handler = h
+	}
+	return s
+}
+
+// handlers are the text handlers of the languages and digits drawn so far.
+var handlers sync.Map // [2]string{lang, digits} → text.Handler
+
+// handlerFor is the text handler for lang and digits, made once.
+func handlerFor(lang, digits string) text.Handler {
+	native := digits == "native" && translations.Digits(lang, "0") != "0"
+	if !native && !shaped[lang] {
+		return plot.DefaultTextHandler
+	}
+	k := [2]string{lang, digits}
+	if h, ok := handlers.Load(k); ok {
+		return h.(text.Handler)
+	}
+	var h text.Handler = plot.DefaultTextHandler
+	if shaped[lang] {
+		h = shaping.New(lang)
+	}
+	if native {
+		h = nativeDigits{h, lang}
+	}
+	stored, _ := handlers.LoadOrStore(k, h)
+	return stored.(text.Handler)
+}
+
+// shaped are the languages whose text the shaping handler draws: scripts gonum/plot's fonts do
+// not cover, or whose letters join.
+var shaped = map[string]bool{"ar": true, "fa": true, "zh": true}
+
+// nativeDigits draws the digits of text in the language's own (translations.Digits).
+type nativeDigits struct {
+	text.Handler
+	lang string
+}
+
+func (n nativeDigits) Lines(txt string) []string {
+	return n.Handler.Lines(translations.Digits(n.lang, txt))
+}
+
+func (n nativeDigits) Box(txt string, fnt font.Font) (width, height, depth vg.Length) {
+	return n.Handler.Box(translations.Digits(n.lang, txt), fnt)
+}
+
+func (n nativeDigits) Draw(c vg.Canvas, txt string, sty text.Style, pt vg.Point) {
+	n.Handler.Draw(c, translations.Digits(n.lang, txt), sty, pt)
 }
 
 // lineHeight is the distance between the baselines of two lines of sty.

@@ -116,7 +116,7 @@ func (g Gap) draw(f *figure) error {
 	legend := f.seriesLegend(ss)
 	between := gapRuns(ss[0], ss[1])
 	if len(between) > 0 {
-		legend = append(legend, legendEntry{label: "gap", icon: swatch(gapFill)})
+		legend = append(legend, legendEntry{label: f.st.ui("gap"), icon: swatch(gapFill)})
 	}
 	p, body := f.linePlot(g.Meta, legend, e, g.YMin, g.YMax)
 	p.Add(layer(func(c draw.Canvas, p *plot.Plot) {
@@ -166,7 +166,7 @@ func (f *figure) gapNote(ss []series, between [][]Interval, unit string) layer {
 		run := between[len(between)-1]
 		last := run[len(run)-1]
 		d := math.Abs(last.High - last.Low)
-		label := strings.TrimSpace(fmt.Sprintf("gap %s: %s %s", formatNumber(last.X, 0, false), formatNumber(d, labelDecimals(d), d >= 1000), unit))
+		label := strings.TrimSpace(fmt.Sprintf(f.st.ui("gap %s: %s %s"), formatNumber(last.X, 0, false), formatNumber(d, labelDecimals(d), d >= 1000), unit))
 		var o obstacles
 		o.addSeries(&c, p, ss, f.st.markerRadius)
 		tx, ty := p.Transforms(&c)
@@ -203,7 +203,7 @@ func (q Parity) draw(f *figure) error {
 	if band {
 		e.add(math.NaN(), q.BandLow)
 		e.add(math.NaN(), q.BandHigh)
-		bandLabel = fmt.Sprintf("parity %s–%s", trimNumber(q.BandLow), trimNumber(q.BandHigh))
+		bandLabel = fmt.Sprintf(f.st.ui("parity %s–%s"), trimNumber(q.BandLow), trimNumber(q.BandHigh))
 	}
 	p, body := f.linePlot(q.Meta, legend, e, math.NaN(), math.NaN())
 	fill := tint(Palette[2], 0.14)

@@ -27,6 +27,7 @@ import (
 	"github.com/ictstat/ictstat/indicators/progress"
 	"github.com/ictstat/ictstat/indicators/report"
 	"github.com/ictstat/ictstat/indicators/targets"
+	"github.com/ictstat/ictstat/indicators/translations"
 )
 
 // Kinds of figure.
@@ -90,6 +91,9 @@ type Request struct {
 	// "fixed" (five equal steps from 0 to 100 for percentages, else to the indicator's largest
 	// value over all years rounded up; the same for every year), as docs/explorer.md defines them.
 	Classes string
+	// Lang is the language of the figure's text: "" or "en" (English), "ar", "fa", "fr", "es",
+	// "ru" or "zh" (indicators/translations). Digits is "native" for the language's own digits.
+	Lang, Digits string
 }
 
 // Build makes the figure a request asks for, from the store's newest editions and its computed
@@ -103,6 +107,9 @@ func Build(ctx context.Context, db *sql.DB, req Request) (chart.Chart, error) {
 func (s *Source) Build(ctx context.Context, req Request) (chart.Chart, error) {
 	req.Entities = slices.Clone(req.Entities)
 	b := &builder{ctx: ctx, src: s, req: req, editions: map[string]bool{}}
+	if err := b.language(); err != nil {
+		return nil, err
+	}
 	if err := b.load(); err != nil {
 		return nil, err
 	}
@@ -129,6 +136,7 @@ type builder struct {
 	ind indicatorInfo
 	tgt *targets.Target
 	fw  targets.Framework
+	w   *translations.Words // the figure's language's words; nil: English
 	// what the figure drew, for its source line
 	editions   map[string]bool
 	aggregated bool // some values are ictstat's aggregates
@@ -276,9 +284,51 @@ func (b *builder) entity(code string) (canonical, name, kind string, err error) 
 	return e.code, e.name, e.kind, nil
 }
 
-// name is the name of a code load has checked.
+// name is the name of a code load has checked, in the figure's language.
 func (b *builder) name(code string) string {
-	return b.cat.entities[code].name
+	e := b.cat.entities[code]
+	if e.kind == "group" {
+		return b.w.Key(translations.GroupKey(code), e.name)
+	}
+	return translations.DisplayName(b.req.Lang, b.w.Key(translations.EconomyKey(code), e.name))
+}
+
+// language checks the request's language and digits and takes the words of the language.
+func (b *builder) language() error {
+	switch b.req.Digits {
+	case "", "western", "native":
+	default:
+		return requestError("digits %q: use western or native", b.req.Digits)
+	}
+	if b.req.Lang == "" || b.req.Lang == translations.Source {
+		return nil
+	}
+	var codes []string
+	for _, l := range translations.Languages {
+		codes = append(codes, l.Code)
+	}
+	if !slices.Contains(codes, b.req.Lang) {
+		return requestError("language %q: use one of %s", b.req.Lang, strings.Join(codes, ", "))
+	}
+	cat, err := translations.Default()
+	if err != nil {
+		return err
+	}
+	b.w = b.src.wordsFor(cat, b.req.Lang)
+	return nil
+}
+
+// ui is the interface string english in the figure's language.
+func (b *builder) ui(english string) string { return b.w.UI(english) }
+
+// indName is the indicator's name in the figure's language.
+func (b *builder) indName() string {
+	return b.w.Key(translations.IndicatorKey(b.ind.code, "name"), b.ind.name)
+}
+
+// unit is the indicator's unit in the figure's language.
+func (b *builder) unit() string {
+	return b.w.Key(translations.IndicatorKey(b.ind.code, "unit"), b.ind.unit)
 }
 
 // series is an entity's values of the indicator for one breakdown in the years asked, as the
@@ -398,7 +448,7 @@ func (b *builder) meta(title string) chart.Meta {
 	if b.req.Title != "" {
 		title = b.req.Title
 	}
-	return chart.Meta{Title: title, XLabel: "Year", YLabel: b.ind.unit, Source: b.source()}
+	return chart.Meta{Title: title, XLabel: b.ui("Year"), YLabel: b.unit(), Source: b.source(), Lang: b.req.Lang, Digits: b.req.Digits, Words: b.w}
 }
 
 // span is ", 2005–2024" for the years asked, or "": for messages about the request.
@@ -431,9 +481,9 @@ func (b *builder) drawnSpan(years ...float64) string {
 	case math.IsInf(first, 0):
 		return ""
 	case first == last:
-		return fmt.Sprintf(", %d", int(first))
+		return fmt.Sprintf("%s%d", translations.Comma(b.req.Lang), int(first))
 	}
-	return fmt.Sprintf(", %d–%d", int(first), int(last))
+	return fmt.Sprintf("%s%d–%d", translations.Comma(b.req.Lang), int(first), int(last))
 }
 
 // yearsOf are the years of the points of lines, projections (dashed lines) left out.
@@ -455,20 +505,25 @@ func yearsOf(lines ...chart.Line) []float64 {
 // aggregates (of the members' newest editions of the indicator in the breakdowns drawn).
 func (b *builder) source() string {
 	custodian, _, _ := strings.Cut(b.ind.custodian, " (")
-	s := b.cat.sourceLine(custodian, slices.Sorted(maps.Keys(b.editions)))
+	s := b.cat.sourceLine(b.w, custodian, slices.Sorted(maps.Keys(b.editions)))
 	if b.aggregated {
-		how := map[string]string{"weighted_mean": "means weighted by " + b.ind.weight, "median": "medians", "sum": "sums"}[b.ind.aggregation]
+		weight := map[string]string{"population": b.ui("population"), "households": b.ui("households")}[b.ind.weight]
+		if weight == "" {
+			weight = b.ind.weight
+		}
+		how := map[string]string{"weighted_mean": fmt.Sprintf(b.ui("means weighted by %s"), weight),
+			"median": b.ui("medians"), "sum": b.ui("sums")}[b.ind.aggregation]
 		if how == "" {
 			how = b.ind.aggregation
 		}
-		fill := "gaps filled"
+		fill := b.ui("gaps filled")
 		if b.nowcasts {
-			fill += ", the years after members' last reports nowcast"
+			fill += translations.Comma(b.req.Lang) + b.ui("the years after members' last reports nowcast")
 		}
 		if b.bars {
-			fill += "; bars: 95% intervals where nowcasts weigh"
+			fill += translations.Semicolon(b.req.Lang) + b.ui("bars: 95% intervals where nowcasts weigh")
 		}
-		s += " Group values: ictstat aggregates (" + how + " of the members' values, " + fill + ")."
+		s += " " + fmt.Sprintf(b.ui("Group values: ictstat aggregates (%s of the members' values, %s)."), how, fill)
 	}
 	return s
 }
@@ -477,7 +532,7 @@ func (b *builder) source() string {
 // World Bank WDI (2025 edition)." for editions that republish the custodian's data, the others by
 // their citations alone ("Source: ITU, via World Bank WDI (2025 edition); UBOS survey (2026).").
 // Without a custodian (indicators users defined) the editions alone are named.
-func (c *catalogue) sourceLine(custodian string, editions []string) string {
+func (c *catalogue) sourceLine(w *translations.Words, custodian string, editions []string) string {
 	var via, own []string
 	for _, e := range editions {
 		if custodian != "" && c.republished[e] {
@@ -488,17 +543,17 @@ func (c *catalogue) sourceLine(custodian string, editions []string) string {
 	}
 	var parts []string
 	if len(via) > 0 {
-		parts = append(parts, custodian+", via "+joinAnd(via))
+		parts = append(parts, fmt.Sprintf(w.UI("%s, via %s"), custodian, joinAnd(via)))
 	}
 	if len(own) > 0 {
 		parts = append(parts, joinAnd(own))
 	}
 	if len(parts) == 0 {
-		parts = append(parts, "the database's observations")
+		parts = append(parts, w.UI("the database's observations"))
 	}
-	line := "Source: " + strings.Join(parts, "; ") + "."
+	line := w.UI("Source:") + " " + strings.Join(parts, translations.Semicolon(w.Language())) + "."
 	if !c.asOf.IsZero() {
-		line += " Data as published on " + c.asOf.Format(time.DateOnly) + "."
+		line += " " + fmt.Sprintf(w.UI("Data as published on %s."), c.asOf.Format(time.DateOnly))
 	}
 	return line
 }
@@ -571,10 +626,10 @@ func (b *builder) trend() (chart.Chart, error) {
 			c.Lines[i].Band = nil
 		}
 	}
-	c.Meta = b.meta(b.ind.name + b.drawnSpan(yearsOf(c.Lines...)...))
+	c.Meta = b.meta(b.indName() + b.drawnSpan(yearsOf(c.Lines...)...))
 	if b.tgt != nil {
-		c.Target = &chart.Reference{Value: b.tgt.Level(math.NaN()), Label: targetLabel(b.tgt, b.fw, b.ind.unit)}
-		c.Deadline = &chart.Reference{Value: float64(b.tgt.Deadline), Label: fmt.Sprintf("deadline %d", b.tgt.Deadline)}
+		c.Target = &chart.Reference{Value: b.tgt.Level(math.NaN()), Label: b.targetLabel()}
+		c.Deadline = &chart.Reference{Value: float64(b.tgt.Deadline), Label: fmt.Sprintf(b.ui("deadline %d"), b.tgt.Deadline)}
 		last := 0.0
 		for _, l := range c.Lines {
 			for _, p := range l.Points {
@@ -583,13 +638,13 @@ func (b *builder) trend() (chart.Chart, error) {
 		}
 		switch {
 		case len(projections) == 0 && float64(b.tgt.Deadline) <= last:
-			c.Subtitle = fmt.Sprintf("The %d deadline has passed: the lines are the data, with no projection", b.tgt.Deadline)
+			c.Subtitle = fmt.Sprintf(b.ui("The %d deadline has passed: the lines are the data, with no projection"), b.tgt.Deadline)
 		case len(projections) == 0:
-			c.Subtitle = "Too few points to project a trend"
+			c.Subtitle = b.ui("Too few points to project a trend")
 		case bands:
-			c.Subtitle = fmt.Sprintf("Dashed: the fitted trend projected to %d, with its 95%% interval shaded", b.tgt.Deadline)
+			c.Subtitle = fmt.Sprintf(b.ui("Dashed: the fitted trend projected to %d, with its 95%% interval shaded"), b.tgt.Deadline)
 		default:
-			c.Subtitle = fmt.Sprintf("Dashed: the fitted trend projected to %d", b.tgt.Deadline)
+			c.Subtitle = fmt.Sprintf(b.ui("Dashed: the fitted trend projected to %d"), b.tgt.Deadline)
 		}
 	}
 	return c, nil
@@ -615,18 +670,28 @@ func (b *builder) projection(pts []chart.Point, color int) *chart.Line {
 	return l
 }
 
-// targetLabel reads e.g. "UMC 2030 target UMC.1: 100% by 2030 (met at 95%)".
-func targetLabel(t *targets.Target, fw targets.Framework, unit string) string {
+// targetLabel reads e.g. "UMC 2030 target UMC.1: 100% by 2030 (met at 95%)", in the figure's
+// language.
+func (b *builder) targetLabel() string {
+	t, unit := b.tgt, b.ind.unit
 	value := func(v float64) string {
 		if strings.HasPrefix(unit, "%") {
 			return fmt.Sprintf("%g%%", v)
 		}
-		return fmt.Sprintf("%g %s", v, unit)
+		return fmt.Sprintf("%g %s", v, b.unit())
 	}
-	cmp := map[string]string{"ge": "", "gt": "more than ", "le": "at most ", "lt": "less than "}[t.Comparator]
-	s := fmt.Sprintf("%s target %s: %s%s by %d", fw.ShortName, t.Code, cmp, value(t.Value), t.Deadline)
+	level := value(t.Value)
+	switch t.Comparator {
+	case "gt":
+		level = fmt.Sprintf(b.ui("more than %s"), level)
+	case "le":
+		level = fmt.Sprintf(b.ui("at most %s"), level)
+	case "lt":
+		level = fmt.Sprintf(b.ui("less than %s"), level)
+	}
+	s := fmt.Sprintf(b.ui("%s target %s: %s by %d"), b.w.Key(translations.FrameworkKey(b.fw.Code, "short_name"), b.fw.ShortName), t.Code, level, t.Deadline)
 	if !math.IsNaN(t.MetAt) && t.MetAt != t.Value {
-		s += " (met at " + value(t.MetAt) + ")"
+		s += " " + fmt.Sprintf(b.ui("(met at %s)"), value(t.MetAt))
 	}
 	return s
 }
@@ -669,7 +734,7 @@ func (b *builder) gap() (chart.Chart, error) {
 	if b.ind.unitKind == "percent" {
 		c.Unit = "percentage points"
 	}
-	c.Meta = b.meta(fmt.Sprintf("%s: %s, %s%s", b.name(e), b.ind.name, parts[0].by, b.drawnSpan(yearsOf(lines[:]...)...)))
+	c.Meta = b.meta(fmt.Sprintf("%s: %s, %s%s", b.name(e), b.indName(), parts[0].by, b.drawnSpan(yearsOf(lines[:]...)...)))
 	return c, nil
 }
 
@@ -708,12 +773,12 @@ func (b *builder) parity() (chart.Chart, error) {
 	if len(c.Lines) == 0 {
 		return nil, requestError("no gender parity scores of %s for %s%s (they need female and male values)", b.ind.code, strings.Join(r.Entities, ", "), b.span())
 	}
-	c.Meta = b.meta("Gender parity score: " + b.ind.name + b.drawnSpan(yearsOf(c.Lines...)...))
-	c.YLabel = "female value / male value"
-	c.Subtitle = "Parity: 0.98–1.02 (shaded); below it, women are behind men"
+	c.Meta = b.meta(fmt.Sprintf(b.ui("Gender parity score: %s"), b.indName()) + b.drawnSpan(yearsOf(c.Lines...)...))
+	c.YLabel = b.ui("female value / male value")
+	c.Subtitle = b.ui("Parity: 0.98–1.02 (shaded); below it, women are behind men")
 	if len(missing) > 0 {
 		// An entity asked for but not drawn is named, not silently left out.
-		c.Subtitle += fmt.Sprintf(". Not drawn: %s, with no published parity scores%s", joinAnd(missing), b.inSpan())
+		c.Subtitle += ". " + fmt.Sprintf(b.ui("Not drawn: %s, with no published parity scores"), joinAnd(missing)) + b.inSpan()
 	}
 	return c, nil
 }
@@ -765,9 +830,9 @@ func (b *builder) smallMultiples() (chart.Chart, error) {
 		return nil, requestError("no data on %s for %s%s", b.ind.code, b.selected(), b.span())
 	}
 	if b.tgt != nil {
-		c.Target = &chart.Reference{Value: b.tgt.Level(math.NaN()), Label: targetLabel(b.tgt, b.fw, b.ind.unit)}
+		c.Target = &chart.Reference{Value: b.tgt.Level(math.NaN()), Label: b.targetLabel()}
 	}
-	title := b.ind.name
+	title := b.indName()
 	if b.req.Group != "" {
 		title = b.name(b.req.Group) + ": " + title
 	}
@@ -801,12 +866,12 @@ func (p breakdown) color(i int) int {
 func (b *builder) parts(split string, total bool) ([]breakdown, error) {
 	switch split {
 	case "sex":
-		return []breakdown{{"female", "total", "Women", "women and men"}, {"male", "total", "Men", "women and men"}}, nil
+		return []breakdown{{"female", "total", b.ui("Women"), b.ui("women and men")}, {"male", "total", b.ui("Men"), b.ui("women and men")}}, nil
 	case "area":
-		return []breakdown{{"total", "rural", "Rural", "rural and urban areas"}, {"total", "urban", "Urban", "rural and urban areas"}}, nil
+		return []breakdown{{"total", "rural", b.ui("Rural"), b.ui("rural and urban areas")}, {"total", "urban", b.ui("Urban"), b.ui("rural and urban areas")}}, nil
 	case "":
 		if total {
-			return []breakdown{{"total", "total", b.ind.name, ""}}, nil
+			return []breakdown{{"total", "total", b.indName(), ""}}, nil
 		}
 		return b.parts("sex", false)
 	}
@@ -891,9 +956,9 @@ func (b *builder) ranking() (chart.Chart, error) {
 		return nil, requestError("%d bars are too many to read (at most %d): choose a smaller group or fewer economies", len(c.Bars), MaxBars)
 	}
 	if b.tgt != nil {
-		c.Target = &chart.Reference{Value: b.tgt.Level(math.NaN()), Label: targetLabel(b.tgt, b.fw, b.ind.unit)}
+		c.Target = &chart.Reference{Value: b.tgt.Level(math.NaN()), Label: b.targetLabel()}
 	}
-	title := b.ind.name + ", latest year"
+	title := b.indName() + ", " + b.ui("latest year")
 	if b.req.Group != "" {
 		title = b.name(b.req.Group) + ": " + title
 	}
@@ -902,9 +967,9 @@ func (b *builder) ranking() (chart.Chart, error) {
 		years = append(years, float64(bar.Year))
 	}
 	c.Meta = b.meta(title + b.drawnSpan(years...))
-	c.XLabel, c.YLabel = b.ind.unit, ""
+	c.XLabel, c.YLabel = b.unit(), ""
 	if len(c.Bars) < len(codes) && b.req.Group != "" {
-		c.Subtitle = fmt.Sprintf("%d of %s with data", len(c.Bars), plural(len(codes), "member", "members"))
+		c.Subtitle = fmt.Sprintf(b.ui("%d of %s with data"), len(c.Bars), plural(len(codes), b.ui("member"), b.ui("members")))
 	}
 	return c, nil
 }
@@ -935,6 +1000,8 @@ func (b *builder) scorecard() (chart.Chart, error) {
 		label := r.Indicator
 		if label == "" {
 			label = strings.ToUpper(r.Wording[:1]) + r.Wording[1:]
+		} else {
+			label = b.w.Key(translations.IndicatorKey(measured(r.Measure), "name"), label)
 		}
 		c.Rows = append(c.Rows, chart.ScoreRow{Label: r.Target + " " + label, Baseline: r.Baseline, Latest: r.Latest, Target: r.Level,
 			BaselineYear: r.BaselineYear, LatestYear: r.LatestYear, Status: r.Status, Unit: shortUnit(b.cat.indicators[measured(r.Measure)].unit)})
@@ -942,7 +1009,7 @@ func (b *builder) scorecard() (chart.Chart, error) {
 			c.ShareOfTarget = false
 		}
 	}
-	title := "WSIS Geneva targets (2003, deadline 2015): " + b.name(entity)
+	title := b.ui("WSIS Geneva targets (2003, deadline 2015):") + " " + b.name(entity)
 	if b.req.Title != "" {
 		title = b.req.Title
 	}
@@ -950,13 +1017,13 @@ func (b *builder) scorecard() (chart.Chart, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.Meta = chart.Meta{Title: title, Subtitle: "Baseline 2005 (hollow) to the latest year (filled), the target marked; the status is the progress class",
-		XLabel: "% of population, or subscriptions per 100 inhabitants",
-		Source: b.cat.sourceLine("ITU", eds) + " Progress assessed by ictstat."}
+	c.Meta = chart.Meta{Title: title, Subtitle: b.ui("Baseline 2005 (hollow) to the latest year (filled), the target marked; the status is the progress class"),
+		XLabel: b.ui("% of population, or subscriptions per 100 inhabitants"),
+		Source: b.cat.sourceLine(b.w, "ITU", eds) + " " + b.ui("Progress assessed by ictstat."), Lang: b.req.Lang, Digits: b.req.Digits, Words: b.w}
 	if c.ShareOfTarget {
-		c.Subtitle = "Baseline 2005 (hollow) and latest year (filled) as % of the target's level (100: target reached)"
-		c.ValuesNote = "right: the values in their units"
-		c.XLabel = "% of the target level"
+		c.Subtitle = b.ui("Baseline 2005 (hollow) and latest year (filled) as % of the target's level (100: target reached)")
+		c.ValuesNote = b.ui("right: the values in their units")
+		c.XLabel = b.ui("% of the target level")
 	}
 	return c, nil
 }

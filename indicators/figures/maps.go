@@ -167,23 +167,23 @@ func (b *builder) worldMap() (chart.Chart, error) {
 		}
 		c.Breaks = chart.FixedBreaks(hi)
 		c.Low, c.High = 0, c.Breaks[3]+c.Breaks[0]
-		c.Classes = "Fixed breaks, the same for every year"
+		c.Classes = b.ui("Fixed breaks, the same for every year")
 	} else {
 		c.Breaks = chart.QuantileBreaks(shown)
 		c.Low, c.High = slices.Min(shown), slices.Max(shown)
-		c.Classes = fmt.Sprintf("Quintiles of the %d values", year)
+		c.Classes = fmt.Sprintf(b.ui("Quintiles of the %d values"), year)
 	}
-	c.Meta = b.meta(fmt.Sprintf("%s, %d", b.ind.name, year))
+	c.Meta = b.meta(fmt.Sprintf("%s, %d", b.indName(), year))
 	c.XLabel = ""
 	if r.Group != "" {
 		c.Scope = map[string]bool{}
 		for code := range scope {
 			c.Scope[b.cat.entities[code].m49] = true
 		}
-		c.ScopeLabel = "Not a member"
-		c.Subtitle = fmt.Sprintf("%s: %d of %s with a value in %d", b.name(r.Group), len(values), plural(members, "member", "members"), year)
+		c.ScopeLabel = b.ui("Not a member")
+		c.Subtitle = fmt.Sprintf(b.ui("%s: %d of %s with a value in %d"), b.name(r.Group), len(values), plural(members, b.ui("member"), b.ui("members")), year)
 	} else {
-		c.Subtitle = fmt.Sprintf("%s with a value in %d", plural(len(values), "economy", "economies"), year)
+		c.Subtitle = fmt.Sprintf(b.ui("%s with a value in %d"), plural(len(values), b.ui("economy"), b.ui("economies")), year)
 	}
 	return c, nil
 }

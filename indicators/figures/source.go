@@ -16,6 +16,7 @@ import (
 	"github.com/ictstat/ictstat/engine/store"
 	"github.com/ictstat/ictstat/indicators/report"
 	"github.com/ictstat/ictstat/indicators/targets"
+	"github.com/ictstat/ictstat/indicators/translations"
 )
 
 // Source reads the data of figures from a store and keeps what it has read: the catalogue
@@ -38,13 +39,38 @@ type Source struct {
 	mu         sync.Mutex
 	cat        *catalogue
 	indicators map[string]*indicatorData
-	members    map[membership][][2]string // members' codes and names
+	members    map[membership][][2]string     // members' codes and names
+	words      map[string]*translations.Words // by language, shared by the figures built
 }
 
 // membership is a group's membership in one year.
 type membership struct {
 	group string
 	year  int
+}
+
+// wordsFor is the words of lang for the figures built from s, made once.
+func (s *Source) wordsFor(cat *translations.Catalogue, lang string) *translations.Words {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.words == nil {
+		s.words = map[string]*translations.Words{}
+	}
+	w := s.words[lang]
+	if w == nil {
+		w = cat.For(lang)
+		s.words[lang] = w
+	}
+	return w
+}
+
+// Unreviewed is how many distinct strings the figures built in lang so far show in
+// translations nobody has reviewed (or in English, for want of a translation).
+func (s *Source) Unreviewed(lang string) int {
+	s.mu.Lock()
+	w := s.words[lang]
+	s.mu.Unlock()
+	return w.Unreviewed()
 }
 
 // NewSource is a Source reading db.
@@ -504,7 +530,7 @@ func ScorecardSource(ctx context.Context, db *sql.DB) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return c.sourceLine("ITU", eds), nil
+	return c.sourceLine(nil, "ITU", eds), nil
 }
 
 // scorecardEditions are, in the order of their citations, the editions holding observations of

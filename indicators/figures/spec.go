@@ -30,6 +30,8 @@ type Spec struct {
 	Intervals string   `yaml:"intervals"`
 	Year      int      `yaml:"year"`
 	Classes   string   `yaml:"classes"`
+	Lang      string   `yaml:"lang"`
+	Digits    string   `yaml:"digits"`
 	Size      string   `yaml:"size"`
 	DPI       float64  `yaml:"dpi"`
 	Line      int      `yaml:"-"` // where the spec is in its file; 0 for the command line
@@ -39,7 +41,7 @@ type Spec struct {
 func (c Spec) Request() Request {
 	return Request{Kind: c.Kind, Indicator: c.Indicator, Entities: c.Economies, Group: c.Group, From: c.From,
 		To: c.To, Target: c.Target, Split: c.Split, Parity: c.Parity, Title: c.Title, Intervals: c.Intervals,
-		Year: c.Year, Classes: c.Classes}
+		Year: c.Year, Classes: c.Classes, Lang: c.Lang, Digits: c.Digits}
 }
 
 // ChartSize is the spec's size, else defSize, else chart.DefaultSize, at the spec's DPI, else

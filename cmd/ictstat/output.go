@@ -18,6 +18,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/ictstat/ictstat/engine/query"
+	"github.com/ictstat/ictstat/indicators/translations"
 )
 
 // column is one column of a result table: its name and how a cell reads in a terminal.
@@ -37,7 +38,13 @@ type column struct {
 type resultTable struct {
 	columns []column
 	rows    [][]any
+	// words translate a table's column names and notes (not CSV's and JSON's names, which are
+	// identifiers); nil: English.
+	words *translations.Words
 }
+
+// name is column j's name as a table heads it.
+func (r resultTable) name(j int) string { return r.words.UI(r.columns[j].name) }
 
 var formats = []string{"table", "csv", "json"}
 
@@ -149,26 +156,31 @@ func (r resultTable) writeTable(w io.Writer, width int) error {
 	}
 	var notes []string
 	if cut1 {
-		notes = append(notes, "Texts ending in … are cut to fit the terminal's width.")
+		notes = append(notes, r.words.UI("Texts ending in … are cut to fit the terminal's width."))
 	}
 	var names []string // the columns left out that vary from row to row
 	for _, j := range l.hidden {
 		if !l.same[j] {
-			names = append(names, r.columns[j].name)
+			names = append(names, r.name(j))
 			continue
 		}
-		v := "empty"
+		v := r.words.UI("empty")
 		if c := cells[0][j]; c != "" {
 			v = c
 		}
-		notes = append(notes, fmt.Sprintf("%s: %s on every row.", r.columns[j].name, v))
+		notes = append(notes, fmt.Sprintf(r.words.UI("%s: %s on every row."), r.name(j), v))
 	}
 	if len(names) > 0 {
-		notes = append(notes, fmt.Sprintf("%s not shown for the terminal's width: %s.",
-			plural(len(names), "column", "columns"), strings.Join(names, ", ")))
+		notes = append(notes, fmt.Sprintf(r.words.UI("%s not shown for the terminal's width: %s."),
+			plural(len(names), r.words.UI("column"), r.words.UI("columns")), strings.Join(names, translations.Comma(r.words.Language()))))
 	}
 	if len(notes) > 0 {
-		notes = append(notes, "--format csv or json gives every column in full.")
+		notes = append(notes, r.words.UI("--format csv or json gives every column in full."))
+	}
+	if n := r.words.Unreviewed(); n > 0 {
+		notes = append(notes, fmt.Sprintf(r.words.UI("%d of the table's words are translations nobody has reviewed."), n))
+	}
+	if len(notes) > 0 {
 		for _, l := range wrap(strings.Join(notes, " "), width) {
 			if _, err := fmt.Fprintln(w, l); err != nil {
 				return err
@@ -200,16 +212,20 @@ func (l layout) headerLines() int {
 	return n
 }
 
-// splitName breaks a column name over two header lines after the underscore that makes the
-// wider part narrowest ("baseline_", "year"); a name without one stays on one line.
+// splitName breaks a column name over two header lines after the underscore (or, in a
+// translated name, at the space) that makes the wider part narrowest ("baseline_", "year"); a
+// name without one stays on one line.
 func splitName(name string) []string {
 	best := []string{name}
 	width := utf8.RuneCountInString(name)
 	for i, r := range name {
-		if r != '_' || i == len(name)-1 {
+		if r != '_' && r != ' ' || i == len(name)-1 {
 			continue
 		}
 		a, b := name[:i+1], name[i+1:]
+		if r == ' ' {
+			a = name[:i]
+		}
 		if w := max(utf8.RuneCountInString(a), utf8.RuneCountInString(b)); w < width {
 			best, width = []string{a, b}, w
 		}
@@ -257,10 +273,10 @@ func (r resultTable) fit(cells [][]string, width int) layout {
 	natural := make([]int, n) // the width of each column in full
 	minimum := make([]int, n) // the width a column may be narrowed to
 	measure := func(split bool) {
-		for j, c := range r.columns {
-			head[j] = []string{c.name}
+		for j := range r.columns {
+			head[j] = []string{r.name(j)}
 			if split {
-				head[j] = splitName(c.name)
+				head[j] = splitName(r.name(j))
 			}
 			name := 0
 			for _, h := range head[j] {

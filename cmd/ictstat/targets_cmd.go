@@ -14,6 +14,7 @@ import (
 	"github.com/ictstat/ictstat/indicators/figures"
 	"github.com/ictstat/ictstat/indicators/report"
 	"github.com/ictstat/ictstat/indicators/targets"
+	"github.com/ictstat/ictstat/indicators/translations"
 )
 
 // entityFlags are --economy and --group, of which at most one may be given.
@@ -126,6 +127,7 @@ func newProgress(g *globals) *cobra.Command {
 	var ent entityFlags
 	var framework, target, format string
 	var inScope, allLevels bool
+	var lang langFlag
 	cmd := &cobra.Command{
 		Use:   "progress",
 		Short: "Show progress toward targets",
@@ -196,6 +198,10 @@ target.
 			if err != nil {
 				return err
 			}
+			w, err := lang.words()
+			if err != nil {
+				return err
+			}
 			// In a terminal too narrow for every column, a column with one value on every row
 			// (the entity of --economy) is left out first, then those with the highest drop: the
 			// columns that tell the rows apart (framework, target, measure, economy or group) and
@@ -213,7 +219,7 @@ target.
 				{name: "anticipated_high", text: decimals(1), drop: 5},
 				{name: "projected_year", text: wholeYear, drop: 3}, {name: "projected_low", text: wholeYear, drop: 3},
 				{name: "projected_high", text: wholeYear, drop: 3}, {name: "basis", drop: 6}, {name: "note", drop: 5},
-			}}
+			}, words: w}
 			for _, p := range rows {
 				// The growth the ratio uses, in its own columns: CAGRs, or logit growth.
 				cagr, reqCAGR, logit, reqLogit := p.CAGR, p.RequiredCAGR, math.NaN(), math.NaN()
@@ -221,7 +227,7 @@ target.
 					cagr, reqCAGR, logit, reqLogit = math.NaN(), math.NaN(), p.Growth, p.RequiredGrowth
 				}
 				r.rows = append(r.rows, []any{p.Framework, p.Target, p.Measure, p.Entity, p.Scope, p.BaselineYear, p.Baseline, p.LatestYear,
-					p.Latest, p.Level, p.Tolerance, p.Deadline, cagr, reqCAGR, logit, reqLogit, p.Ratio, p.Class,
+					p.Latest, p.Level, p.Tolerance, p.Deadline, cagr, reqCAGR, logit, reqLogit, p.Ratio, w.Key(translations.StatusKey(p.Class), p.Class),
 					p.LatestSE, p.VsTarget, p.VsBaseline, p.MetYear, p.Model,
 					p.Anticipated, p.AnticipatedLow, p.AnticipatedHigh, p.ProjectedYear, p.ProjectedLow, p.ProjectedHigh, p.Basis, p.Note})
 			}
@@ -234,6 +240,7 @@ target.
 	cmd.Flags().BoolVar(&inScope, "in-scope", false, "only the economies and groups each target is set for (e.g. the world for a worldwide target)")
 	cmd.Flags().BoolVar(&allLevels, "all-levels", false, "every level of a target set at several (world, developing, LDC), not only the one that applies")
 	cmd.Flags().StringVar(&format, "format", "table", formatHelp)
+	lang.add(cmd)
 	addAsOf(cmd, g)
 	return cmd
 }
@@ -241,6 +248,7 @@ target.
 func newScorecard(g *globals) *cobra.Command {
 	var ent entityFlags
 	var format string
+	var lang langFlag
 	cmd := &cobra.Command{
 		Use:   "scorecard",
 		Short: "The Geneva (WSIS) targets scorecard: 2005 baseline against the latest year",
@@ -270,6 +278,10 @@ measure say "no global data". The world by default.
 			if err != nil {
 				return err
 			}
+			w, err := lang.words()
+			if err != nil {
+				return err
+			}
 			// In a terminal too narrow for every column, the coverage goes first, then the
 			// wording and the baseline year.
 			r := resultTable{columns: []column{
@@ -277,8 +289,16 @@ measure say "no global data". The world by default.
 				{name: "latest_year"}, {name: "latest", text: decimals(1)}, {name: "target_level", text: decimals(0)},
 				{name: "status", whole: true}, {name: "met_year"}, {name: "coverage", text: percent, drop: 2},
 				{name: "coverage_reported", text: percent, drop: 2}, {name: "wording", drop: 1},
-			}}
+			}, words: w}
+			seen := map[string]int{} // a target code's rows so far: the framework lists T10 twice
 			for _, s := range rows {
+				seen[s.Target]++
+				if s.Indicator != "" {
+					code, _ := targets.Target{Measure: s.Measure}.Indicator()
+					s.Indicator = w.Key(translations.IndicatorKey(code, "name"), s.Indicator)
+				}
+				s.Status = w.Key(translations.StatusKey(s.Status), s.Status)
+				s.Wording = w.Key(translations.TargetKey("wsis_geneva_2003", s.Target, seen[s.Target]), s.Wording)
 				// A target without an indicator: "—" in the table, empty in CSV and null in JSON.
 				var ind any = s.Indicator
 				switch {
@@ -291,18 +311,18 @@ measure say "no global data". The world by default.
 					s.Status, s.MetYear, s.Coverage, s.CoverageReported, s.Wording})
 			}
 			if format == "table" {
-				fmt.Fprintf(cmd.OutOrStdout(), "WSIS Geneva targets (2003, deadline 2015): %s\n\n", entity)
+				fmt.Fprintf(cmd.OutOrStdout(), "%s %s\n\n", w.UI("WSIS Geneva targets (2003, deadline 2015):"), entity)
 			}
 			if err := r.write(cmd.OutOrStdout(), format); err != nil {
 				return err
 			}
 			if format == "table" {
-				src, err := figures.ScorecardSource(cmd.Context(), st.DB())
+				src, err := figures.ScorecardSourceIn(cmd.Context(), st.DB(), w)
 				if err != nil {
 					return err
 				}
 				fmt.Fprintln(cmd.OutOrStdout())
-				for _, l := range wrap(src+" Computed by ictstat.", tableWidth(cmd.OutOrStdout())) {
+				for _, l := range wrap(src+" "+w.UI("Computed by ictstat."), tableWidth(cmd.OutOrStdout())) {
 					fmt.Fprintln(cmd.OutOrStdout(), l)
 				}
 			}
@@ -311,6 +331,7 @@ measure say "no global data". The world by default.
 	}
 	ent.add(cmd, " (default: the world, WLD)")
 	cmd.Flags().StringVar(&format, "format", "table", formatHelp)
+	lang.add(cmd)
 	addAsOf(cmd, g)
 	return cmd
 }

@@ -522,6 +522,11 @@ func (c *catalogue) loadEditions(ctx context.Context, db *sql.DB, views bool) er
 // ScorecardSource is the source line of the Geneva-targets scorecard: the editions of the
 // observations its assessed series rest on (report.ScorecardIndicators), not every edition loaded.
 func ScorecardSource(ctx context.Context, db *sql.DB) (string, error) {
+	return ScorecardSourceIn(ctx, db, nil)
+}
+
+// ScorecardSourceIn is ScorecardSource in the language of w (nil: English).
+func ScorecardSourceIn(ctx context.Context, db *sql.DB, w *translations.Words) (string, error) {
 	c := &catalogue{}
 	if err := c.loadEditions(ctx, db, false); err != nil {
 		return "", err
@@ -530,7 +535,7 @@ func ScorecardSource(ctx context.Context, db *sql.DB) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return c.sourceLine(nil, "ITU", eds), nil
+	return c.sourceLine(w, "ITU", eds), nil
 }
 
 // scorecardEditions are, in the order of their citations, the editions holding observations of

@@ -214,13 +214,16 @@ func (c *Catalogue) For(lang string) *Words {
 }
 
 // Key is the translation of the string key identifies, english when the language is English or
-// has no translation of it.
+// has no translation of it, or when the translation is of other English than english (the
+// English text changed since).
 func (w *Words) Key(key, english string) string {
 	if w == nil || w.Lang == Source {
 		return english
 	}
-	text, status, ok := w.c.Text(w.Lang, key)
-	if !ok {
+	e, ok := w.c.entries[w.Lang][key]
+	text, status := e.Text, e.Status
+	if !ok || e.English != english {
+		// No translation, or one of an English text since changed: the English, as unreviewed.
 		text, status = english, Unreviewed
 	}
 	w.mu.Lock()

@@ -1,0 +1,72 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/ictstat/ictstat/indicators/translations"
+	"github.com/ictstat/ictstat/indicators/translations/translationstest"
+)
+
+// TestWordsTranslated checks that every word the commands translate has a translation in every
+// language.
+func TestWordsTranslated(t *testing.T) {
+	words := translationstest.UIStrings(t, ".", "UI")
+	if len(words) < 8 {
+		t.Fatalf("found %d translated words in the commands: %q", len(words), words)
+	}
+	translationstest.CheckTranslated(t, words)
+}
+
+// TestTablesInTheirLanguage prints the scorecard and progress in French, Arabic and Chinese and
+// checks that the column names, the statuses and the note on unreviewed words are in the
+// language, and that an unknown language is refused.
+func TestTablesInTheirLanguage(t *testing.T) {
+	db := copyOfDefault(t)
+	cat, err := translations.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	word := func(lang, english string) string {
+		s, _, ok := cat.Text(lang, translations.UIKey(english))
+		if !ok {
+			t.Fatalf("%s: no translation of %q", lang, english)
+		}
+		return s
+	}
+	status := func(lang, s string) string {
+		x, _, ok := cat.Text(lang, translations.StatusKey(s))
+		if !ok {
+			t.Fatalf("%s: no translation of the status %q", lang, s)
+		}
+		return x
+	}
+	for _, lang := range []string{"fr", "ar", "zh"} {
+		r := ictstatIn(t, "", []string{"COLUMNS=400"}, "--db", db, "scorecard", "--lang", lang)
+		out := r.stdout
+		if r.code != 0 {
+			t.Fatalf("scorecard --lang %s: exit %d\n%s%s", lang, r.code, out, r.stderr)
+		}
+		for _, want := range []string{word(lang, "status"), status(lang, "target met"), status(lang, "no global data"),
+			strings.SplitN(word(lang, "%d of the table's words are translations nobody has reviewed."), "%d", 2)[1]} {
+			if !strings.Contains(out, want) {
+				t.Errorf("scorecard --lang %s: no %q in\n%s", lang, want, out)
+			}
+		}
+		for _, english := range []string{"baseline_year", "target met", "no global data", "Computed by ictstat"} {
+			if strings.Contains(out, english) {
+				t.Errorf("scorecard --lang %s: %q left in English in\n%s", lang, english, out)
+			}
+		}
+		r = ictstatIn(t, "", []string{"COLUMNS=400"}, "--db", db, "progress", "--group", "WLD", "--framework", "umc_2030", "--lang", lang)
+		if r.code != 0 || !strings.Contains(r.stdout, word(lang, "class")) || strings.Contains(r.stdout, "required_cagr") {
+			t.Errorf("progress --lang %s: exit %d, column names not in the language:\n%s%s", lang, r.code, r.stdout, r.stderr)
+		}
+	}
+	if r := ictstat(t, "--db", db, "scorecard", "--lang", "de"); r.code != exitUsage || !strings.Contains(r.stderr, `--lang "de"`) {
+		t.Errorf("scorecard --lang de: exit %d\n%s", r.code, r.stderr)
+	}
+	if r := ictstat(t, "--db", db, "scorecard", "--format", "csv", "--lang", "fr"); r.code != 0 || !strings.HasPrefix(r.stdout, "target,indicator,baseline_year") {
+		t.Errorf("scorecard --format csv --lang fr: the header is not the identifiers: exit %d\n%s", r.code, r.stdout)
+	}
+}

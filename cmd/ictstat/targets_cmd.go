@@ -293,10 +293,7 @@ measure say "no global data". The world by default.
 			seen := map[string]int{} // a target code's rows so far: the framework lists T10 twice
 			for _, s := range rows {
 				seen[s.Target]++
-				if s.Indicator != "" {
-					code, _ := targets.Target{Measure: s.Measure}.Indicator()
-					s.Indicator = w.Key(translations.IndicatorKey(code, "name"), s.Indicator)
-				}
+				s.Indicator = figures.MeasureName(w, s.Measure, s.Indicator)
 				s.Status = w.Key(translations.StatusKey(s.Status), s.Status)
 				s.Wording = w.Key(translations.TargetKey("wsis_geneva_2003", s.Target, seen[s.Target]), s.Wording)
 				// A target without an indicator: "—" in the table, empty in CSV and null in JSON.

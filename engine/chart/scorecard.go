@@ -93,9 +93,9 @@ func (s Scorecard) draw(f *figure) error {
 			y := rowY(i)
 			clr := statusColor(row.Status)
 			if !hasData(row) {
-				text := row.Status
+				text := f.st.status(row.Status)
 				if hasData(s.Rows[i]) {
-					text = "no target level to compare with"
+					text = st.ui("no target level to compare with")
 				}
 				fillText(c, st.italic, c.Min.X+st.gap, y-centre(st.italic), text)
 				continue
@@ -142,7 +142,7 @@ func (s Scorecard) draw(f *figure) error {
 		}
 		if hasData(row) {
 			swatch(statusColor(row.Status))(body, vg.Rectangle{Min: vg.Point{X: statusX, Y: sb}, Max: vg.Point{X: statusX + square, Y: sb + square}})
-			fillText(body, statusSty, statusX+square+st.gap, sb, truncate(statusSty, row.Status, statusW-square-st.gap))
+			fillText(body, statusSty, statusX+square+st.gap, sb, truncate(statusSty, f.st.status(row.Status), statusW-square-st.gap))
 		}
 		fillText(body, noteSty, nx, nb, notes[i])
 	}
@@ -191,7 +191,7 @@ func (s Scorecard) layout(f *figure, m Meta, values bool) (scoreLayout, error) {
 		labels[i] = r.Label
 		labelW = max(labelW, l.rowSty.Width(r.Label))
 		if hasData(r) {
-			statusW = max(statusW, l.statusSty.Width(r.Status))
+			statusW = max(statusW, l.statusSty.Width(f.st.status(r.Status)))
 		}
 		l.notes[i] = s.note(r, values && l.stacked)
 		notesW = max(notesW, l.noteSty.Width(l.notes[i]))

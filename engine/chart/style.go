@@ -158,6 +158,11 @@ func (s styles) of(m Meta) styles {
 	return s
 }
 
+// status is a scorecard status as the chart writes it, in the chart's language.
+func (s styles) status(status string) string {
+	return s.words.Key(translations.StatusKey(status), status)
+}
+
 // ui is the chart's own word english in the chart's language.
 func (s styles) ui(english string) string { return s.words.UI(english) }
 

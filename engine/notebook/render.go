@@ -22,6 +22,7 @@ import (
 	"github.com/yuin/goldmark/parser"
 
 	"github.com/ictstat/ictstat/engine/query"
+	"github.com/ictstat/ictstat/indicators/translations"
 )
 
 // Charts draws the figure a chart block's spec (YAML, references resolved) asks for, as SVG or
@@ -41,6 +42,17 @@ type Options struct {
 	PNG    bool      // draw figures as PNG too, for Markdown output
 	Date   time.Time // the render date shown
 	Notes  []string  // lines on the data sources and editions, shown at the end
+	// Lang is the language of the text the render writes (table headers, names of indicators,
+	// economies, groups and statuses, notes): "" or "en" (English), or a target language of
+	// indicators/translations. The prose is the notebook's own; a notebook whose file name ends in
+	// .<lang>.md is in that language (TranslationPath), any other in English.
+	Lang string
+	// Digits is "native" for the language's own digits (Arabic and Persian), "" or "western" for
+	// 0-9.
+	Digits string
+	// Words translate the render's text into Lang; nil: the words of the embedded catalogue. Pass
+	// the Words that translated Notes so that the report counts their unreviewed strings too.
+	Words *translations.Words
 }
 
 // Result is one block's output.
@@ -78,7 +90,8 @@ type Report struct {
 	Date    time.Time
 	Notes   []string
 
-	titleMarkdown string // the title, its references resolved as Markdown text
+	titleMarkdown string    // the title, its references resolved as Markdown text
+	lang          *language // the language of the render
 }
 
 // Error is a failed block: the notebook, the block's line and the cause.
@@ -108,6 +121,10 @@ func Run(ctx context.Context, nb *Notebook, opts Options) (*Report, error) {
 		}
 		params[k] = v
 	}
+	lang, err := newLanguage(opts, ProseLanguage(nb.Path))
+	if err != nil {
+		return nil, err
+	}
 	conn, err := opts.DB.Conn(ctx)
 	if err != nil {
 		return nil, err
@@ -122,12 +139,12 @@ func Run(ctx context.Context, nb *Notebook, opts Options) (*Report, error) {
 			}
 		}
 	}()
-	r := &runner{ctx: ctx, conn: conn, params: params, results: map[string]*Table{}, opts: opts,
+	r := &runner{ctx: ctx, conn: conn, params: params, results: map[string]*Table{}, opts: opts, lang: lang, ids: &headingIDs{used: map[string]bool{}},
 		md: goldmark.New(goldmark.WithExtensions(extension.Table), goldmark.WithParserOptions(parser.WithAutoHeadingID()))}
-	rep := &Report{Params: params, Date: opts.Date, Notes: opts.Notes}
+	rep := &Report{Params: params, Date: opts.Date, Notes: opts.Notes, lang: lang}
 	// Parse made sure that the title quotes parameters only.
-	rep.Title, _ = r.resolve(nb.Title, func(s string) string { return s })
-	rep.titleMarkdown, _ = r.resolve(nb.Title, markdownText)
+	rep.Title, _ = r.resolve(nb.Title, lang.value)
+	rep.titleMarkdown, _ = r.resolve(nb.Title, func(s string) string { return markdownText(lang.value(s)) })
 	for _, b := range nb.Blocks {
 		res, err := r.block(b)
 		if err != nil {
@@ -145,6 +162,8 @@ type runner struct {
 	results map[string]*Table
 	opts    Options
 	md      goldmark.Markdown
+	lang    *language
+	ids     *headingIDs // the headings' ids, in a language other than English
 }
 
 // resolve replaces the references in s, each value as esc makes it.
@@ -218,12 +237,16 @@ func (r *runner) block(b Block) (Result, error) {
 	switch b.Kind {
 	case "markdown":
 		// Values are text, never markup: the same escaped text gives the HTML and the Markdown.
-		text, err := r.resolve(b.Text, markdownText)
+		text, err := r.resolve(b.Text, func(s string) string { return markdownText(r.lang.value(s)) })
 		if err != nil {
 			return res, err
 		}
 		var buf bytes.Buffer
-		if err := r.md.Convert([]byte(text), &buf); err != nil {
+		var popts []parser.ParseOption
+		if !r.lang.english() {
+			popts = append(popts, parser.WithContext(parser.NewContext(parser.WithIDs(r.ids))))
+		}
+		if err := r.md.Convert([]byte(text), &buf, popts...); err != nil {
 			return res, err
 		}
 		res.HTML, res.resolved = buf.String(), text
@@ -237,7 +260,7 @@ func (r *runner) block(b Block) (Result, error) {
 		if b.Name != "" {
 			r.results[b.Name] = t
 		}
-		res.HTML = t.html(b.Rows)
+		res.HTML = t.html(b.Rows, r.lang)
 	case "chart":
 		spec, err := r.resolve(b.Text, yamlQuote)
 		if err != nil {
@@ -442,18 +465,60 @@ func cellText(v driver.Value, c query.Column, places int) string {
 	return query.Text(v, c.DuckDBType)
 }
 
+// shown are the table's headers and cells as the language shows them: in English the columns'
+// names and Cells; otherwise the headers translated as interface strings, names translated
+// (language.name) and numbers in the language's digits.
+func (t *Table) shown(l *language) (heads []string, rows [][]string) {
+	for _, c := range t.Columns {
+		heads = append(heads, c.Name)
+	}
+	if l.english() {
+		return heads, t.Cells
+	}
+	for j := range heads {
+		heads[j] = l.ui(heads[j])
+	}
+	for _, row := range t.Cells {
+		out := make([]string, len(row))
+		for j, cell := range row {
+			switch c := t.Columns[j]; {
+			case c.DuckDBType == "FLOAT" || c.DuckDBType == "DOUBLE" || strings.HasPrefix(c.DuckDBType, "DECIMAL"):
+				out[j] = l.decimal(cell)
+			case numericType(c):
+				out[j] = l.number(cell) // integers: years, counts
+			default:
+				out[j] = l.name(cell)
+			}
+		}
+		rows = append(rows, out)
+	}
+	return heads, rows
+}
+
+// moreRows says how many rows the table shows of how many, or that it has none; "" when it
+// shows them all.
+func (t *Table) moreRows(n int, l *language) string {
+	if t.Rows > int64(min(n, len(t.Cells))) {
+		return l.number(fmt.Sprintf(l.ui("%d rows, the first %d shown"), t.Rows, min(n, len(t.Cells))))
+	} else if t.Rows == 0 {
+		return l.ui("no rows")
+	}
+	return ""
+}
+
 // html is the table with its first n rows.
-func (t *Table) html(n int) string {
+func (t *Table) html(n int, l *language) string {
 	if n == 0 {
 		return ""
 	}
+	heads, cells := t.shown(l)
 	var b strings.Builder
 	b.WriteString(`<div class="table"><table><thead><tr>`)
-	for _, c := range t.Columns {
-		fmt.Fprintf(&b, "<th>%s</th>", html.EscapeString(c.Name))
+	for _, h := range heads {
+		fmt.Fprintf(&b, "<th>%s</th>", html.EscapeString(h))
 	}
 	b.WriteString("</tr></thead><tbody>\n")
-	for i, row := range t.Cells {
+	for i, row := range cells {
 		if i >= n {
 			break
 		}
@@ -468,10 +533,8 @@ func (t *Table) html(n int) string {
 		b.WriteString("</tr>\n")
 	}
 	b.WriteString("</tbody></table>")
-	if t.Rows > int64(min(n, len(t.Cells))) {
-		fmt.Fprintf(&b, `<p class="more">%d rows, the first %d shown</p>`, t.Rows, min(n, len(t.Cells)))
-	} else if t.Rows == 0 {
-		b.WriteString(`<p class="more">no rows</p>`)
+	if more := t.moreRows(n, l); more != "" {
+		fmt.Fprintf(&b, `<p class="more">%s</p>`, html.EscapeString(more))
 	}
 	b.WriteString("</div>")
 	return b.String()

@@ -21,6 +21,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/ictstat/ictstat/engine/chart"
 	"github.com/ictstat/ictstat/engine/store"
@@ -904,6 +906,24 @@ func (b *builder) selected() string {
 	return strings.Join(b.req.Entities, ", ")
 }
 
+// MeasureName is the name of a target's measure (english, as report.ScorecardRow names it: an
+// indicator's name, or "Rural population covered by ..." of rural coverage) in the language of w.
+func MeasureName(w *translations.Words, measure, english string) string {
+	if english == "" {
+		return ""
+	}
+	if strings.HasPrefix(measure, "rural:") {
+		return w.UI(english)
+	}
+	return w.Key(translations.IndicatorKey(measured(measure), "name"), english)
+}
+
+// upperFirst is s with its first letter upper case (where the script has cases).
+func upperFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[n:]
+}
+
 // measured is the indicator a target's measure is of: "rural:coverage_2g_pct" is of
 // coverage_2g_pct.
 func measured(measure string) string {
@@ -996,12 +1016,12 @@ func (b *builder) scorecard() (chart.Chart, error) {
 	// inhabitants): the rows share one scale, each value as a share of its target level, when
 	// every target is a level to reach (more is better).
 	c := chart.Scorecard{ShareOfTarget: true}
+	seen := map[string]int{} // a target code's rows so far: the framework lists T10 twice
 	for _, r := range rows {
-		label := r.Indicator
+		seen[r.Target]++
+		label := MeasureName(b.w, r.Measure, r.Indicator)
 		if label == "" {
-			label = strings.ToUpper(r.Wording[:1]) + r.Wording[1:]
-		} else {
-			label = b.w.Key(translations.IndicatorKey(measured(r.Measure), "name"), label)
+			label = upperFirst(b.w.Key(translations.TargetKey("wsis_geneva_2003", r.Target, seen[r.Target]), r.Wording))
 		}
 		c.Rows = append(c.Rows, chart.ScoreRow{Label: r.Target + " " + label, Baseline: r.Baseline, Latest: r.Latest, Target: r.Level,
 			BaselineYear: r.BaselineYear, LatestYear: r.LatestYear, Status: r.Status, Unit: shortUnit(b.cat.indicators[measured(r.Measure)].unit)})

@@ -25,6 +25,7 @@ import (
 	"github.com/ictstat/ictstat/indicators/compute"
 	"github.com/ictstat/ictstat/indicators/figures"
 	"github.com/ictstat/ictstat/indicators/targets"
+	"github.com/ictstat/ictstat/indicators/translations"
 )
 
 // ErrInvalid marks a job file that cannot run: unknown keys, missing files, bad values.
@@ -66,6 +67,10 @@ type Job struct {
 	// (the default; up to NowcastTo, by default the last full year) or carry.
 	Fill      string `yaml:"fill"`
 	NowcastTo int    `yaml:"nowcast_to"`
+	// Lang is the language of the job's charts and scorecard (en, ar, fa, fr, es, ru or zh;
+	// default en); a chart may name its own. Digits: native for the language's own digits.
+	Lang   string `yaml:"lang"`
+	Digits string `yaml:"digits"`
 
 	Path    string         `yaml:"-"`
 	charts  []figures.Spec // decoded from Charts
@@ -232,6 +237,12 @@ func (j *Job) check(lines map[string]int) error {
 		}
 		j.asOf = d
 	}
+	if _, err := j.words(); err != nil {
+		return at("lang", "%v", err)
+	}
+	if j.Digits != "" && j.Digits != "native" && j.Digits != "western" {
+		return at("digits", "digits %q: use native or western", j.Digits)
+	}
 	if j.Composition != "" && j.Composition != compute.Current && j.Composition != compute.Historical {
 		return at("composition", "composition %q: use %s (the latest composition in every year) or %s (each year's)",
 			j.Composition, compute.Current, compute.Historical)
@@ -352,6 +363,14 @@ func (j *Job) check(lines map[string]int) error {
 		if err != nil {
 			return err
 		}
+		for i := range specs {
+			if specs[i].Lang == "" {
+				specs[i].Lang = j.Lang
+			}
+			if specs[i].Digits == "" {
+				specs[i].Digits = j.Digits
+			}
+		}
 		for _, c := range specs {
 			if _, err := c.Format(); err != nil {
 				return fmt.Errorf("line %d: %v", c.Line, err)
@@ -377,4 +396,24 @@ func knownFormat(f string) bool {
 		}
 	}
 	return false
+}
+
+// words are the words of the job's language (nil for English); an error names the languages
+// when ictstat has none of it.
+func (j *Job) words() (*translations.Words, error) {
+	if j.Lang == "" || j.Lang == translations.Source {
+		return nil, nil
+	}
+	var codes []string
+	for _, l := range translations.Languages {
+		codes = append(codes, l.Code)
+	}
+	if !slices.Contains(codes, j.Lang) {
+		return nil, fmt.Errorf("lang %q: use one of %s", j.Lang, strings.Join(codes, ", "))
+	}
+	cat, err := translations.Default()
+	if err != nil {
+		return nil, err
+	}
+	return cat.For(j.Lang), nil
 }

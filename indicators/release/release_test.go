@@ -359,6 +359,8 @@ func TestInvalidJobs(t *testing.T) {
 		{"output: x\ncharts:\n  - file: a.png\n    kind: trend\n    colour: red\n", "line 5: unknown key \"colour\" in a chart"},
 		{"tables: []\n", "needs an output folder"},
 		{"output: x\ncomposition: yearly\n", "line 2: composition \"yearly\""},
+		{"output: x\nlang: de\n", "line 2: lang \"de\": use one of en, ar, fa, fr, es, ru, zh"},
+		{"output: x\nlang: ar\ndigits: roman\n", "line 3: digits \"roman\""},
 	} {
 		path := filepath.Join(dir, "job.yaml")
 		os.WriteFile(path, []byte(tc.job), 0o644)

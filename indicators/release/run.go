@@ -24,6 +24,7 @@ import (
 	"github.com/ictstat/ictstat/indicators/compute"
 	"github.com/ictstat/ictstat/indicators/figures"
 	"github.com/ictstat/ictstat/indicators/report"
+	"github.com/ictstat/ictstat/indicators/translations"
 )
 
 // ErrRefused marks a run stopped by its data: a source file refused, or rejects of a column the
@@ -557,26 +558,32 @@ func selectionText(s Selection) string {
 
 // writeScorecard writes the Geneva-targets scorecard of each entity as Markdown.
 func writeScorecard(ctx context.Context, db *sql.DB, j *Job, entities []string, w io.Writer) (int64, error) {
+	tr, err := j.words()
+	if err != nil {
+		return 0, err
+	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "# %s\n\nThe WSIS Geneva Plan of Action's indicative targets (2003, deadline 2015), as the data measure them.\n", j.Title)
+	fmt.Fprintf(&b, "# %s\n\n%s\n", j.Title, tr.UI("The WSIS Geneva Plan of Action's indicative targets (2003, deadline 2015), as the data measure them."))
 	var rows int64
 	for _, e := range entities {
 		card, err := report.Scorecard(ctx, db, e)
 		if err != nil {
 			return rows, fmt.Errorf("scorecard of %s: %w", e, err)
 		}
-		fmt.Fprintf(&b, "\n## %s\n\n| target | measure | baseline | latest | status | met |\n|---|---|---|---|---|---|\n", e)
+		fmt.Fprintf(&b, "\n## %s\n\n| %s | %s | %s | %s | %s | %s |\n|---|---|---|---|---|---|\n", e,
+			tr.UI("target"), tr.UI("measure"), tr.UI("baseline"), tr.UI("latest"), tr.UI("status"), tr.UI("met"))
 		for _, r := range card {
-			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", r.Target, mdCell(r.Indicator), yearValue(r.BaselineYear, r.Baseline),
-				yearValue(r.LatestYear, r.Latest), r.Status, year(r.MetYear))
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", r.Target, mdCell(figures.MeasureName(tr, r.Measure, r.Indicator)),
+				yearValue(r.BaselineYear, r.Baseline), yearValue(r.LatestYear, r.Latest), tr.Key(translations.StatusKey(r.Status), r.Status),
+				year(r.MetYear))
 			rows++
 		}
 	}
-	src, err := figures.ScorecardSource(ctx, db)
+	src, err := figures.ScorecardSourceIn(ctx, db, tr)
 	if err != nil {
 		return rows, err
 	}
-	b.WriteString("\n" + src + " Computed by ictstat.\n")
+	b.WriteString("\n" + src + " " + tr.UI("Computed by ictstat.") + "\n")
 	_, err = io.WriteString(w, b.String())
 	return rows, err
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/ictstat/ictstat/engine/query"
 	"github.com/ictstat/ictstat/engine/store"
 	"github.com/ictstat/ictstat/indicators/figures"
+	"github.com/ictstat/ictstat/indicators/translations"
 )
 
 // headlineMeasure is a column of the wide headline table: a measure of the SQL macro headline(year)
@@ -56,6 +57,7 @@ type headlineGroup struct {
 func newHeadline(g *globals) *cobra.Command {
 	var year int
 	var format, output string
+	var lang langFlag
 	cmd := &cobra.Command{
 		Use:   "headline [--year YEAR] [--format table|csv|json|parquet] [-o FILE]",
 		Short: "The Facts-and-Figures headline table of a year: Internet use, divides, mobile broadband and coverage by group",
@@ -140,7 +142,11 @@ Exit codes: 0 success; 1 failure of the machine or the database, or nothing comp
 			}
 			write := func(w io.Writer) error {
 				if format == "table" {
-					return writeHeadlineTable(ctx, st, year, w)
+					words, err := lang.words()
+					if err != nil {
+						return err
+					}
+					return writeHeadlineTable(ctx, st, year, words, w)
 				}
 				newWriter := func(w io.Writer) query.Writer {
 					qw, _ := query.NewWriter(format, w)
@@ -160,6 +166,7 @@ Exit codes: 0 success; 1 failure of the machine or the database, or nothing comp
 	f.IntVar(&year, "year", 0, "the year (default: the latest with the world's Internet use published or nowcast)")
 	f.StringVar(&format, "format", "table", "table (wide), csv, json or parquet (long: one row per group and measure)")
 	f.StringVarP(&output, "output", "o", "", "write to FILE, whole or not at all (default standard output)")
+	lang.add(cmd)
 	addAsOf(cmd, g)
 	return cmd
 }
@@ -229,10 +236,10 @@ func readHeadline(ctx context.Context, db *sql.DB, year int) ([]*headlineGroup, 
 
 // text is the cell as the table prints it: "74.1", "74.1 (72.0–76.3)*" for a nowcast with its
 // interval, "withheld", or "–".
-func (c headlineCell) text(decimals int) string {
+func (c headlineCell) text(decimals int, tr *translations.Words) string {
 	if math.IsNaN(c.value) {
 		if c.status == "withheld" {
-			return "withheld"
+			return tr.UI("withheld")
 		}
 		return "–"
 	}
@@ -260,7 +267,7 @@ func (c headlineCell) coverageText() string {
 }
 
 // writeHeadlineTable prints the wide table of year with its notes and source line.
-func writeHeadlineTable(ctx context.Context, st *store.Store, year int, w io.Writer) error {
+func writeHeadlineTable(ctx context.Context, st *store.Store, year int, tr *translations.Words, w io.Writer) error {
 	groups, err := readHeadline(ctx, st.DB(), year)
 	if err != nil {
 		return err
@@ -284,21 +291,21 @@ func writeHeadlineTable(ctx context.Context, st *store.Store, year int, w io.Wri
 			empty = append(empty, m.name)
 		}
 	}
-	r := resultTable{columns: []column{{name: "Code"}, {name: "Group"}}}
+	r := resultTable{columns: []column{{name: "Code"}, {name: "Group"}}, words: tr}
 	for _, m := range shown {
 		r.columns = append(r.columns, column{name: m.name})
 	}
 	r.columns = append(r.columns, column{name: "Coverage rep/nowc"})
 	for _, gr := range groups {
-		row := []any{gr.code, gr.name}
+		row := []any{gr.code, tr.Key(translations.GroupKey(gr.code), gr.name)}
 		for _, m := range shown {
-			row = append(row, gr.cells[m.measure].text(m.decimals))
+			row = append(row, gr.cells[m.measure].text(m.decimals, tr))
 		}
 		row = append(row, gr.cells["internet_use_pct"].coverageText())
 		r.rows = append(r.rows, row)
 	}
 	width := tableWidth(w)
-	for _, l := range wrap(fmt.Sprintf("Facts and Figures %d: Internet use, divides, mobile broadband and network coverage", year), width) {
+	for _, l := range wrap(fmt.Sprintf(tr.UI("Facts and Figures %d: Internet use, divides, mobile broadband and network coverage"), year), width) {
 		fmt.Fprintln(w, l)
 	}
 	fmt.Fprintln(w)
@@ -313,37 +320,41 @@ func writeHeadlineTable(ctx context.Context, st *store.Store, year int, w io.Wri
 		}
 	}
 	if nowcasts {
-		note("* nowcast: rests on members' values estimated by the nowcast model for the years after their last report, too few members having reported the year (people online and offline: or the year's population is a nowcast).")
+		note(tr.UI("* nowcast: rests on members' values estimated by the nowcast model for the years after their last report, too few members having reported the year (people online and offline: or the year's population is a nowcast)."))
 	}
 	if intervals {
-		note("(95% interval), where nowcasts enter: propagated from the members' predictive intervals, their errors equally correlated as measured in the model's backtest.")
+		note(tr.UI("(95% interval), where nowcasts enter: propagated from the members' predictive intervals, their errors equally correlated as measured in the model's backtest."))
 	}
 	c, _, ok, err := st.LastComputation(ctx)
 	if err != nil {
 		return err
 	}
 	if withheld && ok {
-		note(fmt.Sprintf("withheld: the members with a value hold less than %.0f%% of the group's population, or those with a reported or interpolated one less than %.0f%% and no member's value is a nowcast.",
+		note(fmt.Sprintf(tr.UI("withheld: the members with a value hold less than %.0f%% of the group's population, or those with a reported or interpolated one less than %.0f%% and no member's value is a nowcast."),
 			100*c.CoverageThreshold, 100*c.MinAnchored))
 	}
 	if ok && c.Fill != "nowcast" {
-		note("Computed with the last values carried (ictstat compute --fill carry): no nowcasts; a year too few members have reported is withheld. Run 'ictstat compute' for nowcasts.")
+		note(tr.UI("Computed with the last values carried (ictstat compute --fill carry): no nowcasts; a year too few members have reported is withheld. Run 'ictstat compute' for nowcasts."))
 	}
 	// People online and offline need the group's population of the year as well as its share.
 	for _, gr := range groups {
 		if !math.IsNaN(gr.cells["internet_use_pct"].value) && gr.cells["online_persons"].status == "withheld" {
-			note(fmt.Sprintf("Online bn and Offline bn are withheld where the group's population of %d is (the aggregates view, indicator population).", year))
+			note(fmt.Sprintf(tr.UI("Online bn and Offline bn are withheld where the group's population of %d is (the aggregates view, indicator population)."), year))
 			break
 		}
 	}
 	if len(empty) > 0 {
-		note(fmt.Sprintf("No data for any group in %d: %s.", year, strings.Join(empty, ", ")))
+		names := make([]string, len(empty))
+		for i, n := range empty {
+			names[i] = tr.UI(n)
+		}
+		note(fmt.Sprintf(tr.UI("No data for any group in %d: %s."), year, strings.Join(names, translations.Comma(tr.Language()))))
 	}
-	note("Coverage rep/nowc: % of the group's population whose Internet-use value is reported / a nowcast. Groups: ictstat aggregates (population-weighted means; people online and offline from the population sum).")
-	src, err := figures.ScorecardSource(ctx, st.DB())
+	note(tr.UI("Coverage rep/nowc: % of the group's population whose Internet-use value is reported / a nowcast. Groups: ictstat aggregates (population-weighted means; people online and offline from the population sum)."))
+	src, err := figures.ScorecardSourceIn(ctx, st.DB(), tr)
 	if err != nil {
 		return err
 	}
-	note(src + " Computed by ictstat.")
+	note(src + " " + tr.UI("Computed by ictstat."))
 	return nil
 }

@@ -41,6 +41,8 @@ var sameAsEnglish = map[string]map[string]string{
 	"fr": {
 		"%s, via %s":   "the same words in French",
 		"note":         "the same word in French",
+		"Code":         "the same word in French",
+		"Rural %":      "the same word in French",
 		"USD":          "currency code",
 		"Connect 2020": "ITU's French name of the agenda",
 		"Connect 2030": "ITU's French name of the agenda",

@@ -1,9 +1,6 @@
 package main
 
 import (
-	"slices"
-	"strings"
-
 	"github.com/spf13/cobra"
 
 	"github.com/ictstat/ictstat/indicators/translations"
@@ -20,19 +17,9 @@ func (l *langFlag) add(cmd *cobra.Command) {
 // words are the words of the language asked for: nil for English, a usage error for a language
 // ictstat has no words of.
 func (l *langFlag) words() (*translations.Words, error) {
-	if l.lang == "" || l.lang == translations.Source {
-		return nil, nil
-	}
-	var codes []string
-	for _, x := range translations.Languages {
-		codes = append(codes, x.Code)
-	}
-	if !slices.Contains(codes, l.lang) {
-		return nil, usageError("--lang %q: use one of %s", l.lang, strings.Join(codes, ", "))
-	}
-	cat, err := translations.Default()
+	w, err := translations.WordsOf(l.lang)
 	if err != nil {
-		return nil, err
+		return nil, usageError("--lang %v", err)
 	}
-	return cat.For(l.lang), nil
+	return w, nil
 }

@@ -302,21 +302,13 @@ func (b *builder) language() error {
 	default:
 		return requestError("digits %q: use western or native", b.req.Digits)
 	}
-	if b.req.Lang == "" || b.req.Lang == translations.Source {
-		return nil
-	}
-	var codes []string
-	for _, l := range translations.Languages {
-		codes = append(codes, l.Code)
-	}
-	if !slices.Contains(codes, b.req.Lang) {
-		return requestError("language %q: use one of %s", b.req.Lang, strings.Join(codes, ", "))
-	}
-	cat, err := translations.Default()
+	w, err := translations.WordsOf(b.req.Lang)
 	if err != nil {
-		return err
+		return requestError("language %v", err)
 	}
-	b.w = b.src.wordsFor(cat, b.req.Lang)
+	if w != nil {
+		b.w = b.src.wordsFor(w)
+	}
 	return nil
 }
 

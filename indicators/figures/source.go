@@ -49,18 +49,18 @@ type membership struct {
 	year  int
 }
 
-// wordsFor is the words of lang for the figures built from s, made once.
-func (s *Source) wordsFor(cat *translations.Catalogue, lang string) *translations.Words {
+// wordsFor is the words of w's language for the figures built from s: the first Words of the
+// language s was given, so that its count of unreviewed words is the figures'.
+func (s *Source) wordsFor(w *translations.Words) *translations.Words {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.words == nil {
 		s.words = map[string]*translations.Words{}
 	}
-	w := s.words[lang]
-	if w == nil {
-		w = cat.For(lang)
-		s.words[lang] = w
+	if kept := s.words[w.Lang]; kept != nil {
+		return kept
 	}
+	s.words[w.Lang] = w
 	return w
 }
 

@@ -401,19 +401,9 @@ func knownFormat(f string) bool {
 // words are the words of the job's language (nil for English); an error names the languages
 // when ictstat has none of it.
 func (j *Job) words() (*translations.Words, error) {
-	if j.Lang == "" || j.Lang == translations.Source {
-		return nil, nil
-	}
-	var codes []string
-	for _, l := range translations.Languages {
-		codes = append(codes, l.Code)
-	}
-	if !slices.Contains(codes, j.Lang) {
-		return nil, fmt.Errorf("lang %q: use one of %s", j.Lang, strings.Join(codes, ", "))
-	}
-	cat, err := translations.Default()
+	w, err := translations.WordsOf(j.Lang)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("lang %v", err)
 	}
-	return cat.For(j.Lang), nil
+	return w, nil
 }

@@ -191,6 +191,31 @@ func Load() (*Catalogue, error) {
 
 var defaultCatalogue = sync.OnceValues(Load)
 
+// Codes are the codes of Languages, in order.
+func Codes() []string {
+	out := make([]string, len(Languages))
+	for i, l := range Languages {
+		out[i] = l.Code
+	}
+	return out
+}
+
+// WordsOf is the Words of lang from the embedded catalogue: nil for English ("" or "en"), an
+// error naming the languages when lang is none of them.
+func WordsOf(lang string) (*Words, error) {
+	if lang == "" || lang == Source {
+		return nil, nil
+	}
+	if !slices.Contains(Codes(), lang) {
+		return nil, fmt.Errorf("%q: use one of %s", lang, strings.Join(Codes(), ", "))
+	}
+	c, err := Default()
+	if err != nil {
+		return nil, err
+	}
+	return c.For(lang), nil
+}
+
 // Default is the embedded catalogue, loaded once.
 func Default() (*Catalogue, error) { return defaultCatalogue() }
 

@@ -425,7 +425,7 @@ func (m Map) layout(f *figure, breaks []float64) (mapLayout, error) {
 	}
 	meta := m.Meta
 	meta.XLabel, meta.YLabel = "", m.Classes
-	meta.Source = strings.TrimSpace(m.Source + "\n" + MapDisclaimer)
+	meta.Source = strings.TrimSpace(m.Source + "\n" + f.st.ui("Boundaries: Natural Earth.") + " " + f.st.ui(UNBoundaries))
 	body := f.frame(meta, legend)
 
 	xmax, _ := geo.EqualEarth(180, 0)

@@ -13,5 +13,5 @@ func TestWordsTranslated(t *testing.T) {
 	if len(words) < 10 {
 		t.Fatalf("found %d translated words in the chart code: %q", len(words), words)
 	}
-	translationstest.CheckTranslated(t, append(words, ErrorBarLabel))
+	translationstest.CheckTranslated(t, append(words, ErrorBarLabel, UNBoundaries))
 }

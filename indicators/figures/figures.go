@@ -726,9 +726,9 @@ func (b *builder) gap() (chart.Chart, error) {
 	c := chart.Gap{First: lines[0], Second: lines[1], Years: b.yearSpan()}
 	c.YMin, c.YMax = b.percentAxis()
 	if b.ind.unitKind == "percent" {
-		c.Unit = "percentage points"
+		c.Unit = b.ui("percentage points")
 	}
-	c.Meta = b.meta(fmt.Sprintf("%s: %s, %s%s", b.name(e), b.indName(), parts[0].by, b.drawnSpan(yearsOf(lines[:]...)...)))
+	c.Meta = b.meta(b.name(e) + ": " + b.indName() + translations.Comma(b.req.Lang) + parts[0].by + b.drawnSpan(yearsOf(lines[:]...)...))
 	return c, nil
 }
 
@@ -780,9 +780,17 @@ func (b *builder) parity() (chart.Chart, error) {
 // members are a group's economies in the last year asked, with their names, sorted by name.
 func (b *builder) members(group string) ([][2]string, error) {
 	_, to := b.years()
-	out, err := b.src.groupMembers(b.ctx, group, min(to, 2100))
-	if err == nil && len(out) == 0 {
+	members, err := b.src.groupMembers(b.ctx, group, min(to, 2100))
+	if err == nil && len(members) == 0 {
 		return nil, requestError("group %s has no members", group)
+	}
+	// Named in the figure's language (a copy: the source keeps the members for other figures).
+	out := make([][2]string, len(members))
+	for i, m := range members {
+		out[i] = [2]string{m[0], m[1]}
+		if _, ok := b.cat.entities[m[0]]; ok {
+			out[i][1] = b.name(m[0])
+		}
 	}
 	return out, err
 }
@@ -831,7 +839,7 @@ func (b *builder) smallMultiples() (chart.Chart, error) {
 		title = b.name(b.req.Group) + ": " + title
 	}
 	if len(parts) > 1 {
-		title += ", " + parts[0].by
+		title += translations.Comma(b.req.Lang) + parts[0].by
 	}
 	c.Meta = b.meta(title + b.drawnSpan(drawn...))
 	if len(c.Panels) < len(codes) {
@@ -970,7 +978,7 @@ func (b *builder) ranking() (chart.Chart, error) {
 	if b.tgt != nil {
 		c.Target = &chart.Reference{Value: b.tgt.Level(math.NaN()), Label: b.targetLabel()}
 	}
-	title := b.indName() + ", " + b.ui("latest year")
+	title := b.indName() + translations.Comma(b.req.Lang) + b.ui("latest year")
 	if b.req.Group != "" {
 		title = b.name(b.req.Group) + ": " + title
 	}

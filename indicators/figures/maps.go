@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/ictstat/ictstat/engine/chart"
+	"github.com/ictstat/ictstat/indicators/translations"
 )
 
 // checkMap checks what is a map's alone: the year and classes go with a map only, and a map takes
@@ -173,7 +174,7 @@ func (b *builder) worldMap() (chart.Chart, error) {
 		c.Low, c.High = slices.Min(shown), slices.Max(shown)
 		c.Classes = fmt.Sprintf(b.ui("Quintiles of the %d values"), year)
 	}
-	c.Meta = b.meta(fmt.Sprintf("%s, %d", b.indName(), year))
+	c.Meta = b.meta(fmt.Sprintf("%s%s%d", b.indName(), translations.Comma(b.req.Lang), year))
 	c.XLabel = ""
 	if r.Group != "" {
 		c.Scope = map[string]bool{}

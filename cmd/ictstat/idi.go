@@ -13,6 +13,7 @@ import (
 
 	"github.com/ictstat/ictstat/engine/store"
 	"github.com/ictstat/ictstat/indicators/idi"
+	"github.com/ictstat/ictstat/indicators/translations"
 )
 
 func newIDI(g *globals) *cobra.Command {
@@ -21,6 +22,7 @@ func newIDI(g *globals) *cobra.Command {
 		economy, group string
 		format         string
 		set            []string
+		lang           langFlag
 	)
 	cmd := &cobra.Command{
 		Use:   "idi [--edition 2024] [--year 2022] [--economy X | --group G] [--set input=value ...]",
@@ -95,19 +97,23 @@ price_mobile_data_voice_high_pct_gni); the README shows the file.`,
 			if err != nil {
 				return err
 			}
+			tr, err := lang.words()
+			if err != nil {
+				return err
+			}
 			w := cmd.OutOrStdout()
 			switch {
 			case economy != "":
-				return idiEconomy(w, ix, economy, changes, format)
+				return idiEconomy(w, ix, economy, changes, format, tr)
 			default:
 				groups, err := ix.Groups(cmd.Context(), st.DB())
 				if err != nil {
 					return err
 				}
 				if group != "" {
-					return idiGroup(w, ix, groups, group, st, cmd, format)
+					return idiGroup(w, ix, groups, group, st, cmd, format, tr)
 				}
-				return idiGroups(w, ix, groups, format)
+				return idiGroups(w, ix, groups, format, tr)
 			}
 		},
 	}
@@ -118,23 +124,24 @@ price_mobile_data_voice_high_pct_gni); the README shows the file.`,
 	f.StringVar(&group, "group", "", "one group's members, e.g. LDC or ITU_AFR")
 	f.StringArrayVar(&set, "set", nil, "what if: an input's value, e.g. fixed_basket=2.0 (repeatable; needs --economy)")
 	f.StringVar(&format, "format", "table", "table, csv or json")
+	lang.add(cmd)
 	return cmd
 }
 
-func idiHeader(w io.Writer, ix *idi.Index, format, what string) {
+func idiHeader(w io.Writer, ix *idi.Index, format, what string, tr *translations.Words) {
 	if format == "table" {
-		fmt.Fprintf(w, "ICT Development Index %d, %s: data of %d, else %d\n\n", ix.Method.Edition, what, ix.DataYear, ix.DataYear-1)
+		fmt.Fprintf(w, tr.UI("ICT Development Index %d, %s: data of %d, else %d")+"\n\n", ix.Method.Edition, what, ix.DataYear, ix.DataYear-1)
 	}
 }
 
-func idiFooter(w io.Writer, format string) {
+func idiFooter(w io.Writer, format string, tr *translations.Words) {
 	if format == "table" {
-		fmt.Fprintln(w, "\nSource: ITU (IDI 2023/2024 methodology); computed by ictstat from the database's indicators.")
+		fmt.Fprintln(w, "\n"+tr.UI("Source: ITU (IDI 2023/2024 methodology); computed by ictstat from the database's indicators."))
 	}
 }
 
 // idiEconomy prints one economy's inputs, scores and index, and the what-if when asked.
-func idiEconomy(w io.Writer, ix *idi.Index, code string, changes map[string]float64, format string) error {
+func idiEconomy(w io.Writer, ix *idi.Index, code string, changes map[string]float64, format string, tr *translations.Words) error {
 	e, ok := ix.Find(code)
 	if !ok {
 		return usageError("no economy %s", code)
@@ -147,7 +154,7 @@ func idiEconomy(w io.Writer, ix *idi.Index, code string, changes map[string]floa
 		}
 	}
 	r := resultTable{columns: []column{{name: "input"}, {name: "indicator"}, {name: "year"}, {name: "value", text: decimals(2)},
-		{name: "estimated"}, {name: "score", text: decimals(1)}}}
+		{name: "estimated"}, {name: "score", text: decimals(1)}}, words: tr}
 	if len(changes) > 0 {
 		r.columns = append(r.columns, column{name: "what_if_value", text: decimals(2)}, column{name: "what_if_score", text: decimals(1)})
 	}
@@ -156,8 +163,11 @@ func idiEconomy(w io.Writer, ix *idi.Index, code string, changes map[string]floa
 		row := []any{in.Code, in.Indicator, v.Year, math.NaN(), "", math.NaN()}
 		if has {
 			row[3], row[4], row[5] = v.Value, strconv.FormatBool(v.Estimated), in.Normalize(v.Value)
+			if tr != nil && format == "table" {
+				row[4] = map[bool]string{true: tr.UI("yes"), false: tr.UI("no")}[v.Estimated]
+			}
 		} else {
-			row[4] = "missing"
+			row[4] = tr.UI("missing")
 		}
 		if len(changes) > 0 {
 			nv, changed := changes[in.Code]
@@ -172,7 +182,7 @@ func idiEconomy(w io.Writer, ix *idi.Index, code string, changes map[string]floa
 		}
 		r.rows = append(r.rows, row)
 	}
-	idiHeader(w, ix, format, fmt.Sprintf("%s (%s)", e.Name, e.Code))
+	idiHeader(w, ix, format, fmt.Sprintf("%s (%s)", tr.Key(translations.EconomyKey(e.Code), e.Name), e.Code), tr)
 	if format == "json" {
 		return writeJSON(w, map[string]any{"economy": e.Code, "name": e.Name, "edition": ix.Method.Edition,
 			"inputs": r.maps(), "scored": e.Scored, "reason": e.Reason, "universal": jsonNum(e.Universal, e.Scored),
@@ -187,49 +197,49 @@ func idiEconomy(w io.Writer, ix *idi.Index, code string, changes map[string]floa
 	}
 	fmt.Fprintln(w)
 	if !e.Scored {
-		fmt.Fprintf(w, "No score: %s.\n", e.Reason)
-		idiFooter(w, format)
+		fmt.Fprintf(w, tr.UI("No score: %s.")+"\n", e.Reason)
+		idiFooter(w, format, tr)
 		return nil
 	}
-	fmt.Fprintf(w, "Universal connectivity %.1f, meaningful connectivity %.1f: IDI %.1f\n", e.Universal, e.Meaningful, e.IDI)
+	fmt.Fprintf(w, tr.UI("Universal connectivity %.1f, meaningful connectivity %.1f: IDI %.1f")+"\n", e.Universal, e.Meaningful, e.IDI)
 	if len(changes) > 0 {
 		if what.Scored {
-			fmt.Fprintf(w, "What if: universal %.1f, meaningful %.1f: IDI %.1f (%+.1f)\n", what.Universal, what.Meaningful, what.IDI, what.IDI-e.IDI)
+			fmt.Fprintf(w, tr.UI("What if: universal %.1f, meaningful %.1f: IDI %.1f (%+.1f)")+"\n", what.Universal, what.Meaningful, what.IDI, what.IDI-e.IDI)
 		} else {
-			fmt.Fprintf(w, "What if: no score: %s\n", what.Reason)
+			fmt.Fprintf(w, tr.UI("What if: no score: %s")+"\n", what.Reason)
 		}
 	}
 	lifts := ix.Method.Lifts(e.Values)
 	if len(lifts) > 0 {
-		fmt.Fprintf(w, "One unit of improvement adds the most through %s (+%.3f points); ", lifts[0].Code, lifts[0].Gain)
 		var rest []string
 		for _, l := range lifts[1:4] {
 			rest = append(rest, fmt.Sprintf("%s +%.3f", l.Code, l.Gain))
 		}
-		fmt.Fprintf(w, "then %s.\n", strings.Join(rest, ", "))
+		fmt.Fprintf(w, tr.UI("One unit of improvement adds the most through %s (+%.3f points); then %s.")+"\n", lifts[0].Code, lifts[0].Gain,
+			strings.Join(rest, translations.Comma(tr.Language())))
 	}
-	idiFooter(w, format)
+	idiFooter(w, format, tr)
 	return nil
 }
 
 // idiGroups prints every group's average and what the economies lack.
-func idiGroups(w io.Writer, ix *idi.Index, groups []idi.GroupAverage, format string) error {
+func idiGroups(w io.Writer, ix *idi.Index, groups []idi.GroupAverage, format string, tr *translations.Words) error {
 	r := resultTable{columns: []column{{name: "group"}, {name: "name"}, {name: "members"}, {name: "scored"},
-		{name: "universal", text: decimals(1)}, {name: "meaningful", text: decimals(1)}, {name: "idi", text: decimals(1)}}}
+		{name: "universal", text: decimals(1)}, {name: "meaningful", text: decimals(1)}, {name: "idi", text: decimals(1)}}, words: tr}
 	// The groups ITU publishes averages for.
 	published := map[string]bool{"world": true, "itu_region": true, "income": true, "ldc": true, "lldc": true, "sids": true}
 	for _, g := range groups {
 		if g.Economies == 0 || !published[g.Kind] {
 			continue
 		}
-		r.rows = append(r.rows, []any{g.Code, g.Name, g.Economies, g.Scored, g.Universal, g.Meaningful, g.IDI})
+		r.rows = append(r.rows, []any{g.Code, tr.Key(translations.GroupKey(g.Code), g.Name), g.Economies, g.Scored, g.Universal, g.Meaningful, g.IDI})
 	}
-	idiHeader(w, ix, format, "group averages")
+	idiHeader(w, ix, format, tr.UI("group averages"), tr)
 	if err := r.write(w, format); err != nil {
 		return err
 	}
 	if format == "table" {
-		fmt.Fprintf(w, "\n%d of %d economies scored.", ix.Scored(), len(ix.Economies))
+		fmt.Fprintf(w, "\n"+tr.UI("%d of %d economies scored."), ix.Scored(), len(ix.Economies))
 		miss := ix.MissingSummary()
 		var codes []string
 		for c := range miss {
@@ -243,16 +253,16 @@ func idiGroups(w io.Writer, ix *idi.Index, groups []idi.GroupAverage, format str
 			for _, c := range codes {
 				parts = append(parts, fmt.Sprintf("%s %d", c, miss[c]))
 			}
-			fmt.Fprintf(w, " Economies without a value, by input: %s.", strings.Join(parts, ", "))
+			fmt.Fprintf(w, " "+tr.UI("Economies without a value, by input: %s."), strings.Join(parts, translations.Comma(tr.Language())))
 		}
 		fmt.Fprintln(w)
 	}
-	idiFooter(w, format)
+	idiFooter(w, format, tr)
 	return nil
 }
 
 // idiGroup prints a group's average and its members.
-func idiGroup(w io.Writer, ix *idi.Index, groups []idi.GroupAverage, code string, st *store.Store, cmd *cobra.Command, format string) error {
+func idiGroup(w io.Writer, ix *idi.Index, groups []idi.GroupAverage, code string, st *store.Store, cmd *cobra.Command, format string, tr *translations.Words) error {
 	var avg *idi.GroupAverage
 	for i := range groups {
 		if groups[i].Code == code {
@@ -263,7 +273,7 @@ func idiGroup(w io.Writer, ix *idi.Index, groups []idi.GroupAverage, code string
 		return usageError("no group %s", code)
 	}
 	r := resultTable{columns: []column{{name: "economy"}, {name: "name"}, {name: "universal", text: decimals(1)},
-		{name: "meaningful", text: decimals(1)}, {name: "idi", text: decimals(1)}, {name: "reason"}}}
+		{name: "meaningful", text: decimals(1)}, {name: "idi", text: decimals(1)}, {name: "reason"}}, words: tr}
 	rows, err := st.DB().QueryContext(cmd.Context(), `SELECT economy FROM group_members WHERE group_code = ?
 		AND (first_year IS NULL OR first_year <= ?) AND (last_year IS NULL OR last_year >= ?) ORDER BY economy`, code, ix.DataYear, ix.DataYear)
 	if err != nil {
@@ -277,24 +287,24 @@ func idiGroup(w io.Writer, ix *idi.Index, groups []idi.GroupAverage, code string
 		}
 		e, _ := ix.Find(c)
 		if e.Scored {
-			r.rows = append(r.rows, []any{e.Code, e.Name, e.Universal, e.Meaningful, e.IDI, ""})
+			r.rows = append(r.rows, []any{e.Code, tr.Key(translations.EconomyKey(e.Code), e.Name), e.Universal, e.Meaningful, e.IDI, ""})
 		} else {
-			r.rows = append(r.rows, []any{e.Code, e.Name, math.NaN(), math.NaN(), math.NaN(), e.Reason})
+			r.rows = append(r.rows, []any{e.Code, tr.Key(translations.EconomyKey(e.Code), e.Name), math.NaN(), math.NaN(), math.NaN(), e.Reason})
 		}
 	}
-	idiHeader(w, ix, format, fmt.Sprintf("%s (%s)", avg.Name, avg.Code))
+	idiHeader(w, ix, format, fmt.Sprintf("%s (%s)", tr.Key(translations.GroupKey(avg.Code), avg.Name), avg.Code), tr)
 	if err := r.write(w, format); err != nil {
 		return err
 	}
 	if format == "table" {
 		if avg.Scored > 0 {
-			fmt.Fprintf(w, "\nGroup average over %d scored of %d members: universal %.1f, meaningful %.1f, IDI %.1f\n",
+			fmt.Fprintf(w, "\n"+tr.UI("Group average over %d scored of %d members: universal %.1f, meaningful %.1f, IDI %.1f")+"\n",
 				avg.Scored, avg.Economies, avg.Universal, avg.Meaningful, avg.IDI)
 		} else {
-			fmt.Fprintf(w, "\nNone of the %d members is scored.\n", avg.Economies)
+			fmt.Fprintf(w, "\n"+tr.UI("None of the %d members is scored.")+"\n", avg.Economies)
 		}
 	}
-	idiFooter(w, format)
+	idiFooter(w, format, tr)
 	return nil
 }
 

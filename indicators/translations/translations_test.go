@@ -43,6 +43,7 @@ var sameAsEnglish = map[string]map[string]string{
 		"note":         "the same word in French",
 		"Code":         "the same word in French",
 		"Rural %":      "the same word in French",
+		"score":        "the same word in French",
 		"USD":          "currency code",
 		"Connect 2020": "ITU's French name of the agenda",
 		"Connect 2030": "ITU's French name of the agenda",
@@ -50,6 +51,8 @@ var sameAsEnglish = map[string]map[string]string{
 		"Projection":   "French word",
 	},
 	"es": {
+		"no":         "the same word in Spanish",
+		"universal":  "the same word in Spanish",
 		"USD":        "currency code",
 		"Asia":       "Spanish spelling of the region",
 		"Melanesia":  "Spanish spelling of the region",

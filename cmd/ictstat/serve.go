@@ -33,12 +33,14 @@ func newServe(g *globals) *cobra.Command {
 		Long: `Serve the database over HTTP, read-only, and the explorer, a web page of trends, maps,
 rankings, tables and scorecards, at / (docs/explorer.md):
 
-  GET  /                       the explorer, with its files under /assets/ (no token needed)
+  GET  /                       the explorer, with its files under /assets/ (no token needed);
+                               /?lang=ar|fa|fr|es|ru|zh for the page in another language
   GET  /v1/explorer/catalogue  the explorer's catalogue: indicators, entities, targets, editions
   GET  /v1/explorer/data       an indicator's values and projections: ?indicator=&entities=
   GET  /v1/explorer/progress   a framework's progress: ?framework=&entity=
   GET  /v1/explorer/boundaries the countries' boundaries the map draws (TopoJSON)
-  GET  /v1/explorer/download   a view's data or chart: ?view=&format=csv|xlsx|png|svg|pdf&...
+  GET  /v1/explorer/strings    the page's words and the data's names in a language: ?lang=ar
+  GET  /v1/explorer/download   a view's data or chart: ?view=&format=csv|xlsx|png|svg|pdf&lang=&...
   POST /v1/sql                 one SQL query that reads, in the body (text, or JSON {"sql": ...});
                                the result as JSON, CSV, NDJSON or an Arrow IPC stream, by the
                                Accept header (application/json, text/csv, application/x-ndjson,

@@ -56,7 +56,9 @@ func newSiteBuild(g *globals) *cobra.Command {
 it works from any static web host and opened from disk (DIR/index.html). docs/explorer.md
 describes the page and its data.
 
-  index.html                the page
+  index.html                the page, in English
+  index.CODE.html           the page in another language: index.ar.html, index.fa.html,
+                            index.fr.html, index.es.html, index.ru.html, index.zh.html
   assets/                   its script and style, and the JavaScript libraries it uses
   data/catalogue.js         the indicators, economies, groups, targets and editions
   data/boundaries.js        the countries' boundaries the map draws (world-atlas, TopoJSON)
@@ -64,6 +66,7 @@ describes the page and its data.
   data/indicator-X.csv      the same values as CSV, and as XLSX with a sheet "sources" naming
   data/indicator-X.xlsx     each edition's citation and licence
   data/progress-F.js        each target framework's progress assessments
+  data/strings/CODE.js      the page's words and the data's names in each language
   LICENSES.md               the licences of the JavaScript and of every edition's data
 
 Indicator and framework codes are written into file names with every character but a-z, 0-9, _
@@ -152,6 +155,12 @@ func buildSite(cmd *cobra.Command, g *globals, dir string, indicators, entities 
 		}
 	}
 	planned = append(planned, "data/catalogue.js", "data/boundaries.js")
+	for _, l := range explorer.Languages() {
+		if page := explorer.SitePageName(l.Code); page != "index.html" {
+			planned = append(planned, page)
+		}
+		planned = append(planned, "data/strings/"+explorer.SafeName(l.Code)+".js")
+	}
 	for _, in := range cat.Indicators {
 		name := "data/indicator-" + explorer.SafeName(in.Code)
 		planned = append(planned, name+".js", name+".csv", name+".xlsx")
@@ -177,12 +186,23 @@ func buildSite(cmd *cobra.Command, g *globals, dir string, indicators, entities 
 		count++
 		return writeSiteFile(dir, siteFile{path, data})
 	}
-	index, err := explorer.SiteIndex()
-	if err != nil {
-		return fmt.Errorf("the embedded page: %w", err)
-	}
-	if err := write("index.html", index); err != nil {
-		return err
+	// The page in each language (index.html: English; index.CODE.html), each with the strings
+	// document of its language.
+	for _, l := range explorer.Languages() {
+		index, err := explorer.SiteIndexFor(l.Code)
+		if err != nil {
+			return fmt.Errorf("the embedded page: %w", err)
+		}
+		if err := write(explorer.SitePageName(l.Code), index); err != nil {
+			return err
+		}
+		doc, err := src.StringsJSON(ctx, l.Code)
+		if err != nil {
+			return err
+		}
+		if err := write("data/strings/"+explorer.SafeName(l.Code)+".js", explorer.Script("strings", l.Code, doc)); err != nil {
+			return err
+		}
 	}
 	for _, p := range explorer.AssetPaths() {
 		if p == "index.html" {

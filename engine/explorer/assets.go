@@ -58,20 +58,9 @@ const SiteMarker = `<script>window.ICTSTAT_SITE = true; window.ictstatQueue = wi
 <script src="data/catalogue.js"></script>
 `
 
-// SiteIndex is index.html as the static site has it: with SiteMarker before </head>.
-func SiteIndex() ([]byte, error) {
-	b, err := fs.ReadFile(Assets(), "index.html")
-	if err != nil {
-		return nil, err
-	}
-	i := bytes.Index(b, []byte("</head>"))
-	if i < 0 {
-		i = 0
-	}
-	out := append([]byte{}, b[:i]...)
-	out = append(out, SiteMarker...)
-	return append(out, b[i:]...), nil
-}
+// SiteIndex is index.html as the static site has it in English: with SiteMarker and the English
+// strings' script before </head> (SiteIndexFor).
+func SiteIndex() ([]byte, error) { return SiteIndexFor("en") }
 
 // ContentType is the media type a page file is served with, from its name.
 func ContentType(name string) string {
@@ -112,11 +101,24 @@ type asset struct {
 // assets are the page's files, read and compressed once.
 var assets = sync.OnceValue(func() map[string]asset {
 	out := map[string]asset{}
+	type file struct {
+		name string
+		body []byte
+	}
+	var files []file
 	for _, p := range AssetPaths() {
-		b, err := fs.ReadFile(Assets(), p)
-		if err != nil {
-			continue
+		if b, err := fs.ReadFile(Assets(), p); err == nil {
+			files = append(files, file{p, b})
 		}
+	}
+	// The page in each language, as "index.html@CODE".
+	for _, l := range Languages() {
+		if b, err := pageFor(l, ""); err == nil {
+			files = append(files, file{"index.html@" + l.Code, b})
+		}
+	}
+	for _, f := range files {
+		p, b := f.name, f.body
 		hash := sha256.Sum256(b)
 		sum := hex.EncodeToString(hash[:12])
 		a := asset{body: b, etag: `"` + sum + `"`}
@@ -159,13 +161,22 @@ func Handler() http.Handler {
 				name = ""
 			}
 		}
+		if name == "index.html" {
+			// The page in the language of ?lang= (English for none or an unknown one: the
+			// page's script then says the language is unknown).
+			lang := r.URL.Query().Get("lang")
+			if _, ok := language(lang); !ok {
+				lang = "en"
+			}
+			name = "index.html@" + lang
+		}
 		a, ok := assets()[name]
 		if !ok || name == "" {
 			http.Error(w, "no page "+r.URL.Path+": the explorer is at /, its data under /v1/explorer/", http.StatusNotFound)
 			return
 		}
 		h := w.Header()
-		h.Set("Content-Type", ContentType(name))
+		h.Set("Content-Type", ContentType(strings.Split(name, "@")[0]))
 		body, etag := a.body, a.etag
 		if a.gz != nil {
 			h.Add("Vary", "Accept-Encoding")
@@ -187,7 +198,7 @@ func Handler() http.Handler {
 		} else {
 			h.Set("Cache-Control", "no-cache")
 		}
-		if name == "index.html" {
+		if strings.HasPrefix(name, "index.html@") {
 			if !r.URL.Query().Has("as_of") {
 				// The page's first request: the browser asks for it while it reads the scripts.
 				h.Set("Link", "<v1/explorer/catalogue>; rel=preload; as=fetch; crossorigin")

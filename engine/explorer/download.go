@@ -16,6 +16,7 @@ import (
 	"github.com/ictstat/ictstat/engine/chart"
 	"github.com/ictstat/ictstat/engine/query"
 	"github.com/ictstat/ictstat/indicators/figures"
+	"github.com/ictstat/ictstat/indicators/translations"
 )
 
 // Views are the explorer's views.
@@ -44,13 +45,20 @@ type DownloadRequest struct {
 	Framework string
 	Entity    string     // the scorecard's economy or group; default WLD
 	Size      chart.Size // zero: chart.DefaultSize (a ranking as high as its bars need)
+	Lang      string     // the language of a chart's text ("" or en: English; translations.Languages)
 }
 
 // ParseDownload reads a download request from the parameters of the view (as the fragment has
 // them) and format and size; errors name the parameter and wrap ErrRequest.
 func ParseDownload(p map[string]string) (DownloadRequest, error) {
 	r := DownloadRequest{View: p["view"], Format: strings.ToLower(p["format"]), Indicator: p["indicator"], Breakdown: p["breakdown"],
-		Target: p["target"], Classes: p["classes"], Filter: p["filter"], Framework: p["framework"], Entity: p["entity"]}
+		Target: p["target"], Classes: p["classes"], Filter: p["filter"], Framework: p["framework"], Entity: p["entity"], Lang: p["lang"]}
+	if r.Lang == "" {
+		r.Lang = "en"
+	}
+	if _, ok := language(r.Lang); !ok {
+		return r, requestError("lang %q: want one of en, ar, fa, fr, es, ru, zh", r.Lang)
+	}
 	if !slices.Contains(Views, r.View) {
 		return r, requestError("view %q: want %s", r.View, strings.Join(Views, ", "))
 	}
@@ -363,16 +371,18 @@ func (s *Source) downloadTrend(ctx context.Context, m *meta, r DownloadRequest, 
 			c.Lines[i].Band = nil
 		}
 	}
-	title := in.name
+	words := chartWords(r.Lang)
+	name, unit := words.indicator(in)
+	title := name
 	if r.Breakdown != "total" {
 		title += ", by " + r.Breakdown
 	}
-	c.Meta = chart.Meta{Title: title, XLabel: "Year", YLabel: in.unit, Source: source}
+	c.Meta = chart.Meta{Title: title, XLabel: words.UI("Year"), YLabel: unit, Source: source, Lang: r.Lang, Words: words.Words}
 	if tgt != nil {
 		c.Target = &chart.Reference{Value: tgt.level(), Label: targetLabel(*tgt, in.unit)}
-		c.Deadline = &chart.Reference{Value: float64(tgt.deadline), Label: fmt.Sprintf("deadline %d", tgt.deadline)}
+		c.Deadline = &chart.Reference{Value: float64(tgt.deadline), Label: fmt.Sprintf(words.UI("deadline %d"), tgt.deadline)}
 		if len(projected) > 0 {
-			c.Subtitle = fmt.Sprintf("Dashed: the fitted trend projected to %d", tgt.deadline)
+			c.Subtitle = fmt.Sprintf(words.UI("Dashed: the fitted trend projected to %d"), tgt.deadline)
 		}
 	}
 	return render(c, r, w)
@@ -495,12 +505,14 @@ func (s *Source) downloadYear(ctx context.Context, db *sql.DB, m *meta, r Downlo
 	for _, x := range rows {
 		c.Bars = append(c.Bars, chart.Bar{Label: shortName(m.entities[x.Entity].name), Value: x.Value, Year: x.Year, Estimated: x.Hollow()})
 	}
-	title := fmt.Sprintf("%s, %d", in.name, year)
+	words := chartWords(r.Lang)
+	name, unit := words.indicator(in)
+	title := fmt.Sprintf("%s, %d", name, year)
 	if r.Filter != "" {
 		g, _ := m.entity(r.Filter)
-		title = g.name + ": " + title
+		title = words.Key(translations.GroupKey(g.code), g.name) + ": " + title
 	}
-	c.Meta = chart.Meta{Title: title, XLabel: in.unit, Source: source}
+	c.Meta = chart.Meta{Title: title, XLabel: unit, Source: source, Lang: r.Lang, Words: words.Words}
 	if r.Target != "" {
 		for _, t := range d.targets {
 			if t.key() == r.Target {
@@ -541,7 +553,7 @@ func (s *Source) downloadScorecard(ctx context.Context, db *sql.DB, m *meta, r D
 	}
 	var c chart.Chart
 	if r.Framework == "wsis_geneva_2003" && db != nil {
-		c, err = figures.Build(ctx, db, figures.Request{Kind: figures.Scorecard, Entities: []string{e.code}})
+		c, err = figures.Build(ctx, db, figures.Request{Kind: figures.Scorecard, Entities: []string{e.code}, Lang: r.Lang})
 		if err != nil {
 			return err
 		}
@@ -656,4 +668,41 @@ func writeProgress(w io.Writer, format string, doc *Progress, m *meta) error {
 		return err
 	}
 	return wb.Write(w)
+}
+
+// words translate a chart's names into a download's language.
+type words struct{ *translations.Words }
+
+// chartWords are the words of lang (nil Words, English, when the catalogue does not load).
+func chartWords(lang string) words {
+	c, err := translations.Default()
+	if err != nil || lang == "" || lang == translations.Source {
+		return words{}
+	}
+	return words{c.For(lang)}
+}
+
+// UI is the translation of an interface string (the English with no Words).
+func (w words) UI(english string) string {
+	if w.Words == nil {
+		return english
+	}
+	return w.Words.UI(english)
+}
+
+// Key is the translation of the string key names (the English with no Words).
+func (w words) Key(key, english string) string {
+	if w.Words == nil {
+		return english
+	}
+	return w.Words.Key(key, english)
+}
+
+// indicator is an indicator's name and unit.
+func (w words) indicator(in *indicatorInfo) (name, unit string) {
+	name, unit = w.Key(translations.IndicatorKey(in.code, "name"), in.name), in.unit
+	if unit != "" {
+		unit = w.Key(translations.IndicatorKey(in.code, "unit"), in.unit)
+	}
+	return name, unit
 }

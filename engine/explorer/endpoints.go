@@ -68,6 +68,19 @@ func Endpoints() []serve.Endpoint {
 			}),
 		},
 		{
+			Path: "/v1/explorer/strings", Summary: "The explorer's words in a language",
+			Description: "The page's interface strings (English → translation) and the names of the data (indicators, economies, groups, frameworks, targets, classes of progress) " +
+				"in one of the seven languages, with its direction, the languages the page offers and how many of the strings are unreviewed translations (docs/explorer.md). " +
+				"An unknown language gets 400.",
+			ContentType: "application/json",
+			Params:      []serve.Param{{Name: "lang", Description: "en (default), ar, fa, fr, es, ru or zh", Example: "ar"}},
+			Render: endpoint(func(ctx context.Context, src *Source, _ *sql.DB, p serve.Params, out *bytes.Buffer) (string, error) {
+				b, err := src.StringsJSON(ctx, p.Get("lang"))
+				out.Write(b)
+				return "application/json", err
+			}),
+		},
+		{
 			Path: "/v1/explorer/boundaries", Summary: "The countries' boundaries the explorer's map draws",
 			Description: "world-atlas 2.0.2's countries-50m.json (TopoJSON; Natural Earth's 1:50m countries, identified by their three-digit M49 code), byte for byte.",
 			ContentType: "application/json",
@@ -98,6 +111,7 @@ func Endpoints() []serve.Endpoint {
 				{Name: "framework", Description: "the scorecard's framework", Example: "wsis_geneva_2003"},
 				{Name: "entity", Description: "the scorecard's economy or group (default WLD)", Example: "KEN"},
 				{Name: "size", Description: "a chart's WIDTHxHEIGHT in cm or px, up to 2400 px (default 16x10cm at 150 dpi; a ranking as high as its bars need)", Example: "1200x750px"},
+				{Name: "lang", Description: "the language of a chart's text: en (default), ar, fa, fr, es, ru or zh", Example: "ar"},
 				asOf,
 			},
 			Render: endpoint(func(ctx context.Context, src *Source, db *sql.DB, p serve.Params, out *bytes.Buffer) (string, error) {

@@ -78,15 +78,16 @@ func TestHandler(t *testing.T) {
 	}
 }
 
-// TestSiteIndex: the site's page is the served page with the site's marker and catalogue
-// script before </head>.
+// TestSiteIndex: the site's page is the served page with the site's marker, catalogue script and
+// English strings script before </head>.
 func TestSiteIndex(t *testing.T) {
 	site, err := explorer.SiteIndex()
 	if err != nil {
 		t.Fatal(err)
 	}
 	index, _ := fs.ReadFile(explorer.Assets(), "index.html")
-	head, rest, ok := strings.Cut(string(site), explorer.SiteMarker)
+	strs := `<script src="data/strings/en.js"></script>` + "\n"
+	head, rest, ok := strings.Cut(string(site), explorer.SiteMarker+strs)
 	if !ok || head+rest != string(index) || !strings.HasPrefix(rest, "</head>") || !strings.Contains(explorer.SiteMarker, "window.ICTSTAT_SITE = true") {
 		t.Errorf("the site's page:\n%s", site)
 	}

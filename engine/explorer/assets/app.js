@@ -72,8 +72,35 @@
     return e;
   };
   const SVGNS = "http://www.w3.org/2000/svg";
-  /** Names in the order people sort them (Åland among the As). */
-  const collator = new Intl.Collator("en");
+
+  // ---------------------------------------------------------------------------------------------
+  // The page's language (docs/explorer.md): ?lang=CODE, or the language of the site's page
+  // (index.CODE.html sets data-lang). Its strings come from the strings document, built on the
+  // server from the translation catalogue; nothing here is written per language.
+
+  const requestedLang = new URLSearchParams(location.search).get("lang") || document.documentElement.dataset.lang || "en";
+  /** The strings document in use: English (no translations) until it has arrived. */
+  let S = { lang: "en", dir: "ltr", ui: {}, names: {}, languages: [], comma: ", ", semicolon: "; ", unreviewed: 0 };
+  const rtl = () => S.dir === "rtl";
+  /** The interface string english in the page's language (the English where there is none). */
+  function T(english) { return S.ui[english] || english; }
+  /** A text that keeps its own direction inside the page's: a number, year or code stays left to
+   *  right in a right-to-left sentence (first-strong isolate); as it is on a left-to-right page. */
+  function iso(v) { return rtl() && v !== "" && v !== null && v !== undefined ? "\u2068" + v + "\u2069" : String(v); }
+  /** A number or code kept left to right in a right-to-left select's option, where the browser
+   *  draws its text without isolates: a left-to-right embedding (U+202A … U+202C). */
+  function ltr(v) { return rtl() ? "\u202a" + v + "\u202c" : String(v); }
+  /** A translated format: %s and %d take the arguments in order, %% is a percent sign. */
+  function tf(english, ...args) {
+    let i = 0;
+    return T(english).replace(/%(%|s|d)/g, (m, c) => (c === "%" ? "%" : iso(args[i++])));
+  }
+  /** What separates the items of a list and clauses in the page's language ("، " and "؛ " in
+   *  Arabic), from the strings document. */
+  const comma = () => S.comma || ", ";
+  const semi = () => S.semicolon || "; ";
+  /** Names in the order people sort them (Åland among the As), in the page's language. */
+  let collator = new Intl.Collator("en");
   const svgEl = (tag, attrs) => {
     const e = document.createElementNS(SVGNS, tag);
     for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
@@ -87,9 +114,11 @@
   }
   /** "A", "A and B", "A, B and C". */
   function joinAnd(list) {
-    return list.length < 2 ? list.join("") : list.slice(0, -1).join(", ") + " and " + list[list.length - 1];
+    // English as the service writes it ("A, B and C"); other languages as the browser's locale data.
+    if (S.lang === "en" || list.length < 2) return list.length < 2 ? list.join("") : list.slice(0, -1).join(", ") + " and " + list[list.length - 1];
+    try { return new Intl.ListFormat(S.lang, { type: "conjunction" }).format(list); } catch (e) { return list.join(comma()); }
   }
-  function economies(n) { return n + (n === 1 ? " economy" : " economies"); }
+  function economies(n) { return n === 1 ? tf("%d economy", n) : tf("%d economies", n); }
   /** A text as searches compare it: lower case, without accents ("Türkiye" as "turkiye"). */
   function fold(text) {
     return String(text || "").normalize("NFD").replace(/\p{M}/gu, "").replace(/[’‘]/g, "'").toLowerCase();
@@ -169,7 +198,7 @@
     try {
       resp = await fetch(url);
     } catch (e) {
-      throw new LoadError("The service did not answer (" + url + "): " + e.message, 0);
+      throw new LoadError(tf("The service did not answer (%s): %s", url, e.message), 0);
     }
     if (!resp.ok) {
       let msg = resp.status + " " + resp.statusText;
@@ -177,7 +206,7 @@
         const body = await resp.json();
         if (body && body.error && body.error.message) msg = body.error.message;
       } catch (e) { /* not JSON: keep the status line */ }
-      throw new LoadError("Could not read " + url + ": " + msg, resp.status);
+      throw new LoadError(tf("Could not read %s: %s", url, msg), resp.status);
     }
     return resp.json();
   }
@@ -196,9 +225,9 @@
           const doc = delivered.get(id);
           delivered.delete(id); // the caller keeps it; no second copy
           resolve(doc);
-        } else reject(new LoadError("data/" + file + " did not hold the " + kind + " " + (key || "") + ".", 0));
+        } else reject(new LoadError(tf("%s did not hold the document it should.", "data/" + file), 0));
       };
-      s.onerror = () => { s.remove(); reject(new LoadError("Could not load data/" + file + ".", 404)); };
+      s.onerror = () => { s.remove(); reject(new LoadError(tf("Could not load %s.", "data/" + file), 404)); };
       document.head.append(s);
     });
   }
@@ -236,6 +265,102 @@
       Data.catalogue = indexCatalogue(doc);
       return Data.catalogue;
     });
+  }
+
+  /** The strings document of a language: the site's data/strings/CODE.js, or the service's. */
+  function loadStrings(lang) {
+    return once("strings", lang, () => Data.mode === "site"
+      ? loadScript("strings/" + safeName(lang) + ".js", "strings", lang)
+      : getJSON("strings", { lang }));
+  }
+
+  /** Puts the catalogue's names into the page's language. */
+  function translateCatalogue(cat) {
+    const n = S.names || {};
+    for (const i of cat.indicators) {
+      const t = n.indicators && n.indicators[i.code];
+      if (t) { i.name = t[0] || i.name; i.unit = t[1] || i.unit; }
+    }
+    for (const e of cat.entities) if (n.entities && n.entities[e.code]) e.name = n.entities[e.code];
+    for (const g of cat.groups) if (n.entities && n.entities[g.code]) g.name = n.entities[g.code];
+    for (const f of cat.frameworks) {
+      const t = n.frameworks && n.frameworks[f.code];
+      if (t) { f.name = t[0] || f.name; f.short_name = t[1] || f.short_name; }
+      for (const x of f.targets || []) x.wording = wording(f.code, x.wording);
+    }
+  }
+  /** A target's wording in the page's language. */
+  function wording(framework, english) {
+    const w = S.names && S.names.wordings && S.names.wordings[framework];
+    return (w && w[english]) || english;
+  }
+  /** A class of progress in the page's language. */
+  function statusName(c) { return (S.names && S.names.statuses && S.names.statuses[c]) || c; }
+  /** A row's status (published, estimate, aggregate, ...) in words. */
+  function rowStatus(st) { return st ? T(st) : ""; }
+
+  /** The page in its language: the strings document, <html lang dir>, the page's own texts, the
+   *  language menu and, for translations no person has checked or a language the page does not
+   *  have, a notice. */
+  async function setUpLanguage() {
+    let notice = "";
+    if (requestedLang !== "en") {
+      // The service serves the page of a language it has with that language on <html>, and the
+      // site has a page per language: any other language is checked against the list first.
+      let known = requestedLang === document.documentElement.dataset.lang;
+      if (!known) {
+        try { S = await loadStrings("en"); } catch (e) { /* the page stays in English */ }
+        known = (S.languages || []).some((l) => l.code === requestedLang);
+      }
+      try {
+        if (known) S = await loadStrings(requestedLang);
+        else notice = "unknown";
+      } catch (e) {
+        notice = "unknown";
+      }
+    }
+    if (S.lang === "en") {
+      try { S = await loadStrings("en"); } catch (e) { /* the page stays in English without a menu */ }
+    }
+    const html = document.documentElement;
+    html.lang = S.lang;
+    html.dir = S.dir;
+    html.dataset.lang = S.lang;
+    collator = new Intl.Collator(S.lang);
+    for (const e of document.querySelectorAll("[data-i18n]")) e.textContent = T(e.textContent.replace(/\s+/g, " ").trim());
+    for (const e of document.querySelectorAll("[data-i18n-attr]")) {
+      for (const a of e.dataset.i18nAttr.split(/\s+/)) if (e.hasAttribute(a)) e.setAttribute(a, T(e.getAttribute(a)));
+    }
+    const p = $("#lang-notice");
+    if (notice === "unknown") {
+      p.textContent = tf("The page has no language %s: it is shown in English.", requestedLang);
+      p.hidden = false;
+    } else if (S.unreviewed > 0) {
+      p.textContent = T("This page shows translations that no person has reviewed yet.");
+      p.hidden = false;
+    }
+    updateLanguageLinks();
+  }
+
+  /** The language menu: each language by its own name, linking to the same view (the fragment
+   *  and ?as_of kept). */
+  function updateLanguageLinks() {
+    const ul = $("#languages");
+    if (!ul) return;
+    const links = (S.languages || []).map((l) => {
+      let href;
+      if (Data.mode === "site") {
+        href = (l.code === "en" ? "index.html" : "index." + l.code + ".html") + location.hash;
+      } else {
+        const q = new URLSearchParams(location.search);
+        if (l.code === "en") q.delete("lang"); else q.set("lang", l.code);
+        const qs = q.toString();
+        href = location.pathname + (qs ? "?" + qs : "") + location.hash;
+      }
+      const a = el("a", { href, lang: l.code, hreflang: l.code, dir: l.dir, text: l.name, "aria-current": l.code === S.lang ? "true" : null });
+      return el("li", {}, a);
+    });
+    ul.replaceChildren(...links);
   }
 
   function loadProgress(framework) {
@@ -350,13 +475,13 @@
     /** "Source: ITU, via World Bank WDI (2025 edition); Other (2024)." and, for aggregates, how
      *  the group values were formed, as the service writes it. */
     sourceLine(editions, aggregated) {
-      if (!editions.length) return "Source: no data.";
+      if (!editions.length) return T("Source:") + " " + T("no data") + ".";
       const via = [], own = [];
       for (const e of editions) (this.custodian && this.republished.has(e.edition) ? via : own).push(e.citation || e.edition);
       const parts = [];
-      if (via.length) parts.push(this.custodian + ", via " + joinAnd(via));
+      if (via.length) parts.push(tf("%s, via %s", this.custodian, joinAnd(via)));
       if (own.length) parts.push(joinAnd(own));
-      return "Source: " + parts.join("; ") + "." + (aggregated && this.groupNote ? " " + this.groupNote : "");
+      return T("Source:") + " " + parts.join(semi()) + "." + (aggregated && this.groupNote ? " " + this.groupNote : "");
     }
     has(entities) { return this.whole || (entities !== null && entities.every((e) => this.asked.has(e))); }
     rowsOf(entity) { return this.byEntity.get(entity) || []; }
@@ -434,10 +559,12 @@
         if (v) for (const part of String(v).split(/\s*;\s*/)) if (part) codes.push(part.toLowerCase());
       }
       i._codes = codes;
-      i._name = fold(i.name);
+      i._en = fold(i.name);
+      i._name = i._en;
     }
     for (const e of cat.entities) {
-      e._name = fold(e.name);
+      e._en = fold(e.name);
+      e._name = e._en;
       e._tier = e.kind === "economy" ? 0 : MAIN_GROUP_KINDS.includes(e.group_kind) ? 1 : 2;
     }
     return cat;
@@ -474,6 +601,7 @@
   function writeHash() {
     const hash = "#" + hashOf();
     if (location.hash !== hash) history.replaceState(null, "", hash);
+    updateLanguageLinks();
   }
 
   /** The fragment of the state: its keys in a fixed order, empty ones left out. */
@@ -492,9 +620,9 @@
   function normalise(s) {
     const cat = Data.catalogue;
     const notes = [];
-    if (!VIEWS.includes(s.view)) { notes.push("unknown view " + s.view); s.view = "trend"; }
+    if (!VIEWS.includes(s.view)) { notes.push(tf("unknown view %s", s.view)); s.view = "trend"; }
     if (!cat.indicator.has(s.indicator)) {
-      if (s.indicator) notes.push("unknown indicator " + s.indicator);
+      if (s.indicator) notes.push(tf("unknown indicator %s", s.indicator));
       s.indicator = cat.indicator.has("internet_use_pct") ? "internet_use_pct" : (cat.indicators[0] || {}).code || "";
     }
     if (s.entities === null) {
@@ -504,29 +632,29 @@
       if (!s.entities.length) s.entities = cat.entities.slice(0, 3).map((e) => e.code);
     }
     const unknown = s.entities.filter((c) => !cat.entity.has(c));
-    if (unknown.length) notes.push("unknown economies or groups " + unknown.join(", "));
+    if (unknown.length) notes.push(tf("unknown economies or groups %s", unknown.join(", ")));
     const known = [...new Set(s.entities.filter((c) => cat.entity.has(c)))];
-    if (known.length > MAX_ENTITIES) notes.push("more than " + MAX_ENTITIES + " economies and groups: " + known.slice(MAX_ENTITIES).join(", "));
+    if (known.length > MAX_ENTITIES) notes.push(tf("more than %d economies and groups: %s", MAX_ENTITIES, known.slice(MAX_ENTITIES).join(", ")));
     s.entities = known.slice(0, MAX_ENTITIES);
     const ind = cat.indicator.get(s.indicator);
     if (!BREAKDOWNS.includes(s.breakdown) || (s.breakdown !== "total" && !(ind.breakdowns || []).includes(s.breakdown))) {
-      notes.push("breakdown " + s.breakdown + " (" + ind.name + " has " + ["total", ...(ind.breakdowns || [])].join(", ") + ")");
+      notes.push(tf("breakdown %s (%s has %s)", s.breakdown, ind.name, ["total", ...(ind.breakdowns || [])].join(", ")));
       s.breakdown = "total";
     }
-    if (s.target && !targetsOf(s.indicator).some((t) => t.key === s.target)) { notes.push("target " + s.target + " (not drawn on " + ind.name + ")"); s.target = ""; }
+    if (s.target && !targetsOf(s.indicator).some((t) => t.key === s.target)) { notes.push(tf("target %s (not drawn on %s)", s.target, ind.name)); s.target = ""; }
     if (s.year !== null && !(s.year >= ind.first_year && s.year <= ind.last_year)) {
-      notes.push("year " + s.year + " (" + ind.name + " has values from " + ind.first_year + " to " + ind.last_year + ")");
+      notes.push(tf("year %s (%s has values from %d to %d)", s.year, ind.name, ind.first_year, ind.last_year));
       s.year = null;
     }
-    if (!["quantile", "fixed"].includes(s.classes)) { notes.push("classes " + s.classes); s.classes = "quantile"; }
-    if (s.filter && !cat.group.has(s.filter)) { notes.push("unknown group " + s.filter); s.filter = ""; }
+    if (!["quantile", "fixed"].includes(s.classes)) { notes.push(tf("classes %s", s.classes)); s.classes = "quantile"; }
+    if (s.filter && !cat.group.has(s.filter)) { notes.push(tf("unknown group %s", s.filter)); s.filter = ""; }
     if (!cat.framework.has(s.framework)) {
-      if (s.framework) notes.push("unknown framework " + s.framework);
+      if (s.framework) notes.push(tf("unknown framework %s", s.framework));
       const withTarget = cat.frameworks.find((f) => (f.targets || []).some((t) => t.indicator === s.indicator));
       s.framework = (withTarget || cat.frameworks[0] || {}).code || "";
     }
     if (!cat.entity.has(s.entity)) {
-      if (s.entity) notes.push("unknown economy or group " + s.entity);
+      if (s.entity) notes.push(tf("unknown economy or group %s", s.entity));
       s.entity = s.entities[0] || (cat.entity.has("WLD") ? "WLD" : (cat.entities[0] || {}).code || "");
     }
     return notes;
@@ -565,11 +693,11 @@
   /** A target's level as the framework states it: "≥ 100% (met at 95%)". */
   function levelText(t, unitKind, short) {
     const u = unitKind === "percent" ? "%" : "";
-    if (t.basis === "baseline_ratio") return comparator(t.comparator) + " " + fmt(t.value) + " × the baseline";
-    if (t.comparator === "parity") return "parity";
-    let s = comparator(t.comparator) + " " + fmt(t.value) + u;
+    if (t.basis === "baseline_ratio") return tf("%s × the baseline", comparator(t.comparator) + " " + fmt(t.value));
+    if (t.comparator === "parity") return T("parity");
+    let s = ltr(comparator(t.comparator) + " " + fmt(t.value) + u);
     const l = drawnLevel(t);
-    if (!short && l !== null && l !== t.value) s += " (met at " + fmt(l) + u + ")";
+    if (!short && l !== null && l !== t.value) s += " (" + T("met at") + " " + ltr(fmt(l) + u) + ")";
     return s;
   }
   function frameworkName(f) { return f ? f.short_name || f.name || f.code : ""; }
@@ -613,7 +741,7 @@
       if (view === "scorecard") {
         // The service refuses progress as of a date: it is computed from the data as they are now.
         const doc = asOf && Data.mode === "server"
-          ? { columns: [], rows: [], unavailable: "the assessments are computed from the data as they are now" }
+          ? { columns: [], rows: [], unavailable: T("the assessments are computed from the data as they are now") }
           : await loadProgress(state.framework);
         if (stale()) return;
         drawn = drawScorecard(doc);
@@ -645,7 +773,7 @@
   function afterDraw(drawn) {
     updateDownloads(drawn);
     updateFooter(drawn);
-    say(ignored.length ? "Ignored: " + ignored.join("; ") + "." : drawn.status || "");
+    say(ignored.length ? tf("Ignored: %s.", ignored.join("; ")) : drawn.status || "");
     ignored = [];
   }
 
@@ -678,12 +806,13 @@
     // Targets of the indicator, grouped by framework.
     const sel = $("#target");
     const targets = targetsOf(state.indicator);
-    sel.replaceChildren(el("option", { value: "", text: "None" }));
+    sel.replaceChildren(el("option", { value: "", text: T("None") }));
     for (const [fw, list] of d3.group(targets, (t) => t.framework)) {
       const og = el("optgroup", { label: frameworkName(fw) });
       for (const t of list) {
         const lv = [...new Set(t.levels.map((l) => levelText(l, ind.unit_kind, true)))].join(" / ");
-        og.append(el("option", { value: t.key, text: frameworkName(fw) + " " + t.target + ": " + lv + " by " + t.levels[0].deadline }));
+// A right-to-left mark after the code keeps the parts of the label apart.
+        og.append(el("option", { value: t.key, text: frameworkName(fw) + " " + ltr(t.target) + (rtl() ? "\u200f" : "") + ": " + lv + " " + T("by %d").replace("%d", ltr(t.levels[0].deadline)) }));
       }
       sel.append(og);
     }
@@ -704,7 +833,7 @@
     for (const [kind, heading] of FILTER_KINDS) {
       // Groups with members to show (on a site built with --entities, members it has).
       for (const g of cat.groups.filter((x) => x.kind === kind && (x.members || []).some((m) => cat.entity.has(m)))) {
-        if (!headings.has(heading)) headings.set(heading, el("optgroup", { label: heading }));
+        if (!headings.has(heading)) headings.set(heading, el("optgroup", { label: T(heading) }));
         headings.get(heading).append(el("option", { value: g.code, text: g.name }));
       }
     }
@@ -718,9 +847,9 @@
     const se = $("#scorecard-entity");
     const order = ["world", "itu_region", "income", "ldc", "lldc", "sids", "sdg_region", "un_region", "custom"];
     const rank = (e) => (order.includes(e.group_kind) ? order.indexOf(e.group_kind) : order.length);
-    const groups = el("optgroup", { label: "World and groups" });
-    const economies = el("optgroup", { label: "Economies" });
-    const published = el("optgroup", { label: "Groups a source publishes" });
+    const groups = el("optgroup", { label: T("World and groups") });
+    const economies = el("optgroup", { label: T("Economies") });
+    const published = el("optgroup", { label: T("Groups a source publishes") });
     const listed = cat.entities.filter((e) => e.kind !== "economy").sort((a, b) => rank(a) - rank(b));
     for (const e of listed) (e.group_kind === "source" ? published : groups).append(el("option", { value: e.code, text: e.name }));
     for (const e of cat.economies) economies.append(el("option", { value: e.code, text: e.name }));
@@ -744,8 +873,9 @@
       tab.addEventListener("keydown", (ev) => {
         const i = tabs.indexOf(tab);
         let j = null;
-        if (ev.key === "ArrowRight") j = (i + 1) % tabs.length;
-        else if (ev.key === "ArrowLeft") j = (i - 1 + tabs.length) % tabs.length;
+        const next = rtl() ? "ArrowLeft" : "ArrowRight", previous = rtl() ? "ArrowRight" : "ArrowLeft";
+        if (ev.key === next) j = (i + 1) % tabs.length;
+        else if (ev.key === previous) j = (i - 1 + tabs.length) % tabs.length;
         else if (ev.key === "Home") j = 0;
         else if (ev.key === "End") j = tabs.length - 1;
         if (j === null) return;
@@ -898,9 +1028,9 @@
         .slice(0, 15)
         .map((x) => x.ind),
       option: (ind) => {
-        const codes = SCHEMES.filter(([k]) => ind.codes && ind.codes[k]).map(([k, name]) => name + " " + ind.codes[k]);
+        const codes = SCHEMES.filter(([k]) => ind.codes && ind.codes[k]).map(([k, name]) => T(name) + " " + ind.codes[k]);
         return el("li", {}, el("span", { class: "name", text: ind.name }),
-          el("span", { class: "codes", text: [ind.code, ...codes].join(" · ") }));
+          el("span", { class: "codes", dir: "ltr", text: [ind.code, ...codes].join(" · ") }));
       },
       pick: (ind) => {
         const patch = { indicator: ind.code };
@@ -919,10 +1049,10 @@
         .slice(0, 12)
         .map((x) => x.e),
       option: (e) => el("li", {}, el("span", { class: "name", text: e.name }),
-        el("span", { class: "codes", text: [e.code, e.m49 ? "M49 " + e.m49 : null, e.kind === "economy" ? "economy" : "group"].filter(Boolean).join(" · ") })),
+        el("span", { class: "codes", text: [iso(e.code), e.m49 ? iso("M49 " + e.m49) : null, e.kind === "economy" ? T("economy") : T("group")].filter(Boolean).join(" · ") })),
       pick: (e) => {
         if (state.entities.length >= MAX_ENTITIES) {
-          say("At most " + MAX_ENTITIES + " economies and groups: remove one first.");
+          say(tf("At most %d economies and groups: remove one first.", MAX_ENTITIES));
           setPageState("ready");
           return;
         }
@@ -951,7 +1081,7 @@
       return el("li", { "data-code": code, class: "chip" },
         el("span", { class: "swatch", style: "background:" + colourOf(code), "aria-hidden": "true" }),
         el("span", { text: e.name }),
-        el("button", { type: "button", "data-remove": code, "aria-label": "Remove " + e.name, title: "Remove " + e.name, text: "×" }));
+        el("button", { type: "button", "data-remove": code, "aria-label": tf("Remove %s", e.name), title: tf("Remove %s", e.name), text: "×" }));
     }));
   }
 
@@ -968,16 +1098,18 @@
     if (row[breakdown] === "total" || others.some((b) => row[b] !== "total")) return null;
     return row[breakdown];
   }
+  /** A breakdown in a title: "by sex". */
+  function breakdownTitle(b) { return T({ sex: "By sex", area: "Urban and rural", age: "By age" }[b] || b); }
   /** A breakdown value in words, as ictstat's charts label lines: women, men, rural, aged 15-24. */
   function breakdownWords(v) {
-    if (v === "female") return "women";
-    if (v === "male") return "men";
-    if (/^[<\d]/.test(v)) return "aged " + v;
-    return v;
+    if (v === "female") return T("women");
+    if (v === "male") return T("men");
+    if (/^[<\d]/.test(v)) return tf("aged %s", v);
+    return T(v);
   }
   function describeBreakdown(row) {
     const parts = [row.sex, row.area, row.age].filter((v) => v && v !== "total");
-    return parts.length ? parts.join(", ") : "total";
+    return parts.length ? parts.map(breakdownWords).join(comma()) : T("total");
   }
   /** Drawn hollow: estimates, and aggregates with less than half the group's weight reported. */
   function isHollow(row) {
@@ -1004,7 +1136,7 @@
     if (!legend) { $("#legend").replaceChildren(); return; }
     const wrap = el("div", { class: "legend" });
     if (legend.heading) wrap.append(el("p", { class: "legend-heading", id: "legend-heading", text: legend.heading }));
-    const ul = el("ul", legend.heading ? { "aria-labelledby": "legend-heading" } : { "aria-label": "Legend" });
+    const ul = el("ul", legend.heading ? { "aria-labelledby": "legend-heading" } : { "aria-label": T("Legend") });
     for (const e of legend.entries) ul.append(el("li", {}, swatch(e), e.label));
     if (legend.note) ul.append(el("li", { class: "key" }, legend.note));
     wrap.append(ul);
@@ -1048,7 +1180,8 @@
     const frag = document.createDocumentFragment();
     for (const r of rows) {
       const tr = el("tr");
-      r.forEach((cell, i) => tr.append(el("td", { class: numeric && numeric[i] ? "num" : null, text: cell })));
+      // A number keeps its left-to-right order in a right-to-left table (bdi).
+      r.forEach((cell, i) => tr.append(numeric && numeric[i] ? el("td", { class: "num" }, el("bdi", { text: cell })) : el("td", { text: cell })));
       frag.append(tr);
     }
     tbody.append(frag);
@@ -1156,7 +1289,7 @@
       }
       const deadline = target.levels[0].deadline;
       marks.push(Plot.ruleX([deadline], { stroke: "#333", strokeDasharray: "1,3", strokeWidth: 1.5 }));
-      marks.push(Plot.text([deadline], { x: (d) => d, frameAnchor: "bottom", dy: -6, dx: -4, textAnchor: "end", text: () => "Deadline " + deadline, fill: "#1a1a1a", stroke: "white", strokeWidth: 3, paintOrder: "stroke" }));
+      marks.push(Plot.text([deadline], { x: (d) => d, frameAnchor: "bottom", dy: -6, dx: -4, textAnchor: "end", text: () => tf("Deadline %d", deadline), fill: "#1a1a1a", stroke: "white", strokeWidth: 3, paintOrder: "stroke" }));
     }
 
     // Projections toward the target, for the total series: dashed, with the 95% interval as a band.
@@ -1171,7 +1304,7 @@
         marks.push(Plot.line(pts, { x: "year", y: "value", stroke: colour, strokeWidth: 1.5, strokeDasharray: "5,4",
           render: tagged({ "data-projection": code }) }));
         projected.push(code);
-        for (const q of pts) tipRows.push({ year: q.year, value: q.value, text: entityName(code) + ", projected\n" + q.year + ": " + fmt(q.value) + unitSuffix(ind) + "\n95% interval " + fmt(q.low) + "–" + fmt(q.high) });
+        for (const q of pts) tipRows.push({ year: q.year, value: q.value, text: entityName(code) + comma() + T("projected") + "\n" + iso(q.year + ": " + fmt(q.value) + unitSuffix(ind)) + "\n" + T("95% interval") + " " + iso(fmt(q.low) + "–" + fmt(q.high)) });
       }
     }
 
@@ -1192,13 +1325,13 @@
       if (filled.length) marks.push(Plot.dot(filled, { x: "year", y: "value", fill: s.colour, stroke: s.colour, r: 3 }));
       if (hollow.length) marks.push(Plot.dot(hollow, { x: "year", y: "value", fill: "white", stroke: s.colour, strokeWidth: 1.5, r: 3 }));
       for (const r of s.rows) {
-        const lines = [s.name + (s.breakdown !== "total" ? ", " + breakdownWords(s.breakdown) : ""),
-          r.year + ": " + fmt(r.value) + unitSuffix(ind) + (unitSuffix(ind) ? "" : " " + ind.unit),
-          "Status: " + r.status + (r.flag ? " (flag " + r.flag + ")" : ""),
-          r.edition ? "Edition: " + r.edition : "Computed by ictstat from the members' values"];
-        if (r.coverage !== null && r.coverage !== undefined) lines.push("Coverage: " + percent(r.coverage) + " of the group reported");
-        if (hasInterval(r)) lines.push("95% interval " + fmt(r.ci_low) + "–" + fmt(r.ci_high));
-        if (r.se != null) lines.push("se " + fmt(r.se));
+        const lines = [s.name + (s.breakdown !== "total" ? comma() + breakdownWords(s.breakdown) : ""),
+          iso(r.year + ": " + fmt(r.value) + unitSuffix(ind)) + (unitSuffix(ind) ? "" : " " + ind.unit),
+          tf("Status: %s", rowStatus(r.status)) + (r.flag ? " (" + tf("flag %s", r.flag) + ")" : ""),
+          r.edition ? tf("Edition: %s", r.edition) : T("Computed by ictstat from the members' values")];
+        if (r.coverage !== null && r.coverage !== undefined) lines.push(tf("Coverage: %s of the group reported", percent(r.coverage)));
+        if (hasInterval(r)) lines.push(T("95% interval") + " " + iso(fmt(r.ci_low) + "–" + fmt(r.ci_high)));
+        if (r.se != null) lines.push(T("se") + " " + iso(fmt(r.se)));
         tipRows.push({ year: r.year, value: r.value, text: lines.join("\n") });
       }
     }
@@ -1209,10 +1342,10 @@
 
     const title = ind.name;
     const who = state.entities.map(entityName).join(", ");
-    const label = "Line chart of " + ind.name + " (" + ind.unit + ")" + (state.breakdown !== "total" ? " by " + state.breakdown : "") + " for " + who;
+    const label = tf("Line chart of %s (%s) for %s", ind.name, ind.unit, who) + (state.breakdown !== "total" ? comma() + breakdownTitle(state.breakdown) : "");
     chart.replaceChildren();
     if (!series.length) {
-      chart.append(el("p", { class: "empty", text: "No values of " + ind.name + " for " + (who || "the chosen economies") + (state.breakdown !== "total" ? " by " + state.breakdown : "") + "." }));
+      chart.append(el("p", { class: "empty", text: tf("No values of %s for %s.", ind.name + (state.breakdown !== "total" ? comma() + breakdownTitle(state.breakdown) : ""), who || T("the chosen economies")) }));
     } else {
       const svg = Plot.plot({
         width, height: Math.round(Math.min(420, Math.max(300, width * 0.4))),
@@ -1231,19 +1364,19 @@
     // The legend: colour per entity, dash per breakdown value, the symbols.
     const legend = {
       entries: series.map((s) => ({ colour: s.colour, dash: s.dash, label: s.name + (s.breakdown !== "total" ? ", " + breakdownWords(s.breakdown) : "") }))
-        .concat(barred.length ? [{ interval: true, colour: "#555555", label: "95% interval" }] : []),
-      note: "● reported or published; ○ estimate, or an aggregate with less than half of the group reporting" +
-        (projected.length ? "; dashed with a band: projection with its 95% interval" : ""),
+        .concat(barred.length ? [{ interval: true, colour: "#555555", label: T("95% interval") }] : []),
+      note: T("● reported or published; ○ estimate, or an aggregate with less than half of the group reporting") +
+        (projected.length ? semi() + T("dashed with a band: projection with its 95% interval") : ""),
     };
     showLegend(legend);
 
     const rows = series.flatMap((s) => s.rows);
     const missing = state.entities.filter((c) => !series.some((s) => s.entity === c));
-    setChartTitle(title + (state.breakdown !== "total" ? ", by " + state.breakdown : ""),
-      ind.unit + (missing.length ? ". No values for " + missing.map(entityName).join(", ") + "." : "."));
-    setChartData(() => rowsTable(rows, "The values of the chart"));
+    setChartTitle(title + (state.breakdown !== "total" ? comma() + breakdownTitle(state.breakdown) : ""),
+      ind.unit + (missing.length ? ". " + tf("No values for %s.", missing.map(entityName).join(comma())) : "."));
+    setChartData(() => rowsTable(rows, T("The values of the chart")));
     return { view: "trend", rows, columns: data.columns, data, chart: series.length > 0, lines: series.length, legend,
-      status: "Trend of " + ind.name + " for " + series.length + " line" + (series.length === 1 ? "" : "s") + "." };
+      status: tf("Trend of %s: %d lines.", ind.name, series.length) };
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -1254,7 +1387,7 @@
     ["Year", (r) => String(r.year), (r) => r.year],
     ["Breakdown", describeBreakdown, describeBreakdown],
     ["Value", (r) => tableNumber(r.value), (r) => r.value],
-    ["Status / flag", (r) => r.status + (r.flag ? " / " + r.flag : ""), (r) => r.status],
+    ["Status / flag", (r) => rowStatus(r.status) + (r.flag ? " / " + r.flag : ""), (r) => r.status],
     ["Edition", (r) => r.edition || "", (r) => r.edition || ""],
     ["Source", (r) => r.source || "", (r) => r.source || ""],
     ["Note", (r) => r.note || "", (r) => r.note || ""],
@@ -1273,7 +1406,7 @@
 
   function rowsTable(rows, caption, id) {
     const columns = tableColumns(rows);
-    return htmlTable({ id, caption, columns: columns.map((c) => c[0]), rows: rows.map((r) => columns.map((c) => c[1](r))),
+    return htmlTable({ id, caption, columns: columns.map((c) => T(c[0])), rows: rows.map((r) => columns.map((c) => c[1](r))),
       numeric: columns.map((c) => !["Economy or group", "Breakdown", "Status / flag", "Edition", "Source", "Note"].includes(c[0])) });
   }
 
@@ -1287,7 +1420,7 @@
       rows = rows.slice().sort((a, b) => (tableSort.descending ? d3.descending : d3.ascending)(key(a), key(b)));
     }
     const who = state.entities.map(entityName).join(", ");
-    const table = rowsTable(rows, ind.name + " (" + ind.unit + "): every value of " + (who || "no economy"), "data-table");
+    const table = rowsTable(rows, tf("%s (%s): every value of %s", ind.name, ind.unit, who || T("no economy")), "data-table");
     // Sortable headers: a button in each, with aria-sort on the sorted one.
     table.querySelectorAll("thead th").forEach((th, i) => {
       const b = el("button", { type: "button", class: "sort", text: th.textContent });
@@ -1299,16 +1432,16 @@
         change({});
       });
     });
-    const wrap = el("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-label": "Table of values" }, table);
+    const wrap = el("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-label": T("Table of values") }, table);
     $("#chart").replaceChildren(wrap);
     if (refocusSort) {
       refocusSort = false;
       table.querySelectorAll("thead button")[tableSort.column].focus();
     }
     showLegend(null);
-    setChartTitle(ind.name, rows.length + " values of " + (who || "no economy or group") + ", every breakdown. Select a heading to sort.");
+    setChartTitle(ind.name, tf("%d values of %s, every breakdown. Select a heading to sort.", rows.length, who || T("no economy or group")));
     setChartData(null);
-    return { view: "table", rows, columns: data.columns, data, chart: false, status: "Table of " + rows.length + " values." };
+    return { view: "table", rows, columns: data.columns, data, chart: false, status: tf("Table of %d values.", rows.length) };
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -1335,7 +1468,7 @@
   /** Sets the year control to the data's range and the state's year (or the default). */
   function syncYear(data) {
     const [lo, hi] = yearRange(data);
-    if (state.year !== null && (state.year < lo || state.year > hi)) ignored.push("year " + state.year + " (the economies have values from " + lo + " to " + hi + ")");
+    if (state.year !== null && (state.year < lo || state.year > hi)) ignored.push(tf("year %s (the economies have values from %d to %d)", state.year, lo, hi));
     if (state.year === null || state.year < lo || state.year > hi) state.year = defaultYear(data);
     const y = $("#year");
     y.min = lo;
@@ -1493,11 +1626,11 @@
         // A site built with --entities: the economies left out are not "no data".
         fill = OUTSIDE_FILL;
         notInSite++;
-        tip = name + ": not in this site";
+        tip = name + ": " + T("not in this site");
       } else if (state.filter && !(econ && shown.has(econ.code))) {
         fill = OUTSIDE_FILL;
         outside++;
-        tip = name + ": outside the group shown";
+        tip = name + ": " + T("outside the group shown");
       } else {
         const row = econ && totals.get(econ.code) && totals.get(econ.code).get(year);
         if (row) {
@@ -1505,13 +1638,13 @@
           fill = classColour(c, breaks);
           counts[c]++;
           value = String(row.value);
-          tip = name + ": " + fmt(row.value) + unitSuffix(ind) + " in " + year + (row.status === "estimate" ? " (estimate)" : "");
+          tip = name + ": " + tf("%s in %d", fmt(row.value) + unitSuffix(ind), year) + (row.status === "estimate" ? " (" + T("estimate") + ")" : "");
         } else {
           fill = NODATA_FILL;
           nodata++;
           const years = econ && totals.get(econ.code);
           const last = years ? d3.max([...years.keys()].filter((y) => y < year)) : undefined;
-          tip = name + ": no data in " + year + (last ? " (latest: " + fmt(years.get(last).value) + unitSuffix(ind) + " in " + last + ")" : "");
+          tip = name + ": " + tf("no data in %d", year) + (last ? " (" + tf("latest: %s in %d", fmt(years.get(last).value) + unitSuffix(ind), last) + ")" : "");
         }
       }
       p.setAttribute("fill", fill);
@@ -1522,8 +1655,8 @@
     if (map.hovered && !$("#tooltip").hidden) $("#tooltip").textContent = map.hovered._tip;
     map.legend = mapLegend(breaks, counts, values, { nodata, outside, notInSite });
     showLegend(map.legend);
-    map.svg.setAttribute("aria-label", "Map of " + ind.name + " in " + year + (state.filter ? ", " + entityName(state.filter) : "") +
-      ": " + economies(values.length) + " with a value. Use the arrow keys to move between countries.");
+    map.svg.setAttribute("aria-label", tf("Map of %s in %d", ind.name, year) + (state.filter ? comma() + entityName(state.filter) : "") +
+      ": " + tf("%s with a value.", economies(values.length)) + " " + T("Use the arrow keys to move between countries."));
     return values;
   }
 
@@ -1533,29 +1666,29 @@
     const ind = indicatorMeta();
     const u = unitSuffix(ind);
     const heading = state.classes === "fixed"
-      ? "Fixed classes, the same for every year: five equal steps from 0 to " + fmt(breaks[3] + breaks[0]) + u
-      : values.length === 1 ? "Quantile classes of the one value of " + state.year
-        : "Quantile classes: quintiles of the " + values.length + " values of " + state.year;
+      ? tf("Fixed classes, the same for every year: five equal steps from 0 to %s", fmt(breaks[3] + breaks[0]) + u)
+      : values.length === 1 ? tf("Quantile classes of the one value of %d", state.year)
+        : tf("Quantile classes: quintiles of the %d values of %d", values.length, state.year);
     const entries = [];
     const k = breaks.length + 1;
     if (values.length) {
       const [lo, hi] = d3.extent(values, (v) => v.row.value);
       for (let i = 0; i < k; i++) {
-        const label = k === 1 ? (lo === hi ? fmt(lo) + u : fmt(lo) + " to " + fmt(hi) + u)
-          : i === 0 ? "below " + fmt(breaks[0]) + u
-            : i === k - 1 ? fmt(breaks[k - 2]) + u + " and above"
-              : fmt(breaks[i - 1]) + " to below " + fmt(breaks[i]) + u;
-        entries.push({ fill: classColour(i, breaks), label: label + " (" + counts[i] + ")" });
+        const label = k === 1 ? (lo === hi ? iso(fmt(lo) + u) : tf("%s to %s", fmt(lo), fmt(hi) + u))
+          : i === 0 ? tf("below %s", fmt(breaks[0]) + u)
+            : i === k - 1 ? tf("%s and above", fmt(breaks[k - 2]) + u)
+              : tf("%s to below %s", fmt(breaks[i - 1]), fmt(breaks[i]) + u);
+        entries.push({ fill: classColour(i, breaks), label: label + " (" + iso(counts[i]) + ")" });
       }
     }
-    entries.push({ fill: NODATA_FILL, label: "No data (" + nodata + ")" });
+    entries.push({ fill: NODATA_FILL, label: T("No data") + " (" + iso(nodata) + ")" });
     const grey = [];
-    if (outside) grey.push("Outside " + entityName(state.filter));
-    if (notInSite) grey.push((grey.length ? "not" : "Not") + " in this site");
-    if (grey.length) entries.push({ fill: OUTSIDE_FILL, label: grey.join(" or ") });
+    if (outside) grey.push(tf("Outside %s", entityName(state.filter)));
+    if (notInSite) grey.push(T("Not in this site"));
+    if (grey.length) entries.push({ fill: OUTSIDE_FILL, label: grey.join(semi()) });
     const note = !values.length || k === 5 || state.classes === "fixed" ? ""
-      : k === 1 ? (values.length === 1 ? "1 class: one value" : "1 class: the values tie")
-        : k + " classes: values tie";
+      : k === 1 ? (values.length === 1 ? T("1 class: one value") : T("1 class: the values tie"))
+        : tf("%d classes: values tie", k);
     return { heading, entries, note };
   }
 
@@ -1569,11 +1702,11 @@
 
   function mapDrawn(data, values) {
     const ind = indicatorMeta();
-    setChartTitle(ind.name + ", " + state.year + (state.filter ? ", " + entityName(state.filter) : ""),
-      ind.unit + ". " + economies(values.length) + " with a value in " + state.year + ".", "Hover or focus a country for its value.");
+    setChartTitle(ind.name + comma() + iso(state.year) + (state.filter ? comma() + entityName(state.filter) : ""),
+      ind.unit + ". " + tf("%s with a value in %d.", economies(values.length), state.year), T("Hover or focus a country for its value."));
     setChartData(() => yearTable(values));
     return { view: "map", rows: values.map((v) => v.row), columns: data.columns, data, chart: values.length > 0, legend: map.legend,
-      status: "Map of " + ind.name + " in " + state.year + "." };
+      status: tf("Map of %s in %d", ind.name, state.year) + "." };
   }
 
   /** The fast path of the map: only the fills change. Well under 100 ms. */
@@ -1593,10 +1726,10 @@
 
   function yearTable(values) {
     const ind = indicatorMeta();
-    const sorted = values.slice().sort((a, b) => d3.ascending(a.economy.name, b.economy.name));
-    return htmlTable({ caption: ind.name + " (" + ind.unit + "), " + state.year,
-      columns: ["Economy", "Year", "Value", "Status"],
-      rows: sorted.map((v) => [v.economy.name, String(v.row.year), tableNumber(v.row.value), v.row.status]),
+    const sorted = values.slice().sort((a, b) => collator.compare(a.economy.name, b.economy.name));
+    return htmlTable({ caption: ind.name + " (" + ind.unit + ")" + comma() + iso(state.year),
+      columns: [T("Economy"), T("Year"), T("Value"), T("Status")],
+      rows: sorted.map((v) => [v.economy.name, String(v.row.year), tableNumber(v.row.value), rowStatus(v.row.status)]),
       numeric: [false, true, true, false] });
   }
 
@@ -1612,9 +1745,9 @@
     const chart = $("#chart");
     chart.replaceChildren();
     showLegend(null);
-    const where = state.filter ? entityName(state.filter) : "all economies";
+    const where = state.filter ? entityName(state.filter) : T("all economies");
     if (!bars.length) {
-      chart.append(el("p", { class: "empty", text: "No values of " + ind.name + " in " + state.year + " for " + where + "." }));
+      chart.append(el("p", { class: "empty", text: tf("No values of %s for %s.", ind.name + comma() + iso(state.year), where) }));
     } else {
       const width = Math.max(320, chart.clientWidth || 900);
       // Room on the left for the longest name, within a third of the width (at most 260 px);
@@ -1626,7 +1759,7 @@
         width, height: bars.length * 18 + 50,
         marginLeft: labels + 8, marginRight: 56, marginTop: 30,
         style: { fontSize: "12px", background: "white", color: "#1a1a1a" },
-        ariaLabel: "Bar chart ranking " + bars.length + " economies by " + ind.name + " in " + state.year + ", " + (descending ? "highest" : "lowest") + " first",
+        ariaLabel: tf("Bar chart ranking %d economies by %s in %d", bars.length, ind.name, state.year) + comma() + T(descending ? "highest first" : "lowest first"),
         x: ind.unit_kind === "percent" ? { label: null, grid: true, axis: "top", domain: [0, 100] }
           : { label: null, grid: true, axis: "top", nice: true, zero: true },
         y: { label: null, domain: bars.map((b) => b.name) },
@@ -1641,17 +1774,17 @@
             } }),
           Plot.text(bars, { x: "value", y: "name", text: (b) => fmt(b.value), dx: 4, textAnchor: "start", fill: "#1a1a1a" }),
           Plot.ruleX([0]),
-          Plot.tip(bars, Plot.pointerY({ x: "value", y: "name", className: TIP_CLASS, title: (b) => b.name + "\n" + b.row.year + ": " + fmt(b.value) + unitSuffix(ind) + "\nStatus: " + b.row.status + (b.row.edition ? "\nEdition: " + b.row.edition : "") })),
+          Plot.tip(bars, Plot.pointerY({ x: "value", y: "name", className: TIP_CLASS, title: (b) => b.name + "\n" + iso(b.row.year + ": " + fmt(b.value) + unitSuffix(ind)) + "\n" + tf("Status: %s", rowStatus(b.row.status)) + (b.row.edition ? "\n" + tf("Edition: %s", b.row.edition) : "") })),
         ],
       });
       chart.append(plotted(svg));
     }
-    setChartTitle(ind.name + ", " + state.year + ", " + where,
-      ind.unit + ". " + economies(bars.length) + " with a value in " + state.year + ", " + (descending ? "highest" : "lowest") + " first" +
-      (state.entities.some((c) => bars.some((b) => b.code === c)) ? "; the chosen economies in orange." : "."));
+    setChartTitle(ind.name + comma() + iso(state.year) + comma() + where,
+      ind.unit + ". " + tf("%s with a value in %d.", economies(bars.length), state.year) + " " + T(descending ? "highest first" : "lowest first") +
+      (state.entities.some((c) => bars.some((b) => b.code === c)) ? semi() + T("the chosen economies in orange.") : "."));
     setChartData(() => yearTable(values));
     return { view: "ranking", rows: bars.map((b) => b.row), columns: data.columns, data, chart: bars.length > 0,
-      status: "Ranking of " + economies(bars.length) + " in " + state.year + "." };
+      status: tf("Ranking of %s in %d.", economies(bars.length), state.year) };
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -1667,14 +1800,14 @@
     const chart = $("#chart");
     $("#legend").replaceChildren(statusLegend());
     if (doc.unavailable) {
-      chart.replaceChildren(el("p", { class: "empty", text: "The progress assessments are not available for data as of " + asOf + ": " + doc.unavailable }));
+      chart.replaceChildren(el("p", { class: "empty", text: tf("The progress assessments are not available for data as of %s: %s", asOf, doc.unavailable) }));
     } else if (!rows.length) {
-      chart.replaceChildren(el("p", { class: "empty", text: "No target of " + (fw ? frameworkName(fw) : state.framework) + " can be assessed for " + name + " from the data." }));
+      chart.replaceChildren(el("p", { class: "empty", text: tf("No target of %s can be assessed for %s from the data.", fw ? frameworkName(fw) : state.framework, name) }));
     } else {
       const table = el("table", { class: "scorecard" });
       table.append(el("caption", { text: (fw ? frameworkName(fw) : state.framework) + ": " + name }));
       table.append(el("thead", {}, el("tr", {}, ...["Target", "Indicator", "Baseline (year)", "Latest (year)", "Target level", "Deadline", "Class", "Baseline, latest and level"]
-        .map((h) => el("th", { scope: "col", text: h })))));
+        .map((h) => el("th", { scope: "col", text: T(h) })))));
       const tbody = el("tbody");
       for (const r of rows) {
         // `measure` is the indicator, or a measure derived from it ("gps:internet_use_pct").
@@ -1689,30 +1822,30 @@
         const cmp = def ? comparator(def.comparator) : "";
         // A parity score is met within a band about 1 (0.98–1.02 for a level of 1.02), and has no unit.
         const level = r.level === null || r.level === undefined ? "–"
-          : parity ? "parity, " + fmt(1 / r.level) + "–" + fmt(r.level) : (cmp ? cmp + " " : "") + fmt(r.level) + suffix;
+          : parity ? T("parity") + comma() + iso(fmt(1 / r.level) + "–" + fmt(r.level)) : iso((cmp ? cmp + " " : "") + fmt(r.level) + suffix);
         const colour = STATUS_COLOURS[r.class] || "#888888";
         const tolerance = metWithinTolerance(r, def, parity);
         const tr = el("tr", { "data-target": r.target },
-          el("th", { scope: "row" }, el("span", { class: "target-code", text: r.target }), r.wording ? el("span", { class: "wording", text: r.wording }) : null),
+          el("th", { scope: "row" }, el("bdi", { class: "target-code", text: r.target }), r.wording ? el("span", { class: "wording", text: wording(state.framework, r.wording) }) : null),
           el("td", { text: measureName(measure, ind) }),
           el("td", { class: "num", text: valueYear(r.baseline, r.baseline_year, suffix) }),
           el("td", { class: "num", text: valueYear(r.latest, r.latest_year, suffix) }),
           el("td", { class: "num", text: level }),
           el("td", { class: "num", text: r.deadline === null || r.deadline === undefined ? "" : String(r.deadline) }),
-          el("td", {}, el("span", { class: "status-dot", style: "background:" + colour, "aria-hidden": "true" }), r.class || "",
-            tolerance === null ? null : el("span", { class: "class-note", text: "met within the tolerance of " + fmt(tolerance) })),
+          el("td", {}, el("span", { class: "status-dot", style: "background:" + colour, "aria-hidden": "true" }), statusName(r.class || ""),
+            tolerance === null ? null : el("span", { class: "class-note", text: tf("met within the tolerance of %s", fmt(tolerance)) })),
           el("td", { class: "dotplot-cell" }, dotPlot(r, colour, suffix, parity)));
         tbody.append(tr);
       }
       table.append(tbody);
-      chart.replaceChildren(el("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-label": "Scorecard" }, table));
+      chart.replaceChildren(el("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-label": T("Scorecard") }, table));
     }
-    setChartTitle("Progress of " + name + " toward " + (fw ? frameworkName(fw) : state.framework),
-      "The baseline and latest values, the target's level and deadline, and the class of progress.");
+    setChartTitle(tf("Progress of %s toward %s", name, fw ? frameworkName(fw) : state.framework),
+      T("The baseline and latest values, the target's level and deadline, and the class of progress."));
     setChartData(null);
     return { view: "scorecard", progress: rows, progressColumns: c, chart: false, unavailable: !!doc.unavailable,
-      status: doc.unavailable ? "No progress assessments as of " + asOf + "."
-        : "Scorecard of " + name + ": " + rows.length + " target" + (rows.length === 1 ? "" : "s") + "." };
+      status: doc.unavailable ? tf("No progress assessments as of %s.", asOf)
+        : tf("Scorecard of %s: %d targets.", name, rows.length) };
   }
 
   /** The unit after a progress row's values: none for a parity score; the rural population's
@@ -1743,21 +1876,21 @@
   function measureName(measure, ind) {
     const m = String(measure || "");
     const name = ind ? ind.name : m;
-    if (m.startsWith("gps:")) return "Gender parity score of " + name.charAt(0).toLowerCase() + name.slice(1);
-    if (m.startsWith("rural:")) return name + ", rural population";
-    if (m.startsWith("share_10m:")) return name + ", share at 10 Mbit/s or more";
+    if (m.startsWith("gps:")) return tf("Gender parity score of %s", S.lang === "en" ? name.charAt(0).toLowerCase() + name.slice(1) : name);
+    if (m.startsWith("rural:")) return name + comma() + T("rural population");
+    if (m.startsWith("share_10m:")) return name + comma() + T("share at 10 Mbit/s or more");
     return name;
   }
 
   function valueYear(v, y, suffix) {
     if (v === null || v === undefined) return "–";
-    return fmt(v) + suffix + (y ? " (" + y + ")" : "");
+    return iso(fmt(v) + suffix + (y ? " (" + y + ")" : ""));
   }
 
   function statusLegend() {
-    const ul = el("ul", { class: "status-legend", "aria-label": "Classes of progress" });
+    const ul = el("ul", { class: "status-legend", "aria-label": T("Classes of progress") });
     for (const [name, colour] of Object.entries(STATUS_COLOURS)) {
-      ul.append(el("li", {}, el("span", { class: "status-dot", style: "background:" + colour, "aria-hidden": "true" }), name));
+      ul.append(el("li", {}, el("span", { class: "status-dot", style: "background:" + colour, "aria-hidden": "true" }), statusName(name)));
     }
     return ul;
   }
@@ -1773,7 +1906,7 @@
     const vals = [r.baseline, r.latest].filter(num).concat(levels);
     const w = 160, h = 22, pad = 7, mid = 11;
     const svg = svgEl("svg", { viewBox: "0 0 " + w + " " + h, width: String(w), height: String(h), role: "img", class: "dotplot",
-      "aria-label": "Baseline " + fmt(r.baseline) + suffix + ", latest " + fmt(r.latest) + suffix + ", level " + (parity && levels.length ? fmt(levels[0]) + "–" + fmt(levels[1]) : fmt(r.level) + suffix) });
+      "aria-label": tf("Baseline %s, latest %s, level %s", fmt(r.baseline) + suffix, fmt(r.latest) + suffix, parity && levels.length ? fmt(levels[0]) + "–" + fmt(levels[1]) : fmt(r.level) + suffix) });
     if (!vals.length) return svg;
     let lo = d3.min(vals), hi = d3.max(vals);
     const span = 0.2 * Math.max(Math.abs(lo), Math.abs(hi)) || 1;
@@ -1819,25 +1952,26 @@
     const list = $("#download-links");
     const links = [];
     const base = (drawn.view === "scorecard" ? state.framework + "-" + state.entity : state.indicator + "-" + drawn.view);
-    const label = { csv: "CSV", xlsx: "Excel (XLSX)", png: "PNG", svg: "SVG", pdf: "PDF" };
+    const label = { csv: "CSV", xlsx: "Excel (XLSX)", png: "PNG", svg: "SVG", pdf: "PDF" }; // format names, the same in every language
     let why = "";
     if (drawn.view === "scorecard" && drawn.unavailable) {
-      why = "The progress assessments are computed from the data as they are now: there is nothing to download as of " + asOf + ".";
+      why = tf("The progress assessments are computed from the data as they are now: there is nothing to download as of %s.", asOf);
     } else if (Data.mode === "server") {
       // The service draws a chart of every view but the table, when there is something to draw,
       // no more lines than it has colours for, and not the map as of a date (docs/explorer.md).
       let charts = drawn.view === "scorecard" ? drawn.progress.length > 0 : drawn.chart;
       if (charts && drawn.view === "map" && asOf) {
         charts = false;
-        why = "The map's chart is drawn from the data as they are now, so there is none as of " + asOf + ": the CSV and XLSX hold the values shown.";
+        why = tf("The map's chart is drawn from the data as they are now, so there is none as of %s: the CSV and XLSX hold the values shown.", asOf);
       } else if (charts && drawn.lines > MAX_ENTITIES) {
         charts = false;
-        why = "A chart file draws at most " + MAX_ENTITIES + " lines, and this one has " + drawn.lines + ": choose fewer economies or another breakdown for PNG, SVG and PDF.";
+        why = tf("A chart file draws at most %d lines, and this one has %d: choose fewer economies or another breakdown for PNG, SVG and PDF.", MAX_ENTITIES, drawn.lines);
       }
       const formats = charts ? ["csv", "xlsx", "png", "svg", "pdf"] : ["csv", "xlsx"];
       for (const f of formats) {
         const q = new URLSearchParams(viewKeys(drawn.view));
         if (asOf) q.set("as_of", asOf);
+        if (S.lang !== "en" && f !== "csv" && f !== "xlsx") q.set("lang", S.lang);
         q.set("format", f);
         links.push([f, "v1/explorer/download?" + q.toString(), null]);
       }
@@ -1857,7 +1991,7 @@
     whole.replaceChildren();
     if (Data.mode === "site" && drawn.view !== "scorecard") {
       const code = safeName(state.indicator);
-      whole.append("The whole indicator: ",
+      whole.append(T("The whole indicator:") + " ",
         el("a", { href: "data/indicator-" + code + ".csv", "data-whole": "csv", download: true, text: "CSV" }), ", ",
         el("a", { href: "data/indicator-" + code + ".xlsx", "data-whole": "xlsx", download: true, text: "XLSX" }), ".");
     }
@@ -1998,7 +2132,7 @@
 
     text(viewSources(drawn).source, 11, { fill: "#555555" });
     if (drawn.view === "map") text($("#map-disclaimer").textContent.replace(/\s+/g, " ").trim(), 11, { fill: "#555555" });
-    if (Data.catalogue.as_of || asOf) text("The data as published on " + (asOf || Data.catalogue.as_of) + ".", 11, { fill: "#555555" });
+    if (Data.catalogue.as_of || asOf) text(tf("The data as published on %s.", asOf || Data.catalogue.as_of), 11, { fill: "#555555" });
     const height = Math.ceil(y + pad);
     fig.setAttribute("width", width);
     fig.setAttribute("height", height);
@@ -2013,10 +2147,10 @@
    *  (trend, table), of every economy (map, ranking), the framework's (scorecard). */
   function viewSources(drawn) {
     if (drawn.view === "scorecard") {
-      return { editions: Data.catalogue.editions, source: "Source: ITU and the custodians of the framework's indicators; progress assessed by ictstat." };
+      return { editions: Data.catalogue.editions, source: T("Source:") + " " + T("ITU and the custodians of the framework's indicators; progress assessed by ictstat.") };
     }
     const data = drawn.data || Data.indicators.get(state.indicator);
-    if (!data) return { editions: Data.catalogue.editions, source: "Source: ITU." };
+    if (!data) return { editions: Data.catalogue.editions, source: T("Source:") + " ITU." };
     return data.sources(drawn.view === "trend" || drawn.view === "table" ? state.entities : null);
   }
 
@@ -2028,9 +2162,10 @@
     const key = source + "|" + editions.map((e) => e.edition).join("|");
     if (key === footerKey) return;
     footerKey = key;
-    $("#source-line").textContent = source;
+    // The service's source line of a whole indicator is in English: its first word goes over.
+    $("#source-line").textContent = source.replace(/^Source: /, T("Source:") + " ");
     $("#editions").replaceChildren(...editions.map((e) => el("li", {},
-      el("strong", { text: e.edition }), ": " + (e.citation || e.edition) + (e.licence ? ". Licence: " + e.licence : "."))));
+      el("strong", { text: e.edition }), ": " + (e.citation || e.edition) + (e.licence ? ". " + tf("Licence: %s", e.licence) : "."))));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -2041,13 +2176,18 @@
     setPageState("loading");
     try {
       if (typeof d3 === "undefined" || typeof Plot === "undefined" || typeof topojson === "undefined") {
-        throw new Error("The page's libraries (assets/vendor/) did not load.");
+        throw new Error(T("The page's libraries (assets/vendor/) did not load."));
       }
       await loadCatalogue();
+      await setUpLanguage();
       const cat = Data.catalogue;
-      if (!cat.indicators.length) throw new Error("The catalogue lists no indicator.");
-      if (cat.title) { document.title = cat.title; $("#page-title").textContent = cat.title; }
-      if (asOf || cat.as_of) $("#subtitle").textContent = "The data as published on " + (asOf || cat.as_of) + ".";
+      translateCatalogue(cat);
+      // A search finds a name in the page's language or in English.
+      for (const e of cat.entities) e._name = fold(e.name) === e._en ? e._en : fold(e.name) + " " + e._en;
+      for (const i of cat.indicators) i._name = fold(i.name) === i._en ? i._en : fold(i.name) + " " + i._en;
+      if (!cat.indicators.length) throw new Error(T("The catalogue lists no indicator."));
+      if (cat.title) { document.title = T(cat.title); $("#page-title").textContent = T(cat.title); }
+      if (asOf || cat.as_of) $("#subtitle").textContent = tf("The data as published on %s.", asOf || cat.as_of);
       fillCatalogueSelects();
       setUpTabs();
       setUpControls();
@@ -2082,5 +2222,7 @@
     }
   }
 
+  /** The page's translation of an interface string, for tests and the console. */
+  window.ictstatT = (english) => T(english);
   start();
 })();

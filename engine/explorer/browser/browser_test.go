@@ -151,13 +151,52 @@ func sqlRows(t *testing.T, query string) [][]string {
 // page is one browser tab with what its console said.
 type page struct {
 	t       *testing.T
+	lang    string // the language the page is opened in (url)
 	ctx     context.Context
 	mu      sync.Mutex
 	console []string
 }
 
-// newPage opens a tab in a new headless Chromium.
-func newPage(t *testing.T) *page {
+// langs are the languages every test opens the page in: English, and Arabic, written right to
+// left.
+var langs = []string{"en", "ar"}
+
+// inLangs runs test once per language of langs, as a subtest named by its code.
+func inLangs(t *testing.T, test func(t *testing.T, lang string)) {
+	for _, lang := range langs {
+		t.Run(lang, func(t *testing.T) { test(t, lang) })
+	}
+}
+
+// url is the served page in the page's language with a fragment ("#view=...").
+func (p *page) url(fragment string) string {
+	if p.lang == "" || p.lang == "en" {
+		return env.base + fragment
+	}
+	return env.base + "?lang=" + p.lang + fragment
+}
+
+// tr is the page's translation of an English interface string (its strings document's).
+func (p *page) tr(english string) string {
+	p.t.Helper()
+	return eval[string](p, fmt.Sprintf(`window.ictstatT(%q)`, english))
+}
+
+// plain is a text without the Unicode isolates a right-to-left page puts around numbers and codes.
+func plain(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 0x2066 && r <= 0x2069 {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// newPage opens a tab in a new headless Chromium, for a page in English.
+func newPage(t *testing.T) *page { return newPageIn(t, "en") }
+
+// newPageIn opens a tab in a new headless Chromium, for a page in lang.
+func newPageIn(t *testing.T, lang string) *page {
 	t.Helper()
 	if env.skip != "" {
 		t.Skip(env.skip)
@@ -175,7 +214,7 @@ func newPage(t *testing.T) *page {
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelTab := chromedp.NewContext(actx)
 	ctx, cancelTime := context.WithTimeout(ctx, 3*time.Minute)
-	p := &page{t: t, ctx: ctx}
+	p := &page{t: t, ctx: ctx, lang: lang}
 	t.Cleanup(func() { cancelTime(); cancelTab(); cancelAlloc() })
 	messages := chromedp.Console(ctx)
 	go func() {
@@ -257,7 +296,7 @@ func (p *page) lastTiming(view string) float64 {
 func (p *page) screenshot(name string) {
 	p.t.Helper()
 	dir := os.Getenv("ICTSTAT_SCREENSHOTS")
-	if dir == "" {
+	if dir == "" || p.lang != "en" && !strings.HasSuffix(name, "-"+p.lang) {
 		return
 	}
 	buf, err := chromedp.Run(p.ctx, chromedp.FullScreenshot(100))
@@ -313,10 +352,12 @@ func get(t *testing.T, url string) []byte {
 }
 
 // TestTrend: choose an indicator and economies by typing, as a user does, and see their lines.
-func TestTrend(t *testing.T) {
-	p := newPage(t)
+func TestTrend(t *testing.T) { inLangs(t, testTrend) }
+
+func testTrend(t *testing.T, lang string) {
+	p := newPageIn(t, lang)
 	started := time.Now()
-	p.open(env.base + "#view=trend&indicator=internet_use_pct&entities=WLD")
+	p.open(p.url("#view=trend&indicator=internet_use_pct&entities=WLD"))
 	t.Logf("first render of the explorer on loopback: %v (the page's own timing: %.0f ms)", time.Since(started).Round(time.Millisecond), p.lastTiming("trend"))
 	if got := eval[[]string](p, `[...document.querySelectorAll("#chart [data-entity]")].map((e) => e.dataset.entity)`); !slices.Contains(got, "WLD") {
 		t.Fatalf("the trend draws %v, not the World", got)
@@ -347,7 +388,7 @@ func TestTrend(t *testing.T) {
 	p.screenshot("trend")
 	p.axe("trend")
 	// A target with its deadline and the fitted projections.
-	p.open(env.base + "#view=trend&indicator=internet_use_pct&entities=WLD,ITU_AFR,LDC&target=umc_2030:UMC.1")
+	p.open(p.url("#view=trend&indicator=internet_use_pct&entities=WLD,ITU_AFR,LDC&target=umc_2030:UMC.1"))
 	if v := eval[string](p, `document.querySelector("#target").value`); v != "umc_2030:UMC.1" {
 		t.Errorf("the target select holds %q", v)
 	}
@@ -359,9 +400,11 @@ func TestTrend(t *testing.T) {
 // line's colour from ci_low to ci_high on the chart's y scale, names it in the legend, and the
 // table shows the interval's columns: an economy's survey estimates, and a group's values with a
 // tenth or more of its population nowcast.
-func TestErrorBars(t *testing.T) {
-	p := newPage(t)
-	p.open(env.base + "#view=trend&indicator=internet_use_pct&entities=WLD,RWA")
+func TestErrorBars(t *testing.T) { inLangs(t, testErrorBars) }
+
+func testErrorBars(t *testing.T, lang string) {
+	p := newPageIn(t, lang)
+	p.open(p.url("#view=trend&indicator=internet_use_pct&entities=WLD,RWA"))
 	want := map[string][2]float64{}
 	for _, r := range sqlRows(t, `SELECT 'RWA|' || year, ci_low, ci_high FROM observations WHERE indicator = 'internet_use_pct' AND economy = 'RWA'
 		AND sex = 'total' AND area = 'total' AND age = 'total' AND ci_low IS NOT NULL AND ci_high IS NOT NULL
@@ -408,7 +451,8 @@ func TestErrorBars(t *testing.T) {
 			t.Errorf("the bar of %s spans %.1f–%.1f px; the y scale puts its interval %v at %.1f–%.1f", k, b.Top, b.Bottom, want[k], b.High, b.Low)
 		}
 	}
-	if legend := eval[string](p, `document.querySelector("#legend").textContent`); !strings.Contains(legend, "95% interval") {
+	interval := p.tr("95% interval")
+	if legend := eval[string](p, `document.querySelector("#legend").textContent`); !strings.Contains(legend, interval) {
 		t.Errorf("the legend does not name the intervals: %q", legend)
 	}
 	// Pointing at Rwanda's value of 2023 shows its interval and standard error.
@@ -417,30 +461,32 @@ func TestErrorBars(t *testing.T) {
 		svg.dispatchEvent(new PointerEvent("pointerenter", at));
 		svg.dispatchEvent(new PointerEvent("pointermove", at));
 		setTimeout(() => resolve(document.querySelector("#chart .ictstat-tip")?.textContent ?? ""), 100); })`)
-	if !strings.Contains(tip, "95% interval 31.5–36.9") || !strings.Contains(tip, "se 1.4") {
+	if tip = plain(tip); !strings.Contains(tip, interval+" 31.5–36.9") || !strings.Contains(tip, p.tr("se")+" 1.4") {
 		t.Errorf("the tooltip of Rwanda in 2023 reads %q", tip)
 	}
 	p.screenshot("trend-intervals")
 	p.axe("trend with intervals")
 	// Germany alone has none: no bar, and no legend entry.
-	p.open(env.base + "#view=trend&indicator=internet_use_pct&entities=DEU")
-	if n := eval[int](p, `document.querySelectorAll("#chart [data-interval]").length`); n != 0 || strings.Contains(eval[string](p, `document.querySelector("#legend").textContent`), "95% interval") {
+	p.open(p.url("#view=trend&indicator=internet_use_pct&entities=DEU"))
+	if n := eval[int](p, `document.querySelectorAll("#chart [data-interval]").length`); n != 0 || strings.Contains(eval[string](p, `document.querySelector("#legend").textContent`), interval) {
 		t.Errorf("a trend without intervals draws %d bars or names them in its legend", n)
 	}
 	// The table of Rwanda shows the interval's columns, with the bounds of 2023.
-	p.open(env.base + "#view=table&indicator=internet_use_pct&entities=RWA")
-	cells := eval[[]string](p, `(() => { const heads = [...document.querySelectorAll("table#data-table thead th")].map((h) => h.textContent);
-		const row = [...document.querySelectorAll("table#data-table tbody tr")].find((r) => r.cells[1].textContent === "2023" && r.cells[2].textContent === "total");
-		return ["Standard error", "95% interval, low", "95% interval, high"].map((h) => heads.indexOf(h) < 0 ? "missing" : row.cells[heads.indexOf(h)].textContent); })()`)
+	p.open(p.url("#view=table&indicator=internet_use_pct&entities=RWA"))
+	cells := eval[[]string](p, `(() => { const T = window.ictstatT, heads = [...document.querySelectorAll("table#data-table thead th")].map((h) => h.textContent);
+		const row = [...document.querySelectorAll("table#data-table tbody tr")].find((r) => r.cells[1].textContent === "2023" && r.cells[2].textContent === T("total"));
+		return ["Standard error", "95% interval, low", "95% interval, high"].map((h) => heads.indexOf(T(h)) < 0 ? "missing" : row.cells[heads.indexOf(T(h))].textContent); })()`)
 	if !slices.Equal(cells, []string{"1.4", "31.5", "36.9"}) {
 		t.Errorf("the table's uncertainty of Rwanda in 2023: %v", cells)
 	}
 }
 
 // TestMap: moving the map's year changes the colours to the classes of that year's values.
-func TestMap(t *testing.T) {
-	p := newPage(t)
-	p.open(env.base + "#view=map&indicator=internet_use_pct&year=2010&classes=quantile")
+func TestMap(t *testing.T) { inLangs(t, testMap) }
+
+func testMap(t *testing.T, lang string) {
+	p := newPageIn(t, lang)
+	p.open(p.url("#view=map&indicator=internet_use_pct&year=2010&classes=quantile"))
 	fills := func() map[string]string {
 		return eval[map[string]string](p, `Object.fromEntries([...document.querySelectorAll("#chart path[data-m49]")].map((e) => [e.dataset.m49, e.getAttribute("fill")]))`)
 	}
@@ -506,22 +552,24 @@ func TestMap(t *testing.T) {
 }
 
 // TestViews: the ranking, the table and the scorecard draw, pass axe and log nothing.
-func TestViews(t *testing.T) {
-	p := newPage(t)
-	p.open(env.base + "#view=ranking&indicator=internet_use_pct&year=2023&filter=ITU_AFR")
+func TestViews(t *testing.T) { inLangs(t, testViews) }
+
+func testViews(t *testing.T, lang string) {
+	p := newPageIn(t, lang)
+	p.open(p.url("#view=ranking&indicator=internet_use_pct&year=2023&filter=ITU_AFR"))
 	if n := eval[int](p, `document.querySelectorAll("#chart [data-entity]").length`); n < 20 {
 		t.Errorf("the ranking of Africa in 2023 has %d bars", n)
 	}
 	p.screenshot("ranking")
 	p.axe("ranking")
-	p.open(env.base + "#view=table&indicator=internet_use_pct&entities=KEN")
+	p.open(p.url("#view=table&indicator=internet_use_pct&entities=KEN"))
 	want := sqlRows(t, `SELECT count(*) FROM observations WHERE indicator = 'internet_use_pct' AND economy = 'KEN'`)
 	if n := eval[int](p, `document.querySelectorAll("table#data-table tbody tr").length`); fmt.Sprint(n) != want[1][0] {
 		t.Errorf("the table of Kenya has %d rows, the observations view %s", n, want[1][0])
 	}
 	p.screenshot("table")
 	p.axe("table")
-	p.open(env.base + "#view=scorecard&framework=wsis_geneva_2003&entity=KEN")
+	p.open(p.url("#view=scorecard&framework=wsis_geneva_2003&entity=KEN"))
 	if n := eval[int](p, `document.querySelectorAll("#chart tbody tr, #chart [data-target]").length`); n == 0 {
 		t.Error("the scorecard of Kenya shows no target")
 	}
@@ -531,9 +579,11 @@ func TestViews(t *testing.T) {
 
 // TestDownloadEqualsSQL: the CSV a user downloads of a trend of totals holds exactly the rows the
 // same SQL gives.
-func TestDownloadEqualsSQL(t *testing.T) {
-	p := newPage(t)
-	p.open(env.base + "#view=trend&indicator=internet_use_pct&entities=KEN,WLD")
+func TestDownloadEqualsSQL(t *testing.T) { inLangs(t, testDownloadEqualsSQL) }
+
+func testDownloadEqualsSQL(t *testing.T, lang string) {
+	p := newPageIn(t, lang)
+	p.open(p.url("#view=trend&indicator=internet_use_pct&entities=KEN,WLD"))
 	href := eval[string](p, `document.querySelector('a[data-download="csv"]').href`)
 	rows, err := csv.NewReader(strings.NewReader(string(get(t, href)))).ReadAll()
 	if err != nil {
@@ -567,9 +617,11 @@ func TestDownloadEqualsSQL(t *testing.T) {
 }
 
 // TestPermalink: the URL after a session of choices reproduces the view in a new tab.
-func TestPermalink(t *testing.T) {
-	p := newPage(t)
-	p.open(env.base + "#view=trend&indicator=internet_use_pct&entities=WLD")
+func TestPermalink(t *testing.T) { inLangs(t, testPermalink) }
+
+func testPermalink(t *testing.T, lang string) {
+	p := newPageIn(t, lang)
+	p.open(p.url("#view=trend&indicator=internet_use_pct&entities=WLD"))
 	p.do(chromedp.SendKeys("#entity-search", "Brazil"))
 	p.do(chromedp.WaitVisible(`#entity-results li[data-code]`))
 	p.change(`document.querySelector("#entity-results li[data-code]").click()`)
@@ -579,7 +631,7 @@ func TestPermalink(t *testing.T) {
 		return eval[[]string](p, `[...document.querySelectorAll("#chart path[data-entity]")].map((e) => e.dataset.entity + "/" + (e.dataset.breakdown || "")).sort()`)
 	}
 	want := lines(p)
-	q := newPage(t)
+	q := newPageIn(t, lang)
 	q.open(link)
 	if got := lines(q); !slices.Equal(got, want) || len(got) == 0 {
 		t.Errorf("the permalink %s draws %v; the page it came from drew %v", link, got, want)
@@ -590,9 +642,15 @@ func TestPermalink(t *testing.T) {
 }
 
 // TestSiteFromDisk: the static site works opened from disk, with no server.
-func TestSiteFromDisk(t *testing.T) {
-	p := newPage(t)
-	index := "file://" + filepath.Join(env.site, "index.html")
+func TestSiteFromDisk(t *testing.T) { inLangs(t, testSiteFromDisk) }
+
+func testSiteFromDisk(t *testing.T, lang string) {
+	p := newPageIn(t, lang)
+	file := "index.html"
+	if lang != "en" {
+		file = "index." + lang + ".html"
+	}
+	index := "file://" + filepath.Join(env.site, file)
 	p.open(index + "#view=trend&indicator=internet_use_pct&entities=WLD,KEN")
 	if n := eval[int](p, `document.querySelectorAll("#chart path[data-entity]").length`); n == 0 {
 		t.Error("the site's trend draws no line")

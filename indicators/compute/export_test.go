@@ -28,3 +28,22 @@ func Passes(sizes map[string]int64) [][]string {
 	}
 	return out
 }
+
+// IncrementalPasses are the indicators of each pass of an incremental computation that
+// recomputes the indicators of load, of a store whose indicators have the observations sizes
+// gives.
+func IncrementalPasses(load []string, sizes map[string]int64) [][]string {
+	sc := scope{series: map[string]bool{}, load: map[string]bool{}}
+	for _, c := range load {
+		sc.series[c], sc.load[c] = true, true
+	}
+	in := map[string]store.InputState{}
+	for c, n := range sizes {
+		in[c] = store.InputState{Observations: n}
+	}
+	var out [][]string
+	for _, p := range sc.passes(in, passObservations) {
+		out = append(out, slices.Sorted(maps.Keys(p.series)))
+	}
+	return out
+}

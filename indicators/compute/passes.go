@@ -16,19 +16,24 @@ import (
 // that of the largest pass, not of the whole store.
 var passObservations int64 = 1_000_000
 
-// passes divides what scope s recomputes into passes, each computed on its own, in turn: for an
-// incremental computation the scope itself; for a full one, the indicators that have
-// observations (sizes), a family at a time. A family is the indicators whose results depend on
-// one another (dependents, read both ways): its members are always in the same pass, so that a
-// pass is an incremental computation of its indicators, which TestIncrementalEqualsFull checks
-// equals a full one's. Families are put together in code order into passes of about size
-// observations (a larger family is a pass of its own).
+// passes divides what scope s recomputes into passes, each computed on its own, in turn: the
+// indicators that have observations (sizes), for a full computation, or the scope's, a family at a
+// time. A family is the indicators whose results depend on one another (dependents, read both
+// ways): its members are always in the same pass, so that a pass is an incremental computation of
+// its indicators, which TestIncrementalEqualsFull checks equals a full one's. Families are put
+// together in code order into passes of about size observations (a larger family is a pass of its
+// own), so that a load that changed every indicator is recomputed a part at a time too.
 func (s scope) passes(sizes map[string]store.InputState, size int64) []scope {
+	codes := slices.Sorted(maps.Keys(sizes))
 	if !s.full {
-		if len(s.series) == 0 {
-			return nil
-		}
-		return []scope{s}
+		codes = slices.Sorted(maps.Keys(s.load))
+	}
+	if len(codes) == 0 {
+		return nil
+	}
+	in := map[string]bool{}
+	for _, c := range codes {
+		in[c] = true
 	}
 	family := map[string]string{} // indicator → the first code of its family
 	var find func(string) string
@@ -41,9 +46,9 @@ func (s scope) passes(sizes map[string]store.InputState, size int64) []scope {
 		family[c] = c
 		return c
 	}
-	for _, c := range slices.Sorted(maps.Keys(sizes)) {
+	for _, c := range codes {
 		for _, d := range dependents[c] {
-			if _, ok := sizes[d]; !ok {
+			if !in[d] {
 				continue
 			}
 			a, b := find(c), find(d)
@@ -54,7 +59,7 @@ func (s scope) passes(sizes map[string]store.InputState, size int64) []scope {
 		}
 	}
 	members := map[string][]string{}
-	for _, c := range slices.Sorted(maps.Keys(sizes)) {
+	for _, c := range codes {
 		r := find(c)
 		members[r] = append(members[r], c)
 	}
@@ -114,19 +119,20 @@ func panel(ctx context.Context, st *store.Store) (n int64, first, last int, err 
 	return n, first, last, err
 }
 
-// keptTotals are the population's reported, nowcast and filled totals, kept from the pass that
-// recomputes them for the passes after it, which read them as a dependency: they are read,
-// fitted and filled once in a full computation.
+// keptTotals are the population's reported, nowcast and filled totals, kept from the first pass
+// that has them (recomputing them or reading them as a dependency) for the passes after it,
+// which read them as a dependency: they are read, fitted and filled once in a computation. They
+// are the same in every pass: the same observations, panel and options.
 type keptTotals struct {
 	reported map[key]map[int]*points
 	filled   map[key][]*aggregate.Row
 	models   map[key]*nowcast.Model
 }
 
-// from keeps the population's totals of d, when d's pass recomputes them.
+// from keeps the population's totals of d, unless some are kept already.
 func (k *keptTotals) from(d *data) {
 	t := total("population")
-	if !d.scope.series["population"] || d.filled[t] == nil {
+	if len(k.filled) > 0 || d.filled[t] == nil {
 		return
 	}
 	k.reported = map[key]map[int]*points{t: d.reported[t]}

@@ -31,6 +31,26 @@ func TestPassesKeepFamiliesTogether(t *testing.T) {
 	}
 }
 
+// TestIncrementalPasses checks that an incremental computation of many indicators (a load that
+// changed them all) is divided into passes as a full one is, its families kept together.
+func TestIncrementalPasses(t *testing.T) {
+	defer compute.SetPassObservations(100)()
+	sizes := map[string]int64{"internet_use_pct": 80, "coverage_3g_pct": 10, "mobile_broadband_per100": 60,
+		"mobile_cellular_per100": 60, "fixed_telephone_per100": 30}
+	got := compute.IncrementalPasses([]string{"coverage_3g_pct", "internet_use_pct", "mobile_broadband_per100", "mobile_cellular_per100"}, sizes)
+	want := [][]string{
+		{"coverage_3g_pct", "internet_use_pct", "rural:coverage_3g_pct"},
+		{"mobile_broadband_per100"},
+		{"mobile_cellular_per100"},
+	}
+	if !slices.EqualFunc(got, want, slices.Equal) {
+		t.Errorf("passes:\n got %q\nwant %q", got, want)
+	}
+	if got := compute.IncrementalPasses(nil, sizes); len(got) != 0 {
+		t.Errorf("nothing changed: passes %q", got)
+	}
+}
+
 // TestPassesEqualOnePass computes the default database in full twice: in one pass, and with
 // every family of indicators in a pass of its own, and checks that every derived table holds
 // the same rows.

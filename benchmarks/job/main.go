@@ -111,10 +111,10 @@ func run(rows int64, dir, bin string) error {
 	for _, s := range m.Steps {
 		fmt.Printf("  %-42s %10d rows %8.2f s\n", s.Name, s.Rows, s.Seconds)
 	}
-	fmt.Printf("\nwall time %.1f s (with copying and publishing the database); peak resident memory %.0f MB (goal: under 2 GiB)\n",
+	fmt.Printf("\nwall time %.1f s (with copying and publishing the database); peak resident memory %.0f MB (goal: under 1 GiB)\n",
 		wall.Seconds(), float64(peak)/1e6)
-	if peak >= 2<<30 {
-		return fmt.Errorf("peak memory %d bytes is 2 GiB or more", peak)
+	if peak >= 1<<30 {
+		return fmt.Errorf("peak memory %d bytes is 1 GiB or more", peak)
 	}
 	return checkProgress(db)
 }

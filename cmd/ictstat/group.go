@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ictstat/ictstat/engine/store"
+	"github.com/ictstat/ictstat/indicators/translations"
 )
 
 func newGroup(g *globals) *cobra.Command {
@@ -72,6 +73,7 @@ be changed.`,
 		},
 	}
 	var format, kind string
+	var lang langFlag
 	list := &cobra.Command{
 		Use:   "list",
 		Short: "List the groups: code, name, kind, who defined them and their current members",
@@ -93,13 +95,21 @@ members themselves are in the view group_members.`,
 				return err
 			}
 			defer st.Close()
-			t := resultTable{columns: []column{{name: "group"}, {name: "name", text: clip}, {name: "kind"}, {name: "defined_by"}, {name: "members"}}}
+			tr, err := lang.words()
+			if err != nil {
+				return err
+			}
+			t := resultTable{columns: []column{{name: "group"}, {name: "name", text: clip}, {name: "kind"}, {name: "defined_by"}, {name: "members"}},
+				words: tr}
 			err = store.ScanRows(cmd.Context(), st.DB(), `SELECT group_code, name, kind, coalesce(defined_by, ''), coalesce(members, 0)
 				FROM main.groups WHERE $1 = '' OR kind = $1`, func(r *sql.Rows) error {
 				var code, name, kind, by string
 				var members int64
 				if err := r.Scan(&code, &name, &kind, &by, &members); err != nil {
 					return err
+				}
+				if kind != "custom" {
+					name = tr.Key(translations.GroupKey(code), name) // groups of your own keep their names
 				}
 				t.rows = append(t.rows, []any{code, name, kind, by, members})
 				return nil
@@ -118,6 +128,7 @@ members themselves are in the view group_members.`,
 		},
 	}
 	list.Flags().StringVar(&format, "format", "table", "output format: table, csv or json")
+	lang.add(list)
 	list.Flags().StringVar(&kind, "kind", "", "only groups of this kind, e.g. itu_region or income")
 	cmd.AddCommand(list, set, del)
 	return cmd

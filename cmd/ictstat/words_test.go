@@ -70,3 +70,19 @@ func TestTablesInTheirLanguage(t *testing.T) {
 		t.Errorf("scorecard --format csv --lang fr: the header is not the identifiers: exit %d\n%s", r.code, r.stdout)
 	}
 }
+
+// TestGroupListInItsLanguage checks that group list --lang names the reference groups and the
+// columns in the language.
+func TestGroupListInItsLanguage(t *testing.T) {
+	db := copyOfDefault(t)
+	cat, err := translations.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ldc, _, _ := cat.Text("es", translations.GroupKey("LDC"))
+	kind, _, _ := cat.Text("es", translations.UIKey("kind"))
+	r := ictstatIn(t, "", []string{"COLUMNS=300"}, "--db", db, "group", "list", "--lang", "es")
+	if r.code != 0 || !strings.Contains(r.stdout, ldc) || !strings.Contains(r.stdout, kind) || strings.Contains(r.stdout, "Least developed countries") {
+		t.Errorf("group list --lang es: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}

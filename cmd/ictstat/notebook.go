@@ -97,7 +97,7 @@ strings are unreviewed translations. --digits native writes numbers in the langu
 			if err != nil {
 				return usageError("--lang: %v", err)
 			}
-			if err := notebook.CheckDigits(digits); err != nil {
+			if err := translations.CheckDigits(digits); err != nil {
 				return usageError("--digits: %v", err)
 			}
 			nb, err := readNotebook(args[0], language.Code)

@@ -18,6 +18,7 @@ import (
 
 	"github.com/ictstat/ictstat/engine/explorer"
 	"github.com/ictstat/ictstat/engine/store"
+	"github.com/ictstat/ictstat/indicators/translations"
 )
 
 // siteMarker is the file a site build leaves in its folder: it lists the files the build wrote,
@@ -155,7 +156,7 @@ func buildSite(cmd *cobra.Command, g *globals, dir string, indicators, entities 
 		}
 	}
 	planned = append(planned, "data/catalogue.js", "data/boundaries.js")
-	for _, l := range explorer.Languages() {
+	for _, l := range translations.Languages {
 		if page := explorer.SitePageName(l.Code); page != "index.html" {
 			planned = append(planned, page)
 		}
@@ -188,7 +189,7 @@ func buildSite(cmd *cobra.Command, g *globals, dir string, indicators, entities 
 	}
 	// The page in each language (index.html: English; index.CODE.html), each with the strings
 	// document of its language.
-	for _, l := range explorer.Languages() {
+	for _, l := range translations.Languages {
 		index, err := explorer.SiteIndexFor(l.Code)
 		if err != nil {
 			return fmt.Errorf("the embedded page: %w", err)

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/ictstat/ictstat/engine/explorer"
+	"github.com/ictstat/ictstat/indicators/translations"
 )
 
 // TestSiteLanguages: a site build writes the page in each of the seven languages (index.html in
@@ -20,20 +21,20 @@ func TestSiteLanguages(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("site build: %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
-	for _, l := range explorer.Languages() {
+	for _, l := range translations.Languages {
 		page, err := os.ReadFile(filepath.Join(site, explorer.SitePageName(l.Code)))
 		if err != nil {
 			t.Errorf("%s: %v", l.Code, err)
 			continue
 		}
-		for _, want := range []string{`<html lang="` + l.Code + `" dir="` + l.Dir + `"`, `<script src="data/strings/` + l.Code + `.js"></script>`, `<script src="data/catalogue.js"></script>`} {
+		for _, want := range []string{`<html lang="` + l.Code + `" dir="` + l.Direction + `"`, `<script src="data/strings/` + l.Code + `.js"></script>`, `<script src="data/catalogue.js"></script>`} {
 			if !strings.Contains(string(page), want) {
 				t.Errorf("%s: the page lacks %s", explorer.SitePageName(l.Code), want)
 			}
 		}
 		kind, key, doc := readScript(t, filepath.Join(site, "data", "strings", l.Code+".js"))
 		var s explorer.Strings
-		if err := json.Unmarshal(doc, &s); err != nil || kind != "strings" || key != l.Code || s.Lang != l.Code || s.Dir != l.Dir {
+		if err := json.Unmarshal(doc, &s); err != nil || kind != "strings" || key != l.Code || s.Lang != l.Code || s.Dir != l.Direction {
 			t.Errorf("strings-%s.js: %s %q %v %q %q", l.Code, kind, key, err, s.Lang, s.Dir)
 		}
 		if l.Code == "ar" {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/ictstat/ictstat/engine/geo"
 	"github.com/ictstat/ictstat/engine/serve"
+	"github.com/ictstat/ictstat/indicators/translations"
 )
 
 // The page (index.html), its script and style (app.js, app.css) and the JavaScript libraries it
@@ -112,7 +113,7 @@ var assets = sync.OnceValue(func() map[string]asset {
 		}
 	}
 	// The page in each language, as "index.html@CODE".
-	for _, l := range Languages() {
+	for _, l := range translations.Languages {
 		if b, err := pageFor(l, ""); err == nil {
 			files = append(files, file{"index.html@" + l.Code, b})
 		}
@@ -165,7 +166,7 @@ func Handler() http.Handler {
 			// The page in the language of ?lang= (English for none or an unknown one: the
 			// page's script then says the language is unknown).
 			lang := r.URL.Query().Get("lang")
-			if _, ok := language(lang); !ok {
+			if _, ok := translations.Lookup(lang); !ok {
 				lang = "en"
 			}
 			name = "index.html@" + lang

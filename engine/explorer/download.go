@@ -56,7 +56,7 @@ func ParseDownload(p map[string]string) (DownloadRequest, error) {
 	if r.Lang == "" {
 		r.Lang = "en"
 	}
-	if _, ok := language(r.Lang); !ok {
+	if _, ok := translations.Lookup(r.Lang); !ok {
 		return r, requestError("lang %q: want one of en, ar, fa, fr, es, ru, zh", r.Lang)
 	}
 	if !slices.Contains(Views, r.View) {

@@ -19,38 +19,12 @@ import (
 // data/strings/CODE.js. An unknown language gets 400 from the endpoint; the page then shows
 // itself in English with a notice saying so.
 
-// Language is a language the page can be shown in, by its code, its own name and its direction.
-type Language struct {
-	Code string `json:"code"`
-	Name string `json:"name"`
-	Dir  string `json:"dir"` // rtl or ltr
-}
-
-// Languages are the page's languages, English first (translations.Languages).
-func Languages() []Language {
-	var out []Language
-	for _, l := range translations.Languages {
-		out = append(out, Language{Code: l.Code, Name: l.Name, Dir: l.Direction})
-	}
-	return out
-}
-
-// language is the Language of code, and whether it is one.
-func language(code string) (Language, bool) {
-	for _, l := range Languages() {
-		if l.Code == code {
-			return l, true
-		}
-	}
-	return Language{}, false
-}
-
 // Strings is the strings document: what the page shows in one language.
 type Strings struct {
-	Lang      string     `json:"lang"`
-	Dir       string     `json:"dir"`
-	Name      string     `json:"name"`
-	Languages []Language `json:"languages"`
+	Lang      string                  `json:"lang"`
+	Dir       string                  `json:"dir"`
+	Name      string                  `json:"name"`
+	Languages []translations.Language `json:"languages"`
 	// UI maps every English interface string of the page (UIStrings) to its translation (the
 	// English itself where there is none).
 	UI map[string]string `json:"ui"`
@@ -97,13 +71,9 @@ func (s *Source) StringsDoc(ctx context.Context, lang string) (*Strings, error) 
 	if lang == "" {
 		lang = translations.Source
 	}
-	l, ok := language(lang)
+	l, ok := translations.Lookup(lang)
 	if !ok {
-		var codes []string
-		for _, l := range Languages() {
-			codes = append(codes, l.Code)
-		}
-		return nil, requestError("lang: no language %q (one of %s)", lang, strings.Join(codes, ", "))
+		return nil, requestError("lang: no language %q (one of %s)", lang, strings.Join(translations.Codes(), ", "))
 	}
 	cat, err := translations.Default()
 	if err != nil {
@@ -114,7 +84,7 @@ func (s *Source) StringsDoc(ctx context.Context, lang string) (*Strings, error) 
 		return nil, err
 	}
 	w := cat.For(lang)
-	doc := &Strings{Lang: l.Code, Dir: l.Dir, Name: l.Name, Languages: Languages(), UI: map[string]string{},
+	doc := &Strings{Lang: l.Code, Dir: l.Direction, Name: l.Name, Languages: translations.Languages, UI: map[string]string{},
 		Comma: translations.Comma(lang), Semicolon: translations.Semicolon(lang),
 		Names: Names{Indicators: map[string][2]string{}, Entities: map[string]string{}, Frameworks: map[string][2]string{},
 			Wordings: map[string]map[string]string{}, Statuses: map[string]string{}}}
@@ -196,7 +166,7 @@ func (s *Source) StringsJSON(ctx context.Context, lang string) ([]byte, error) {
 // pageFor is index.html in a language: <html lang="CODE" dir="DIR" data-lang="CODE"> (index.html
 // itself for English), so that the page is laid out in its direction before its script runs.
 // extra goes before </head>.
-func pageFor(l Language, extra string) ([]byte, error) {
+func pageFor(l translations.Language, extra string) ([]byte, error) {
 	b, err := fs.ReadFile(Assets(), "index.html")
 	if err != nil {
 		return nil, err
@@ -205,7 +175,7 @@ func pageFor(l Language, extra string) ([]byte, error) {
 	if !bytes.Contains(b, open) {
 		return nil, fmt.Errorf("index.html has no %s", open)
 	}
-	b = bytes.Replace(b, open, fmt.Appendf(nil, `<html lang="%s" dir="%s" data-lang="%s"`, l.Code, l.Dir, l.Code), 1)
+	b = bytes.Replace(b, open, fmt.Appendf(nil, `<html lang="%s" dir="%s" data-lang="%s"`, l.Code, l.Direction, l.Code), 1)
 	if extra != "" {
 		i := bytes.Index(b, []byte("</head>"))
 		if i < 0 {
@@ -228,7 +198,7 @@ func SitePageName(lang string) string {
 // SiteIndexFor is the static site's page in lang: index.html in that language with SiteMarker and
 // the strings document's script (data/strings/CODE.js) before </head>.
 func SiteIndexFor(lang string) ([]byte, error) {
-	l, ok := language(lang)
+	l, ok := translations.Lookup(lang)
 	if !ok {
 		return nil, fmt.Errorf("no language %q", lang)
 	}

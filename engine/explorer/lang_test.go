@@ -177,9 +177,9 @@ func TestPageLanguage(t *testing.T) {
 		return w.Result(), string(b)
 	}
 	etags := map[string]bool{}
-	for _, l := range explorer.Languages() {
+	for _, l := range translations.Languages {
 		resp, body := page("?lang=" + l.Code)
-		want := fmt.Sprintf(`<html lang="%s" dir="%s" data-lang="%s"`, l.Code, l.Dir, l.Code)
+		want := fmt.Sprintf(`<html lang="%s" dir="%s" data-lang="%s"`, l.Code, l.Direction, l.Code)
 		if resp.StatusCode != 200 || !strings.Contains(body, want) {
 			t.Errorf("?lang=%s: %d, no %s", l.Code, resp.StatusCode, want)
 		}
@@ -193,10 +193,10 @@ func TestPageLanguage(t *testing.T) {
 			t.Errorf("%q: the page is not the English one", q)
 		}
 	}
-	for _, l := range explorer.Languages() {
+	for _, l := range translations.Languages {
 		b, err := explorer.SiteIndexFor(l.Code)
 		if err != nil || !strings.Contains(string(b), `<script src="data/strings/`+l.Code+`.js"></script>`) ||
-			!strings.Contains(string(b), `dir="`+l.Dir+`"`) {
+			!strings.Contains(string(b), `dir="`+l.Direction+`"`) {
 			t.Errorf("the site's page in %s: %v", l.Code, err)
 		}
 	}

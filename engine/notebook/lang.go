@@ -21,23 +21,14 @@ func Language(lang string) (translations.Language, error) {
 	if lang == "" {
 		lang = translations.Source
 	}
+	if l, ok := translations.Lookup(lang); ok {
+		return l, nil
+	}
 	var known []string
 	for _, l := range translations.Languages {
-		if l.Code == lang {
-			return l, nil
-		}
 		known = append(known, l.Code+" ("+l.Name+")")
 	}
 	return translations.Language{}, fmt.Errorf("unknown language %q: use one of %s", lang, strings.Join(known, ", "))
-}
-
-// CheckDigits checks a choice of digits: "native" (the language's own digits, in Arabic and
-// Persian), "western" (0-9) or "" (western).
-func CheckDigits(digits string) error {
-	if digits != "" && digits != "native" && digits != "western" {
-		return fmt.Errorf("unknown digits %q: use native or western", digits)
-	}
-	return nil
 }
 
 // TranslationPath is the file of the translation of the notebook at path into lang: the same
@@ -124,7 +115,7 @@ func newLanguage(opts Options, prose string) (*language, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := CheckDigits(opts.Digits); err != nil {
+	if err := translations.CheckDigits(opts.Digits); err != nil {
 		return nil, err
 	}
 	lg := &language{code: l.Code, dir: l.Direction, native: opts.Digits == "native", words: opts.Words, prose: prose}

@@ -235,7 +235,7 @@ func computePass(ctx context.Context, st *store.Store, w *store.DerivedWriter, p
 	for k := range kept.filled {
 		delete(totals, k.indicator)
 	}
-	d, err := load(ctx, st.DB(), opts.Composition, p.load, totals, nil)
+	d, err := load(ctx, st.DB(), opts.Composition, p.load, totals)
 	if err != nil {
 		return r, err
 	}

@@ -109,11 +109,11 @@ type data struct {
 	scope         scope // what is recomputed
 }
 
-// load reads the newest edition of every series, the groups in the composition asked for and the
-// catalogue. The current composition is the memberships without a last year, applied to every
-// year; the historical one is every membership for its years. With only, it reads the series of
-// those indicators and the totals of the indicators in totals; nil reads every series.
-func load(ctx context.Context, db *sql.DB, composition string, only, totals map[string]bool, sizes map[string]store.InputState) (*data, error) {
+// load reads the newest edition of the series of the indicators in only and of the totals of
+// those in totals (a pass's: a million observations or so, in one query), the groups in the
+// composition asked for and the catalogue. The current composition is the memberships without a
+// last year, applied to every year; the historical one is every membership for its years.
+func load(ctx context.Context, db *sql.DB, composition string, only, totals map[string]bool) (*data, error) {
 	d := &data{
 		economyIndex: map[string]int{},
 		measures:     map[string]measure{},
@@ -180,32 +180,17 @@ func load(ctx context.Context, db *sql.DB, composition string, only, totals map[
 		return nil, err
 	}
 	d.first, d.last = 9999, 0
-	// In parts of a few million observations: DuckDB holds a part's lists at once.
-	var catalogue []string
+	series, tot := map[string]bool{}, map[string]bool{}
 	for code := range d.measures {
-		if only == nil || only[code] || totals[code] {
-			catalogue = append(catalogue, code)
+		switch {
+		case only[code]:
+			series[code] = true
+		case totals[code]:
+			tot[code] = true
 		}
 	}
-	for _, part := range parts(catalogue, sizes, readPart) {
-		in := map[string]bool{}
-		for _, c := range part {
-			in[c] = true
-		}
-		full, tot := in, map[string]bool(nil)
-		if only != nil {
-			full, tot = map[string]bool{}, map[string]bool{}
-			for c := range in {
-				if only[c] {
-					full[c] = true
-				} else {
-					tot[c] = true
-				}
-			}
-		}
-		if err := d.loadObservations(ctx, db, full, tot); err != nil {
-			return nil, err
-		}
+	if err := d.loadObservations(ctx, db, series, tot); err != nil {
+		return nil, err
 	}
 	err = store.ScanRows(ctx, db, `SELECT indicator, sex, area, age, group_code, year, value FROM main.published_aggregates
 		ORDER BY indicator, sex, area, age, group_code, year`, func(r *sql.Rows) error {
@@ -236,26 +221,6 @@ func load(ctx context.Context, db *sql.DB, composition string, only, totals map[
 		return nil, err
 	}
 	return d, nil
-}
-
-// readPart is about how many observations are read in one query: DuckDB holds a part's lists
-// at once, and within a load's 256 MB limit (ictstat run computes after loading).
-const readPart = 1_000_000
-
-// parts divides the indicators, in order, into parts of at most about size observations each
-// (an indicator larger than size is a part of its own).
-func parts(codes []string, sizes map[string]store.InputState, size int64) [][]string {
-	slices.Sort(codes)
-	var out [][]string
-	var n int64
-	for _, c := range codes {
-		if len(out) == 0 || n+sizes[c].Observations > size && n > 0 {
-			out, n = append(out, nil), 0
-		}
-		out[len(out)-1] = append(out[len(out)-1], c)
-		n += sizes[c].Observations
-	}
-	return out
 }
 
 // loadObservations reads the newest observations of the series of the indicators in series, and

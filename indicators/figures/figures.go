@@ -297,10 +297,8 @@ func (b *builder) name(code string) string {
 
 // language checks the request's language and digits and takes the words of the language.
 func (b *builder) language() error {
-	switch b.req.Digits {
-	case "", "western", "native":
-	default:
-		return requestError("digits %q: use western or native", b.req.Digits)
+	if err := translations.CheckDigits(b.req.Digits); err != nil {
+		return requestError("%v", err)
 	}
 	w, err := translations.WordsOf(b.req.Lang)
 	if err != nil {

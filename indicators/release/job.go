@@ -240,8 +240,8 @@ func (j *Job) check(lines map[string]int) error {
 	if _, err := j.words(); err != nil {
 		return at("lang", "%v", err)
 	}
-	if j.Digits != "" && j.Digits != "native" && j.Digits != "western" {
-		return at("digits", "digits %q: use native or western", j.Digits)
+	if err := translations.CheckDigits(j.Digits); err != nil {
+		return at("digits", "%v", err)
 	}
 	if j.Composition != "" && j.Composition != compute.Current && j.Composition != compute.Historical {
 		return at("composition", "composition %q: use %s (the latest composition in every year) or %s (each year's)",

@@ -1,6 +1,7 @@
 package translations
 
 import (
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -127,6 +128,15 @@ func FormatNumber(lang string, v float64, decimals int, native bool) string {
 		return Digits(lang, out.String())
 	}
 	return out.String()
+}
+
+// CheckDigits checks a choice of digits: "native" (the language's own digits, in Arabic and
+// Persian), "western" (0–9) or "" (western).
+func CheckDigits(digits string) error {
+	if digits != "" && digits != "native" && digits != "western" {
+		return fmt.Errorf("digits %q: use native or western", digits)
+	}
+	return nil
 }
 
 // Comma is the comma that separates the items of a list in lang, with its space: "، " in Arabic

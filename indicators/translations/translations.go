@@ -27,9 +27,9 @@ var files embed.FS
 
 // Language is one language output can be produced in.
 type Language struct {
-	Code      string // ISO 639-1 code, e.g. "fr"; "zh" is simplified Chinese
-	Name      string // the language's name in the language itself, e.g. "Français"
-	Direction string // "rtl" for a language written right to left, otherwise "ltr"
+	Code      string `json:"code"` // ISO 639-1 code, e.g. "fr"; "zh" is simplified Chinese
+	Name      string `json:"name"` // the language's name in the language itself, e.g. "Français"
+	Direction string `json:"dir"`  // "rtl" for a language written right to left, otherwise "ltr"
 }
 
 // Languages are the seven languages of output, English (the source) first, then the target
@@ -190,6 +190,16 @@ func Load() (*Catalogue, error) {
 }
 
 var defaultCatalogue = sync.OnceValues(Load)
+
+// Lookup is the Language of code, and whether it is one of Languages.
+func Lookup(code string) (Language, bool) {
+	for _, l := range Languages {
+		if l.Code == code {
+			return l, true
+		}
+	}
+	return Language{}, false
+}
 
 // Codes are the codes of Languages, in order.
 func Codes() []string {

@@ -143,6 +143,7 @@ refused because it would write.`,
 	root.AddCommand(newSite(g))
 	root.AddCommand(newSurvey(g))
 	root.AddCommand(newHeadline(g))
+	helpLanguage(root)
 	return root
 }
 

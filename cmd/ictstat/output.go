@@ -11,11 +11,11 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/term"
+	"golang.org/x/text/width"
 
 	"github.com/ictstat/ictstat/engine/query"
 	"github.com/ictstat/ictstat/indicators/translations"
@@ -95,7 +95,7 @@ func (r resultTable) write(w io.Writer, format string) error {
 	return r.writeTable(w, tableWidth(w))
 }
 
-// writeTable prints the result as a table of at most width runes a line (0: no limit), as fit
+// writeTable prints the result as a table of at most width terminal cells a line (0: no limit), as fit
 // lays it out: columns two spaces apart, then footnotes saying what was cut or left out.
 func (r resultTable) writeTable(w io.Writer, width int) error {
 	cells := make([][]string, len(r.rows))
@@ -107,9 +107,14 @@ func (r resultTable) writeTable(w io.Writer, width int) error {
 	}
 	l := r.fit(cells, width)
 	var buf bytes.Buffer
-	tw := tabwriter.NewWriter(&buf, 0, 0, columnGap, ' ', 0)
-	line := func(cs []string) {
-		fmt.Fprintln(tw, strings.Join(cs, "\t"))
+	line := func(cs []string) { // each cell but the last padded to its column's width in cells
+		for k, c := range cs {
+			buf.WriteString(c)
+			if k < len(cs)-1 {
+				buf.WriteString(strings.Repeat(" ", max(l.width[k]-cellWidth(c), 0)+columnGap))
+			}
+		}
+		buf.WriteByte('\n')
 	}
 	for h := range l.headerLines() {
 		header := make([]string, len(l.shown))
@@ -130,7 +135,7 @@ func (r resultTable) writeTable(w io.Writer, width int) error {
 			case k == len(l.shown)-1 && l.wrapLast:
 				ls := wrap(c, l.width[k])
 				c, more = ls[0], ls[1:]
-			case utf8.RuneCountInString(c) > l.width[k]:
+			case cellWidth(c) > l.width[k]:
 				c, cut1 = cut(c, l.width[k]), true
 			}
 			out[k] = c
@@ -141,9 +146,6 @@ func (r resultTable) writeTable(w io.Writer, width int) error {
 			out[len(out)-1] = m
 			line(out)
 		}
-	}
-	if err := tw.Flush(); err != nil {
-		return err
 	}
 	// The padding of empty last cells is left off.
 	for _, l := range strings.SplitAfter(buf.String(), "\n") {
@@ -194,7 +196,7 @@ func (r resultTable) writeTable(w io.Writer, width int) error {
 const columnGap = 2
 
 // layout is how a table is printed: the columns shown (indices, in order) with their header
-// lines and widths in runes, those left out, whether the last column shown wraps onto further
+// lines and widths in terminal cells, those left out, whether the last column shown wraps onto further
 // lines, and which columns (by index) hold the same value on every row of two or more.
 type layout struct {
 	shown, hidden []int
@@ -217,7 +219,7 @@ func (l layout) headerLines() int {
 // name without one stays on one line.
 func splitName(name string) []string {
 	best := []string{name}
-	width := utf8.RuneCountInString(name)
+	width := cellWidth(name)
 	for i, r := range name {
 		if r != '_' && r != ' ' || i == len(name)-1 {
 			continue
@@ -226,14 +228,14 @@ func splitName(name string) []string {
 		if r == ' ' {
 			a = name[:i]
 		}
-		if w := max(utf8.RuneCountInString(a), utf8.RuneCountInString(b)); w < width {
+		if w := max(cellWidth(a), cellWidth(b)); w < width {
 			best, width = []string{a, b}, w
 		}
 	}
 	return best
 }
 
-// Table fitting. A text column is narrowed no further than minText runes or its header, whichever
+// Table fitting. A text column is narrowed no further than minText cells or its header, whichever
 // is wider: below that a text says too little to be worth its place; a last column that wraps,
 // no further than minWrap, so that it does not run down the screen a word a line.
 const (
@@ -251,7 +253,7 @@ const (
 // table still does not fit, columns are left out (column.drop; all but one at most), and the
 // text columns widened again into the room this makes: first those with the same value on every
 // row (of two or more; a note gives the value), which say nothing of any row. Every line is then
-// at most width runes long.
+// at most width cells long.
 func (r resultTable) fit(cells [][]string, width int) layout {
 	n := len(r.columns)
 	text := make([]bool, n) // the column may be narrowed
@@ -259,7 +261,7 @@ func (r resultTable) fit(cells [][]string, width int) layout {
 	for j := range r.columns {
 		number := false // a cell reads as a number
 		for i, row := range cells {
-			content[j] = max(content[j], utf8.RuneCountInString(row[j]))
+			content[j] = max(content[j], cellWidth(row[j]))
 			if _, ok := r.rows[i][j].(string); ok {
 				text[j] = true
 			}
@@ -280,7 +282,7 @@ func (r resultTable) fit(cells [][]string, width int) layout {
 			}
 			name := 0
 			for _, h := range head[j] {
-				name = max(name, utf8.RuneCountInString(h))
+				name = max(name, cellWidth(h))
 			}
 			natural[j] = max(name, content[j])
 			minimum[j] = natural[j]
@@ -338,7 +340,7 @@ func (r resultTable) fit(cells [][]string, width int) layout {
 
 // narrow gives the shown columns their widths within the line width: their natural widths if
 // they fit; else, the last column wrapping when it is a text column (at no fewer than minWrap
-// runes), the other text columns capped at the largest common width that fits, none below its
+// cells), the other text columns capped at the largest common width that fits, none below its
 // minimum, and the room left to the wrapping column. It reports false when even the minimums do
 // not fit.
 func narrow(shown []int, text []bool, natural, minimum []int, width int) (layout, bool) {
@@ -386,53 +388,93 @@ func narrow(shown []int, text []bool, natural, minimum []int, width int) (layout
 	return l, t <= width
 }
 
-// cut shortens s to at most n runes, ending in "…" when it is cut.
+// cut shortens s to at most n terminal cells, ending in "…" when it is cut.
 func cut(s string, n int) string {
-	rs := []rune(s)
-	if len(rs) <= n {
+	if cellWidth(s) <= n {
 		return s
 	}
 	if n <= 1 {
-		return string(rs[:max(n, 0)])
+		return prefix(s, max(n, 0))
 	}
-	return strings.TrimRight(string(rs[:n-1]), " ") + "…"
+	return strings.TrimRight(prefix(s, n-1), " ") + "…"
 }
 
-// wrap breaks s into lines of at most n runes at spaces, cutting a word longer than a line (n ≤ 0:
-// one line). It returns at least one line.
+// prefix is the longest start of s at most n cells wide.
+func prefix(s string, n int) string {
+	w := 0
+	for i, r := range s {
+		if w += runeWidth(r); w > n {
+			return s[:i]
+		}
+	}
+	return s
+}
+
+// wrap breaks s into lines of at most n terminal cells at spaces, cutting a word longer than a
+// line (a run of Chinese has no spaces) (n ≤ 0: one line). It returns at least one line.
 func wrap(s string, n int) []string {
 	if n <= 0 {
 		return []string{s}
 	}
 	var lines []string
-	var cur []rune
-	for _, word := range strings.Fields(s) {
-		w := []rune(word)
-		for len(w) > n { // a word longer than a line
-			if len(cur) > 0 {
-				lines, cur = append(lines, string(cur)), nil
+	cur := ""
+	for _, w := range strings.Fields(s) {
+		for cellWidth(w) > n { // a word longer than a line
+			if cur != "" {
+				lines, cur = append(lines, cur), ""
 			}
-			lines, w = append(lines, string(w[:n])), w[n:]
+			head := prefix(w, n)
+			if head == "" { // a character wider than the line
+				_, size := utf8.DecodeRuneInString(w)
+				head = w[:size]
+			}
+			lines, w = append(lines, head), w[len(head):]
 		}
 		switch {
-		case len(cur) == 0:
+		case cur == "":
 			cur = w
-		case len(cur)+1+len(w) <= n:
-			cur = append(append(cur, ' '), w...)
+		case cellWidth(cur)+1+cellWidth(w) <= n:
+			cur += " " + w
 		default:
-			lines, cur = append(lines, string(cur)), w
+			lines, cur = append(lines, cur), w
 		}
 	}
-	if len(cur) > 0 || len(lines) == 0 {
-		lines = append(lines, string(cur))
+	if cur != "" || len(lines) == 0 {
+		lines = append(lines, cur)
 	}
 	return lines
+}
+
+// cellWidth is how many terminal cells s takes (see runeWidth).
+func cellWidth(s string) int {
+	n := 0
+	for _, r := range s {
+		n += runeWidth(r)
+	}
+	return n
+}
+
+// runeWidth is how many terminal cells r takes, by Unicode's East Asian Width (UAX #11): two for
+// a wide or fullwidth character (Chinese characters and punctuation), none for a combining mark
+// (Arabic vowel signs) or a format character (the zero-width non-joiner of Persian), one otherwise.
+func runeWidth(r rune) int {
+	switch {
+	case unicode.In(r, unicode.Mn, unicode.Me, unicode.Cf):
+		return 0
+	case r < 0x1100:
+		return 1
+	}
+	switch width.LookupRune(r).Kind() {
+	case width.EastAsianWide, width.EastAsianFullwidth:
+		return 2
+	}
+	return 1
 }
 
 // defaultWidth is the width of a terminal whose size cannot be read.
 const defaultWidth = 100
 
-// tableWidth is the line width a table printed to w must fit, in runes: the COLUMNS environment
+// tableWidth is the line width a table printed to w must fit, in terminal cells: the COLUMNS environment
 // variable when it is a positive number (as GNU ls reads it), else the width of the terminal when
 // w is one (100 when its size cannot be read), else 0, no limit, so that a table printed to a
 // pipe or file keeps every column in full.

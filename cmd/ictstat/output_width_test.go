@@ -346,3 +346,35 @@ func TestScorecardSourceEditions(t *testing.T) {
 		t.Errorf("exit %d, source line %q\n%s", r.code, src, r.stderr)
 	}
 }
+
+// TestOutputChineseAligned: Chinese characters take two terminal cells, so a table of Chinese
+// names lines its columns up by cells, not characters, and fits the width in cells.
+func TestOutputChineseAligned(t *testing.T) {
+	r := resultTable{columns: []column{{name: "经济体"}, {name: "值", text: decimals(1)}, {name: "说明"}}}
+	r.rows = [][]any{
+		{"中国", 90.6, "国际电联估计"},
+		{"联合王国", 97.8, "reported"},
+		{"Kenya", 40.8, "在农村地区的互联网使用情况，按性别和年龄分列的数据来自住户调查"},
+	}
+	for _, width := range []int{0, 40, 60} {
+		out := table(t, r, width)
+		var starts []int // the cell where the second column starts on each line
+		for n, l := range strings.Split(strings.TrimRight(out, "\n"), "\n") {
+			if i := strings.IndexFunc(l, func(c rune) bool { return c >= '0' && c <= '9' || c == '值' }); i >= 0 && n < 4 {
+				starts = append(starts, cellWidth(l[:i]))
+			}
+			if width > 0 && cellWidth(l) > width {
+				t.Errorf("width %d: a line of %d cells: %q", width, cellWidth(l), l)
+			}
+		}
+		if len(starts) != 4 || slices.Min(starts) != slices.Max(starts) {
+			t.Errorf("width %d: the second column starts at cells %v:\n%s", width, starts, out)
+		}
+	}
+	if got := cut("互联网使用情况", 7); got != "互联网…" || cellWidth(got) > 7 {
+		t.Errorf("cut = %q", got)
+	}
+	if got := runeWidth('ِ') + runeWidth('\u200c') + runeWidth('a') + runeWidth('中'); got != 3 {
+		t.Errorf("widths of a kasra, a zero-width non-joiner, a and 中 add up to %d, want 3", got)
+	}
+}

@@ -76,7 +76,9 @@ var Statuses = []Status{Official, Reviewed, Unreviewed}
 //	economy:<ISO3>:name                                     (datasets/default: M49 table and economies_extra.csv)
 //	status:<scorecard status>                               (engine/chart.StatusColors)
 //	ui:<English text>                                       (words drawn on charts and reports)
-var Kinds = []string{"indicator", "framework", "target", "group", "economy", "status", "ui"}
+//	help:<command path>:short, help:<command path>:long     (the command line's help, cmd/ictstat)
+//	help:<command path> --<flag>
+var Kinds = []string{"indicator", "framework", "target", "group", "economy", "status", "ui", "help"}
 
 // Header is the header every file must have, in this order.
 var Header = []string{"key", "kind", "english", "text", "status", "source"}

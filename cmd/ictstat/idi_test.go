@@ -5,6 +5,11 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/ictstat/ictstat/indicators/compute"
+	"github.com/ictstat/ictstat/indicators/idi"
+	"github.com/ictstat/ictstat/indicators/translations"
+	"github.com/ictstat/ictstat/indicators/translations/translationstest"
 )
 
 // idiInputs is a long CSV of the ten IDI inputs for Kenya, 2022: the raw values of the
@@ -88,5 +93,61 @@ func TestIDI(t *testing.T) {
 	}
 	if r := ictstat(t, "--db", db, "idi", "--edition", "2019"); r.code != 2 || !strings.Contains(r.stderr, "no IDI edition 2019") {
 		t.Errorf("an unknown edition: exit %d %s", r.code, r.stderr)
+	}
+}
+
+// TestIDIReasonsTranslated checks that the reasons an economy gets no score are translated, with
+// their numbers and input codes.
+func TestIDIReasonsTranslated(t *testing.T) {
+	translationstest.CheckTranslated(t, idi.ReasonFormats)
+	fr, err := translations.WordsOf("fr")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, reason := range []string{
+		"3 of 10 inputs have an official 2021 or 2020 value; at least 5 are needed; no value for internet_use, mobile_basket",
+		"3 of 10 inputs have an official 2021 or 2020 value; at least 5 are needed",
+		"no value for mobile_traffic, fixed_traffic: supply estimates as an edition of their own",
+	} {
+		got := idiReasons.In(fr, reason)
+		if got == reason || strings.Contains(got, "inputs have") || strings.Contains(got, "supply estimates") {
+			t.Errorf("%q is not translated: %q", reason, got)
+		}
+		for _, keep := range []string{"internet_use, mobile_basket", "2021", "mobile_traffic, fixed_traffic"} {
+			if strings.Contains(reason, keep) && !strings.Contains(got, keep) {
+				t.Errorf("%q: the translation %q lacks %q", reason, got, keep)
+			}
+		}
+	}
+}
+
+// TestNotesCatalogueCurrent checks that every string of the notes files of the catalogue
+// (notes.<lang>.csv) is still a sentence of a progress note or an IDI reason.
+func TestNotesCatalogueCurrent(t *testing.T) {
+	cat, err := translations.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	notes, err := compute.TargetNotes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	known := map[string]bool{}
+	for _, s := range append(append(compute.NoteSentences(), notes...), idi.ReasonFormats...) {
+		known[s] = true
+	}
+	n := 0
+	for _, l := range translations.Languages[1:] {
+		for _, e := range cat.Entries(l.Code) {
+			if strings.HasPrefix(e.File, "notes.") {
+				n++
+				if !known[e.English] {
+					t.Errorf("%s, line %d: %q is no sentence of a note or reason (changed or removed?)", e.File, e.Line, e.English)
+				}
+			}
+		}
+	}
+	if n == 0 {
+		t.Error("no notes files in the catalogue")
 	}
 }

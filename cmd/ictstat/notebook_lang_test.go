@@ -20,8 +20,12 @@ func renderLang(t *testing.T, name string, args ...string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	path := name // an example notebook by name, or another by its absolute path
+	if !filepath.IsAbs(name) {
+		path = filepath.Join("..", "..", "notebooks", name)
+	}
 	out := filepath.Join(t.TempDir(), "report.html")
-	r := ictstat(t, append([]string{"--db", db, "notebook", "render", filepath.Join("..", "..", "notebooks", name), "-o", out}, args...)...)
+	r := ictstat(t, append([]string{"--db", db, "notebook", "render", path, "-o", out}, args...)...)
 	if r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
@@ -80,12 +84,21 @@ func TestNotebookLangPersian(t *testing.T) {
 // TestNotebookLangFallback: a notebook without a translation keeps its English prose, marked as
 // English, and says so once in the language.
 func TestNotebookLangFallback(t *testing.T) {
-	page := renderLang(t, "rural-connectivity.md", "--lang", "ar")
+	// Copies of example notebooks, without their translations beside them.
+	dir := t.TempDir()
+	for _, name := range []string{"rural-connectivity.md", "wsis20.md"} {
+		b, err := os.ReadFile(filepath.Join("..", "..", "notebooks", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		writeFile(t, dir, name, string(b))
+	}
+	page := renderLang(t, filepath.Join(dir, "rural-connectivity.md"), "--lang", "ar")
 	if !strings.Contains(page, `<html lang="ar" dir="rtl">`) || strings.Count(page, `<p class="lang-note">نص هذا التقرير باللغة الإنكليزية`) != 1 ||
 		!strings.Contains(page, `<div class="prose" lang="en" dir="ltr">`) {
 		t.Error("the Arabic report of an English notebook does not say that its prose is English")
 	}
-	fr := renderLang(t, "wsis20.md", "--lang", "fr")
+	fr := renderLang(t, filepath.Join(dir, "wsis20.md"), "--lang", "fr")
 	if !strings.Contains(fr, `<html lang="fr" dir="ltr">`) || !strings.Contains(fr, "<th>Dernière année</th>") || !strings.Contains(fr, `<p class="lang-note">`) {
 		t.Error("the French report")
 	}

@@ -119,7 +119,7 @@ func TestNotebooks(t *testing.T) {
 	}
 
 	_, html = renderExample(t, st, "rural-connectivity.md", nil)
-	m = quoted(t, html, `In (\d+), ([0-9.]+)% of the population of the world was covered by 3G or better but\s+only ([0-9.]+)% used the Internet: a usage gap of ([0-9.]+) percentage points`)
+	m = quoted(t, html, `In (\d+), ([0-9.]+)% of the population \(World\) was covered by 3G or better but\s+only ([0-9.]+)% used the Internet: a usage gap of ([0-9.]+) percentage points`)
 	gap := `SELECT %s FROM gaps WHERE entity = 'WLD' AND measure = 'usage_gap_pct' AND year = ?`
 	near(t, "covered", m[1], q(fmt.Sprintf(gap, "first"), m[0]), 1)
 	near(t, "online", m[2], q(fmt.Sprintf(gap, "second"), m[0]), 1)

@@ -229,7 +229,7 @@ target.
 				r.rows = append(r.rows, []any{p.Framework, p.Target, p.Measure, p.Entity, p.Scope, p.BaselineYear, p.Baseline, p.LatestYear,
 					p.Latest, p.Level, p.Tolerance, p.Deadline, cagr, reqCAGR, logit, reqLogit, p.Ratio, w.Key(translations.StatusKey(p.Class), p.Class),
 					p.LatestSE, p.VsTarget, p.VsBaseline, p.MetYear, p.Model,
-					p.Anticipated, p.AnticipatedLow, p.AnticipatedHigh, p.ProjectedYear, p.ProjectedLow, p.ProjectedHigh, p.Basis, p.Note})
+					p.Anticipated, p.AnticipatedLow, p.AnticipatedHigh, p.ProjectedYear, p.ProjectedLow, p.ProjectedHigh, p.Basis, compute.NoteIn(w, p.Note)})
 			}
 			return r.write(cmd.OutOrStdout(), format)
 		},

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -195,7 +196,7 @@ func assess(a assessment) store.ProgressRow {
 			BaselineYear: t.BaselineYear, Deadline: t.Deadline, Range: a.rng})
 		r.Class = progress.UnableToAssess
 		r.Ratio, r.RequiredCAGR, r.RequiredGrowth, r.MetYear = math.NaN(), math.NaN(), math.NaN(), 0
-		r.Note = fmt.Sprintf("The target is relative to the value of %d, and the series has none for that year.", t.BaselineYear)
+		r.Note = fmt.Sprintf(noteNoBaselineValue, strconv.Itoa(t.BaselineYear))
 	} else {
 		level = t.Level(base)
 		r = progress.Assess(s, progress.Goal{Comparator: t.Comparator, Level: level, Tolerance: t.Tolerance,
@@ -203,10 +204,10 @@ func assess(a assessment) store.ProgressRow {
 	}
 	parts := []string{r.Note}
 	if t.Comparator == "parity" {
-		parts = append(parts, "Baseline, latest and anticipated values are max(GPS, 1/GPS), 1 being parity.")
+		parts = append(parts, noteParity)
 	}
 	if r.GrowthScale == progress.GrowthLogit && r.Class != progress.UnableToAssess {
-		parts = append(parts, "The ratio compares growth in logit space, as a percentage's growth slows near 100.")
+		parts = append(parts, noteLogit)
 	}
 	if t.Note != "" && !strings.HasPrefix(t.Note, "no global data") {
 		parts = append(parts, t.Note)

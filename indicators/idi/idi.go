@@ -185,6 +185,17 @@ type Result struct {
 	Missing    []string // the inputs without a value
 }
 
+// Why an economy gets no score, as formats whose verbs are %s (ReasonFormats).
+const (
+	reasonTooFewOfficial        = "%s of %s inputs have an official %s or %s value; at least %s are needed"
+	reasonTooFewOfficialMissing = "%s of %s inputs have an official %s or %s value; at least %s are needed; no value for %s"
+	reasonMissing               = "no value for %s: supply estimates as an edition of their own"
+)
+
+// ReasonFormats are the formats of the reasons an economy gets no score, so that a reason can be
+// translated (translations.Sentences).
+var ReasonFormats = []string{reasonTooFewOfficialMissing, reasonTooFewOfficial, reasonMissing}
+
 // Score computes the index from values by input code. An economy is scored only with a value for
 // every input and an official one for at least MinOfficial of them; otherwise Reason says why.
 func (m *Method) Score(values map[string]Value) Result {
@@ -208,13 +219,14 @@ func (m *Method) score(values map[string]Value, first, fallback int) Result {
 	}
 	switch {
 	case official < MinOfficial:
-		r.Reason = fmt.Sprintf("%d of %d inputs have an official %d or %d value; at least %d are needed", official, len(m.Inputs), first, fallback, MinOfficial)
+		args := []any{strconv.Itoa(official), strconv.Itoa(len(m.Inputs)), strconv.Itoa(first), strconv.Itoa(fallback), strconv.Itoa(MinOfficial)}
+		r.Reason = fmt.Sprintf(reasonTooFewOfficial, args...)
 		if len(r.Missing) > 0 {
-			r.Reason += "; no value for " + strings.Join(r.Missing, ", ")
+			r.Reason = fmt.Sprintf(reasonTooFewOfficialMissing, append(args, strings.Join(r.Missing, ", "))...)
 		}
 		return r
 	case len(r.Missing) > 0:
-		r.Reason = fmt.Sprintf("no value for %s: supply estimates as an edition of their own", strings.Join(r.Missing, ", "))
+		r.Reason = fmt.Sprintf(reasonMissing, strings.Join(r.Missing, ", "))
 		return r
 	}
 	for _, s := range m.scores {

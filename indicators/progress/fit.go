@@ -1,6 +1,7 @@
 package progress
 
 import (
+	"fmt"
 	"math"
 	"strconv"
 	"sync"
@@ -703,9 +704,9 @@ func assess(s Series, g Goal) (Result, int) {
 			r.ProjectedHigh = reach(&m, &gl, -gl.dir*z95, from, deadline)
 		case r.Class == UnableToAssess:
 		case deadline > from:
-			addNote(&r, "The fitted trend does not meet the target at the deadline, nor in a later year up to "+strconv.Itoa(lastYear)+".")
+			addNote(&r, fmt.Sprintf(noteNotByDeadline, strconv.Itoa(lastYear)))
 		default:
-			addNote(&r, "The fitted trend does not meet the target in any year from the latest to "+strconv.Itoa(lastYear)+".")
+			addNote(&r, fmt.Sprintf(noteNeverMet, strconv.Itoa(lastYear)))
 		}
 	}
 	return r, fits

@@ -14,6 +14,7 @@
 package progress
 
 import (
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -344,14 +345,14 @@ func metrics(s Series, g Goal) (Result, goal, span) {
 	var sp span
 	if !ok {
 		if gl.cmp == 0 {
-			unable(&r, "The comparator "+strconv.Quote(g.Comparator)+" is unknown.")
+			unable(&r, fmt.Sprintf(noteUnknownComparator, strconv.Quote(g.Comparator)))
 		} else {
-			unable(&r, "The valid range of a share must be a finite interval.")
+			unable(&r, noteShareRange)
 		}
 		return r, gl, sp
 	}
 	if len(s.Years) != len(s.Values) {
-		unable(&r, "The years and the values differ in length.")
+		unable(&r, noteLengths)
 		return r, gl, sp
 	}
 	// Base year: the value at BaselineYear, else the first later year with a value (Open SDG, §3.3, §3.8).
@@ -359,7 +360,7 @@ func metrics(s Series, g Goal) (Result, goal, span) {
 	var outside []int // years from the baseline on left out as below the log scale
 	for i, y := range s.Years {
 		if i > 0 && y <= s.Years[i-1] {
-			unable(&r, "The years are not ascending and distinct.")
+			unable(&r, noteYearsOrder)
 			return r, gl, span{}
 		}
 		if y < g.BaselineYear {
@@ -382,7 +383,7 @@ func metrics(s Series, g Goal) (Result, goal, span) {
 	}
 	r.Points = sp.points
 	if sp.points == 0 {
-		unable(&r, "There is no value from the baseline year on.")
+		unable(&r, noteNoValue)
 		return r, gl, sp
 	}
 	base, latest := gl.value(s.Values[sp.first]), gl.value(s.Values[sp.last])
@@ -390,11 +391,11 @@ func metrics(s Series, g Goal) (Result, goal, span) {
 	r.LatestYear, r.Latest = s.Years[sp.last], latest
 	r.Change = latest - base
 	if r.BaselineYear != g.BaselineYear {
-		addNote(&r, "There is no value for "+strconv.Itoa(g.BaselineYear)+", so the baseline is "+strconv.Itoa(r.BaselineYear)+".")
+		addNote(&r, fmt.Sprintf(noteBaselineMoved, strconv.Itoa(g.BaselineYear), strconv.Itoa(r.BaselineYear)))
 	}
 	// Minimum data: at least 2 observations spanning at least a year (Open SDG, ESCAP; §3.3, §3.8).
 	if sp.points < 2 {
-		unable(&r, "There are fewer than two observations from the baseline year on.")
+		unable(&r, noteTooFew)
 		return r, gl, sp
 	}
 	for i := sp.first; i <= sp.last; i++ {
@@ -411,17 +412,17 @@ func metrics(s Series, g Goal) (Result, goal, span) {
 	if y0 == 0 {
 		y0 = zeroSubstitute
 		if !logit {
-			addNote(&r, "The baseline of zero is replaced by 0.001 in the growth rates (Open SDG).")
+			addNote(&r, noteZeroBaseline)
 		}
 	}
 	if level == 0 {
 		level = zeroSubstitute
 		if !logit {
-			addNote(&r, "The target of zero is replaced by 0.001 in the growth rates (Open SDG).")
+			addNote(&r, noteZeroTarget)
 		}
 	}
 	if logit && (gl.tr.share(base) != (base-gl.rng.Min)/(gl.rng.Max-gl.rng.Min) || gl.tr.share(g.Level) != (g.Level-gl.rng.Min)/(gl.rng.Max-gl.rng.Min)) {
-		addNote(&r, "The logit growth rates clamp values to 0.1%–99.9% of the valid range, which moves the baseline or the target.")
+		addNote(&r, fmt.Sprintf(noteLogitClamp))
 	}
 	elapsed := float64(r.LatestYear - r.BaselineYear)
 	horizon := float64(g.Deadline - r.BaselineYear)
@@ -459,20 +460,19 @@ func metrics(s Series, g Goal) (Result, goal, span) {
 		// Target achieved overrides the bands (Open SDG, §3.3).
 		r.Class = TargetMet
 		if !gl.meetsWithin(latest, 0) {
-			addNote(&r, "The latest value, "+num(latest)+", misses the level of "+num(g.Level)+" by no more than the target's tolerance of "+
-				num(gl.Tolerance)+" (the precision the target is stated to), so the target counts as met.")
+			addNote(&r, fmt.Sprintf(noteWithinTolerance, num(latest), num(g.Level), num(gl.Tolerance)))
 		}
 	case gl.meets(base):
 		r.Class = Deterioration
-		addNote(&r, "The baseline met the target and the latest value does not.")
+		addNote(&r, noteBaselineMet)
 	case opposite:
-		unable(&r, "The baseline and the latest value are of opposite sign.")
+		unable(&r, noteOppositeSign)
 	case horizon <= 0:
-		unable(&r, "The deadline is not after the baseline year.")
+		unable(&r, noteDeadline)
 	case required == 0 || math.IsNaN(required) || math.IsInf(required, 0):
-		unable(&r, "The required growth is zero or undefined.")
+		unable(&r, noteRequiredZero)
 	case math.IsNaN(r.Ratio):
-		unable(&r, "The ratio of observed to required growth is undefined.")
+		unable(&r, noteRatioUndefined)
 	case r.Ratio >= onTrackRatio:
 		r.Class = OnTrack
 	case r.Ratio >= accelerationRatio:
@@ -495,10 +495,8 @@ func outsideNote(years []int, min float64) string {
 	if len(ys) > 1 {
 		list = strings.Join(ys[:len(ys)-1], ", ") + " and " + ys[len(ys)-1]
 	}
-	what := "The value for " + list + " is"
 	if len(ys) > 1 {
-		what = "The values for " + list + " are"
+		return fmt.Sprintf(noteValuesOutside, list, num(min))
 	}
-	return what + " left out of the assessment: the measure is a positive quantity, assessed on a log scale on which a value must be above " +
-		num(min) + "."
+	return fmt.Sprintf(noteValueOutside, list, num(min))
 }

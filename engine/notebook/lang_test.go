@@ -10,6 +10,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/yuin/goldmark"
+	gmhtml "github.com/yuin/goldmark/renderer/html"
+
 	"github.com/ictstat/ictstat/indicators/translations"
 )
 
@@ -255,5 +258,40 @@ func TestNotebookUIStrings(t *testing.T) {
 	}
 	if n == 0 {
 		t.Error("no notebook strings in the catalogue")
+	}
+}
+
+// TestLangMarkdown: a Persian Markdown report is wrapped in a right-to-left block with its
+// language, inside which the Markdown still renders (a heading stays a heading); an English one
+// is not wrapped.
+func TestLangMarkdown(t *testing.T) {
+	write := func(lang string) string {
+		nb, err := Parse("nb.md", []byte(langNotebook))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep, err := Run(context.Background(), nb, Options{DB: testDB(t), Lang: lang})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var md bytes.Buffer
+		if _, err := rep.WriteMarkdown(&md, "nb_files"); err != nil {
+			t.Fatal(err)
+		}
+		return md.String()
+	}
+	fa := write("fa")
+	if !strings.HasPrefix(fa, "<div lang=\"fa\" dir=\"rtl\">\n\n# ") || !strings.HasSuffix(fa, "\n</div>\n") {
+		t.Errorf("the Persian Markdown is not wrapped in a right-to-left block:\n%s", fa)
+	}
+	var html bytes.Buffer
+	if err := goldmark.New(goldmark.WithRendererOptions(gmhtml.WithUnsafe())).Convert([]byte(fa), &html); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(html.String(), "<div lang=\"fa\" dir=\"rtl\">\n<h1>") {
+		t.Errorf("the Persian Markdown does not render as a right-to-left block of Markdown:\n%s", html.String())
+	}
+	if en := write("en"); strings.Contains(en, "<div") {
+		t.Errorf("the English Markdown is wrapped:\n%s", en)
 	}
 }

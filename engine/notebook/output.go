@@ -206,11 +206,18 @@ func (r *Report) paramText(esc func(string) string) string {
 
 // WriteMarkdown writes the report as Markdown, tables as Markdown tables and each figure as a PNG
 // in images (name → bytes) under dir, linked from the text. Every value from the database or the
-// parameters is written as text (markdownText): it makes no HTML and no table cell.
+// parameters is written as text (markdownText): it makes no HTML and no table cell. In another
+// language than English the report is wrapped in <div lang="…" dir="…">, right to left in Arabic
+// and Persian.
 func (r *Report) WriteMarkdown(w io.Writer, dir string) (images map[string][]byte, err error) {
 	images = map[string][]byte{}
 	var b strings.Builder
 	l := r.lang
+	if !l.english() {
+		// Markdown has no language or direction of its own: the report is wrapped in a block
+		// that has them, which Markdown renderers keep, with Markdown inside.
+		fmt.Fprintf(&b, "<div lang=\"%s\" dir=\"%s\">\n\n", l.code, l.dir)
+	}
 	if l.english() {
 		fmt.Fprintf(&b, "# %s\n\n_Rendered %s", r.titleMarkdown, r.Date.Format("2 January 2006"))
 	} else {
@@ -245,6 +252,9 @@ func (r *Report) WriteMarkdown(w io.Writer, dir string) (images map[string][]byt
 	}
 	if note := r.unreviewedNote(); note != "" {
 		fmt.Fprintf(&b, "\n_%s_\n", markdownText(note))
+	}
+	if !l.english() {
+		b.WriteString("\n</div>\n")
 	}
 	_, err = io.WriteString(w, b.String())
 	return images, err

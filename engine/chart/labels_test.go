@@ -23,6 +23,7 @@ func tracedImage(t *testing.T, c Chart, size Size) (*trace, *vgimg.Canvas) {
 	w, h := size.cm()
 	img := vgimg.NewWith(vgimg.UseWH(vg.Length(w)*vg.Centimeter, vg.Length(h)*vg.Centimeter), vgimg.UseDPI(72))
 	f := newFigure(img, size)
+	f.st = f.st.of(c.Text()) // as Render does
 	f.trace = &trace{}
 	if err := c.draw(f); err != nil {
 		t.Fatal(err)

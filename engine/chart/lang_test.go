@@ -73,3 +73,57 @@ func TestNativeDigits(t *testing.T) {
 		t.Error("English text does not use gonum/plot's handler")
 	}
 }
+
+// TestRightToLeftRowsMirrored checks that ranking and scorecard charts are mirrored right to
+// left: the bars grow from the right, and the rows' labels stand right of the plot, where left to
+// right they stand left of it.
+func TestRightToLeftRowsMirrored(t *testing.T) {
+	size := Size{Width: 800, Height: 400, Unit: "px", DPI: 96}
+	// bars are the extents of the bars, one [left, right] per bar (rows of the bar's colour).
+	bars := func(lang string) map[[2]int]bool {
+		c := Ranking{Meta: Meta{Title: "t", Lang: lang}, Bars: []Bar{{Label: "مصر", Value: 72}, {Label: "تونس", Value: 35}}}
+		var buf bytes.Buffer
+		if err := Render(c, "png", size, &buf); err != nil {
+			t.Fatal(err)
+		}
+		img, err := png.Decode(&buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		br, bg, bb, _ := barColor.RGBA()
+		out := map[[2]int]bool{}
+		for y := img.Bounds().Min.Y; y < img.Bounds().Max.Y; y++ {
+			left, right := math.MaxInt, -1
+			for x := img.Bounds().Min.X; x < img.Bounds().Max.X; x++ {
+				if r, g, b, _ := img.At(x, y).RGBA(); r == br && g == bg && b == bb {
+					left, right = min(left, x), max(right, x)
+				}
+			}
+			if right-left > 20 {
+				out[[2]int{left, right}] = true
+			}
+		}
+		return out
+	}
+	for lang, end := range map[string]int{"ar": 1, "en": 0} { // the end of the bars they share
+		ext := bars(lang)
+		var shared, other []int
+		for e := range ext {
+			shared, other = append(shared, e[end]), append(other, e[1-end])
+		}
+		if len(ext) != 2 || shared[0] != shared[1] || other[0] == other[1] {
+			t.Errorf("%s: the bars span %v, want them to share their %s end", lang, ext, map[int]string{0: "left", 1: "right"}[end])
+		}
+	}
+	score := Scorecard{Rows: []ScoreRow{{Label: "T10 الأفراد الذين يستخدمون الإنترنت", Baseline: 16, Latest: 68, Target: 50, Status: "target met"},
+		{Label: "T2 توصيل الجامعات", Baseline: math.NaN(), Latest: math.NaN(), Target: math.NaN(), Status: "no global data"}}}
+	for _, lang := range []string{"ar", "en"} {
+		score.Meta = Meta{Title: "t", Lang: lang}
+		tr := traced(t, score, size)
+		for i, r := range tr.rowLabels {
+			if lang == "ar" && r.Min.X < tr.dots.Max.X || lang == "en" && r.Max.X > tr.dots.Min.X {
+				t.Errorf("%s: row %d's label spans x=%.0f–%.0f, the dots x=%.0f–%.0f", lang, i, r.Min.X, r.Max.X, tr.dots.Min.X, tr.dots.Max.X)
+			}
+		}
+	}
+}

@@ -83,12 +83,26 @@ func (rk Ranking) draw(f *figure) error {
 	p.X.LineStyle.Width = 0
 	p.X.Tick.Length = 0
 	names := make([]plot.Tick, n)
+	nameWidth := vg.Length(0)
 	for i, b := range bars {
 		names[i] = plot.Tick{Value: float64(n - 1 - i), Label: truncate(labelSty, b.Label, (body.Max.X-body.Min.X)*0.3)}
+		nameWidth = max(nameWidth, labelSty.Width(names[i].Label))
 	}
 	p.Y.Tick.Label = labelSty
 	p.Y.Tick.Label.XAlign, p.Y.Tick.Label.YAlign = draw.XRight, draw.YCenter
 	p.Y.Tick.Marker = plot.ConstantTicks(names)
+	// Right to left, the chart is mirrored: the names on the right, the bars growing from the
+	// right to the left on a value axis that runs the same way.
+	rtl := st.rtl
+	if rtl {
+		p.X.Scale = plot.InvertedScale{Normalizer: p.X.Scale}
+		blank := make([]plot.Tick, n)
+		for i := range names {
+			blank[i] = plot.Tick{Value: names[i].Value}
+		}
+		p.Y.Tick.Marker = plot.ConstantTicks(blank)
+		body.Max.X -= nameWidth + st.gap
+	}
 	p.Y.Min, p.Y.Max = -0.5, float64(n)-0.5+slot
 	width := body.Max.X - body.Min.X
 	f.valueAxis(&p.X, lo, hi, lo != 0, true, f.xTicks(width*0.6))
@@ -132,6 +146,13 @@ func (rk Ranking) draw(f *figure) error {
 				swatch(barColor)(c, r)
 			}
 		}
+		if rtl {
+			sty := labelSty
+			sty.XAlign = draw.XLeft
+			for i := range bars {
+				fillText(c, sty, c.Max.X+st.gap, ty(float64(n-1-i))-centre(sty), names[i].Label)
+			}
+		}
 		if target != nil {
 			x := tx(target.Value)
 			top := ty(float64(n) - 0.5)
@@ -140,7 +161,13 @@ func (rk Ranking) draw(f *figure) error {
 				label := truncate(st.note, target.Label, c.Max.X-c.Min.X)
 				sty := st.note
 				tx := x + st.gap/2
-				if tx+sty.Width(label) > c.Max.X {
+				switch {
+				case rtl && x-st.gap/2-sty.Width(label) >= c.Min.X:
+					sty.XAlign = draw.XRight
+					tx = x - st.gap/2
+				case rtl:
+					tx = max(x-st.gap*2, c.Min.X)
+				case tx+sty.Width(label) > c.Max.X:
 					sty.XAlign = draw.XRight
 					tx = min(x+st.gap*2, c.Max.X)
 				}
@@ -152,7 +179,7 @@ func (rk Ranking) draw(f *figure) error {
 			y, x1 := ty(float64(n-1-i)), tx(b.Value)
 			sty := valueSty
 			x := x1 + st.gap
-			if b.Value < 0 {
+			if (b.Value < 0) != rtl { // the label past the bar's end, whichever way it grows
 				sty.XAlign = draw.XRight
 				x = x1 - st.gap
 			}

@@ -54,10 +54,19 @@ func (s Scorecard) draw(f *figure) error {
 	body, rowSty, statusSty, noteSty := l.body, l.rowSty, l.statusSty, l.noteSty
 	labelW, statusW, notesW, square := l.labelW, l.statusW, l.notesW, l.square
 	stacked, wrapped, notes := l.stacked, l.wrapped, l.notes
+	// Right to left, the scorecard is mirrored: the rows' labels on the right, the statuses on the
+	// left, and the value axis running from right to left.
+	rtl := st.rtl
 	pc := draw.Crop(body, labelW+2*st.gap, -(statusW + notesW + 2*st.gap), 0, 0)
+	if rtl {
+		pc = draw.Crop(body, statusW+notesW+2*st.gap, -(labelW + 2*st.gap), 0, 0)
+	}
 
 	p := f.newPlot(s.XLabel)
 	p.HideY()
+	if rtl {
+		p.X.Scale = plot.InvertedScale{Normalizer: p.X.Scale}
+	}
 	p.Y.Min, p.Y.Max = -0.5, float64(n)-0.5
 	if s.ShareOfTarget {
 		// Ticks at round shares: every 25, 50 or 100% (so that 100, the target, is one) up to
@@ -97,6 +106,12 @@ func (s Scorecard) draw(f *figure) error {
 				if hasData(s.Rows[i]) {
 					text = st.ui("no target level to compare with")
 				}
+				if rtl {
+					sty := st.italic
+					sty.XAlign = draw.XRight
+					fillText(c, sty, c.Max.X-st.gap, y-centre(sty), text)
+					continue
+				}
 				fillText(c, st.italic, c.Min.X+st.gap, y-centre(st.italic), text)
 				continue
 			}
@@ -121,28 +136,47 @@ func (s Scorecard) draw(f *figure) error {
 	}))
 	p.Draw(pc)
 
-	statusX := pc.Max.X + 2*st.gap
+	// Left to right, the status column starts statusX after the plot; right to left it ends
+	// there before the plot, and every text in it and the labels align right.
+	statusX, labelX := pc.Max.X+2*st.gap, body.Min.X
+	if rtl {
+		statusX, labelX = pc.Min.X-2*st.gap, body.Max.X
+		rowSty.XAlign, statusSty.XAlign, noteSty.XAlign = draw.XRight, draw.XRight, draw.XRight
+	}
+	// along is x moved d into the status column, in its reading direction.
+	along := func(x, d vg.Length) vg.Length {
+		if rtl {
+			return x - d
+		}
+		return x + d
+	}
 	for i, row := range s.Rows {
 		y := rowY(i)
 		base := y - centre(rowSty)
 		lh := lineHeight(rowSty)
 		top := base + lh*vg.Length(len(wrapped[i])-1)/2
 		for k, line := range wrapped[i] {
-			fillText(body, rowSty, body.Min.X, top-lh*vg.Length(k), line)
+			fillText(body, rowSty, labelX, top-lh*vg.Length(k), line)
 		}
 		if f.trace != nil {
 			e := rowSty.FontExtents()
-			f.trace.rowLabels = append(f.trace.rowLabels, vg.Rectangle{Min: vg.Point{X: body.Min.X, Y: top - lh*vg.Length(len(wrapped[i])-1) - e.Descent},
-				Max: vg.Point{X: body.Min.X + widest(rowSty, wrapped[i]), Y: top + e.Ascent}})
+			w := widest(rowSty, wrapped[i])
+			left := labelX
+			if rtl {
+				left = labelX - w
+			}
+			f.trace.rowLabels = append(f.trace.rowLabels, vg.Rectangle{Min: vg.Point{X: left, Y: top - lh*vg.Length(len(wrapped[i])-1) - e.Descent},
+				Max: vg.Point{X: left + w, Y: top + e.Ascent}})
 			f.trace.rowFont = rowSty.Font.Size
 		}
-		sb, nb, nx := y-centre(statusSty), y-centre(noteSty), statusX+statusW+st.gap
+		sb, nb, nx := y-centre(statusSty), y-centre(noteSty), along(statusX, statusW+st.gap)
 		if stacked && notes[i] != "" {
 			sb, nb, nx = y+lineHeight(noteSty)/2-centre(statusSty), y-lineHeight(statusSty)/2-centre(noteSty), statusX
 		}
 		if hasData(row) {
-			swatch(statusColor(row.Status))(body, vg.Rectangle{Min: vg.Point{X: statusX, Y: sb}, Max: vg.Point{X: statusX + square, Y: sb + square}})
-			fillText(body, statusSty, statusX+square+st.gap, sb, truncate(statusSty, f.st.status(row.Status), statusW-square-st.gap))
+			x0, x1 := statusX, along(statusX, square)
+			swatch(statusColor(row.Status))(body, vg.Rectangle{Min: vg.Point{X: min(x0, x1), Y: sb}, Max: vg.Point{X: max(x0, x1), Y: sb + square}})
+			fillText(body, statusSty, along(statusX, square+st.gap), sb, truncate(statusSty, f.st.status(row.Status), statusW-square-st.gap))
 		}
 		fillText(body, noteSty, nx, nb, notes[i])
 	}

@@ -5,16 +5,18 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"text/tabwriter"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/ictstat/ictstat/engine/store"
+	"github.com/ictstat/ictstat/indicators/translations"
 )
 
 func newInfo(g *globals) *cobra.Command {
 	var format string
 	var batches bool
+	var lang langFlag
 	cmd := &cobra.Command{
 		Use:   "info",
 		Short: "Show what the database holds",
@@ -24,6 +26,10 @@ observations in its newest edition, and the batches loaded with their row counts
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if format != "table" && format != "json" {
 				return usageError("--format must be table or json")
+			}
+			tr, err := lang.words()
+			if err != nil {
+				return err
 			}
 			sum, err := summarize(cmd.Context(), g)
 			if err != nil {
@@ -35,12 +41,12 @@ observations in its newest edition, and the batches loaded with their row counts
 				enc.SetIndent("", "  ")
 				return enc.Encode(sum)
 			}
-			printSummary(w, sum, batches)
-			return nil
+			return printSummary(w, sum, batches, tr)
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "table", "table or json")
 	cmd.Flags().BoolVar(&batches, "batches", false, "list every batch")
+	lang.add(cmd)
 	return cmd
 }
 
@@ -54,55 +60,65 @@ func summarize(ctx context.Context, g *globals) (store.Summary, error) {
 	return st.Summarize(ctx)
 }
 
-// printSummary writes what the database holds as tables.
-func printSummary(w io.Writer, sum store.Summary, batches bool) {
-	fmt.Fprintf(w, "%s: schema %d, %.1f MB\n", sum.Path, sum.SchemaVersion, float64(sum.Bytes)/1e6)
-	fmt.Fprintf(w, "%d indicators, %d economies, %d groups; %d series, %d observations in all editions, %d rejected rows in %d batches\n\n",
+// printSummary writes what the database holds as tables, in the language of tr (nil: English):
+// their column names, the units and the sentences around them.
+func printSummary(w io.Writer, sum store.Summary, batches bool, tr *translations.Words) error {
+	fmt.Fprintf(w, tr.UI("%s: schema %d, %.1f MB")+"\n", sum.Path, sum.SchemaVersion, float64(sum.Bytes)/1e6)
+	fmt.Fprintf(w, tr.UI("%d indicators, %d economies, %d groups; %d series, %d observations in all editions, %d rejected rows in %d batches")+"\n\n",
 		sum.Indicators, sum.Economies, sum.Groups, sum.Series, sum.Observations, sum.Rejects, len(sum.Batches))
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "EDITION\tRELEASED\tOBSERVATIONS\tCURRENT\tLICENCE")
+	eds := resultTable{columns: []column{{name: "edition"}, {name: "released", whole: true}, {name: "observations"}, {name: "current"},
+		{name: "licence"}}, words: tr}
 	for _, e := range sum.Editions {
 		licence := e.Licence
 		if licence == "" {
-			licence = "not recorded"
+			licence = tr.UI("not recorded")
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\n", e.Edition, e.Released.Format("2006-01-02"), e.Observations, e.Current, licence)
+		eds.rows = append(eds.rows, []any{e.Edition, e.Released.Format(time.DateOnly), e.Observations, e.Current, licence})
 	}
-	tw.Flush()
+	if err := eds.write(w, "table"); err != nil {
+		return err
+	}
 	fmt.Fprintln(w)
-	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "INDICATOR\tUNIT\tECONOMIES\tGROUPS\tYEARS\tBREAKDOWNS\tOBSERVATIONS\tEDITION")
+	inds := resultTable{columns: []column{{name: "indicator"}, {name: "unit"}, {name: "economies"}, {name: "groups"}, {name: "years", whole: true},
+		{name: "breakdowns"}, {name: "observations"}, {name: "edition"}}, words: tr}
 	for _, x := range sum.Loaded {
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d–%d\t%d\t%d\t%s\n", x.Indicator, x.Unit, x.Economies, x.Groups, x.FirstYear, x.LastYear, x.Breakdowns, x.Observations, x.Editions)
+		inds.rows = append(inds.rows, []any{x.Indicator, tr.Key(translations.IndicatorKey(x.Indicator, "unit"), x.Unit), x.Economies, x.Groups,
+			fmt.Sprintf("%d–%d", x.FirstYear, x.LastYear), x.Breakdowns, x.Observations, x.Editions})
 	}
-	tw.Flush()
+	if err := inds.write(w, "table"); err != nil {
+		return err
+	}
 	if batches {
 		fmt.Fprintln(w)
-		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "BATCH\tFILE\tFORMAT\tEDITION\tREAD\tLOADED\tUNCHANGED\tREJECTED\tFINISHED")
+		bs := resultTable{columns: []column{{name: "batch"}, {name: "file"}, {name: "format"}, {name: "edition"}, {name: "read"}, {name: "loaded"},
+			{name: "unchanged"}, {name: "rejected"}, {name: "finished", whole: true}}, words: tr}
 		for _, b := range sum.Batches {
-			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%s\n", b.Batch, b.File, b.Format, b.Edition, b.Read, b.Loaded, b.Unchanged, b.Rejected, b.Finished.Format("2006-01-02 15:04:05"))
+			bs.rows = append(bs.rows, []any{b.Batch, b.File, b.Format, b.Edition, b.Read, b.Loaded, b.Unchanged, b.Rejected, b.Finished.Format(time.DateTime)})
 		}
-		tw.Flush()
+		if err := bs.write(w, "table"); err != nil {
+			return err
+		}
 	} else if n := len(sum.Batches); n > 0 {
 		b := sum.Batches[n-1]
-		fmt.Fprintf(w, "\n%d batches; the last, %d, loaded %s on %s (--batches lists them all)\n", n, b.Batch, b.File, b.Finished.Format("2006-01-02 15:04"))
+		fmt.Fprintf(w, "\n"+tr.UI("%d batches; the last, %d, loaded %s on %s (--batches lists them all)")+"\n", n, b.Batch, b.File, b.Finished.Format("2006-01-02 15:04"))
 	}
 	switch c := sum.Computed; {
 	case c == nil:
-		fmt.Fprintln(w, "Aggregates, gaps and progress: not computed yet (run 'ictstat compute').")
+		fmt.Fprintln(w, tr.UI("Aggregates, gaps and progress: not computed yet (run 'ictstat compute')."))
 	case sum.BatchesSince > 0:
-		fmt.Fprintf(w, "Aggregates, gaps and progress: computed %s, before the last %d changes: loads and edition drops (run 'ictstat compute').\n", c.ComputedAt.Format("2006-01-02 15:04"), sum.BatchesSince)
+		fmt.Fprintf(w, tr.UI("Aggregates, gaps and progress: computed %s, before the last %d changes: loads and edition drops (run 'ictstat compute').")+"\n",
+			c.ComputedAt.Format("2006-01-02 15:04"), sum.BatchesSince)
 	default:
-		groups := "groups in their current composition"
+		groups := tr.UI("groups in their current composition")
 		if c.Composition == "historical" {
-			groups = "groups in each year's composition"
+			groups = tr.UI("groups in each year's composition")
 		}
-		fill := "the last values carried after each economy's last report (--fill carry)"
+		fill := tr.UI("the last values carried after each economy's last report (--fill carry)")
 		if c.Fill == "nowcast" {
-			fill = fmt.Sprintf("nowcasts to %d after each economy's last report", c.NowcastTo)
+			fill = fmt.Sprintf(tr.UI("nowcasts to %d after each economy's last report"), c.NowcastTo)
 		}
-		fmt.Fprintf(w, "Aggregates, gaps and progress: computed %s from %d observations, %s, %s, up to date.\n",
+		fmt.Fprintf(w, tr.UI("Aggregates, gaps and progress: computed %s from %d observations, %s, %s, up to date.")+"\n",
 			c.ComputedAt.Format("2006-01-02 15:04"), c.Observations, groups, fill)
 	}
+	return nil
 }

@@ -66,7 +66,9 @@ Source: ITU. See datasets/README.md for every source and licence.`,
 			if err != nil {
 				return err
 			}
-			printSummary(w, sum, false)
+			if err := printSummary(w, sum, false, nil); err != nil {
+				return err
+			}
 			fmt.Fprintln(w, "\nSource: ITU, via World Bank WDI (2025), the UN SDG Global Database (2023-12) and ITU DataHub (2025-12).")
 			fmt.Fprintf(w, "Query it with any DuckDB client, e.g. duckdb %s \"SELECT * FROM observations LIMIT 10\";\n", g.db)
 			fmt.Fprintln(w, "see the Geneva targets scorecard with 'ictstat scorecard', progress with 'ictstat progress'.")

@@ -86,3 +86,35 @@ func TestGroupListInItsLanguage(t *testing.T) {
 		t.Errorf("group list --lang es: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }
+
+// TestInfoInTheirLanguage prints info in French and Chinese: its column names, units and
+// sentences are in the language; in English they are as before.
+func TestInfoInTheirLanguage(t *testing.T) {
+	db, err := defaultDB()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, err := translations.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	en := ictstatIn(t, "", []string{"COLUMNS=200"}, "--db", db, "info")
+	if en.code != 0 || !strings.Contains(en.stdout, "edition") || !strings.Contains(en.stdout, "Aggregates, gaps and progress: computed") {
+		t.Fatalf("info: exit %d\n%s%s", en.code, en.stdout, en.stderr)
+	}
+	for _, lang := range []string{"fr", "zh"} {
+		r := ictstatIn(t, "", []string{"COLUMNS=200"}, "--db", db, "info", "--lang", lang)
+		if r.code != 0 {
+			t.Fatalf("info --lang %s: exit %d\n%s", lang, r.code, r.stderr)
+		}
+		unit, _, _ := cat.Text(lang, translations.IndicatorKey("internet_use_pct", "unit"))
+		for _, want := range []string{cat.UI(lang, "edition"), cat.UI(lang, "released"), cat.UI(lang, "breakdowns"), unit} {
+			if want == "" || !strings.Contains(r.stdout, want) {
+				t.Errorf("info --lang %s lacks %q:\n%s", lang, want, r.stdout)
+			}
+		}
+		if strings.Contains(r.stdout, "Aggregates, gaps and progress") || strings.Contains(r.stdout, "observations in all editions") {
+			t.Errorf("info --lang %s has English sentences:\n%s", lang, r.stdout)
+		}
+	}
+}

@@ -49,6 +49,9 @@ var sameAsEnglish = map[string]map[string]string{
 		"Connect 2030": "ITU's French name of the agenda",
 		"Europe":       "French spelling of the region",
 		"Projection":   "French word",
+		"observations": "the same word in French",
+		"licence":      "the same word in French",
+		"format":       "the same word in French",
 	},
 	"es": {
 		"no":         "the same word in Spanish",

@@ -13,6 +13,7 @@ import (
 	"github.com/ictstat/ictstat/engine/ingest"
 	"github.com/ictstat/ictstat/engine/store"
 	"github.com/ictstat/ictstat/indicators"
+	"github.com/ictstat/ictstat/indicators/translations"
 )
 
 func newIndicator(g *globals) *cobra.Command {
@@ -123,6 +124,7 @@ func definitionError(path string, err error) error {
 func newIndicatorList(g *globals) *cobra.Command {
 	var format string
 	var user bool
+	var lang langFlag
 	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "List the indicators of the catalogue",
@@ -185,12 +187,25 @@ main columns; as CSV or JSON, every column of a definitions file, so that
 			}
 			if format == "table" {
 				r = r.only("code", "name", "unit", "unit_kind", "aggregation", "weight", "defined_by")
+				// In another language, the column names and the indicators' names and units.
+				if r.words, err = lang.words(); err != nil {
+					return err
+				}
+				for _, row := range r.rows {
+					code, _ := row[0].(string)
+					for i, field := range map[int]string{1: "name", 2: "unit"} {
+						if s, ok := row[i].(string); ok {
+							row[i] = r.words.Key(translations.IndicatorKey(code, field), s)
+						}
+					}
+				}
 			}
 			return r.write(cmd.OutOrStdout(), format)
 		},
 	}
 	cmd.Flags().BoolVar(&user, "user", false, "only the indicators users defined")
 	cmd.Flags().StringVar(&format, "format", "table", "table, csv or json")
+	lang.add(cmd)
 	return cmd
 }
 

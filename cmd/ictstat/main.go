@@ -21,6 +21,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ictstat/ictstat/engine/store"
+	"github.com/ictstat/ictstat/indicators/translations"
 )
 
 // Version is the version of this build.
@@ -159,17 +160,35 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	stopProfile := startProfile()
-	err := newRoot().ExecuteContext(ctx)
+	cmd, err := newRoot().ExecuteContextC(ctx)
 	stopProfile()
-	os.Exit(exitCode(err))
+	os.Exit(exitCode(err, errorWords(cmd)))
 }
 
-// exitCode prints err and returns the exit code it stands for.
-func exitCode(err error) int {
+// errorWords are the words of the language of cmd's --lang flag, in which its error is printed;
+// nil for English, or when the flag does not name a language.
+func errorWords(cmd *cobra.Command) *translations.Words {
+	if cmd == nil {
+		return nil
+	}
+	f := cmd.Flags().Lookup("lang")
+	if f == nil {
+		return nil
+	}
+	w, err := translations.WordsOf(f.Value.String())
+	if err != nil {
+		return nil
+	}
+	return w
+}
+
+// exitCode prints err, in the language of w (translations.ErrorIn; nil: English), and returns the
+// exit code it stands for.
+func exitCode(err error, w *translations.Words) int {
 	if err == nil {
 		return exitOK
 	}
-	fmt.Fprintln(os.Stderr, "ictstat:", err)
+	fmt.Fprintln(os.Stderr, "ictstat:", translations.ErrorIn(w, err.Error()))
 	var ee *exitError
 	if errors.As(err, &ee) {
 		return ee.code

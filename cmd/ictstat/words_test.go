@@ -87,8 +87,8 @@ func TestGroupListInItsLanguage(t *testing.T) {
 	}
 }
 
-// TestInfoInTheirLanguage prints info in French and Chinese: its column names, units and
-// sentences are in the language; in English they are as before.
+// TestInfoInTheirLanguage prints info and the indicator list in French and Chinese: their column
+// names, names, units and sentences are in the language; in English they are as before.
 func TestInfoInTheirLanguage(t *testing.T) {
 	db, err := defaultDB()
 	if err != nil {
@@ -115,6 +115,15 @@ func TestInfoInTheirLanguage(t *testing.T) {
 		}
 		if strings.Contains(r.stdout, "Aggregates, gaps and progress") || strings.Contains(r.stdout, "observations in all editions") {
 			t.Errorf("info --lang %s has English sentences:\n%s", lang, r.stdout)
+		}
+	}
+	for _, lang := range []string{"fr", "zh"} {
+		r := ictstatIn(t, "", []string{"COLUMNS=300"}, "--db", db, "indicator", "list", "--lang", lang)
+		name, _, _ := cat.Text(lang, translations.IndicatorKey("coverage_2g_pct", "name"))
+		for _, want := range []string{cat.UI(lang, "code"), cat.UI(lang, "unit_kind"), cat.UI(lang, "aggregation"), name} {
+			if r.code != 0 || want == "" || !strings.Contains(r.stdout, want) {
+				t.Errorf("indicator list --lang %s (exit %d) lacks %q:\n%s", lang, r.code, want, r.stdout)
+			}
 		}
 	}
 }

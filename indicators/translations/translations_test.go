@@ -52,6 +52,7 @@ var sameAsEnglish = map[string]map[string]string{
 		"observations": "the same word in French",
 		"licence":      "the same word in French",
 		"format":       "the same word in French",
+		"code":         "the same word in French",
 	},
 	"es": {
 		"no":         "the same word in Spanish",
@@ -415,7 +416,7 @@ func TestFormatVerbs(t *testing.T) {
 // argument order, as fmt numbers them: from 1, an explicit index setting the next; "%%" is left
 // out.
 func formatArgs(format string) []string {
-	verbs := regexp.MustCompile(`%(\[(\d+)\])?[-+#0]*\d*(\.\d+)?([dsvgfq%])`)
+	verbs := regexp.MustCompile(`%(\[(\d+)\])?[-+#0]*\d*(\.\d+)?([dsvgfqwT%])`)
 	var out []string
 	next := 1
 	for _, m := range verbs.FindAllStringSubmatch(format, -1) {

@@ -14,7 +14,7 @@ import (
 // translation in every language's errors file, and that every row of those files is still the
 // format of a message. It lists what is missing as rows for errors.<lang>.csv.
 func TestErrorsTranslated(t *testing.T) {
-	formats := translationstest.ErrorFormats(t, "../..", "usageError")
+	formats := translationstest.ErrorFormats(t, "../..", "usageError", "requestError")
 	if len(formats) < 300 {
 		t.Fatalf("only %d error formats found", len(formats))
 	}

@@ -225,11 +225,11 @@ func drawCharts(cmd *cobra.Command, g *globals, specs []figures.Spec, defSize st
 	}
 	for _, l := range slices.Sorted(maps.Keys(langs)) {
 		if n := src.Unreviewed(l); n > 0 {
-			fmt.Fprintf(os.Stderr, "note: the charts in %s show %d strings whose translation nobody has reviewed (indicators/translations)\n", l, n)
+			fmt.Fprintf(os.Stderr, say("note: the charts in %s show %d strings whose translation nobody has reviewed (indicators/translations)\n"), l, n)
 		}
 	}
 	for _, p := range paths {
-		fmt.Fprintf(out(g), "wrote %s\n", p)
+		fmt.Fprintf(out(g), say("wrote %s\n"), p)
 	}
 	return nil
 }

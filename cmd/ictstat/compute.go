@@ -124,7 +124,7 @@ func runCompute(cmd *cobra.Command, g *globals, opts compute.Options, verbose bo
 	w := out(g)
 	switch {
 	case sum.Scope == "incremental: nothing changed":
-		fmt.Fprintf(w, "no observations changed since the latest computation: its results stand (checked in %.1fs)\n", sum.Duration.Seconds())
+		fmt.Fprintf(w, say("no observations changed since the latest computation: its results stand (checked in %.1fs)\n"), sum.Duration.Seconds())
 	case sum.Scope != "full":
 		var with []string
 		for _, c := range strings.Split(strings.TrimPrefix(sum.Scope, "incremental: "), ", ") {
@@ -132,15 +132,15 @@ func runCompute(cmd *cobra.Command, g *globals, opts compute.Options, verbose bo
 				with = append(with, c)
 			}
 		}
-		fmt.Fprintf(w, "observations changed: %s", strings.Join(sum.Changed, ", "))
+		fmt.Fprintf(w, say("observations changed: %s"), strings.Join(sum.Changed, ", "))
 		if len(with) > 0 {
-			fmt.Fprintf(w, "; recomputed with them: %s", strings.Join(with, ", "))
+			fmt.Fprintf(w, say("; recomputed with them: %s"), strings.Join(with, ", "))
 		}
-		fmt.Fprintf(w, "\nrecomputed from %d of the %d observations in %.1fs, for these: %d aggregates (%d withheld for coverage), %d filled values, %d gap figures, %d progress assessments; the other results stand\n",
+		fmt.Fprintf(w, say("\nrecomputed from %d of the %d observations in %.1fs, for these: %d aggregates (%d withheld for coverage), %d filled values, %d gap figures, %d progress assessments; the other results stand\n"),
 			sum.Read, sum.Observations, sum.Duration.Seconds(), sum.Aggregates, sum.Withheld, sum.Estimates, sum.Gaps, sum.Progress)
 	default:
-		fmt.Fprintf(w, "recomputed everything (%s)\n", sum.Reason)
-		fmt.Fprintf(w, "computed from %d observations in %.1fs: %d aggregates (%d withheld for coverage), %d filled values, %d gap figures, %d progress assessments\n",
+		fmt.Fprintf(w, say("recomputed everything (%s)\n"), sum.Reason)
+		fmt.Fprintf(w, say("computed from %d observations in %.1fs: %d aggregates (%d withheld for coverage), %d filled values, %d gap figures, %d progress assessments\n"),
 			sum.Observations, sum.Duration.Seconds(), sum.Aggregates, sum.Withheld, sum.Estimates, sum.Gaps, sum.Progress)
 	}
 	if verbose {

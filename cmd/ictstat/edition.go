@@ -78,7 +78,7 @@ the aggregates, gaps and progress are due for 'ictstat compute'.`,
 			if err := st.Close(); err != nil {
 				return err
 			}
-			fmt.Fprintf(out(g), "dropped edition %s (released %s): %d files, %d observations; run 'ictstat compute' to bring the aggregates, gaps and progress up to date\n",
+			fmt.Fprintf(out(g), say("dropped edition %s (released %s): %d files, %d observations; run 'ictstat compute' to bring the aggregates, gaps and progress up to date\n"),
 				info.Edition, info.Released.Format(time.DateOnly), info.Batches, info.Observations)
 			return nil
 		},

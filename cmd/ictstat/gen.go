@@ -62,7 +62,7 @@ indicators, conflicting duplicates and missing values; the counts are printed at
 				return err
 			}
 			o := out(g)
-			fmt.Fprintf(o, "wrote %s: %d rows, %d of them bad (validation must reject %d)\n", output, st.Rows, st.Rejects, st.Rejects)
+			fmt.Fprintf(o, say("wrote %s: %d rows, %d of them bad (validation must reject %d)\n"), output, st.Rows, st.Rejects, st.Rejects)
 			classes := make([]string, 0, len(st.Bad))
 			for c := range st.Bad {
 				classes = append(classes, c)

@@ -70,12 +70,12 @@ ict_skills_copy_paste_pct) and the dimension of each domain (sex, area, age), fo
 				return err
 			}
 			o := out(g)
-			fmt.Fprintf(o, "wrote %s in %.1f s: %d persons, %d households (%d sampled), %d PSUs of %d in the population, %d strata\n",
+			fmt.Fprintf(o, say("wrote %s in %.1f s: %d persons, %d households (%d sampled), %d PSUs of %d in the population, %d strata\n"),
 				output, time.Since(start).Seconds(), st.Persons, st.Households, st.SampledHouseholds, st.PSUs, st.PopulationPSUs, st.Strata)
-			fmt.Fprintf(o, "columns: %s\n", strings.Join(st.Columns, ", "))
-			fmt.Fprintf(o, "wrote %s: its design, the indicator of each variable and the dimension of each domain\n", design)
-			fmt.Fprintf(o, "estimate with:\n  ictstat survey estimate %s --design %s --by sex\n", shellQuote(output), shellQuote(design))
-			fmt.Fprintf(o, "or:\n  ictstat survey estimate %s --weight weight --strata stratum --psu psu --fpc fpc --var %s --by sex\n",
+			fmt.Fprintf(o, say("columns: %s\n"), strings.Join(st.Columns, ", "))
+			fmt.Fprintf(o, say("wrote %s: its design, the indicator of each variable and the dimension of each domain\n"), design)
+			fmt.Fprintf(o, say("estimate with:\n  ictstat survey estimate %s --design %s --by sex\n"), shellQuote(output), shellQuote(design))
+			fmt.Fprintf(o, say("or:\n  ictstat survey estimate %s --weight weight --strata stratum --psu psu --fpc fpc --var %s --by sex\n"),
 				shellQuote(output), strings.Join(household.Variables, ","))
 			if opts.Replicates > 0 {
 				fmt.Fprintf(o, "  ictstat survey estimate %s --weight weight --replicate-weights 'rw*' --replicate-type bootstrap --var %s --by sex\n",
@@ -100,7 +100,7 @@ ict_skills_copy_paste_pct) and the dimension of each domain (sex, area, age), fo
 func writeSurveyDesign(path, economy string, year, replicates int) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# The design of a synthetic survey written by ictstat gen survey: load it only into a database of its own.\n")
-	fmt.Fprintf(&b, "economy: %s\nyear: %d\n", economy, year)
+	fmt.Fprintf(&b, say("economy: %s\nyear: %d\n"), economy, year)
 	b.WriteString("design: {weight: weight, strata: stratum, psu: psu, fpc: fpc}\n")
 	if replicates > 0 {
 		b.WriteString("# replicates instead of strata, psu and fpc: {columns: [\"rw*\"], type: bootstrap}\n")

@@ -49,7 +49,7 @@ be changed.`,
 			if err := st.SetGroup(cmd.Context(), args[0], name, members); err != nil {
 				return &exitError{exitUsage, err}
 			}
-			fmt.Fprintf(out(g), "group %s (%s): %d members; run 'ictstat compute' to aggregate it\n", args[0], name, len(members))
+			fmt.Fprintf(out(g), say("group %s (%s): %d members; run 'ictstat compute' to aggregate it\n"), args[0], name, len(members))
 			return st.Close()
 		},
 	}
@@ -68,7 +68,7 @@ be changed.`,
 			if err := st.DeleteGroup(cmd.Context(), args[0]); err != nil {
 				return &exitError{exitUsage, err}
 			}
-			fmt.Fprintf(out(g), "group %s deleted; run 'ictstat compute' to drop its results\n", args[0])
+			fmt.Fprintf(out(g), say("group %s deleted; run 'ictstat compute' to drop its results\n"), args[0])
 			return st.Close()
 		},
 	}

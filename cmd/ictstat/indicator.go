@@ -95,7 +95,7 @@ ictstat's own catalogue lacks.`,
 			}
 			fmt.Fprintf(w, "%s: %s\n", path, strings.Join(parts, "; "))
 			if len(done.Replaced) > 0 {
-				fmt.Fprintln(w, "run 'ictstat compute' to aggregate the replaced indicators by their new definitions")
+				fmt.Fprintln(w, say("run 'ictstat compute' to aggregate the replaced indicators by their new definitions"))
 			}
 			return nil
 		},

@@ -165,7 +165,7 @@ func ingestFile(cmd *cobra.Command, g *globals, st *store.Store, path string, op
 	o, err := load.File(cmd.Context(), st, path, opts)
 	bar.finish()
 	if o.Skipped {
-		fmt.Fprintf(w, "%s: already loaded as batch %d (same content); nothing changed\n", path, o.Batch)
+		fmt.Fprintf(w, say("%s: already loaded as batch %d (same content); nothing changed\n"), path, o.Batch)
 		return nil
 	}
 	if err != nil {
@@ -187,7 +187,7 @@ func ingestFile(cmd *cobra.Command, g *globals, st *store.Store, path string, op
 	if o.RowsRead > 0 {
 		share = 100 * float64(o.RowsRejected) / float64(o.RowsRead)
 	}
-	fmt.Fprintf(w, "%s (%s): %d rows read, %d loaded, %d unchanged, %d rejected (%.2f%%): batch %d, edition %s (released %s), %d new series, %.1fs\n",
+	fmt.Fprintf(w, say("%s (%s): %d rows read, %d loaded, %d unchanged, %d rejected (%.2f%%): batch %d, edition %s (released %s), %d new series, %.1fs\n"),
 		path, o.Format, o.RowsRead, o.RowsLoaded, o.RowsUnchanged, o.RowsRejected, share, o.Batch, o.Edition, o.Released.Format(time.DateOnly), o.NewSeries, o.Duration.Seconds())
 	if g.verbose {
 		for _, s := range o.Steps {
@@ -196,7 +196,7 @@ func ingestFile(cmd *cobra.Command, g *globals, st *store.Store, path string, op
 	}
 	if o.RowsRejected > 0 && !g.quiet {
 		printRejects(os.Stderr, o.FirstRejects, o.RowsRejected)
-		fmt.Fprintf(os.Stderr, "  all of them: SELECT * FROM rejects WHERE batch = %d (any DuckDB client)\n", o.Batch)
+		fmt.Fprintf(os.Stderr, say("  all of them: SELECT * FROM rejects WHERE batch = %d (any DuckDB client)\n"), o.Batch)
 		printDefineHint(os.Stderr, o.FirstRejects)
 	}
 	return nil
@@ -207,7 +207,7 @@ func printRejects(w io.Writer, rejects []ingest.Reject, total int64) {
 		fmt.Fprintf(w, "  %s\n", r)
 	}
 	if int64(len(rejects)) < total {
-		fmt.Fprintf(w, "  … and %d more rejected rows\n", total-int64(len(rejects)))
+		fmt.Fprintf(w, say("  … and %d more rejected rows\n"), total-int64(len(rejects)))
 	}
 }
 

@@ -54,7 +54,7 @@ Source: ITU. See datasets/README.md for every source and licence.`,
 				rejected += o.RowsRejected
 			}
 			w := out(g)
-			fmt.Fprintf(w, "built %s: %d files, %d observations, %d rejected rows, in %.1fs\n",
+			fmt.Fprintf(w, say("built %s: %d files, %d observations, %d rejected rows, in %.1fs\n"),
 				g.db, len(outcomes), rows, rejected, time.Since(started).Seconds())
 			if !empty {
 				if err := runCompute(cmd, g, compute.Options{}, false); err != nil {
@@ -69,9 +69,9 @@ Source: ITU. See datasets/README.md for every source and licence.`,
 			if err := printSummary(w, sum, false, nil); err != nil {
 				return err
 			}
-			fmt.Fprintln(w, "\nSource: ITU, via World Bank WDI (2025), the UN SDG Global Database (2023-12) and ITU DataHub (2025-12).")
-			fmt.Fprintf(w, "Query it with any DuckDB client, e.g. duckdb %s \"SELECT * FROM observations LIMIT 10\";\n", g.db)
-			fmt.Fprintln(w, "see the Geneva targets scorecard with 'ictstat scorecard', progress with 'ictstat progress'.")
+			fmt.Fprintln(w, say("\nSource: ITU, via World Bank WDI (2025), the UN SDG Global Database (2023-12) and ITU DataHub (2025-12)."))
+			fmt.Fprintf(w, say("Query it with any DuckDB client, e.g. duckdb %s \"SELECT * FROM observations LIMIT 10\";\n"), g.db)
+			fmt.Fprintln(w, say("see the Geneva targets scorecard with 'ictstat scorecard', progress with 'ictstat progress'."))
 			return nil
 		},
 	}

@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strings"
 	"syscall"
 	"time"
 
@@ -125,6 +126,7 @@ refused because it would write.`,
 	root.PersistentFlags().BoolVarP(&g.quiet, "quiet", "q", false, "print only errors")
 	root.PersistentFlags().StringVar(&g.memoryLimit, "memory-limit", "", `most memory DuckDB may use, e.g. "2GB"; it spills to disk beyond (default: `+loadMemoryLimit+` when loading or computing, half of the machine's memory for serve, else DuckDB's 80% of RAM)`)
 	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
+		said = errorWords(cmd)
 		if g.asOf == "" {
 			return nil
 		}
@@ -165,8 +167,21 @@ func main() {
 	os.Exit(exitCode(err, errorWords(cmd)))
 }
 
-// errorWords are the words of the language of cmd's --lang flag, in which its error is printed;
-// nil for English, or when the flag does not name a language.
+// said are the words of the language of the command's --lang flag, in which its messages are
+// printed (say); nil: English.
+var said *translations.Words
+
+// say is the message format english in the language of the command's --lang flag: the lines
+// commands print besides their tables and data (what they wrote, loaded or computed, and what to
+// run next).
+func say(english string) string {
+	core := strings.TrimSpace(english) // the catalogue keeps no surrounding spaces or line breaks
+	lead := english[:strings.Index(english, core)]
+	return lead + said.UI(core) + english[len(lead)+len(core):]
+}
+
+// errorWords are the words of the language of cmd's --lang flag, in which its error and messages
+// are printed; nil for English, or when the flag does not name a language.
 func errorWords(cmd *cobra.Command) *translations.Words {
 	if cmd == nil {
 		return nil

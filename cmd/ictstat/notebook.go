@@ -127,7 +127,7 @@ strings are unreviewed translations. --digits native writes numbers in the langu
 			case !ok:
 				return fmt.Errorf("nothing computed yet: run 'ictstat compute'")
 			case since > 0 && !g.quiet:
-				fmt.Fprintf(os.Stderr, "ictstat: %s loaded after the last computation; run 'ictstat compute' to bring the results up to date\n", batchesLoaded(since))
+				fmt.Fprintf(os.Stderr, say("ictstat: %s loaded after the last computation; run 'ictstat compute' to bring the results up to date\n"), batchesLoaded(since))
 			}
 			rep, err := renderNotebookIn(cmd.Context(), st, nb, overrides, ext == ".md", language.Code, digits)
 			var be *notebook.Error
@@ -145,7 +145,7 @@ strings are unreviewed translations. --digits native writes numbers in the langu
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(out(g), "wrote %s (%d blocks)\n", output, len(rep.Results))
+			fmt.Fprintf(out(g), say("wrote %s (%d blocks)\n"), output, len(rep.Results))
 			return nil
 		},
 	}

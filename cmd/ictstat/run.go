@@ -92,16 +92,16 @@ landed; 1 a failure of the machine or the database.`,
 			}
 			m := res.Manifest
 			for _, s := range m.Steps {
-				fmt.Fprintf(w, "  %-44s %10d rows %8.2f s", s.Name, s.Rows, s.Seconds)
+				fmt.Fprintf(w, say("  %-44s %10d rows %8.2f s"), s.Name, s.Rows, s.Seconds)
 				if s.Detail != "" && log == nil {
 					fmt.Fprintf(w, "  (%s)", s.Detail)
 				}
 				fmt.Fprintln(w)
 			}
-			fmt.Fprintf(w, "wrote %d files to %s (manifest.json lists them with their SHA-256)\n", len(m.Outputs)+1, res.Out)
+			fmt.Fprintf(w, say("wrote %d files to %s (manifest.json lists them with their SHA-256)\n"), len(m.Outputs)+1, res.Out)
 			if len(res.Warnings) > 0 {
 				for _, wn := range res.Warnings {
-					fmt.Fprintln(w, "warning:", wn)
+					fmt.Fprintln(w, say("warning:"), wn)
 				}
 				return &exitError{exitWarnings, fmt.Errorf("%d warnings", len(res.Warnings))}
 			}

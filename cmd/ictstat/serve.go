@@ -109,7 +109,7 @@ queries finish.`,
 			cfg.OnMemoryExhausted = func() {
 				// Queries DuckDB cannot interrupt hold twice the ceiling: stop before the system
 				// runs out of memory for everything else on it.
-				fmt.Fprintln(os.Stderr, "ictstat serve: the service's memory passed twice --memory-ceiling, held by queries DuckDB cannot interrupt; stopping")
+				fmt.Fprintln(os.Stderr, say("ictstat serve: the service's memory passed twice --memory-ceiling, held by queries DuckDB cannot interrupt; stopping"))
 				os.Exit(exitFailure)
 			}
 			cfg.SchemaVersion = store.SchemaVersion()

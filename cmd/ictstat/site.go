@@ -301,7 +301,7 @@ func buildSite(cmd *cobra.Command, g *globals, dir string, indicators, entities 
 	if err := writeSiteManifest(dir, planned); err != nil {
 		return err
 	}
-	fmt.Fprintf(out(g), "wrote %d files (%.1f MB) to %s: %s, %s; open %s\n", count, float64(size)/1e6, dir,
+	fmt.Fprintf(out(g), say("wrote %d files (%.1f MB) to %s: %s, %s; open %s\n"), count, float64(size)/1e6, dir,
 		plural(len(cat.Indicators), "indicator", "indicators"), plural(len(fws), "framework", "frameworks"), filepath.Join(dir, "index.html"))
 	return nil
 }

@@ -234,7 +234,7 @@ the Parquet file's key-value metadata (keys flag_rule, interval, design).`,
 				}
 				for _, set := range sets {
 					if len(sets) > 1 {
-						fmt.Fprintf(cmd.OutOrStdout(), "-- domains: %s\n", strings.Join(set, " × "))
+						fmt.Fprintf(cmd.OutOrStdout(), say("-- domains: %s\n"), strings.Join(set, " × "))
 					}
 					spec.By = set
 					fmt.Fprintln(cmd.OutOrStdout(), survey.SQL(spec, false))

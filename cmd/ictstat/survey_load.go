@@ -143,10 +143,10 @@ them to standard output and does not touch the database.`,
 			w := out(g)
 			for _, e := range got.Suppressed {
 				if e.N == 0 {
-					fmt.Fprintf(os.Stderr, "  not estimated: %s %s: no respondent answered\n", e.Variable, strings.Join(e.Domain, " "))
+					fmt.Fprintf(os.Stderr, say("  not estimated: %s %s: no respondent answered\n"), e.Variable, strings.Join(e.Domain, " "))
 					continue
 				}
-				fmt.Fprintf(os.Stderr, "  not loaded (suppressed by the flag rule): %s %s: estimate %.4f, cv %.3f, n %d\n", e.Variable, strings.Join(e.Domain, " "), e.Estimate, e.CV, e.N)
+				fmt.Fprintf(os.Stderr, say("  not loaded (suppressed by the flag rule): %s %s: estimate %.4f, cv %.3f, n %d\n"), e.Variable, strings.Join(e.Domain, " "), e.Estimate, e.CV, e.N)
 			}
 			if dryRun {
 				_, err := os.Stdout.Write(csv.Bytes())
@@ -188,7 +188,7 @@ them to standard output and does not touch the database.`,
 			}
 			o, err := load.File(ctx, st, tmp.Name(), opts)
 			if o.Skipped {
-				fmt.Fprintf(w, "%s: the same estimates are already loaded as batch %d; nothing changed\n", path, o.Batch)
+				fmt.Fprintf(w, say("%s: the same estimates are already loaded as batch %d; nothing changed\n"), path, o.Batch)
 				return nil
 			}
 			if err != nil {
@@ -199,18 +199,18 @@ them to standard output and does not touch the database.`,
 						if col == "" {
 							col = "value"
 						}
-						fmt.Fprintf(os.Stderr, "  %s %s %d, sex %s, area %s, age %s: %s %s: %s\n", x.Indicator, x.Economy, x.Year, x.Sex, x.Area, x.Age, col, r.Value, r.Reason)
+						fmt.Fprintf(os.Stderr, say("  %s %s %d, sex %s, area %s, age %s: %s %s: %s\n"), x.Indicator, x.Economy, x.Year, x.Sex, x.Area, x.Age, col, r.Value, r.Reason)
 					}
 				}
 				if n := o.RowsRejected - int64(len(o.FirstRejects)); n > 0 {
-					fmt.Fprintf(os.Stderr, "  … and %d more\n", n)
+					fmt.Fprintf(os.Stderr, say("  … and %d more\n"), n)
 				}
 				if load.IsRefused(err) || errors.Is(err, store.ErrTooManyRejects) {
 					return &exitError{exitRefused, fmt.Errorf("%w; nothing was loaded", err)}
 				}
 				return err
 			}
-			fmt.Fprintf(w, "%s: %d estimates (%d variables, %d domain sets) loaded as batch %d, edition %s (released %s); %d suppressed, %d unchanged\n",
+			fmt.Fprintf(w, say("%s: %d estimates (%d variables, %d domain sets) loaded as batch %d, edition %s (released %s); %d suppressed, %d unchanged\n"),
 				path, o.RowsLoaded, len(f.Variables), len(f.DomainSets()), o.Batch, o.Edition, o.Released.Format(time.DateOnly), len(got.Suppressed), o.RowsUnchanged)
 			return st.Close()
 		},

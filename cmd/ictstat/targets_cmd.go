@@ -57,7 +57,7 @@ func openResults(cmd *cobra.Command, g *globals, entity string) (*store.Store, e
 	}
 	c, since, ok, err := st.LastComputation(ctx)
 	if ok && err == nil && !c.AsOf.IsZero() && !g.quiet {
-		fmt.Fprintf(os.Stderr, "ictstat: the aggregates, gaps and progress were computed from the data as published on %s (compute --as-of); run 'ictstat compute' for the data as they are now\n",
+		fmt.Fprintf(os.Stderr, say("ictstat: the aggregates, gaps and progress were computed from the data as published on %s (compute --as-of); run 'ictstat compute' for the data as they are now\n"),
 			c.AsOf.Format(time.DateOnly))
 	}
 	switch {
@@ -68,7 +68,7 @@ func openResults(cmd *cobra.Command, g *globals, entity string) (*store.Store, e
 		st.Close()
 		return nil, fmt.Errorf("nothing computed yet: run 'ictstat compute'")
 	case since > 0 && !g.quiet:
-		fmt.Fprintf(os.Stderr, "ictstat: %s loaded after the last computation; run 'ictstat compute' to bring the results up to date\n", batchesLoaded(since))
+		fmt.Fprintf(os.Stderr, say("ictstat: %s loaded after the last computation; run 'ictstat compute' to bring the results up to date\n"), batchesLoaded(since))
 	}
 	return st, nil
 }

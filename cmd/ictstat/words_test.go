@@ -11,7 +11,10 @@ import (
 // TestWordsTranslated checks that every word the commands translate has a translation in every
 // language.
 func TestWordsTranslated(t *testing.T) {
-	words := translationstest.UIStrings(t, ".", "UI")
+	words := translationstest.UIStrings(t, ".", "UI", "say")
+	for i, w := range words {
+		words[i] = strings.TrimSpace(w) // as say looks them up
+	}
 	if len(words) < 8 {
 		t.Fatalf("found %d translated words in the commands: %q", len(words), words)
 	}
@@ -123,6 +126,26 @@ func TestInfoInTheirLanguage(t *testing.T) {
 		for _, want := range []string{cat.UI(lang, "code"), cat.UI(lang, "unit_kind"), cat.UI(lang, "aggregation"), name} {
 			if r.code != 0 || want == "" || !strings.Contains(r.stdout, want) {
 				t.Errorf("indicator list --lang %s (exit %d) lacks %q:\n%s", lang, r.code, want, r.stdout)
+			}
+		}
+	}
+}
+
+// TestMessagesCatalogueCurrent checks that every string of the messages files of the catalogue
+// (messages.<lang>.csv) is still a message a command says.
+func TestMessagesCatalogueCurrent(t *testing.T) {
+	said := map[string]bool{}
+	for _, s := range translationstest.UIStrings(t, ".", "say") {
+		said[strings.TrimSpace(s)] = true
+	}
+	cat, err := translations.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range translations.Languages[1:] {
+		for _, e := range cat.Entries(l.Code) {
+			if strings.HasPrefix(e.File, "messages.") && !said[e.English] {
+				t.Errorf("%s, line %d: %q is no command's message (changed or removed?)", e.File, e.Line, e.English)
 			}
 		}
 	}

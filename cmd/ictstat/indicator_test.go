@@ -109,7 +109,7 @@ func TestUserIndicators(t *testing.T) {
 
 	// Licences: info names every edition's.
 	r = ictstat(t, "--db", db, "info")
-	for _, want := range []string{"LICENCE", "CC BY 4.0 (test)", "CC BY-NC-SA 3.0 IGO (ITU DataHub terms of use, https://datahub.itu.int/about)"} {
+	for _, want := range []string{"licence", "CC BY 4.0 (test)", "CC BY-NC-SA 3.0 IGO (ITU DataHub terms of use, https://datahub.itu.int/about)"} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("info lacks %q", want)
 		}

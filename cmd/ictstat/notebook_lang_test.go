@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/ictstat/ictstat/indicators/translations"
 )
 
 // renderLang renders an example notebook with the command in lang, and returns the page.
@@ -124,8 +126,14 @@ func TestNotebookLangErrors(t *testing.T) {
 	en := writeFile(t, dir, "nb.md", "# T\n\n```sql\nSELECT 1 AS one\n```\n")
 	writeFile(t, dir, "nb.fa.md", "# ت\n\n```sql\nSELECT 2 AS one\n```\n")
 	r = ictstat(t, "--db", db, "notebook", "render", en, "--lang", "fa", "-o", out)
-	if r.code != 2 || !strings.Contains(r.stderr, "nb.fa.md, line 3: its sql and chart blocks must be those of") {
-		t.Errorf("a changed translation: exit %d: %s", r.code, r.stderr)
+	// The error is in the report's language.
+	fa, err := translations.WordsOf("fa")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := translations.ErrorIn(fa, filepath.Join(dir, "nb.fa.md")+", line 3: its sql and chart blocks must be those of "+en+", unchanged and in the same order")
+	if r.code != 2 || !strings.Contains(r.stderr, want) || strings.Contains(want, "unchanged") {
+		t.Errorf("a changed translation: exit %d: %s\nwant %s", r.code, r.stderr, want)
 	}
 	if _, err := os.Stat(out); err == nil {
 		t.Error("a refused render wrote its report")

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/spf13/cobra"
 
@@ -197,7 +198,7 @@ func idiEconomy(w io.Writer, ix *idi.Index, code string, changes map[string]floa
 	}
 	fmt.Fprintln(w)
 	if !e.Scored {
-		fmt.Fprintf(w, tr.UI("No score: %s.")+"\n", idiReasons.In(tr, e.Reason))
+		fmt.Fprintf(w, tr.UI("No score: %s.")+"\n", idiReasons().In(tr, e.Reason))
 		idiFooter(w, format, tr)
 		return nil
 	}
@@ -206,7 +207,7 @@ func idiEconomy(w io.Writer, ix *idi.Index, code string, changes map[string]floa
 		if what.Scored {
 			fmt.Fprintf(w, tr.UI("What if: universal %.1f, meaningful %.1f: IDI %.1f (%+.1f)")+"\n", what.Universal, what.Meaningful, what.IDI, what.IDI-e.IDI)
 		} else {
-			fmt.Fprintf(w, tr.UI("What if: no score: %s")+"\n", idiReasons.In(tr, what.Reason))
+			fmt.Fprintf(w, tr.UI("What if: no score: %s")+"\n", idiReasons().In(tr, what.Reason))
 		}
 	}
 	lifts := ix.Method.Lifts(e.Values)
@@ -289,7 +290,7 @@ func idiGroup(w io.Writer, ix *idi.Index, groups []idi.GroupAverage, code string
 		if e.Scored {
 			r.rows = append(r.rows, []any{e.Code, tr.Key(translations.EconomyKey(e.Code), e.Name), e.Universal, e.Meaningful, e.IDI, ""})
 		} else {
-			r.rows = append(r.rows, []any{e.Code, tr.Key(translations.EconomyKey(e.Code), e.Name), math.NaN(), math.NaN(), math.NaN(), idiReasons.In(tr, e.Reason)})
+			r.rows = append(r.rows, []any{e.Code, tr.Key(translations.EconomyKey(e.Code), e.Name), math.NaN(), math.NaN(), math.NaN(), idiReasons().In(tr, e.Reason)})
 		}
 	}
 	idiHeader(w, ix, format, fmt.Sprintf("%s (%s)", tr.Key(translations.GroupKey(avg.Code), avg.Name), avg.Code), tr)
@@ -351,5 +352,6 @@ func liftsJSON(lifts []idi.Lift) any {
 	return out
 }
 
-// idiReasons translates the reasons an economy gets no score.
-var idiReasons = translations.NewSentences(idi.ReasonFormats, nil)
+// idiReasons translates the reasons an economy gets no score; made when first needed, not at
+// every start.
+var idiReasons = sync.OnceValue(func() *translations.Sentences { return translations.NewSentences(idi.ReasonFormats, nil) })

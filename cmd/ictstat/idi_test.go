@@ -109,7 +109,7 @@ func TestIDIReasonsTranslated(t *testing.T) {
 		"3 of 10 inputs have an official 2021 or 2020 value; at least 5 are needed",
 		"no value for mobile_traffic, fixed_traffic: supply estimates as an edition of their own",
 	} {
-		got := idiReasons.In(fr, reason)
+		got := idiReasons().In(fr, reason)
 		if got == reason || strings.Contains(got, "inputs have") || strings.Contains(got, "supply estimates") {
 			t.Errorf("%q is not translated: %q", reason, got)
 		}

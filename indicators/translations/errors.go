@@ -1,10 +1,7 @@
 package translations
 
 import (
-	"fmt"
-	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 )
@@ -14,67 +11,24 @@ import (
 // interface string.
 const ErrorsArea = "errors"
 
-// verb matches a format verb of fmt: %s, %q, %d, %.1f, %[2]s, %w, and %% (a percent sign).
-var verb = regexp.MustCompile(`%(\[(\d+)\])?[-+# 0]*\d*(\.\d+)?([a-zA-Z%])`)
-
-// errorFormat is one format of the errors files with the pattern of the messages it makes.
-type errorFormat struct {
-	format  string
-	pattern *regexp.Regexp // the whole message, each verb's text a group
-	verbs   []byte         // the verb of each group: 'w' and 'v' may hold an error
-	literal int            // the length of its text outside the verbs: the longer, the more specific
-}
-
-// newErrorFormat is the errorFormat of format.
-func newErrorFormat(format string) errorFormat {
-	e := errorFormat{format: format}
-	var pat strings.Builder
-	pat.WriteString("^")
-	last := 0
-	matches := verb.FindAllStringSubmatchIndex(format, -1)
-	for k, m := range matches {
-		text := format[last:m[0]]
-		pat.WriteString(regexp.QuoteMeta(text))
-		e.literal += len(text)
-		last = m[1]
-		v := format[m[8]:m[9]]
-		if v == "%" {
-			pat.WriteString("%")
-			e.literal++
-			continue
-		}
-		if k == len(matches)-1 && m[1] == len(format) {
-			pat.WriteString("(.+)") // a verb that ends the format takes the rest
-		} else {
-			pat.WriteString("(.+?)")
-		}
-		e.verbs = append(e.verbs, v[0])
-	}
-	pat.WriteString(regexp.QuoteMeta(format[last:]))
-	e.literal += len(format) - last
-	pat.WriteString("$")
-	e.pattern = regexp.MustCompile("(?s)" + pat.String())
-	return e
-}
-
 // errorFormats are the formats of the errors files of a catalogue's language, the most specific
 // first, by catalogue and language.
-var errorFormats sync.Map // [2]any{*Catalogue, lang} → []errorFormat
+var errorFormats sync.Map // [2]any{*Catalogue, lang} → []textFormat
 
-func (c *Catalogue) errorFormats(lang string) []errorFormat {
+func (c *Catalogue) errorFormats(lang string) []textFormat {
 	k := [2]any{c, lang}
 	if fs, ok := errorFormats.Load(k); ok {
-		return fs.([]errorFormat)
+		return fs.([]textFormat)
 	}
-	var fs []errorFormat
+	var fs []textFormat
 	for _, e := range c.Entries(lang) {
 		if strings.HasPrefix(e.File, ErrorsArea+".") {
-			fs = append(fs, newErrorFormat(e.English))
+			fs = append(fs, newTextFormat(e.English, true))
 		}
 	}
-	slices.SortStableFunc(fs, func(a, b errorFormat) int { return b.literal - a.literal })
+	slices.SortStableFunc(fs, func(a, b textFormat) int { return b.literal - a.literal })
 	stored, _ := errorFormats.LoadOrStore(k, fs)
-	return stored.([]errorFormat)
+	return stored.([]textFormat)
 }
 
 // ErrorIn translates an error's message with w: the message is matched against the formats of
@@ -89,7 +43,7 @@ func ErrorIn(w *Words, msg string) string {
 	return errorIn(w, w.c.errorFormats(w.Language()), msg, 0)
 }
 
-func errorIn(w *Words, formats []errorFormat, msg string, depth int) string {
+func errorIn(w *Words, formats []textFormat, msg string, depth int) string {
 	if depth > 8 || msg == "" {
 		return msg
 	}
@@ -98,36 +52,16 @@ func errorIn(w *Words, formats []errorFormat, msg string, depth int) string {
 		if m == nil {
 			continue
 		}
-		args := make([]any, len(m)-1)
-		for i, a := range m[1:] {
-			if f.verbs[i] == 'w' || f.verbs[i] == 'v' {
-				a = errorIn(w, formats, a, depth+1)
+		return f.remake(w, m, func(v byte, s string) string {
+			if v == 'w' || v == 'v' {
+				return errorIn(w, formats, s, depth+1)
 			}
-			args[i] = a
-		}
-		return fmt.Sprintf(asStrings(w.UI(f.format)), args...)
+			return s
+		})
 	}
 	// A message no format makes whole may still wrap one: "FILE: message".
 	if i := strings.Index(msg, ": "); i >= 0 {
 		return msg[:i+2] + errorIn(w, formats, msg[i+2:], depth+1)
 	}
 	return msg
-}
-
-// asStrings rewrites a format's verbs as %[n]s, n the argument each formats, so that it takes
-// the texts the English message held in their place.
-func asStrings(format string) string {
-	next := 1
-	return verb.ReplaceAllStringFunc(format, func(v string) string {
-		m := verb.FindStringSubmatch(v)
-		if m[4] == "%" {
-			return v
-		}
-		if m[2] != "" {
-			next, _ = strconv.Atoi(m[2])
-		}
-		s := fmt.Sprintf("%%[%d]s", next)
-		next++
-		return s
-	})
 }

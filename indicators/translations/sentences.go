@@ -1,8 +1,6 @@
 package translations
 
 import (
-	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 )
@@ -12,30 +10,15 @@ import (
 // key: a format whose verbs are all %s (numbers, years, codes or lists the text holds, kept as they
 // are), or a literal text (a note from a data file, taken whole).
 type Sentences struct {
-	formats  []sentence
+	formats  []textFormat
 	literals []string // the longest first, so that a text that begins with another is taken whole
-}
-
-// sentence is a format with the pattern of the text it writes: at the start of a text, its %s as
-// groups, and the space after it (a format that ends in %s takes the rest of the text).
-type sentence struct {
-	format  string
-	pattern *regexp.Regexp
 }
 
 // NewSentences is the Sentences of formats (their verbs %s; %% a percent sign) and literals.
 func NewSentences(formats, literals []string) *Sentences {
 	s := &Sentences{literals: slices.Clone(literals)}
 	for _, f := range formats {
-		pieces := strings.Split(f, "%s")
-		for i, p := range pieces {
-			pieces[i] = regexp.QuoteMeta(strings.ReplaceAll(p, "%%", "%"))
-		}
-		pattern := "^" + strings.Join(pieces, "(.+?)") + "(?: |$)"
-		if strings.HasSuffix(f, "%s") { // what ends the format is the rest of the text
-			pattern = "^" + strings.Join(pieces[:len(pieces)-1], "(.+?)") + "(.+)$"
-		}
-		s.formats = append(s.formats, sentence{f, regexp.MustCompile(pattern)})
+		s.formats = append(s.formats, newTextFormat(f, false))
 	}
 	slices.SortStableFunc(s.literals, func(a, b string) int { return len(b) - len(a) })
 	return s
@@ -62,11 +45,7 @@ func (s *Sentences) In(w *Words, text string) string {
 				break
 			}
 			if m := f.pattern.FindStringSubmatch(rest); m != nil {
-				args := make([]any, len(m)-1)
-				for i, a := range m[1:] {
-					args[i] = a
-				}
-				part, rest = fmt.Sprintf(w.UI(f.format), args...), rest[len(m[0]):]
+				part, rest = f.remake(w, m, func(_ byte, s string) string { return s }), rest[len(m[0]):]
 			}
 		}
 		if part == "" { // not known: as it is, to the end of its sentence

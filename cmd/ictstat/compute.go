@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ictstat/ictstat/engine/store"
+	"github.com/ictstat/ictstat/indicators"
 	"github.com/ictstat/ictstat/indicators/aggregate"
 	"github.com/ictstat/ictstat/indicators/compute"
 )
@@ -138,6 +139,10 @@ func runCompute(cmd *cobra.Command, g *globals, opts compute.Options, verbose bo
 		}
 		fmt.Fprintf(w, say("\nrecomputed from %d of the %d observations in %.1fs, for these: %d aggregates (%d withheld for coverage), %d filled values, %d gap figures, %d progress assessments; the other results stand\n"),
 			sum.Read, sum.Observations, sum.Duration.Seconds(), sum.Aggregates, sum.Withheld, sum.Estimates, sum.Gaps, sum.Progress)
+		if sum.Years != nil {
+			fmt.Fprintf(w, say("the aggregates, filled values and gap figures rewritten are those of the years whose results could change: %s\n"),
+				indicators.YearRuns(sum.Years))
+		}
 	default:
 		fmt.Fprintf(w, say("recomputed everything (%s)\n"), sum.Reason)
 		fmt.Fprintf(w, say("computed from %d observations in %.1fs: %d aggregates (%d withheld for coverage), %d filled values, %d gap figures, %d progress assessments\n"),

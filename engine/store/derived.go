@@ -7,7 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -40,11 +42,12 @@ type Computation struct {
 	Inputs    map[string]InputState
 }
 
-// Recompute limits a computation to some indicators: the rows of the derived tables that belong
-// to them, and the progress rows of some targets, are replaced; the others stay. The targets and
-// the ICT Development Index are replaced whole.
+// Recompute limits a computation to some indicators: the nowcast models of these and the progress
+// rows of some targets are replaced; their aggregates, estimates and gaps are replaced by year,
+// as the computation clears them (Clear); the others stay. The targets and the ICT Development
+// Index are replaced whole.
 type Recompute struct {
-	Indicators []string    // aggregates, estimates and nowcast models of these indicators, and their gaps
+	Indicators []string    // nowcast models of these indicators
 	Targets    [][3]string // progress toward these (framework, target, measure)
 }
 
@@ -209,11 +212,8 @@ func (w *DerivedWriter) clear(only *Recompute) error {
 			return err
 		}
 	}
-	list := strings.Join(only.Indicators, "\x1f")
-	for _, t := range []string{"aggregates", "estimates", "gaps", "nowcast_models"} {
-		if err := w.exec("DELETE FROM store."+t+" WHERE list_contains(string_split(?, chr(31)), indicator)", list); err != nil {
-			return err
-		}
+	if err := w.Clear("nowcast_models", only.Indicators, nil); err != nil {
+		return err
 	}
 	pairs := make([]string, len(only.Targets))
 	for i, t := range only.Targets {
@@ -221,6 +221,30 @@ func (w *DerivedWriter) clear(only *Recompute) error {
 	}
 	return w.exec("DELETE FROM store.progress WHERE list_contains(string_split(?, chr(31)), framework || chr(30) || target || chr(30) || measure)",
 		strings.Join(pairs, "\x1f"))
+}
+
+// Clear deletes, in an incremental computation, the rows of the indicators (and derived
+// measures) listed that table (aggregates, estimates, gaps or nowcast_models) holds for the years
+// listed (nil: every year), before the computation writes them again.
+func (w *DerivedWriter) Clear(table string, indicators []string, years []int) error {
+	if !slices.Contains([]string{"aggregates", "estimates", "gaps", "nowcast_models"}, table) {
+		return fmt.Errorf("clearing %s: not a table of series results", table)
+	}
+	q := "DELETE FROM store." + table + " WHERE list_contains(string_split(?, chr(31)), indicator)"
+	args := []any{strings.Join(indicators, "\x1f")}
+	if years != nil {
+		list := make([]string, len(years))
+		for i, y := range years {
+			list[i] = strconv.Itoa(y)
+		}
+		q += " AND list_contains(string_split(?, ',')::SMALLINT[], year)"
+		args = append(args, strings.Join(list, ","))
+	}
+	if err := w.exec(q, args...); err != nil {
+		w.Abort()
+		return err
+	}
+	return nil
 }
 
 // inputs replaces the state of the observations the latest computation read.

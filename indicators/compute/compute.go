@@ -70,7 +70,10 @@ type Summary struct {
 	// Changed lists the indicators whose observations changed (incremental computations).
 	Scope, Reason string
 	Changed       []string
-	Steps         []Step // each step's time, in order
+	// Years are the years an incremental computation rewrote, those whose results could have
+	// changed (nil: every year; empty: none).
+	Years []int
+	Steps []Step // each step's time, in order
 }
 
 // Step is one step of a computation and the time it took.
@@ -166,6 +169,7 @@ func Run(ctx context.Context, st *store.Store, opts Options) (Summary, error) {
 	var prog []store.ProgressRow
 	passes := sc.passes(state, passObservations)
 	kept := &keptTotals{filled: map[key][]*aggregate.Row{}}
+	rewritten, every := years{}, sc.full
 	for i, p := range passes {
 		t.pass, t.passes = i+1, len(passes)
 		r, err := computePass(ctx, st, w, p, opts, fws, first, last, kept, t)
@@ -178,6 +182,11 @@ func Run(ctx context.Context, st *store.Store, opts Options) (Summary, error) {
 		sum.Estimates += r.estimates
 		sum.Gaps += r.gaps
 		prog = append(prog, r.progress...)
+		maps.Copy(rewritten, r.years)
+		every = every || r.years == nil
+	}
+	if !every {
+		sum.Years = rewritten.list()
 	}
 	t.pass, t.passes = 0, 0
 	if sc.full {
@@ -186,9 +195,9 @@ func Run(ctx context.Context, st *store.Store, opts Options) (Summary, error) {
 	if err := w.Targets(targetRows(fws)); err != nil {
 		return fail(err)
 	}
-	if len(passes) > 0 {
+	if sc.full {
 		t.step("computing gaps", 1)
-		n, err := w.InsertSelect(economyGaps(st.AsOf(), sc.series))
+		n, err := w.InsertSelect(economyGaps(st.AsOf(), nil, nil))
 		if err != nil {
 			return Summary{}, fmt.Errorf("forming the economies' parity scores and urban/rural ratios: %w", err)
 		}
@@ -218,6 +227,7 @@ func Run(ctx context.Context, st *store.Store, opts Options) (Summary, error) {
 
 // passResult is what one pass wrote.
 type passResult struct {
+	years                                 years // the years rewritten; nil: all
 	read                                  int64
 	aggregates, withheld, estimates, gaps int
 	progress                              []store.ProgressRow
@@ -235,7 +245,7 @@ func computePass(ctx context.Context, st *store.Store, w *store.DerivedWriter, p
 	for k := range kept.filled {
 		delete(totals, k.indicator)
 	}
-	d, err := load(ctx, st.DB(), opts.Composition, p.load, totals)
+	d, err := load(ctx, st.DB(), st.AsOf(), opts.Composition, p.load, totals)
 	if err != nil {
 		return r, err
 	}
@@ -255,27 +265,66 @@ func computePass(ctx context.Context, st *store.Store, w *store.DerivedWriter, p
 	d.fill(opts.CarryYears, opts.NowcastTo, opts.NowcastYears)
 	d.derive()
 	kept.from(d)
+	// An incremental pass rewrites only the years whose results can have changed.
+	changed, err := d.changedYears(ctx, st.DB(), p)
+	if err != nil {
+		return r, err
+	}
+	clear := func(table string, ys years) error {
+		if !p.incremental {
+			return nil // a full computation cleared every table
+		}
+		return w.Clear(table, slices.Sorted(maps.Keys(p.series)), ys.list())
+	}
+	if err := clear("aggregates", changed); err != nil {
+		return r, err
+	}
+	if err := clear("estimates", changed); err != nil {
+		return r, err
+	}
 	t.step("aggregating groups", 0.25)
 	// The aggregates go to the store as they are formed; the published values are kept for the
 	// gaps and progress. Those of the totals read only as dependencies (the population) serve
 	// the gaps but are not replaced.
+	//
+	// An incremental pass forms a breakdown by area or age only in the years whose divides it
+	// rewrites: it serves no target, and the divides of the other years stand. The totals, the
+	// breakdowns by sex (the parity targets') and the series the sources publish group values
+	// of are formed whole, first: whether every year's divides are rewritten rests on them
+	// (gapYears).
+	whole := func(k key) bool { return k.area == "total" && k.age == "total" || d.published[k] != nil }
+	rule := aggregate.Rule{Threshold: opts.Threshold, MinAnchored: opts.MinAnchored}
 	ix := aggregateIndex{published: groupSeries{}, withNowcasts: groupSeries{}, nowcast: nowcastAggregates{}}
+	var gy years
 	r.aggregates, err = w.Aggregates(func(emit func(store.AggregateRow) error) error {
-		return d.aggregates(aggregate.Rule{Threshold: opts.Threshold, MinAnchored: opts.MinAnchored}, opts.Workers, func(a store.AggregateRow) error {
+		write := func(a store.AggregateRow) error {
 			ix.add(a)
-			if !p.has(a.Indicator) {
+			if !p.has(a.Indicator) || !changed.has(a.Year) {
 				return nil
 			}
 			if !a.Published {
 				r.withheld++
 			}
 			return emit(a)
-		})
+		}
+		if err := d.aggregates(rule, opts.Workers, func(k key, _ int) bool { return whole(k) }, write); err != nil {
+			return err
+		}
+		gy = d.gapYears(changed, ix)
+		return d.aggregates(rule, opts.Workers, func(k key, year int) bool { return !whole(k) && gy.has(year) }, write)
 	})
 	if err != nil {
 		return r, err
 	}
-	if r.estimates, err = w.Estimates(d.estimates); err != nil {
+	r.estimates, err = w.Estimates(func(emit func(store.EstimateRow) error) error {
+		return d.estimates(func(e store.EstimateRow) error {
+			if !changed.has(e.Year) {
+				return nil
+			}
+			return emit(e)
+		})
+	})
+	if err != nil {
 		return r, err
 	}
 	if err := w.NowcastModels(d.nowcastModels); err != nil {
@@ -285,10 +334,16 @@ func computePass(ctx context.Context, st *store.Store, w *store.DerivedWriter, p
 	// Progress is assessed on the reported years and their aggregates; the divides also have the
 	// nowcast years'.
 	parity := d.economyParity() // what progress needs of the gaps
+	if err := clear("gaps", gy); err != nil {
+		return r, err
+	}
 	r.gaps, err = w.Gaps(func(emit func(store.GapRow) error) error {
 		return d.gaps(ix.withNowcasts, ix.nowcast, func(g store.GapRow) error {
 			if g.Measure == GenderParityScore && g.Area == "total" && g.Age == "total" && !g.Nowcast {
 				parity = append(parity, g)
+			}
+			if !gy.has(g.Year) {
+				return nil
 			}
 			return emit(g)
 		})
@@ -296,6 +351,16 @@ func computePass(ctx context.Context, st *store.Store, w *store.DerivedWriter, p
 	if err != nil {
 		return r, err
 	}
+	if p.incremental {
+		// The economies' parity scores and urban/rural ratios, formed in the store (a full
+		// computation forms them all at once after its passes).
+		n, err := w.InsertSelect(economyGaps(st.AsOf(), p.series, gy))
+		if err != nil {
+			return r, fmt.Errorf("forming the economies' parity scores and urban/rural ratios: %w", err)
+		}
+		r.gaps += int(n)
+	}
+	r.years = changed
 	t.step("assessing progress", 0.95)
 	r.progress, err = d.progress(ctx, fws, p.target, ix.published, parity, opts.Workers)
 	return r, err
@@ -430,11 +495,11 @@ func weightLabel(m measure) string {
 	return m.weight
 }
 
-// aggregates forms every group's value for every series and year in which a member has a value,
-// and hands each to emit in the order of the groups, then the series, then the years. Groups
+// aggregates forms every group's value for every series and year in which a member has a value
+// and that formed accepts, and hands each to emit in the order of the groups, then the series, then the years. Groups
 // are formed in parallel, a few at a time, the next few while the last are handed over, so
 // that only their rows are held at once.
-func (d *data) aggregates(rule aggregate.Rule, workers int, emit func(store.AggregateRow) error) error {
+func (d *data) aggregates(rule aggregate.Rule, workers int, formed func(k key, year int) bool, emit func(store.AggregateRow) error) error {
 	keys := sortedKeys(d.filled)
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -449,7 +514,7 @@ func (d *data) aggregates(rule aggregate.Rule, workers int, emit func(store.Aggr
 			g.SetLimit(workers)
 			for i, grp := range batch {
 				g.Go(func() error {
-					rows[i] = d.groupAggregates(grp, keys, rule)
+					rows[i] = d.groupAggregates(grp, keys, rule, formed)
 					return nil
 				})
 			}
@@ -478,8 +543,8 @@ func (d *data) aggregates(rule aggregate.Rule, workers int, emit func(store.Aggr
 	return nil
 }
 
-// groupAggregates forms one group's values of the series keys.
-func (d *data) groupAggregates(g group, keys []key, rule aggregate.Rule) []store.AggregateRow {
+// groupAggregates forms one group's values of the series keys in the years formed accepts.
+func (d *data) groupAggregates(g group, keys []key, rule aggregate.Rule, formed func(k key, year int) bool) []store.AggregateRow {
 	pop := d.filled[total("population")]
 	n := d.last - d.first + 1
 	var out []store.AggregateRow
@@ -495,6 +560,9 @@ func (d *data) groupAggregates(g group, keys []key, rule aggregate.Rule) []store
 		}
 		rows, share, reported, corr := d.filled[k], d.weightRows(m), d.reported[k], d.correlation(k)
 		for i := 0; i < n; i++ {
+			if !formed(k, d.first+i) {
+				continue
+			}
 			members = members[:0]
 			any := false
 			for _, e := range byYear[i] {

@@ -19,8 +19,9 @@ import (
 var derivedTables = []string{"aggregates", "estimates", "gaps", "progress", "targets", "idi", "idi_inputs", "nowcast_models"}
 
 // TestIncrementalEqualsFull loads a sequence of files into a copy of the default database (one
-// new year of internet use for one economy, a revision of another indicator for three, the rural
-// population's share of one economy, then drops an edition), computes after each only what
+// new year of internet use for one economy, a revision of another indicator for three, an old
+// year revised, a series replaced whole by an edition of two years, the rural population's share
+// of one economy, then drops an edition), computes after each only what changed, in the years it
 // changed, and checks that every derived table then holds exactly what a full computation of a
 // copy holds.
 func TestIncrementalEqualsFull(t *testing.T) {
@@ -47,19 +48,33 @@ func TestIncrementalEqualsFull(t *testing.T) {
 	}
 	steps := []struct {
 		name, csv, edition, drop string
+		replaces                 bool
 		want                     []string // the indicators and measures recomputed
+		years, not               []int    // years that must be rewritten, and years that must not be
+		every                    bool     // every year must be
 	}{
 		{name: "one new year for Kenya", edition: "NSO Kenya 2026",
-			csv:  "indicator,economy,year,value\ninternet_use_pct,KEN,2025,51.3\n",
-			want: []string{"coverage_3g_pct", "internet_use_pct", "rural:coverage_3g_pct"}},
+			csv:   "indicator,economy,year,value\ninternet_use_pct,KEN,2025,51.3\n",
+			want:  []string{"coverage_3g_pct", "internet_use_pct", "rural:coverage_3g_pct"},
+			years: []int{2025}},
 		{name: "a revision for three economies", edition: "Regulators 2026",
-			csv:  "indicator,economy,year,value\nmobile_broadband_per100,KEN,2023,60.5\nmobile_broadband_per100,GHA,2024,101.2\nmobile_broadband_per100,PER,2024,95\n",
-			want: []string{"mobile_broadband_per100"}},
+			csv:   "indicator,economy,year,value\nmobile_broadband_per100,KEN,2023,60.5\nmobile_broadband_per100,GHA,2024,101.2\nmobile_broadband_per100,PER,2024,95\n",
+			want:  []string{"mobile_broadband_per100"},
+			years: []int{2023, 2024}},
+		{name: "an old year revised for Kenya", edition: "NSO Kenya 2026 revision",
+			csv:   "indicator,economy,year,value\nmobile_broadband_per100,KEN,2012,3.1\n",
+			want:  []string{"mobile_broadband_per100"},
+			years: []int{2012}, not: []int{2000, 2018}},
+		{name: "Ghana's series replaced by two years", edition: "Regulator Ghana 2026", replaces: true,
+			csv:   "indicator,economy,year,value\nmobile_broadband_per100,GHA,2023,98\nmobile_broadband_per100,GHA,2024,104\n",
+			want:  []string{"mobile_broadband_per100"},
+			years: []int{2015, 2020, 2023, 2024}},
 		{name: "the rural population of Chile", edition: "NSO Chile 2026",
 			csv: "indicator,economy,year,value\nrural_population_pct,CHL,2024,11.9\n",
 			want: []string{"coverage_2g_pct", "coverage_3g_pct", "coverage_4g_pct", "coverage_5g_pct", "internet_use_pct",
-				"rural:coverage_2g_pct", "rural:coverage_3g_pct", "rural:coverage_4g_pct", "rural:coverage_5g_pct", "rural_population_pct"}},
-		{name: "dropping the regulators' edition", drop: "Regulators 2026", want: []string{"mobile_broadband_per100"}},
+				"rural:coverage_2g_pct", "rural:coverage_3g_pct", "rural:coverage_4g_pct", "rural:coverage_5g_pct", "rural_population_pct"},
+			years: []int{2024}},
+		{name: "dropping the regulators' edition", drop: "Regulators 2026", want: []string{"mobile_broadband_per100"}, every: true},
 	}
 	for i, step := range steps {
 		st, err := store.Open(ctx, path, store.Options{})
@@ -74,13 +89,27 @@ func TestIncrementalEqualsFull(t *testing.T) {
 				t.Fatal(err)
 			}
 			_, err = load.File(ctx, st, file, load.Options{Edition: store.Edition{Label: step.edition,
-				Released: time.Date(2026, 11, 1+i, 0, 0, 0, 0, time.UTC)}, ToolVersion: "test"})
+				Released: time.Date(2026, 11, 1+i, 0, 0, 0, 0, time.UTC)}, ReplacesSeries: step.replaces, ToolVersion: "test"})
 		}
 		st.Close()
 		if err != nil {
 			t.Fatalf("%s: %v", step.name, err)
 		}
 		s := run(path, opts)
+		// Only the years whose results can have changed are rewritten, and always those.
+		if step.every != (s.Years == nil) {
+			t.Errorf("%s: rewrote the years %v (nil: every year), want every year: %v", step.name, s.Years, step.every)
+		}
+		for _, y := range step.years {
+			if s.Years != nil && !slices.Contains(s.Years, y) {
+				t.Errorf("%s: rewrote the years %v, not %d", step.name, s.Years, y)
+			}
+		}
+		for _, y := range step.not {
+			if s.Years == nil || slices.Contains(s.Years, y) {
+				t.Errorf("%s: rewrote the years %v, with %d", step.name, s.Years, y)
+			}
+		}
 		if want := "incremental: " + strings.Join(step.want, ", "); s.Scope != want {
 			t.Errorf("%s: scope %q (%s), want %q", step.name, s.Scope, s.Reason, want)
 		}

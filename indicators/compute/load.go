@@ -9,6 +9,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/ictstat/ictstat/engine/store"
 	"github.com/ictstat/ictstat/indicators/aggregate"
@@ -113,7 +114,7 @@ type data struct {
 // those in totals (a pass's: a million observations or so, in one query), the groups in the
 // composition asked for and the catalogue. The current composition is the memberships without a
 // last year, applied to every year; the historical one is every membership for its years.
-func load(ctx context.Context, db *sql.DB, composition string, only, totals map[string]bool) (*data, error) {
+func load(ctx context.Context, db *sql.DB, asOf time.Time, composition string, only, totals map[string]bool) (*data, error) {
 	d := &data{
 		economyIndex: map[string]int{},
 		measures:     map[string]measure{},
@@ -189,7 +190,7 @@ func load(ctx context.Context, db *sql.DB, composition string, only, totals map[
 			tot[code] = true
 		}
 	}
-	if err := d.loadObservations(ctx, db, series, tot); err != nil {
+	if err := d.loadObservations(ctx, db, asOf, series, tot); err != nil {
 		return nil, err
 	}
 	err = store.ScanRows(ctx, db, `SELECT indicator, sex, area, age, group_code, year, value FROM main.published_aggregates
@@ -230,12 +231,25 @@ func load(ctx context.Context, db *sql.DB, composition string, only, totals map[
 // slower to read than a row of lists per series. The lists are not ordered in the query (ordered
 // aggregates are many times slower); the aggregates of a group take its rows in the same order,
 // so the years, values and standard errors correspond, and they are sorted by year here.
-func (d *data) loadObservations(ctx context.Context, db *sql.DB, series, totals map[string]bool) error {
+//
+// The current observations are grouped by series in the store's own table and labelled after,
+// series by series (half the time of grouping the labelled view's rows); as of a date, through
+// the date's view.
+func (d *data) loadObservations(ctx context.Context, db *sql.DB, asOf time.Time, series, totals map[string]bool) error {
 	where := fmt.Sprintf("indicator IN (%s) OR indicator IN (%s) AND sex = 'total' AND area = 'total' AND age = 'total'",
 		literals(series), literals(totals))
-	q := `SELECT indicator, sex, area, age, economy, list(year), list(value),
+	q := `WITH labels AS (SELECT series_id, indicator, sex, area, age, economy FROM store.series_labels
+			WHERE economy IS NOT NULL AND (` + where + `))
+		SELECT l.indicator, l.sex, l.area, l.age, l.economy, o.years, o.vals, o.ses
+		FROM (SELECT series_id, list(year) AS years, list(value) AS vals,
+				CASE WHEN count(se) > 0 THEN list(coalesce(se, 'NaN'::DOUBLE)) END AS ses
+			FROM store.observations WHERE current AND series_id IN (SELECT series_id FROM labels) GROUP BY series_id) o
+		JOIN labels l USING (series_id)`
+	if !asOf.IsZero() {
+		q = `SELECT indicator, sex, area, age, economy, list(year), list(value),
 			CASE WHEN count(se) > 0 THEN list(coalesce(se, 'NaN'::DOUBLE)) END
 		FROM main.observations WHERE ` + where + ` GROUP BY ALL`
+	}
 	return store.ScanRows(ctx, db, q, func(r *sql.Rows) error {
 		var k key
 		var economy string

@@ -71,7 +71,7 @@ func (s scope) passes(sizes map[string]store.InputState, size int64) []scope {
 			m += sizes[c].Observations
 		}
 		if len(out) == 0 || n+m > size && n > 0 {
-			out, n = append(out, scope{series: map[string]bool{}, load: map[string]bool{}}), 0
+			out, n = append(out, scope{series: map[string]bool{}, load: map[string]bool{}, incremental: s.incremental, since: s.since, dropped: s.dropped}), 0
 		}
 		p := out[len(out)-1]
 		for _, c := range members[r] {

@@ -20,6 +20,12 @@ type scope struct {
 	changed []string        // the indicators whose observations changed
 	series  map[string]bool // the indicators and derived measures recomputed (nil: all)
 	load    map[string]bool // the indicators read: series, and the totals they depend on
+	// An incremental computation rewrites only the years whose results can have changed
+	// (changedYears): since is the last batch the latest computation read, and dropped says
+	// that editions were dropped after it, so that every year is rewritten.
+	incremental bool
+	since       int
+	dropped     bool
 }
 
 // String says what a computation recomputed, as store.computations.scope records it.
@@ -99,7 +105,11 @@ func planScope(ctx context.Context, st *store.Store, opts Options, fws []targets
 	if err != nil {
 		return scope{}, nil, "", err
 	}
-	s := scope{series: map[string]bool{}, load: map[string]bool{}}
+	s := scope{series: map[string]bool{}, load: map[string]bool{}, incremental: true, since: prev.LastBatch}
+	if err := st.DB().QueryRowContext(ctx, `SELECT count(*) > 0 FROM store.edition_drops WHERE dropped_at > ?`, prev.ComputedAt).
+		Scan(&s.dropped); err != nil {
+		return scope{}, nil, "", err
+	}
 	for _, code := range slices.Sorted(maps.Keys(inputs)) {
 		if before[code] != inputs[code] {
 			s.changed = append(s.changed, code)

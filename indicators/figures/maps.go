@@ -6,9 +6,9 @@ import (
 	"math"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/ictstat/ictstat/engine/chart"
+	"github.com/ictstat/ictstat/indicators"
 	"github.com/ictstat/ictstat/indicators/translations"
 )
 
@@ -155,7 +155,7 @@ func (b *builder) worldMap() (chart.Chart, error) {
 		b.editions[p.edition] = true
 	}
 	if len(values) == 0 {
-		return nil, requestError("no economy%s has a value of %s in %d; the years with values: %s", b.inGroup(), b.ind.code, year, yearRanges(counts()))
+		return nil, requestError("no economy%s has a value of %s in %d; the years with values: %s", b.inGroup(), b.ind.code, year, indicators.YearRuns(slices.Collect(maps.Keys(counts()))))
 	}
 
 	c := chart.Map{Values: values}
@@ -203,26 +203,4 @@ func (b *builder) inGroup() string {
 		return " in " + b.req.Group
 	}
 	return ""
-}
-
-// yearRanges lists the years counted as runs: "1960, 1990–2024".
-func yearRanges(counts map[int]int) string {
-	years := slices.Sorted(maps.Keys(counts))
-	if len(years) == 0 {
-		return "none"
-	}
-	var parts []string
-	for i := 0; i < len(years); {
-		j := i
-		for j+1 < len(years) && years[j+1] == years[j]+1 {
-			j++
-		}
-		if j > i {
-			parts = append(parts, strconv.Itoa(years[i])+"–"+strconv.Itoa(years[j]))
-		} else {
-			parts = append(parts, strconv.Itoa(years[i]))
-		}
-		i = j + 1
-	}
-	return strings.Join(parts, ", ")
 }

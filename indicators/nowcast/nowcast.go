@@ -508,7 +508,12 @@ func (x *errorsByHorizon) quantiles(o Options) [][4]float64 {
 	if x.byH == nil {
 		x.byH = make([][]float64, o.MaxHorizon)
 	}
+	// Sorted once each, here, for the four levels' quantiles: the errors are the receiver's own.
 	byH, perYear := x.byH, x.perYear
+	for _, e := range byH {
+		slices.Sort(e)
+	}
+	slices.Sort(perYear)
 	q := make([][4]float64, o.MaxHorizon)
 	for i := range q {
 		for l, p := range levels {
@@ -530,14 +535,12 @@ func (x *errorsByHorizon) quantiles(o Options) [][4]float64 {
 	return q
 }
 
-// quantile is the empirical quantile (linear interpolation) of x, NaN for no x.
+// quantile is the empirical quantile (linear interpolation) of x, sorted, NaN for no x.
 func quantile(p float64, x []float64) float64 {
 	if len(x) == 0 {
 		return math.NaN()
 	}
-	s := slices.Clone(x)
-	slices.Sort(s)
-	return stat.Quantile(p, stat.LinInterp, s, nil)
+	return stat.Quantile(p, stat.LinInterp, x, nil)
 }
 
 // Nowcast estimates the economy's value in year. It returns false for an economy without data

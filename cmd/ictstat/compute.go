@@ -116,7 +116,7 @@ func runCompute(cmd *cobra.Command, g *globals, opts compute.Options, verbose bo
 	defer st.Close()
 	bar := newCountProgress(g, 100, "computing")
 	opts.ToolVersion = Version
-	opts.Progress = bar.share
+	opts.Progress = bar.computeStep
 	sum, err := compute.Run(cmd.Context(), st, opts)
 	bar.finish()
 	if err != nil {
@@ -150,7 +150,8 @@ func runCompute(cmd *cobra.Command, g *globals, opts compute.Options, verbose bo
 	}
 	if verbose {
 		for _, s := range sum.Steps {
-			fmt.Fprintf(w, "  %-36s %7.2f s\n", s.Name, s.Seconds)
+			name := say(s.Name)
+			fmt.Fprintf(w, "  %s%s %7.2f s\n", name, strings.Repeat(" ", max(36-cellWidth(name), 0)), s.Seconds)
 		}
 	}
 	return st.Close()

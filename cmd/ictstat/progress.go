@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"os"
 
@@ -66,10 +67,15 @@ func (p *progress) set(n int64) {
 	}
 }
 
-// share shows the step under way and the share done (0–1) on a bar over 100.
-func (p *progress) share(step string, done float64) {
+// computeStep shows a computation's step under way, in the language of --lang, with the part
+// of the computation it belongs to, and the share done (0–1) on a bar over 100.
+func (p *progress) computeStep(step string, part, parts int, done float64) {
+	label := say(step)
+	if parts > 0 {
+		label = fmt.Sprintf(say("%s (part %d of %d)"), label, part, parts)
+	}
 	p.set(int64(done * 100))
-	p.describe(step)
+	p.describe(label)
 }
 
 func (p *progress) describe(s string) {

@@ -96,7 +96,7 @@ func openResultsAsOf(cmd *cobra.Command, g *globals, entity string) (*store.Stor
 		copts.CarryYears, copts.Threshold, copts.MinAnchored, copts.Composition = c.CarryYears, c.CoverageThreshold, c.MinAnchored, c.Composition
 	}
 	bar := newCountProgress(g, 100, "computing as of "+g.asOfDate.Format(time.DateOnly))
-	copts.Progress = bar.share
+	copts.Progress = bar.computeStep
 	_, err = compute.Run(ctx, st, copts)
 	bar.finish()
 	if err != nil {

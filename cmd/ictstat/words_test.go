@@ -1,9 +1,13 @@
 package main
 
 import (
+	"context"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/ictstat/ictstat/engine/store"
+	"github.com/ictstat/ictstat/indicators/compute"
 	"github.com/ictstat/ictstat/indicators/translations"
 	"github.com/ictstat/ictstat/indicators/translations/translationstest"
 )
@@ -147,6 +151,42 @@ func TestMessagesCatalogueCurrent(t *testing.T) {
 			if strings.HasPrefix(e.File, "messages.") && !said[e.English] {
 				t.Errorf("%s, line %d: %q is no command's message (changed or removed?)", e.File, e.Line, e.English)
 			}
+		}
+	}
+}
+
+// TestComputeStepsTranslated computes the default database, collecting the steps the
+// computation reports to the progress bar, checks that each has a translation in every language,
+// and that `compute -v --lang fr` lists the steps' times under their French names.
+func TestComputeStepsTranslated(t *testing.T) {
+	db := copyOfDefault(t)
+	st, err := store.Open(context.Background(), db, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var steps []string
+	_, err = compute.Run(context.Background(), st, compute.Options{Full: true, ToolVersion: "test",
+		Progress: func(step string, _, _ int, _ float64) {
+			if !slices.Contains(steps, step) {
+				steps = append(steps, step)
+			}
+		}})
+	st.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(steps) < 8 {
+		t.Fatalf("the computation reported %d steps: %q", len(steps), steps)
+	}
+	translationstest.CheckTranslated(t, steps)
+	cat, err := translations.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := ictstat(t, "--db", db, "compute", "--full", "-v", "--lang", "fr")
+	for _, s := range steps {
+		if fr := cat.UI("fr", s); r.code != 0 || fr == "" || !strings.Contains(r.stdout, "  "+fr+" ") {
+			t.Errorf("compute -v --lang fr (exit %d) does not list %q as %q:\n%s%s", r.code, s, fr, r.stdout, r.stderr)
 		}
 	}
 }

@@ -55,7 +55,9 @@ type Options struct {
 	// reference data or the tool changed, or the population did).
 	Full        bool
 	ToolVersion string
-	Progress    func(step string, done float64) // called as each step starts, with the share of the computation done (0–1)
+	// Progress is called as each step starts, with the part of the computation under way (the
+	// pass, from 1, of parts; 0 of 0 outside the passes) and the share of it done (0–1).
+	Progress func(step string, part, parts int, done float64)
 }
 
 // Summary counts what a computation wrote.

@@ -1,14 +1,11 @@
 package compute
 
-import (
-	"fmt"
-	"time"
-)
+import "time"
 
 // stepTimer times a computation's steps, a step's time summed over the passes that take it, and
 // reports each step as it starts.
 type stepTimer struct {
-	progress     func(step string, done float64)
+	progress     func(step string, part, parts int, done float64)
 	pass, passes int // the pass under way (from 1) and their number; 0: outside the passes
 	names        []string
 	seconds      map[string]float64
@@ -16,7 +13,7 @@ type stepTimer struct {
 	started      time.Time
 }
 
-func newStepTimer(progress func(step string, done float64)) *stepTimer {
+func newStepTimer(progress func(step string, part, parts int, done float64)) *stepTimer {
 	return &stepTimer{progress: progress, seconds: map[string]float64{}}
 }
 
@@ -33,12 +30,10 @@ func (t *stepTimer) step(name string, at float64) {
 	if t.progress == nil {
 		return
 	}
-	label := name
 	if t.passes > 0 {
-		label = fmt.Sprintf("%s (part %d of %d)", name, t.pass, t.passes)
 		at = 0.05 + 0.85*(float64(t.pass-1)+at)/float64(t.passes)
 	}
-	t.progress(label, at)
+	t.progress(name, t.pass, t.passes, at)
 }
 
 func (t *stepTimer) stop() {

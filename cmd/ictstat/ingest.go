@@ -13,6 +13,7 @@ import (
 	"github.com/ictstat/ictstat/engine/ingest"
 	"github.com/ictstat/ictstat/engine/load"
 	"github.com/ictstat/ictstat/engine/store"
+	"github.com/ictstat/ictstat/indicators/translations"
 )
 
 func newIngest(g *globals) *cobra.Command {
@@ -173,13 +174,13 @@ func ingestFile(cmd *cobra.Command, g *globals, st *store.Store, path string, op
 			return &exitError{exitUsage, err}
 		}
 		if errors.Is(err, store.ErrTooManyRejects) {
-			fmt.Fprintf(os.Stderr, "ictstat: %v\n", err)
+			fmt.Fprintf(os.Stderr, "ictstat: %s\n", translations.ErrorIn(said, err.Error()))
 			printRejects(os.Stderr, o.FirstRejects, o.RowsRejected)
 			printDefineHint(os.Stderr, o.FirstRejects)
 			return err
 		}
 		if load.IsRefused(err) {
-			fmt.Fprintf(os.Stderr, "ictstat: %v\n", err)
+			fmt.Fprintf(os.Stderr, "ictstat: %s\n", translations.ErrorIn(said, err.Error()))
 		}
 		return err
 	}
@@ -191,7 +192,8 @@ func ingestFile(cmd *cobra.Command, g *globals, st *store.Store, path string, op
 		path, o.Format, o.RowsRead, o.RowsLoaded, o.RowsUnchanged, o.RowsRejected, share, o.Batch, o.Edition, o.Released.Format(time.DateOnly), o.NewSeries, o.Duration.Seconds())
 	if g.verbose {
 		for _, s := range o.Steps {
-			fmt.Fprintf(w, "  %-28s %.2fs\n", s.Name, s.Duration.Seconds())
+			name := say(s.Name)
+			fmt.Fprintf(w, "  %s%s %.2fs\n", name, strings.Repeat(" ", max(28-cellWidth(name), 0)), s.Duration.Seconds())
 		}
 	}
 	if o.RowsRejected > 0 && !g.quiet {
@@ -204,11 +206,27 @@ func ingestFile(cmd *cobra.Command, g *globals, st *store.Store, path string, op
 
 func printRejects(w io.Writer, rejects []ingest.Reject, total int64) {
 	for _, r := range rejects {
-		fmt.Fprintf(w, "  %s\n", r)
+		fmt.Fprintf(w, "  %s\n", rejectText(r))
 	}
 	if int64(len(rejects)) < total {
 		fmt.Fprintf(w, say("  … and %d more rejected rows\n"), total-int64(len(rejects)))
 	}
+}
+
+// rejectText says where a rejected row is and why, in the language of --lang (the reason as
+// translations.RejectIn makes it; the value as the file wrote it).
+func rejectText(r ingest.Reject) string {
+	reason := translations.RejectIn(said, r.Reason)
+	switch {
+	case r.Line > 0 && r.Column != "":
+		return fmt.Sprintf(say("line %d, column %s, value %q: %s"), r.Line, r.Column, r.Value, reason)
+	case r.Line > 0 && r.Value != "":
+		return fmt.Sprintf(say("line %d, value %q: %s"), r.Line, r.Value, reason)
+	case r.Line > 0:
+		return fmt.Sprintf(say("line %d: %s"), r.Line, reason)
+	}
+	r.Reason = reason
+	return r.String()
 }
 
 // parseDate reads YYYY, YYYY-MM or YYYY-MM-DD at the start of s.

@@ -2,10 +2,15 @@ package main
 
 import (
 	"context"
+	"database/sql"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/ictstat/ictstat/engine/ingest"
+	"github.com/ictstat/ictstat/engine/load"
 	"github.com/ictstat/ictstat/engine/store"
 	"github.com/ictstat/ictstat/indicators/compute"
 	"github.com/ictstat/ictstat/indicators/translations"
@@ -155,16 +160,29 @@ func TestMessagesCatalogueCurrent(t *testing.T) {
 	}
 }
 
-// TestComputeStepsTranslated computes the default database, collecting the steps the
-// computation reports to the progress bar, checks that each has a translation in every language,
-// and that `compute -v --lang fr` lists the steps' times under their French names.
-func TestComputeStepsTranslated(t *testing.T) {
+// TestStepsTranslated loads a file into a copy of the default database and computes it,
+// collecting the steps the load times and the computation reports to the progress bar, checks that
+// each has a translation in every language, and that `compute -v --lang fr` lists the steps' times
+// under their French names.
+func TestStepsTranslated(t *testing.T) {
 	db := copyOfDefault(t)
 	st, err := store.Open(context.Background(), db, store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var steps []string
+	file := filepath.Join(t.TempDir(), "kenya.csv")
+	if err := os.WriteFile(file, []byte("indicator,economy,year,value\ninternet_use_pct,KEN,2025,51.3\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	loaded, err := load.File(context.Background(), st, file, load.Options{Edition: store.Edition{Label: "NSO Kenya 2026"}, ToolVersion: "test"})
+	if err != nil {
+		st.Close()
+		t.Fatal(err)
+	}
+	var loadSteps, steps []string
+	for _, s := range loaded.Steps {
+		loadSteps = append(loadSteps, s.Name)
+	}
 	_, err = compute.Run(context.Background(), st, compute.Options{Full: true, ToolVersion: "test",
 		Progress: func(step string, _, _ int, _ float64) {
 			if !slices.Contains(steps, step) {
@@ -175,10 +193,10 @@ func TestComputeStepsTranslated(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(steps) < 8 {
-		t.Fatalf("the computation reported %d steps: %q", len(steps), steps)
+	if len(steps) < 8 || len(loadSteps) < 5 {
+		t.Fatalf("the load timed %d steps (%q), the computation reported %d (%q)", len(loadSteps), loadSteps, len(steps), steps)
 	}
-	translationstest.CheckTranslated(t, steps)
+	translationstest.CheckTranslated(t, append(loadSteps, steps...))
 	cat, err := translations.Default()
 	if err != nil {
 		t.Fatal(err)
@@ -188,5 +206,80 @@ func TestComputeStepsTranslated(t *testing.T) {
 		if fr := cat.UI("fr", s); r.code != 0 || fr == "" || !strings.Contains(r.stdout, "  "+fr+" ") {
 			t.Errorf("compute -v --lang fr (exit %d) does not list %q as %q:\n%s%s", r.code, s, fr, r.stdout, r.stderr)
 		}
+	}
+}
+
+// TestRejectsTranslated loads a file with rows broken in most of the ways a load rejects rows
+// into a copy of the default database, with --lang fr, and checks that every reason it recorded
+// is one of ingest.RejectReasons, which have a translation in every language, made again in
+// French, and that the reasons listed after the load are French.
+func TestRejectsTranslated(t *testing.T) {
+	translationstest.CheckTranslated(t, ingest.RejectReasons)
+	db := copyOfDefault(t)
+	file := filepath.Join(t.TempDir(), "bad.csv")
+	rows := []string{
+		"indicator,economy,year,value,sex,age,unit,se,ci_low,ci_high",
+		"internet_use_pct,KEN,2020,abc,,,,,,",     // not a number
+		"internet_use_pct,KEN,1800,50,,,,,,",      // year outside
+		"internet_use_pct,KEN,2020,150,,,,,,",     // percentage outside 0–100
+		"no_such_indicator,KEN,2020,5,,,,,,",      // unknown indicator
+		"internet_use_pct,KENYA,2020,5,,,,,,",     // unknown economy, with the closest
+		"internet_use_pct,KEN,20x0,5,,,,,,",       // year not a whole number
+		"internet_use_pct,KEN,2020-01-01,5,,,,,,", // a date, not a year
+		"internet_use_pct,KEN,+2020,5,,,,,,",      // year not written plainly
+		"internet_use_pct,KEN,2020,,,,,,,",        // missing value
+		"internet_use_pct,KEN,2020,NA,,,,,,",      // missing value (NA)
+		"internet_use_pct,KEN,2020,-0,,,,,,",      // negative zero
+		"internet_use_pct,KEN,2020,5,X,,,,,",      // unknown sex code
+		"internet_use_pct,KEN,2020,5,,99-100,,,,", // unknown age group
+		"internet_use_pct,KEN,2020,5,,,kg,,,",     // unknown unit
+		"internet_use_pct,KEN,2019,5,,,,-1,,",     // negative standard error
+		"internet_use_pct,KEN,2018,5,,,,,10,20",   // lower bound above the value
+		"internet_use_pct,KEN",                    // too few fields
+		`internet_use_pct,K"EN,2020,5,,,,,,`,      // a quote inside an unquoted field
+		",KEN,2020,5,,,,,,",                       // missing indicator
+		"internet_use_pct,GHA,2010,5,,,,,,",       // conflicting values…
+		"internet_use_pct,GHA,2010,6,,,,,,",       // …for the same year
+		"internet_use_pct,PER,2010,7,,,,,,",       // a repeated row…
+		"internet_use_pct,PER,2010,7,,,,,,",       // …repeats it
+		"internet_use_pct,KEN,2017,33.5,,,,,,",    // a good row
+	}
+	if err := os.WriteFile(file, []byte(strings.Join(rows, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := ictstat(t, "--db", db, "ingest", file, "--edition", "Bad rows 2026", "--max-reject-rate", "0.99", "--lang", "fr")
+	if r.code != 0 {
+		t.Fatalf("ingest (exit %d):\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	st, err := store.Open(context.Background(), db, store.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var reasons []string
+	err = store.ScanRows(context.Background(), st.DB(), `SELECT DISTINCT reason FROM rejects ORDER BY reason`, func(rs *sql.Rows) error {
+		var s string
+		err := rs.Scan(&s)
+		reasons = append(reasons, s)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(reasons) < 18 {
+		t.Errorf("%d distinct reasons recorded, want at least 18: %q", len(reasons), reasons)
+	}
+	cat, err := translations.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fr := cat.For("fr")
+	for _, reason := range reasons {
+		if got := translations.RejectIn(fr, reason); got == reason {
+			t.Errorf("no reject format makes %q (add it to ingest.RejectReasons)", reason)
+		}
+	}
+	if want := cat.UI("fr", "not a number"); want == "" || !strings.Contains(r.stderr, want) {
+		t.Errorf("ingest --lang fr does not list %q:\n%s", want, r.stderr)
 	}
 }

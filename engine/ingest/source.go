@@ -68,6 +68,56 @@ type Reject struct {
 	Reason string
 }
 
+// RejectReasons are the formats of every reason a row is rejected for, at any stage of a load:
+// splitting the file into records (here), validating the fields (engine/validate) and the rules
+// over the whole file and the store (engine/store: repeated rows, conflicts with a stored
+// edition). The reasons are stored in English; a command shows them in the language of --lang
+// by matching them against these formats (translations.RejectIn, rejects.<lang>.csv).
+var RejectReasons = []string{
+	// Records.
+	"text after a closing quote",
+	"a quote inside an unquoted field",
+	"more than %d fields",
+	"the record is not valid UTF-8 text",
+	"expected %d fields as in the header, found %d",
+	"a text or tag of more than %s",
+	// Fields.
+	"field of %d bytes, longer than the %d a field may hold",
+	"missing economy",
+	"missing value",
+	"missing value (%s)",
+	"missing %s",
+	"unknown indicator",
+	"unknown economy or group",
+	"unknown economy or group; the closest are %s",
+	"a date, not a year",
+	"year is not a whole number",
+	"year not written plainly as digits, e.g. 2024 (no sign or leading zeros)",
+	"year outside %d–%d",
+	"unknown %s code",
+	"unknown unit",
+	"unknown age group (write 15-24, 15+ or <15)",
+	"unit does not match %s, which is in %s",
+	"a TRUE/FALSE cell, not a number",
+	"a date, not a number",
+	"not a number",
+	"number too close to 0 to be stored: below 2.2e-308 it reads as 0 or loses digits",
+	"negative zero; write 0",
+	"negative standard error",
+	"lower bound above the value %s",
+	"upper bound below the value %s",
+	"percentage outside 0–100",
+	"negative count",
+	"negative value for %s",
+	"below the minimum %s for %s",
+	"above the maximum %s for %s",
+	// The file and the store.
+	"conflicting values for the same indicator, economy, breakdown and year on lines %s",
+	"repeats line %d",
+	"conflicts with the value %s stored for edition %s by batch %d (line %d); load a revision as a new edition",
+	"conflicts with the standard error or interval (%s, %s to %s) stored for edition %s by batch %d (line %d); load a revision as a new edition",
+}
+
 // sizeText writes a number of bytes in the largest binary unit it reaches: 64 KiB, 16 MiB,
 // 1.5 GiB.
 func sizeText(n int64) string {

@@ -43,6 +43,13 @@ func (d *data) fitNowcasts(ctx context.Context, workers int) error {
 	sort.Slice(keys, func(i, j int) bool { return keyLess(keys[i], keys[j]) })
 	models := make([]*nowcast.Model, len(keys))
 	breakdowns := make([]*nowcast.BreakdownModel, len(keys))
+	// The totals, prepared once for all the breakdowns of their indicator.
+	totals := map[string]*nowcast.Totals{}
+	for _, k := range keys {
+		if t := total(k.indicator); k != t && d.reported[t] != nil && totals[k.indicator] == nil {
+			totals[k.indicator] = nowcast.PrepareTotals(d.series(t), nowcast.Options{Scale: scales[k.indicator]})
+		}
+	}
 	g, ctx := errgroup.WithContext(ctx)
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -59,7 +66,7 @@ func (d *data) fitNowcasts(ctx context.Context, workers int) error {
 				if d.reported[t] == nil {
 					return nil
 				}
-				m := nowcast.FitBreakdown(d.series(k), d.series(t), opts)
+				m := totals[k.indicator].FitBreakdown(d.series(k))
 				breakdowns[i] = &m
 				return nil
 			}

@@ -37,19 +37,32 @@ type heldGap struct {
 	gap  float64
 }
 
-// FitBreakdown fits the breakdown model to a breakdown's series and the totals' of the same
-// economies.
-func FitBreakdown(breakdown, total []Series, opts Options) BreakdownModel {
-	o := opts.withDefaults()
-	m := BreakdownModel{Scale: o.Scale, gaps: map[string]heldGap{}}
-	totals := map[string]map[int]float64{}
-	for _, p := range prepare(total, o.Scale) {
-		t := map[int]float64{}
+// Totals are an indicator's total series on its scale, each economy's by year, prepared once for
+// fitting all its breakdowns (FitBreakdown) with the same options.
+type Totals struct {
+	o Options
+	z map[string]map[int]float64
+}
+
+// PrepareTotals prepares the total series of an indicator for fitting its breakdowns.
+func PrepareTotals(total []Series, opts Options) *Totals {
+	t := &Totals{o: opts.withDefaults(), z: map[string]map[int]float64{}}
+	for _, p := range prepare(total, t.o.Scale) {
+		byYear := make(map[int]float64, len(p.years))
 		for i, y := range p.years {
-			t[y] = p.z[i]
+			byYear[y] = p.z[i]
 		}
-		totals[p.economy] = t
+		t.z[p.economy] = byYear
 	}
+	return t
+}
+
+// FitBreakdown fits the breakdown model to a breakdown's series, against these totals of the
+// same economies.
+func (t *Totals) FitBreakdown(breakdown []Series) BreakdownModel {
+	o := t.o
+	m := BreakdownModel{Scale: o.Scale, gaps: map[string]heldGap{}}
+	totals := t.z
 	ps := prepare(breakdown, o.Scale)
 	for _, p := range ps {
 		m.LastYear = max(m.LastYear, p.years[len(p.years)-1])

@@ -11,24 +11,44 @@ import (
 // interface string.
 const ErrorsArea = "errors"
 
-// errorFormats are the formats of the errors files of a catalogue's language, the most specific
-// first, by catalogue and language.
-var errorFormats sync.Map // [2]any{*Catalogue, lang} → []textFormat
+// RejectsArea is the area of the files of the reasons rows are rejected for
+// (rejects.<lang>.csv): each row's English is a format of ingest.RejectReasons.
+const RejectsArea = "rejects"
 
-func (c *Catalogue) errorFormats(lang string) []textFormat {
-	k := [2]any{c, lang}
-	if fs, ok := errorFormats.Load(k); ok {
+// areaFormats are the formats of an area's files of a catalogue's language, the most specific
+// first, by catalogue, area and language.
+var areaFormats sync.Map // [3]any{*Catalogue, area, lang} → []textFormat
+
+func (c *Catalogue) formats(area, lang string) []textFormat {
+	k := [3]any{c, area, lang}
+	if fs, ok := areaFormats.Load(k); ok {
 		return fs.([]textFormat)
 	}
 	var fs []textFormat
 	for _, e := range c.Entries(lang) {
-		if strings.HasPrefix(e.File, ErrorsArea+".") {
+		if strings.HasPrefix(e.File, area+".") {
 			fs = append(fs, newTextFormat(e.English, true))
 		}
 	}
 	slices.SortStableFunc(fs, func(a, b textFormat) int { return b.literal - a.literal })
-	stored, _ := errorFormats.LoadOrStore(k, fs)
+	stored, _ := areaFormats.LoadOrStore(k, fs)
 	return stored.([]textFormat)
+}
+
+// RejectIn translates with w the reason a row was rejected for: the reason is matched against
+// the formats of the rejects files, the most specific first, and made again with the translated
+// format, its values kept as they are. A reason no format makes stays as it is; nil w, or
+// English, gives reason as it is.
+func RejectIn(w *Words, reason string) string {
+	if w == nil || w.Language() == Source {
+		return reason
+	}
+	for _, f := range w.c.formats(RejectsArea, w.Language()) {
+		if m := f.pattern.FindStringSubmatch(reason); m != nil {
+			return f.remake(w, m, func(_ byte, s string) string { return s })
+		}
+	}
+	return reason
 }
 
 // ErrorIn translates an error's message with w: the message is matched against the formats of
@@ -40,7 +60,7 @@ func ErrorIn(w *Words, msg string) string {
 	if w == nil || w.Language() == Source {
 		return msg
 	}
-	return errorIn(w, w.c.errorFormats(w.Language()), msg, 0)
+	return errorIn(w, w.c.formats(ErrorsArea, w.Language()), msg, 0)
 }
 
 func errorIn(w *Words, formats []textFormat, msg string, depth int) string {

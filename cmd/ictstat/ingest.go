@@ -214,9 +214,9 @@ func printRejects(w io.Writer, rejects []ingest.Reject, total int64) {
 }
 
 // rejectText says where a rejected row is and why, in the language of --lang (the reason as
-// translations.RejectIn makes it; the value as the file wrote it).
+// translations.FormatIn makes it; the value as the file wrote it).
 func rejectText(r ingest.Reject) string {
-	reason := translations.RejectIn(said, r.Reason)
+	reason := translations.FormatIn(said, translations.RejectsArea, r.Reason)
 	switch {
 	case r.Line > 0 && r.Column != "":
 		return fmt.Sprintf(say("line %d, column %s, value %q: %s"), r.Line, r.Column, r.Value, reason)

@@ -3,10 +3,13 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/ictstat/ictstat/indicators/release"
+	"github.com/ictstat/ictstat/indicators/translations"
 )
 
 // exitWarnings is the exit code of a job that succeeded with warnings.
@@ -70,13 +73,13 @@ landed; 1 a failure of the machine or the database.`,
 			}
 			w := out(g)
 			bar := newStepProgress(g)
-			log := w
+			var log io.Writer = jobLines{w}
 			if bar.bar != nil && !dryRun {
 				log = nil // the steps are listed at the end, under the spinner's line
 			}
 			res, err := release.Run(cmd.Context(), j, release.Options{Database: g.db, Out: outDir, DryRun: dryRun,
 				ToolVersion: Version, Store: g.loadOptions(), Log: log,
-				Progress: func(step string) { bar.describe(step) }})
+				Progress: func(step string) { bar.describe(jobText(step)) }})
 			bar.finish()
 			if errors.Is(err, release.ErrInvalid) {
 				return &exitError{exitUsage, err}
@@ -92,16 +95,17 @@ landed; 1 a failure of the machine or the database.`,
 			}
 			m := res.Manifest
 			for _, s := range m.Steps {
-				fmt.Fprintf(w, say("  %-44s %10d rows %8.2f s"), s.Name, s.Rows, s.Seconds)
+				name := jobText(s.Name)
+				fmt.Fprintf(w, "  "+say("%s %10d rows %8.2f s"), name+strings.Repeat(" ", max(44-cellWidth(name), 0)), s.Rows, s.Seconds)
 				if s.Detail != "" && log == nil {
-					fmt.Fprintf(w, "  (%s)", s.Detail)
+					fmt.Fprintf(w, "  (%s)", jobText(s.Detail))
 				}
 				fmt.Fprintln(w)
 			}
 			fmt.Fprintf(w, say("wrote %d files to %s (manifest.json lists them with their SHA-256)\n"), len(m.Outputs)+1, res.Out)
 			if len(res.Warnings) > 0 {
 				for _, wn := range res.Warnings {
-					fmt.Fprintln(w, say("warning:"), wn)
+					fmt.Fprintln(w, say("warning:"), jobText(wn))
 				}
 				return &exitError{exitWarnings, fmt.Errorf("%d warnings", len(res.Warnings))}
 			}
@@ -112,4 +116,21 @@ landed; 1 a failure of the machine or the database.`,
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "check the job and say what it would do, changing nothing")
 	addAsOf(cmd, g)
 	return cmd
+}
+
+// jobText is what a job's run said (release.MessageFormats) in the language of --lang.
+func jobText(s string) string { return translations.FormatIn(said, translations.JobsArea, s) }
+
+// jobLines writes a run's log to w, each line in the language of --lang.
+type jobLines struct{ w io.Writer }
+
+func (l jobLines) Write(p []byte) (int, error) {
+	lines := strings.Split(string(p), "\n")
+	for i, line := range lines {
+		lines[i] = jobText(line)
+	}
+	if _, err := io.WriteString(l.w, strings.Join(lines, "\n")); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }

@@ -200,7 +200,7 @@ them to standard output and does not touch the database.`,
 						if col == "" {
 							col = "value"
 						}
-						fmt.Fprintf(os.Stderr, say("  %s %s %d, sex %s, area %s, age %s: %s %s: %s\n"), x.Indicator, x.Economy, x.Year, x.Sex, x.Area, x.Age, col, r.Value, translations.RejectIn(said, r.Reason))
+						fmt.Fprintf(os.Stderr, say("  %s %s %d, sex %s, area %s, age %s: %s %s: %s\n"), x.Indicator, x.Economy, x.Year, x.Sex, x.Area, x.Age, col, r.Value, translations.FormatIn(said, translations.RejectsArea, r.Reason))
 					}
 				}
 				if n := o.RowsRejected - int64(len(o.FirstRejects)); n > 0 {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"slices"
@@ -13,6 +14,7 @@ import (
 	"github.com/ictstat/ictstat/engine/load"
 	"github.com/ictstat/ictstat/engine/store"
 	"github.com/ictstat/ictstat/indicators/compute"
+	"github.com/ictstat/ictstat/indicators/release"
 	"github.com/ictstat/ictstat/indicators/translations"
 	"github.com/ictstat/ictstat/indicators/translations/translationstest"
 )
@@ -275,11 +277,66 @@ func TestRejectsTranslated(t *testing.T) {
 	}
 	fr := cat.For("fr")
 	for _, reason := range reasons {
-		if got := translations.RejectIn(fr, reason); got == reason {
+		if got := translations.FormatIn(fr, translations.RejectsArea, reason); got == reason {
 			t.Errorf("no reject format makes %q (add it to ingest.RejectReasons)", reason)
 		}
 	}
 	if want := cat.UI("fr", "not a number"); want == "" || !strings.Contains(r.stderr, want) {
 		t.Errorf("ingest --lang fr does not list %q:\n%s", want, r.stderr)
+	}
+}
+
+// TestJobInLanguage runs the example country-release job with --lang fr and checks that each of
+// its steps and what each did, as its manifest records them in English, is made in French by
+// release.MessageFormats, which have a translation in every language, the steps printed so; and
+// that a dry run's plan is French too.
+func TestJobInLanguage(t *testing.T) {
+	translationstest.CheckTranslated(t, release.MessageFormats)
+	db := copyOfDefault(t)
+	dir := t.TempDir()
+	job, err := filepath.Abs("../../datasets/jobs/country-release.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, err := translations.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fr := cat.For("fr")
+	dry := ictstatIn(t, dir, nil, "--db", db, "run", job, "--out", "out", "--dry-run", "--lang", "fr")
+	for _, line := range strings.Split(strings.TrimSpace(dry.stdout), "\n") {
+		if strings.Contains(line, "would ") || strings.Contains(line, "the job is valid") || strings.HasPrefix(line, "into ") {
+			t.Errorf("the dry run's line is English: %q", line)
+		}
+	}
+	r := ictstatIn(t, dir, nil, "--db", db, "run", job, "--out", "out", "--lang", "fr")
+	if r.code != 0 {
+		t.Fatalf("run --lang fr: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "out", "manifest.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m struct {
+		Steps []struct{ Name, Detail string }
+	}
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Steps) < 5 {
+		t.Fatalf("the manifest lists %d steps", len(m.Steps))
+	}
+	for _, s := range m.Steps {
+		for i, text := range []string{s.Name, s.Detail} {
+			if text == "" {
+				continue
+			}
+			french := translations.FormatIn(fr, translations.JobsArea, text)
+			if french == text {
+				t.Errorf("no format of release.MessageFormats makes %q", text)
+			} else if i == 0 && !strings.Contains(r.stdout, french) {
+				t.Errorf("run --lang fr does not print the step %q:\n%s", french, r.stdout)
+			}
+		}
 	}
 }

@@ -72,7 +72,7 @@ type Reject struct {
 // splitting the file into records (here), validating the fields (engine/validate) and the rules
 // over the whole file and the store (engine/store: repeated rows, conflicts with a stored
 // edition). The reasons are stored in English; a command shows them in the language of --lang
-// by matching them against these formats (translations.RejectIn, rejects.<lang>.csv).
+// by matching them against these formats (translations.FormatIn, rejects.<lang>.csv).
 var RejectReasons = []string{
 	// Records.
 	"text after a closing quote",

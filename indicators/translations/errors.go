@@ -15,6 +15,10 @@ const ErrorsArea = "errors"
 // (rejects.<lang>.csv): each row's English is a format of ingest.RejectReasons.
 const RejectsArea = "rejects"
 
+// JobsArea is the area of the files of what a job's run says (jobs.<lang>.csv): each row's
+// English is a format of release.MessageFormats.
+const JobsArea = "jobs"
+
 // areaFormats are the formats of an area's files of a catalogue's language, the most specific
 // first, by catalogue, area and language.
 var areaFormats sync.Map // [3]any{*Catalogue, area, lang} → []textFormat
@@ -35,20 +39,16 @@ func (c *Catalogue) formats(area, lang string) []textFormat {
 	return stored.([]textFormat)
 }
 
-// RejectIn translates with w the reason a row was rejected for: the reason is matched against
-// the formats of the rejects files, the most specific first, and made again with the translated
-// format, its values kept as they are. A reason no format makes stays as it is; nil w, or
-// English, gives reason as it is.
-func RejectIn(w *Words, reason string) string {
+// FormatIn translates with w a text a program made with one of the formats of an area's files
+// (RejectsArea, JobsArea), as ErrorIn does a message with the errors files: matched whole, the
+// most specific format first, and made again with the translated format, its values kept and the
+// messages it holds (%v) translated the same way; a text no format makes whole is kept up to its
+// first ": " and the rest translated so. nil w, or English, gives text as it is.
+func FormatIn(w *Words, area, text string) string {
 	if w == nil || w.Language() == Source {
-		return reason
+		return text
 	}
-	for _, f := range w.c.formats(RejectsArea, w.Language()) {
-		if m := f.pattern.FindStringSubmatch(reason); m != nil {
-			return f.remake(w, m, func(_ byte, s string) string { return s })
-		}
-	}
-	return reason
+	return errorIn(w, w.c.formats(area, w.Language()), text, 0)
 }
 
 // ErrorIn translates an error's message with w: the message is matched against the formats of

@@ -64,7 +64,10 @@ the latest computation, with the indicators and derived measures that depend on 
 and internet use form the usage gap; the rural population's share and coverage form rural
 coverage; the two fixed-broadband series the share at 10 Mbit/s and above), their aggregates for
 every group, their gaps and the progress toward the targets on them; the ICT Development Index is
-recomputed whole. Everything is recomputed when the population changed (it weighs every group
+recomputed whole. Of their aggregates, filled values and gap figures, only those of the years whose
+results could change are rewritten: the years of the observations loaded, and those in which a
+filled value (an interpolation, a nowcast) differs from the stored one; after an edition is dropped,
+every year. Everything is recomputed when the population changed (it weighs every group
 value), when the catalogue, economies, groups, targets, options or ictstat's version differ from
 the latest computation's, and with --full; the results are the same either way. The view
 computations says what each computation recomputed (scope).`,

@@ -23,6 +23,7 @@ observations_as_of(DATE), or --as-of on sql, chart, scorecard, progress, compute
 data as published on a date.`,
 	}
 	var format string
+	var lang langFlag
 	list := &cobra.Command{
 		Use:   "list",
 		Short: "List the editions, oldest first, with what each holds",
@@ -44,8 +45,12 @@ gives the long texts whole.`,
 			if err != nil {
 				return err
 			}
+			tr, err := lang.words()
+			if err != nil {
+				return err
+			}
 			t := resultTable{columns: []column{{name: "edition"}, {name: "released"}, {name: "files"}, {name: "observations"},
-				{name: "current"}, {name: "replaces_series"}, {name: "citation", text: clip}, {name: "licence", text: clip}}}
+				{name: "current"}, {name: "replaces_series"}, {name: "citation", text: clip}, {name: "licence", text: clip}}, words: tr}
 			for _, e := range eds {
 				t.rows = append(t.rows, []any{e.Edition, e.Released.Format(time.DateOnly), e.Batches, e.Observations, e.Current, e.ReplacesSeries, e.Citation, e.Licence})
 			}
@@ -53,6 +58,7 @@ gives the long texts whole.`,
 		},
 	}
 	list.Flags().StringVar(&format, "format", "table", "output format: table, csv or json")
+	lang.add(list)
 	drop := &cobra.Command{
 		Use:   "drop NAME",
 		Short: "Take an edition and everything loaded into it out of the database",

@@ -101,7 +101,7 @@ func TestGroupListInItsLanguage(t *testing.T) {
 	}
 }
 
-// TestInfoInTheirLanguage prints info and the indicator list in French and Chinese: their column
+// TestInfoInTheirLanguage prints info, the editions and the indicator list in French and Chinese: their column
 // names, names, units and sentences are in the language; in English they are as before.
 func TestInfoInTheirLanguage(t *testing.T) {
 	db, err := defaultDB()
@@ -129,6 +129,14 @@ func TestInfoInTheirLanguage(t *testing.T) {
 		}
 		if strings.Contains(r.stdout, "Aggregates, gaps and progress") || strings.Contains(r.stdout, "observations in all editions") {
 			t.Errorf("info --lang %s has English sentences:\n%s", lang, r.stdout)
+		}
+	}
+	for _, lang := range []string{"fr", "zh"} {
+		r := ictstatIn(t, "", []string{"COLUMNS=300"}, "--db", db, "edition", "list", "--lang", lang)
+		for _, want := range []string{cat.UI(lang, "files"), cat.UI(lang, "replaces_series"), cat.UI(lang, "citation")} {
+			if r.code != 0 || want == "" || !strings.Contains(r.stdout, want) {
+				t.Errorf("edition list --lang %s (exit %d) lacks %q:\n%s", lang, r.code, want, r.stdout)
+			}
 		}
 	}
 	for _, lang := range []string{"fr", "zh"} {
@@ -162,10 +170,10 @@ func TestMessagesCatalogueCurrent(t *testing.T) {
 	}
 }
 
-// TestStepsTranslated loads a file into a copy of the default database and computes it,
-// collecting the steps the load times and the computation reports to the progress bar, checks that
-// each has a translation in every language, and that `compute -v --lang fr` lists the steps' times
-// under their French names.
+// TestStepsTranslated loads a file into a copy of the default database and computes what it
+// changed, collecting the steps the load times and the computation reports to the progress bar,
+// checks that each has a translation in every language, and that `compute -v --lang fr`, after
+// another load, lists the steps' times under their French names.
 func TestStepsTranslated(t *testing.T) {
 	db := copyOfDefault(t)
 	st, err := store.Open(context.Background(), db, store.Options{})
@@ -185,7 +193,7 @@ func TestStepsTranslated(t *testing.T) {
 	for _, s := range loaded.Steps {
 		loadSteps = append(loadSteps, s.Name)
 	}
-	_, err = compute.Run(context.Background(), st, compute.Options{Full: true, ToolVersion: "test",
+	_, err = compute.Run(context.Background(), st, compute.Options{ToolVersion: Version,
 		Progress: func(step string, _, _ int, _ float64) {
 			if !slices.Contains(steps, step) {
 				steps = append(steps, step)
@@ -203,7 +211,16 @@ func TestStepsTranslated(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := ictstat(t, "--db", db, "compute", "--full", "-v", "--lang", "fr")
+	// Another value, for the command to compute what it changed.
+	revised := filepath.Join(filepath.Dir(file), "kenya-revised.csv")
+	if err := os.WriteFile(revised, []byte("indicator,economy,year,value\nmobile_broadband_per100,KEN,2025,61.2\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := ictstat(t, "--db", db, "ingest", revised, "--edition", "NSO Kenya 2026 revised", "-q")
+	if r.code != 0 {
+		t.Fatalf("ingest: exit %d: %s", r.code, r.stderr)
+	}
+	r = ictstat(t, "--db", db, "compute", "-v", "--lang", "fr")
 	for _, s := range steps {
 		if fr := cat.UI("fr", s); r.code != 0 || fr == "" || !strings.Contains(r.stdout, "  "+fr+" ") {
 			t.Errorf("compute -v --lang fr (exit %d) does not list %q as %q:\n%s%s", r.code, s, fr, r.stdout, r.stderr)

@@ -41,6 +41,7 @@ var sameAsEnglish = map[string]map[string]string{
 	"fr": {
 		"%s, via %s":   "the same words in French",
 		"note":         "the same word in French",
+		"citation":     "the same word in French",
 		"Code":         "the same word in French",
 		"Rural %":      "the same word in French",
 		"score":        "the same word in French",

@@ -10,14 +10,16 @@ import (
 	"github.com/ictstat/ictstat/indicators/translations/translationstest"
 )
 
-// TestErrorsTranslated checks that every error message ictstat makes (its format) has a
-// translation in every language's errors file, and that every row of those files is still the
+// TestErrorsTranslated checks that every error message ictstat makes (its format), and those
+// cobra and pflag make of a command line (libraryErrors), has a translation in every language's
+// errors file, and that every row of those files is still the
 // format of a message. It lists what is missing as rows for errors.<lang>.csv.
 func TestErrorsTranslated(t *testing.T) {
 	formats := translationstest.ErrorFormats(t, "../..", "usageError", "requestError")
 	if len(formats) < 300 {
 		t.Fatalf("only %d error formats found", len(formats))
 	}
+	formats = append(formats, libraryErrors...)
 	cat, err := translations.Default()
 	if err != nil {
 		t.Fatal(err)
@@ -48,8 +50,8 @@ func TestErrorsTranslated(t *testing.T) {
 	}
 }
 
-// TestErrorInLanguage: with --lang, an error is printed in the language, its exit code unchanged;
-// without, in English.
+// TestErrorInLanguage: with --lang, an error is printed in the language, its exit code unchanged,
+// the command line's errors too; without, in English.
 func TestErrorInLanguage(t *testing.T) {
 	cat, err := translations.Default()
 	if err != nil {
@@ -73,5 +75,12 @@ func TestErrorInLanguage(t *testing.T) {
 	want, _, _ := cat.Text("fr", translations.UIKey(english))
 	if r := ictstat(t, "info", "--format", "xml", "--lang", "fr"); !strings.Contains(r.stderr, want) {
 		t.Errorf("info --format xml --lang fr: %s", r.stderr)
+	}
+	// cobra's and pflag's errors: an unknown flag, and an unknown command, which cobra finds
+	// before it parses any flag.
+	for _, args := range [][]string{{"--lang", "fr", "info", "--nosuch"}, {"--lang=fr", "nosuch"}} {
+		if r := ictstat(t, args...); r.code != 2 || strings.Contains(r.stderr, "unknown") || !strings.Contains(r.stderr, "inconnu") {
+			t.Errorf("%q: exit %d: %s", args, r.code, r.stderr)
+		}
 	}
 }

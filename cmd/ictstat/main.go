@@ -186,15 +186,34 @@ func errorWords(cmd *cobra.Command) *translations.Words {
 	if cmd == nil {
 		return nil
 	}
-	f := cmd.Flags().Lookup("lang")
-	if f == nil {
+	lang := langArg(os.Args[1:]) // cobra's errors before it parses the flags (an unknown command)
+	if f := cmd.Flags().Lookup("lang"); f != nil && f.Changed {
+		lang = f.Value.String()
+	}
+	if lang == "" {
 		return nil
 	}
-	w, err := translations.WordsOf(f.Value.String())
+	w, err := translations.WordsOf(lang)
 	if err != nil {
 		return nil
 	}
 	return w
+}
+
+// langArg is the value of --lang on the command line args, "" without one.
+func langArg(args []string) string {
+	for i, a := range args {
+		if a == "--" {
+			break
+		}
+		if v, ok := strings.CutPrefix(a, "--lang="); ok {
+			return v
+		}
+		if a == "--lang" && i+1 < len(args) {
+			return args[i+1]
+		}
+	}
+	return ""
 }
 
 // exitCode prints err, in the language of w (translations.ErrorIn; nil: English), and returns the
@@ -219,4 +238,27 @@ func exitCode(err error, w *translations.Words) int {
 		return exitUsage
 	}
 	return exitFailure
+}
+
+// libraryErrors are the formats of the errors cobra and pflag make of a command line (an unknown
+// flag or command, a missing or malformed argument), which ictstat prints as its own: the errors
+// files translate them with ictstat's (TestErrorsTranslated).
+var libraryErrors = []string{
+	"unknown flag: --%s",
+	"unknown shorthand flag: %q in -%s",
+	"flag needs an argument: --%s",
+	"flag needs an argument: %q in -%s",
+	"invalid argument %q for %q flag: %v",
+	"bad flag syntax: %s",
+	"unknown command %q for %q",
+	"unknown command %q for %q%s",
+	"invalid argument %q for %q%s",
+	"requires at least %d arg(s), only received %d",
+	"accepts at most %d arg(s), received %d",
+	"accepts %d arg(s), received %d",
+	"accepts between %d and %d arg(s), received %d",
+	`required flag(s) "%s" not set`,
+	"if any flags in the group [%v] are set they must all be set; missing %v",
+	"at least one of the flags in the group [%v] is required",
+	"if any flags in the group [%v] are set none of the others can be; %v were all set",
 }

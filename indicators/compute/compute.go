@@ -612,28 +612,20 @@ func (d *data) estimates(emit func(store.EstimateRow) error) error {
 		if strings.Contains(k.indicator, ":") || !d.scope.has(k.indicator) {
 			continue // derived measures are not observations
 		}
+		method := d.nowcastMethod(k)
 		for e, r := range d.filled[k] {
 			if r == nil {
 				continue
 			}
-			p := d.reported[k][e]
-			for i, s := range r.Status {
-				if !s.Estimated() {
+			for i := range r.Status {
+				row, ok := d.estimateAt(r, k, e, d.first+i)
+				if !ok {
 					continue
 				}
-				b := boundsAt(r, i)
-				row := store.EstimateRow{Economy: d.economies[e], Indicator: k.indicator, Sex: k.sex, Area: k.area,
-					Age: k.age, Year: d.first + i, Value: r.Values[i], Status: s.String(), Method: estimateMethods[s],
-					Low80: b[0], High80: b[1], Low95: b[2], High95: b[3]}
-				if s == aggregate.Nowcast {
-					if m := d.models[k]; m != nil {
-						row.Method = m.Describe()
-					} else {
-						row.Method = d.breakdowns[k].Describe()
-					}
-				}
-				if (s == aggregate.Nowcast || s == aggregate.CarriedForward) && p != nil {
-					row.LastReported = p.years[len(p.years)-1]
+				row.Economy, row.Indicator, row.Sex, row.Area, row.Age, row.Year = d.economies[e], k.indicator, k.sex, k.area, k.age, d.first+i
+				row.Method = estimateMethods[r.Status[i]]
+				if r.Status[i] == aggregate.Nowcast {
+					row.Method = method
 				}
 				if err := emit(row); err != nil {
 					return err

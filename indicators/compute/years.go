@@ -165,7 +165,8 @@ func rowStatuses(r *aggregate.Row) []aggregate.Status {
 }
 
 // estimateAt is the value filled in row r (economy e's of series k) for year, as the store's
-// estimates hold it but for its method; false where the value is not filled.
+// estimates hold it but for its series, economy, year and method; false where the value is not
+// filled.
 func (d *data) estimateAt(r *aggregate.Row, k key, e, year int) (store.EstimateRow, bool) {
 	i := year - d.first
 	if r == nil || i < 0 || i >= len(r.Status) || !r.Status[i].Estimated() {

@@ -56,12 +56,7 @@ func FormatIn(w *Words, area, text string) string {
 // values it holds kept as they are and the errors it wraps (%w, %v) translated the same way. A
 // message no format makes whole is kept up to its first ": " and the rest translated so; one of
 // DuckDB's or the operating system's stays as it is. nil w, or English, gives msg as it is.
-func ErrorIn(w *Words, msg string) string {
-	if w == nil || w.Language() == Source {
-		return msg
-	}
-	return errorIn(w, w.c.formats(ErrorsArea, w.Language()), msg, 0)
-}
+func ErrorIn(w *Words, msg string) string { return FormatIn(w, ErrorsArea, msg) }
 
 func errorIn(w *Words, formats []textFormat, msg string, depth int) string {
 	if depth > 8 || msg == "" {

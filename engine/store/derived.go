@@ -12,8 +12,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/duckdb/duckdb-go/v2"
 )
 
 // Computation describes one run of `ictstat compute`.
@@ -285,7 +283,7 @@ func (w *DerivedWriter) append(fn func(drv driver.Conn) error) error {
 // Aggregates writes the groups' values produce emits, one at a time, and returns how many there
 // were. produce must not use the store.
 func (w *DerivedWriter) Aggregates(produce func(emit func(AggregateRow) error) error) (int, error) {
-	return appendFrom(w, "aggregates", 24, produce, func(x AggregateRow, r []driver.Value) {
+	return insertFrom(w, "aggregates", produce, func(x AggregateRow, r *Row) {
 		status := "withheld"
 		switch {
 		case x.Published && x.Nowcast:
@@ -293,57 +291,86 @@ func (w *DerivedWriter) Aggregates(produce func(emit func(AggregateRow) error) e
 		case x.Published:
 			status = "published"
 		}
-		r[0], r[1], r[2], r[3], r[4], r[5], r[6] = x.Group, x.Indicator, x.Sex, x.Area, x.Age, int16(x.Year), nullFloat(x.Value)
-		r[7], r[8], r[9], r[10], r[11] = x.Method, nullable(x.Weight), int32(x.Members), int32(x.Reporting), int32(x.Estimated)
-		r[12], r[13], r[14], r[15], r[16] = x.CoverageReported, x.CoverageAnchored, x.Coverage, status, w.composition
-		r[17], r[18] = nullFloat(x.SE), int32(x.SEMembers)                                                                                      // migration 0012
-		r[19], r[20], r[21], r[22], r[23] = x.CoverageNowcast, nullFloat(x.Low80), nullFloat(x.High80), nullFloat(x.Low95), nullFloat(x.High95) // 0013
+		r.Text(x.Group)
+		r.Text(x.Indicator)
+		r.Text(x.Sex)
+		r.Text(x.Area)
+		r.Text(x.Age)
+		r.Int(x.Year)
+		r.Number(x.Value)
+		r.Text(x.Method)
+		r.TextOrNull(x.Weight)
+		r.Int(x.Members)
+		r.Int(x.Reporting)
+		r.Int(x.Estimated)
+		r.Number(x.CoverageReported)
+		r.Number(x.CoverageAnchored)
+		r.Number(x.Coverage)
+		r.Text(status)
+		r.Text(w.composition)
+		r.Number(x.SE) // migration 0012
+		r.Int(x.SEMembers)
+		r.Number(x.CoverageNowcast) // migration 0013
+		r.Number(x.Low80)
+		r.Number(x.High80)
+		r.Number(x.Low95)
+		r.Number(x.High95)
 	})
 }
 
-// appendFrom appends to table the rows produce emits, each set out in cols values by fill, and
-// returns how many there were.
-func appendFrom[T any](w *DerivedWriter, table string, cols int, produce func(emit func(T) error) error, fill func(T, []driver.Value)) (int, error) {
-	n := 0
-	err := w.append(func(drv driver.Conn) error {
-		a, err := duckdb.NewAppender(drv, "", "store", table)
-		if err != nil {
-			return fmt.Errorf("append to %s: %w", table, err)
-		}
-		r := make([]driver.Value, cols)
-		err = produce(func(x T) error {
-			fill(x, r)
-			n++
-			return a.AppendRow(r...)
-		})
-		if cerr := a.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			return fmt.Errorf("append to %s: %w", table, err)
-		}
-		return nil
-	})
+// insertFrom inserts into table the rows produce emits, each set out by fill, and returns how
+// many there were.
+func insertFrom[T any](w *DerivedWriter, table string, produce func(emit func(T) error) error, fill func(T, *Row)) (int, error) {
+	if w.done {
+		return 0, errors.New("the derived results were already committed or aborted")
+	}
+	n, err := insertRows(w.ctx, w.conn, table, produce, fill)
+	if err != nil {
+		w.Abort()
+	}
 	return n, err
 }
 
 // Estimates writes the values filled in for economies that produce emits, one at a time, and
 // returns how many there were. produce must not use the store.
 func (w *DerivedWriter) Estimates(produce func(emit func(EstimateRow) error) error) (int, error) {
-	return appendFrom(w, "estimates", 14, produce, func(e EstimateRow, r []driver.Value) {
-		r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7] = e.Economy, e.Indicator, e.Sex, e.Area, e.Age, int16(e.Year), e.Value, e.Status
-		r[8], r[9], r[10], r[11], r[12], r[13] = nullable(e.Method), year(e.LastReported), nullFloat(e.Low80), nullFloat(e.High80),
-			nullFloat(e.Low95), nullFloat(e.High95) // migration 0013
+	return insertFrom(w, "estimates", produce, func(e EstimateRow, r *Row) {
+		r.Text(e.Economy)
+		r.Text(e.Indicator)
+		r.Text(e.Sex)
+		r.Text(e.Area)
+		r.Text(e.Age)
+		r.Int(e.Year)
+		r.Number(e.Value)
+		r.Text(e.Status)
+		r.TextOrNull(e.Method) // migration 0013
+		r.Year(e.LastReported)
+		r.Number(e.Low80)
+		r.Number(e.High80)
+		r.Number(e.Low95)
+		r.Number(e.High95)
 	})
 }
 
 // Gaps writes the divides produce emits, one at a time, and returns how many there were.
 // produce must not use the store.
 func (w *DerivedWriter) Gaps(produce func(emit func(GapRow) error) error) (int, error) {
-	return appendFrom(w, "gaps", 15, produce, func(g GapRow, r []driver.Value) {
-		r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7] = g.Entity, g.EntityKind, g.Measure, g.Indicator, g.Area, g.Age, int16(g.Year), g.Value
-		r[8], r[9], r[10], r[11] = nullFloat(g.First), nullFloat(g.Second), nullable(g.Status), g.Basis
-		r[12], r[13], r[14] = g.Nowcast, nullFloat(g.Low95), nullFloat(g.High95) // migration 0013
+	return insertFrom(w, "gaps", produce, func(g GapRow, r *Row) {
+		r.Text(g.Entity)
+		r.Text(g.EntityKind)
+		r.Text(g.Measure)
+		r.Text(g.Indicator)
+		r.Text(g.Area)
+		r.Text(g.Age)
+		r.Int(g.Year)
+		r.Number(g.Value)
+		r.Number(g.First)
+		r.Number(g.Second)
+		r.TextOrNull(g.Status)
+		r.Text(g.Basis)
+		r.Bool(g.Nowcast) // migration 0013
+		r.Number(g.Low95)
+		r.Number(g.High95)
 	})
 }
 

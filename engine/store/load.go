@@ -160,7 +160,7 @@ func (s *Store) BeginLoad(ctx context.Context, spec LoadSpec) (l *Load, err erro
 			conn.Close()
 		}
 	}()
-	if err := registerStream(conn); err != nil && !strings.Contains(err.Error(), "already exists") {
+	if err := registerStream(conn); err != nil {
 		return nil, err
 	}
 	if _, err := conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {

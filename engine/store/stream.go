@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -43,47 +44,70 @@ type rowStream struct {
 	cursors []*cursor
 }
 
-// streams holds the streams of loads in progress, by handle.
-var streams = struct {
-	sync.Mutex
-	next int64
-	m    map[int64]*rowStream
-}{m: map[int64]*rowStream{}}
+// streams holds the streams of loads in progress.
+var streams = &handles[*rowStream]{what: "load in progress"}
 
 func openStream(ctx context.Context) (int64, *rowStream) {
 	s := &rowStream{ctx: ctx, batches: make(chan arrow.RecordBatch, 4)}
-	streams.Lock()
-	defer streams.Unlock()
-	streams.next++
-	streams.m[streams.next] = s
-	return streams.next, s
+	return streams.add(s), s
 }
 
-func closeStream(handle int64) {
-	streams.Lock()
-	defer streams.Unlock()
-	delete(streams.m, handle)
-}
+func closeStream(handle int64) { streams.remove(handle) }
 
 // registerStream makes the table function known on conn.
 func registerStream(conn *sql.Conn) error {
+	return registerHandleFunction(conn, streamFunction, streams)
+}
+
+// handles holds the sources of rows of the table functions in use, by a handle the SQL passes.
+type handles[T duckdb.ParallelChunkTableSource] struct {
+	what string // what a source is, for the error when none has the handle
+	sync.Mutex
+	next int64
+	m    map[int64]T
+}
+
+func (hs *handles[T]) add(s T) int64 {
+	hs.Lock()
+	defer hs.Unlock()
+	if hs.m == nil {
+		hs.m = map[int64]T{}
+	}
+	hs.next++
+	hs.m[hs.next] = s
+	return hs.next
+}
+
+func (hs *handles[T]) remove(h int64) {
+	hs.Lock()
+	defer hs.Unlock()
+	delete(hs.m, h)
+}
+
+// registerHandleFunction registers on conn the table function name(handle), whose rows come from
+// the source hs holds under the handle. A function registered before is kept.
+func registerHandleFunction[T duckdb.ParallelChunkTableSource](conn *sql.Conn, name string, hs *handles[T]) error {
 	bigint, err := duckdb.NewTypeInfo(duckdb.TYPE_BIGINT)
 	if err != nil {
 		return err
 	}
-	return duckdb.RegisterTableUDF(conn, streamFunction, duckdb.ParallelChunkTableFunction{
+	err = duckdb.RegisterTableUDF(conn, name, duckdb.ParallelChunkTableFunction{
 		Config: duckdb.TableFunctionConfig{Arguments: []duckdb.TypeInfo{bigint}},
 		BindArguments: func(_ map[string]any, args ...any) (duckdb.ParallelChunkTableSource, error) {
 			h, _ := args[0].(int64)
-			streams.Lock()
-			s, ok := streams.m[h]
-			streams.Unlock()
+			hs.Lock()
+			s, ok := hs.m[h]
+			hs.Unlock()
 			if !ok {
-				return nil, fmt.Errorf("no load in progress with handle %d", h)
+				return nil, fmt.Errorf("no %s with handle %d", hs.what, h)
 			}
 			return s, nil
 		},
 	})
+	if err != nil && strings.Contains(err.Error(), "already exists") {
+		return nil
+	}
+	return err
 }
 
 func typeInfo(t duckdb.Type) duckdb.TypeInfo {

@@ -498,25 +498,33 @@ func weightLabel(m measure) string {
 }
 
 // aggregates forms every group's value for every series and year in which a member has a value
-// and that formed accepts, and hands each to emit in the order of the groups, then the series, then the years. Groups
-// are formed in parallel, a few at a time, the next few while the last are handed over, so
-// that only their rows are held at once.
+// and that formed accepts, and hands each to emit in the order of the series, then the groups,
+// then the years. Series are formed in parallel, a few at a time, the next few while the last
+// are handed over, so that only their rows are held at once.
 func (d *data) aggregates(rule aggregate.Rule, workers int, formed func(k key, year int) bool, emit func(store.AggregateRow) error) error {
 	keys := sortedKeys(d.filled)
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
+	n := d.last - d.first + 1
+	in := make([][][]int, len(d.groups)) // group → year → members
+	for g, grp := range d.groups {
+		in[g] = make([][]int, n)
+		for i := range n {
+			in[g][i] = grp.membersIn(d.first + i)
+		}
+	}
 	batches, stop := make(chan [][]store.AggregateRow, 1), make(chan struct{})
 	go func() {
 		defer close(batches)
-		for from := 0; from < len(d.groups); from += 2 * workers {
-			batch := d.groups[from:min(from+2*workers, len(d.groups))]
+		for from := 0; from < len(keys); from += 2 * workers {
+			batch := keys[from:min(from+2*workers, len(keys))]
 			rows := make([][]store.AggregateRow, len(batch))
 			var g errgroup.Group
 			g.SetLimit(workers)
-			for i, grp := range batch {
+			for i, k := range batch {
 				g.Go(func() error {
-					rows[i] = d.groupAggregates(grp, keys, rule, formed)
+					rows[i] = d.seriesAggregates(k, in, rule, formed)
 					return nil
 				})
 			}
@@ -545,65 +553,81 @@ func (d *data) aggregates(rule aggregate.Rule, workers int, formed func(k key, y
 	return nil
 }
 
-// groupAggregates forms one group's values of the series keys in the years formed accepts.
-func (d *data) groupAggregates(g group, keys []key, rule aggregate.Rule, formed func(k key, year int) bool) []store.AggregateRow {
-	pop := d.filled[total("population")]
-	n := d.last - d.first + 1
-	var out []store.AggregateRow
-	members := make([]aggregate.Member, 0, len(d.economies))
-	byYear := make([][]int, n)
-	for i := range byYear {
-		byYear[i] = g.membersIn(d.first + i)
+// seriesAggregates forms every group's values of series k in the years formed accepts, the
+// groups' members in each year given by in (group → year → economies). Each year, every
+// economy's part is set out once, for all the groups it belongs to.
+func (d *data) seriesAggregates(k key, in [][][]int, rule aggregate.Rule, formed func(k key, year int) bool) []store.AggregateRow {
+	m, ok := d.measures[k.indicator]
+	if !ok {
+		return nil
 	}
-	for _, k := range keys {
-		m, ok := d.measures[k.indicator]
-		if !ok {
+	pop := d.filled[total("population")]
+	rows, share, corr := d.filled[k], d.weightRows(m), d.correlation(k)
+	reported := make([]*points, len(d.economies))
+	for e, p := range d.reported[k] {
+		reported[e] = p
+	}
+	var out []store.AggregateRow
+	all := make([]aggregate.Member, len(d.economies))
+	has := make([]bool, len(d.economies))
+	var members []aggregate.Member
+	for i := range d.last - d.first + 1 {
+		year := d.first + i
+		if !formed(k, year) {
 			continue
 		}
-		rows, share, reported, corr := d.filled[k], d.weightRows(m), d.reported[k], d.correlation(k)
-		for i := 0; i < n; i++ {
-			if !formed(k, d.first+i) {
-				continue
+		any := false
+		for e := range all {
+			mb := aggregate.Member{Value: math.NaN(), Weight: math.NaN(), People: math.NaN()}
+			if pop != nil && pop[e] != nil {
+				mb.People = pop[e].Values[i]
 			}
-			members = members[:0]
-			any := false
-			for _, e := range byYear[i] {
-				mb := aggregate.Member{Value: math.NaN(), Weight: math.NaN(), People: math.NaN()}
-				if pop != nil && pop[e] != nil {
-					mb.People = pop[e].Values[i]
+			has[e] = false
+			if r := rows[e]; r != nil && r.Status[i] != aggregate.Missing {
+				mb.Value, mb.Status = r.Values[i], r.Status[i]
+				mb.Weight = weightOf(m, share, e, i, mb.People)
+				mb.Bounds, mb.Correlation = boundsAt(r, i), corr
+				has[e], any = true, true
+				if mb.Status == aggregate.Reported {
+					mb.SE = reported[e].seAt(year)
+					mb.HasSE = !math.IsNaN(mb.SE)
 				}
-				if r := rows[e]; r != nil && r.Status[i] != aggregate.Missing {
-					mb.Value, mb.Status = r.Values[i], r.Status[i]
-					mb.Weight = weightOf(m, share, e, i, mb.People)
-					mb.Bounds, mb.Correlation = boundsAt(r, i), corr
-					any = true
-					if mb.Status == aggregate.Reported {
-						mb.SE = reported[e].seAt(d.first + i)
-						mb.HasSE = !math.IsNaN(mb.SE)
-					}
-				}
-				members = append(members, mb)
+			}
+			all[e] = mb
+		}
+		if !any {
+			continue
+		}
+		for g, grp := range d.groups {
+			members, any = members[:0], false
+			for _, e := range in[g][i] {
+				members = append(members, all[e])
+				any = any || has[e]
 			}
 			if !any {
 				continue
 			}
-			v := aggregate.Group(m.aggregation, members, rule)
-			row := store.AggregateRow{Group: g.code, Indicator: k.indicator, Sex: k.sex, Area: k.area, Age: k.age,
-				Year: d.first + i, Value: v.Value, Method: string(m.aggregation), Members: v.Members, Reporting: v.Reporting,
-				Estimated: v.Estimated, CoverageReported: v.CoverageReported, CoverageAnchored: v.CoverageAnchored,
-				Coverage: v.Coverage, Published: v.Published, SE: v.SE, SEMembers: v.SEMembers,
-				Nowcast: v.RestsOnNowcasts, CoverageNowcast: v.CoverageNowcast,
-				Low80: math.NaN(), High80: math.NaN(), Low95: math.NaN(), High95: math.NaN()}
-			if v.Nowcasts > 0 && v.Published {
-				row.Low80, row.High80, row.Low95, row.High95 = v.Bounds[0], v.Bounds[1], v.Bounds[2], v.Bounds[3]
-			}
-			if m.aggregation == aggregate.WeightedMean {
-				row.Weight = weightLabel(m)
-			}
-			out = append(out, row)
+			out = append(out, d.aggregateRow(grp.code, k, m, year, aggregate.Group(m.aggregation, members, rule)))
 		}
 	}
 	return out
+}
+
+// aggregateRow is the row of group's value v of series k in year.
+func (d *data) aggregateRow(group string, k key, m measure, year int, v aggregate.Value) store.AggregateRow {
+	row := store.AggregateRow{Group: group, Indicator: k.indicator, Sex: k.sex, Area: k.area, Age: k.age,
+		Year: year, Value: v.Value, Method: string(m.aggregation), Members: v.Members, Reporting: v.Reporting,
+		Estimated: v.Estimated, CoverageReported: v.CoverageReported, CoverageAnchored: v.CoverageAnchored,
+		Coverage: v.Coverage, Published: v.Published, SE: v.SE, SEMembers: v.SEMembers,
+		Nowcast: v.RestsOnNowcasts, CoverageNowcast: v.CoverageNowcast,
+		Low80: math.NaN(), High80: math.NaN(), Low95: math.NaN(), High95: math.NaN()}
+	if v.Nowcasts > 0 && v.Published {
+		row.Low80, row.High80, row.Low95, row.High95 = v.Bounds[0], v.Bounds[1], v.Bounds[2], v.Bounds[3]
+	}
+	if m.aggregation == aggregate.WeightedMean {
+		row.Weight = weightLabel(m)
+	}
+	return row
 }
 
 // estimates hands the values filled in for economies to emit.

@@ -196,7 +196,7 @@ func (s *Store) BeginDerived(ctx context.Context, c Computation, only *Recompute
 
 // clear deletes the derived rows a computation replaces.
 func (w *DerivedWriter) clear(only *Recompute) error {
-	tables := []string{"aggregates", "estimates", "gaps", "progress", "targets", "idi", "idi_inputs", "nowcast_models"}
+	tables := []string{"aggregates", "estimates", "gaps", "progress", "targets", "idi", "idi_inputs", "nowcast_models", "nowcast_fits"}
 	if only == nil {
 		for _, t := range tables {
 			if err := w.exec("DELETE FROM store." + t); err != nil {
@@ -418,6 +418,49 @@ func (w *DerivedWriter) NowcastModels(rows []NowcastModelRow) error {
 				m.Correlation, int32(m.Comparisons), nullFloat(m.MAE), nullFloat(m.CarryMAE), m.Used, m.Method})
 		})
 	})
+}
+
+// NowcastFit is a fitted nowcast model kept for later computations, with the digest of the
+// inputs it was fitted to (see migration 0017).
+type NowcastFit struct {
+	Indicator, Sex, Area, Age string
+	Inputs, Model             []byte
+}
+
+// NowcastFits replaces the kept models of the series fits has.
+func (w *DerivedWriter) NowcastFits(fits []NowcastFit) error {
+	if len(fits) == 0 {
+		return nil
+	}
+	keys := make([]string, len(fits))
+	for i, f := range fits {
+		keys[i] = f.Indicator + "\x1e" + f.Sex + "\x1e" + f.Area + "\x1e" + f.Age
+	}
+	if err := w.exec(`DELETE FROM store.nowcast_fits WHERE list_contains(string_split(?, chr(31)),
+		indicator || chr(30) || sex || chr(30) || area || chr(30) || age)`, strings.Join(keys, "\x1f")); err != nil {
+		w.Abort()
+		return err
+	}
+	return w.append(func(drv driver.Conn) error {
+		return appendEach(drv, "nowcast_fits", len(fits), 6, func(i int, r []driver.Value) {
+			f := &fits[i]
+			r[0], r[1], r[2], r[3], r[4], r[5] = f.Indicator, f.Sex, f.Area, f.Age, f.Inputs, f.Model
+		})
+	})
+}
+
+// NowcastFits reads the kept nowcast models.
+func (s *Store) NowcastFits(ctx context.Context) ([]NowcastFit, error) {
+	var out []NowcastFit
+	err := ScanRows(ctx, s.db, `SELECT indicator, sex, area, age, inputs, model FROM store.nowcast_fits`, func(r *sql.Rows) error {
+		var f NowcastFit
+		if err := r.Scan(&f.Indicator, &f.Sex, &f.Area, &f.Age, &f.Inputs, &f.Model); err != nil {
+			return err
+		}
+		out = append(out, f)
+		return nil
+	})
+	return out, err
 }
 
 // Targets writes the frameworks' targets.

@@ -48,7 +48,7 @@ type rowCursor struct {
 }
 
 // sources holds the sources of inserts in progress.
-var sources = &handles[*rowSource]{what: "rows being inserted"}
+var sources = &handles[*rowSource]{missing: func(h int64) error { return fmt.Errorf("no rows being inserted with handle %d", h) }}
 
 // ColumnInfos: c1, c2, …, VARCHAR for a text and DOUBLE for a number.
 func (s *rowSource) ColumnInfos() []duckdb.ColumnInfo {
@@ -214,13 +214,21 @@ func insertRows[T any](ctx context.Context, conn *sql.Conn, table string, produc
 	defer sources.remove(h)
 	inserted := make(chan error, 1)
 	go func() {
-		// The rows' order is not kept: each thread stores what it copies.
-		_, err := conn.ExecContext(ctx, "SET preserve_insertion_order = false")
+		// The rows' order is not kept: each thread stores what it copies (where the store's
+		// configuration is locked, they are stored in order).
+		var locked bool
+		err := conn.QueryRowContext(ctx, "SELECT current_setting('lock_configuration')").Scan(&locked)
+		unordered := err == nil && !locked
+		if unordered {
+			_, err = conn.ExecContext(ctx, "SET preserve_insertion_order = false")
+		}
 		if err == nil {
 			_, err = conn.ExecContext(ctx, fmt.Sprintf("INSERT INTO store.%s SELECT %s FROM %s(?)", table, strings.Join(exprs, ", "), rowsFunction), h)
 		}
-		if _, rerr := conn.ExecContext(context.Background(), "RESET preserve_insertion_order"); err == nil {
-			err = rerr
+		if unordered {
+			if _, rerr := conn.ExecContext(context.Background(), "RESET preserve_insertion_order"); err == nil {
+				err = rerr
+			}
 		}
 		if err != nil {
 			cancel() // the producer stops at its next batch
@@ -279,7 +287,7 @@ func insertRows[T any](ctx context.Context, conn *sql.Conn, table string, produc
 		err = ierr // the insert's own failure, rather than the cancellation it caused
 	}
 	if err != nil {
-		return 0, fmt.Errorf("insert into %s: %w", table, err)
+		return 0, fmt.Errorf("append to %s: %w", table, err)
 	}
 	return n, nil
 }
@@ -308,9 +316,6 @@ func columnTypes(ctx context.Context, conn *sql.Conn, table string) ([]string, e
 	}
 	if err := rs.Err(); err != nil {
 		return nil, err
-	}
-	if len(types) == 0 {
-		return nil, fmt.Errorf("no table store.%s", table)
 	}
 	return types, nil
 }

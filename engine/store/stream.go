@@ -45,7 +45,7 @@ type rowStream struct {
 }
 
 // streams holds the streams of loads in progress.
-var streams = &handles[*rowStream]{what: "load in progress"}
+var streams = &handles[*rowStream]{missing: func(h int64) error { return fmt.Errorf("no load in progress with handle %d", h) }}
 
 func openStream(ctx context.Context) (int64, *rowStream) {
 	s := &rowStream{ctx: ctx, batches: make(chan arrow.RecordBatch, 4)}
@@ -61,7 +61,7 @@ func registerStream(conn *sql.Conn) error {
 
 // handles holds the sources of rows of the table functions in use, by a handle the SQL passes.
 type handles[T duckdb.ParallelChunkTableSource] struct {
-	what string // what a source is, for the error when none has the handle
+	missing func(h int64) error // the error when no source has the handle
 	sync.Mutex
 	next int64
 	m    map[int64]T
@@ -99,7 +99,7 @@ func registerHandleFunction[T duckdb.ParallelChunkTableSource](conn *sql.Conn, n
 			s, ok := hs.m[h]
 			hs.Unlock()
 			if !ok {
-				return nil, fmt.Errorf("no %s with handle %d", hs.what, h)
+				return nil, hs.missing(h)
 			}
 			return s, nil
 		},

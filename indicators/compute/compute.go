@@ -72,6 +72,9 @@ type Summary struct {
 	// Changed lists the indicators whose observations changed (incremental computations).
 	Scope, Reason string
 	Changed       []string
+	// ModelsFitted are the nowcast models fitted, ModelsKept those taken as kept from an earlier
+	// computation because their inputs are the same.
+	ModelsFitted, ModelsKept int
 	// Years are the years an incremental computation rewrote, those whose results could have
 	// changed (nil: every year; empty: none).
 	Years []int
@@ -125,6 +128,23 @@ func Run(ctx context.Context, st *store.Store, opts Options) (Summary, error) {
 	if err != nil {
 		return Summary{}, err
 	}
+	// The index rests on the observations alone, not on the results being written: it is
+	// computed meanwhile, from the store as it stands.
+	ctx, cancel := context.WithCancel(ctx)
+	var index struct {
+		rows   []store.IDIRow
+		inputs []store.IDIInputRow
+		err    error
+	}
+	indexed := make(chan struct{})
+	go func() {
+		defer close(indexed)
+		index.rows, index.inputs, index.err = idiRows(ctx, st)
+	}()
+	defer func() {
+		cancel()
+		<-indexed
+	}()
 	t.step("finding what changed", 0)
 	sc, state, reference, err := planScope(ctx, st, opts, fws)
 	if err != nil {
@@ -183,6 +203,8 @@ func Run(ctx context.Context, st *store.Store, opts Options) (Summary, error) {
 		sum.Withheld += r.withheld
 		sum.Estimates += r.estimates
 		sum.Gaps += r.gaps
+		sum.ModelsFitted += r.fitted
+		sum.ModelsKept += r.kept
 		prog = append(prog, r.progress...)
 		maps.Copy(rewritten, r.years)
 		every = every || r.years == nil
@@ -211,11 +233,11 @@ func Run(ctx context.Context, st *store.Store, opts Options) (Summary, error) {
 	}
 	sum.Progress = len(prog)
 	t.step("computing the ICT Development Index", 1)
-	rows, inputs, err := idiRows(ctx, st)
-	if err != nil {
-		return fail(err)
+	<-indexed
+	if index.err != nil {
+		return fail(index.err)
 	}
-	if err := w.IDI(rows, inputs); err != nil {
+	if err := w.IDI(index.rows, index.inputs); err != nil {
 		return fail(err)
 	}
 	t.step("committing", 1)
@@ -232,6 +254,7 @@ type passResult struct {
 	years                                 years // the years rewritten; nil: all
 	read                                  int64
 	aggregates, withheld, estimates, gaps int
+	fitted, kept                          int // nowcast models
 	progress                              []store.ProgressRow
 }
 
@@ -258,9 +281,16 @@ func computePass(ctx context.Context, st *store.Store, w *store.DerivedWriter, p
 	d.first, d.last = first, last
 	if opts.Fill == FillNowcast {
 		t.step("fitting nowcasts", 0.1)
-		if err := d.fitNowcasts(ctx, opts.Workers); err != nil {
+		var saved []store.NowcastFit
+		if p.incremental {
+			if saved, err = st.NowcastFits(ctx); err != nil {
+				return r, err
+			}
+		}
+		if r.kept, err = d.fitNowcasts(ctx, opts.Workers, saved); err != nil {
 			return r, err
 		}
+		r.fitted = len(d.fits)
 		d.last = max(d.last, opts.NowcastTo)
 	}
 	t.step("filling gaps", 0.2)
@@ -330,6 +360,9 @@ func computePass(ctx context.Context, st *store.Store, w *store.DerivedWriter, p
 		return r, err
 	}
 	if err := w.NowcastModels(d.nowcastModels); err != nil {
+		return r, err
+	}
+	if err := w.NowcastFits(d.fits); err != nil {
 		return r, err
 	}
 	t.step("computing gaps", 0.7)

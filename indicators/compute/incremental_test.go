@@ -16,7 +16,7 @@ import (
 )
 
 // derivedTables are the tables a computation writes, but for computations itself.
-var derivedTables = []string{"aggregates", "estimates", "gaps", "progress", "targets", "idi", "idi_inputs", "nowcast_models"}
+var derivedTables = []string{"aggregates", "estimates", "gaps", "progress", "targets", "idi", "idi_inputs", "nowcast_models", "nowcast_fits"}
 
 // TestIncrementalEqualsFull loads a sequence of files into a copy of the default database (one
 // new year of internet use for one economy, a revision of another indicator for three, an old
@@ -96,6 +96,11 @@ func TestIncrementalEqualsFull(t *testing.T) {
 			t.Fatalf("%s: %v", step.name, err)
 		}
 		s := run(path, opts)
+		// The nowcast models of the series whose inputs did not change are taken as kept (the
+		// full computation below fits them all, and keeps the same).
+		if s.ModelsKept == 0 || s.ModelsFitted == 0 {
+			t.Errorf("%s: %d nowcast models taken as kept and %d fitted; want some of each", step.name, s.ModelsKept, s.ModelsFitted)
+		}
 		// Only the years whose results can have changed are rewritten, and always those.
 		if step.every != (s.Years == nil) {
 			t.Errorf("%s: rewrote the years %v (nil: every year), want every year: %v", step.name, s.Years, step.every)

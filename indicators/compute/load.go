@@ -103,6 +103,7 @@ type data struct {
 	groups        []group
 	filled        map[key][]*aggregate.Row        // economy index → the filled series, nil where none
 	models        map[key]*nowcast.Model          // the nowcast model that filled a total series' later years; nil: carried
+	fits          []store.NowcastFit              // the nowcast models fitted, to be kept
 	breakdowns    map[key]*nowcast.BreakdownModel // the model that filled a breakdown's, from its total
 	nowcastModels []store.NowcastModelRow         // every model fitted, used or not
 	lastBatch     int

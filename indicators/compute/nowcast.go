@@ -1,10 +1,12 @@
 package compute
 
 import (
+	"bytes"
 	"context"
 	"math"
 	"runtime"
 	"sort"
+	"sync/atomic"
 
 	"github.com/ictstat/ictstat/engine/store"
 	"github.com/ictstat/ictstat/indicators/aggregate"
@@ -28,11 +30,13 @@ const DefaultNowcastYears = 6
 
 // fitNowcasts fits the nowcast model to every total series of the indicators it covers, each
 // economy pooled with its ITU region, and the breakdown model to their breakdowns, and keeps the
-// models whose internal backtest beats carry-forward.
-func (d *data) fitNowcasts(ctx context.Context, workers int) error {
+// models whose internal backtest beats carry-forward. A model kept (saved) with the digest of the
+// same inputs is taken instead of fitted again; the models fitted are in d.fits, to be kept. It
+// returns how many were taken.
+func (d *data) fitNowcasts(ctx context.Context, workers int, saved []store.NowcastFit) (int, error) {
 	scales, err := nowcast.Indicators()
 	if err != nil {
-		return err
+		return 0, err
 	}
 	var keys []key
 	for k := range d.reported {
@@ -55,28 +59,58 @@ func (d *data) fitNowcasts(ctx context.Context, workers int) error {
 		workers = runtime.GOMAXPROCS(0)
 	}
 	g.SetLimit(workers)
+	kept := map[key]store.NowcastFit{}
+	for _, f := range saved {
+		kept[key{f.Indicator, f.Sex, f.Area, f.Age}] = f
+	}
+	fits := make([]*store.NowcastFit, len(keys))
+	var taken atomic.Int64
 	for i, k := range keys {
 		g.Go(func() error {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			opts := nowcast.Options{Scale: scales[k.indicator]}
+			series := d.series(k)
+			var model interface {
+				MarshalBinary() ([]byte, error)
+				UnmarshalBinary([]byte) error
+			}
+			var digest []byte
+			var fit func()
 			if t := total(k.indicator); k != t {
 				// A breakdown moves with its total; without a total, it is carried.
 				if d.reported[t] == nil {
 					return nil
 				}
-				m := totals[k.indicator].FitBreakdown(d.series(k))
-				breakdowns[i] = &m
+				breakdowns[i] = &nowcast.BreakdownModel{}
+				model, digest = breakdowns[i], totals[k.indicator].Digest(series)
+				fit = func() { *breakdowns[i] = totals[k.indicator].FitBreakdown(series) }
+			} else {
+				opts := nowcast.Options{Scale: scales[k.indicator]}
+				models[i] = &nowcast.Model{}
+				model, digest = models[i], nowcast.Digest(series, opts)
+				fit = func() { *models[i] = nowcast.Fit(series, opts) }
+			}
+			if f, ok := kept[k]; ok && bytes.Equal(f.Inputs, digest) && model.UnmarshalBinary(f.Model) == nil {
+				taken.Add(1)
 				return nil
 			}
-			m := nowcast.Fit(d.series(k), opts)
-			models[i] = &m
+			fit()
+			b, err := model.MarshalBinary()
+			if err != nil {
+				return err
+			}
+			fits[i] = &store.NowcastFit{Indicator: k.indicator, Sex: k.sex, Area: k.area, Age: k.age, Inputs: digest, Model: b}
 			return nil
 		})
 	}
 	if err := g.Wait(); err != nil {
-		return err
+		return 0, err
+	}
+	for _, f := range fits {
+		if f != nil {
+			d.fits = append(d.fits, *f)
+		}
 	}
 	for i, k := range keys {
 		row := store.NowcastModelRow{Indicator: k.indicator, Sex: k.sex, Area: k.area, Age: k.age, Scale: scales[k.indicator], K: math.NaN()}
@@ -100,7 +134,7 @@ func (d *data) fitNowcasts(ctx context.Context, workers int) error {
 			d.nowcastModels = append(d.nowcastModels, row)
 		}
 	}
-	return nil
+	return int(taken.Load()), nil
 }
 
 // correlation is the correlation of the nowcast errors of different economies in series k, as

@@ -152,6 +152,7 @@ type DerivedWriter struct {
 	conn        *sql.Conn
 	done        bool
 	composition string // of the computation, for every aggregate
+	terms       *terms // store.terms, with the texts written since it was last saved
 }
 
 // BeginDerived starts replacing the derived tables with the results of computation c: all of
@@ -168,6 +169,9 @@ func (s *Store) BeginDerived(ctx context.Context, c Computation, only *Recompute
 	err = w.exec("BEGIN TRANSACTION")
 	if err == nil {
 		err = w.clear(only)
+	}
+	if err == nil {
+		w.terms, err = readTerms(ctx, conn)
 	}
 	var id int
 	if err == nil {
@@ -194,9 +198,10 @@ func (s *Store) BeginDerived(ctx context.Context, c Computation, only *Recompute
 	return w, nil
 }
 
-// clear deletes the derived rows a computation replaces.
+// clear deletes the derived rows a computation replaces (a full computation numbers the terms
+// again).
 func (w *DerivedWriter) clear(only *Recompute) error {
-	tables := []string{"aggregates", "estimates", "gaps", "progress", "targets", "idi", "idi_inputs", "nowcast_models", "nowcast_fits"}
+	tables := []string{"aggregates", "estimates", "gaps", "progress", "targets", "idi", "idi_inputs", "nowcast_models", "nowcast_fits", "terms"}
 	if only == nil {
 		for _, t := range tables {
 			if err := w.exec("DELETE FROM store." + t); err != nil {
@@ -229,6 +234,10 @@ func (w *DerivedWriter) Clear(table string, indicators []string, years []int) er
 		return fmt.Errorf("clearing %s: not a table of series results", table)
 	}
 	q := "DELETE FROM store." + table + " WHERE list_contains(string_split(?, chr(31)), indicator)"
+	if table != "nowcast_models" {
+		q = "DELETE FROM store." + table +
+			" WHERE indicator_term IN (SELECT term_id FROM store.terms WHERE list_contains(string_split(?, chr(31)), term))"
+	}
 	args := []any{strings.Join(indicators, "\x1f")}
 	if years != nil {
 		list := make([]string, len(years))
@@ -324,12 +333,20 @@ func insertFrom[T any](w *DerivedWriter, table string, produce func(emit func(T)
 	if w.done {
 		return 0, errors.New("the derived results were already committed or aborted")
 	}
-	n, err := insertRows(w.ctx, w.conn, table, produce, fill)
+	n, err := insertRows(w.ctx, w.conn, table, w.terms, produce, fill)
+	if err == nil {
+		err = withDriverConn(w.conn, w.terms.save)
+	}
 	if err != nil {
 		w.Abort()
+		return 0, err
 	}
-	return n, err
+	return n, nil
 }
+
+// Term is the term_id of text in store.terms (migration 0018), for the INSERT … SELECT of
+// InsertSelect; it is numbered if it has none.
+func (w *DerivedWriter) Term(text string) int32 { return w.terms.id(text) }
 
 // Estimates writes the values filled in for economies that produce emits, one at a time, and
 // returns how many there were. produce must not use the store.
@@ -376,10 +393,20 @@ func (w *DerivedWriter) Gaps(produce func(emit func(GapRow) error) error) (int, 
 
 // InsertSelect runs an INSERT … SELECT into a derived table inside the computation's
 // transaction, for the results a set-based query forms faster than rows handed over one by one,
-// and returns the number of rows inserted.
+// and returns the number of rows inserted. The query finds in store.terms the texts Term
+// numbered and every code of the reference tables: economies, groups, indicators and the
+// breakdowns (store.codes).
 func (w *DerivedWriter) InsertSelect(query string, args ...any) (int64, error) {
 	if w.done {
 		return 0, errors.New("the derived results were already committed or aborted")
+	}
+	err := w.referenceTerms()
+	if err == nil {
+		err = withDriverConn(w.conn, w.terms.save)
+	}
+	if err != nil {
+		w.Abort()
+		return 0, err
 	}
 	res, err := w.conn.ExecContext(w.ctx, query, args...)
 	if err != nil {
@@ -387,6 +414,19 @@ func (w *DerivedWriter) InsertSelect(query string, args ...any) (int64, error) {
 		return 0, err
 	}
 	return res.RowsAffected()
+}
+
+// referenceTerms numbers every code of the reference tables.
+func (w *DerivedWriter) referenceTerms() error {
+	return ScanRows(w.ctx, w.conn, `SELECT iso3 FROM store.economies UNION ALL SELECT code FROM store.groups
+		UNION ALL SELECT code FROM store.indicators UNION ALL SELECT code FROM store.codes`, func(r *sql.Rows) error {
+		var code string
+		if err := r.Scan(&code); err != nil {
+			return err
+		}
+		w.terms.id(code)
+		return nil
+	})
 }
 
 // NowcastModelRow is a nowcast model fitted to one series (see migration 0015).

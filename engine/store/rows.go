@@ -35,10 +35,12 @@ type rowBatch struct {
 
 // rowSource hands the batches a producer sends to the DuckDB threads that read them.
 type rowSource struct {
-	ctx  context.Context
-	text []bool // by column
-	full chan *rowBatch
-	free chan *rowBatch
+	ctx   context.Context
+	text  []bool // by column
+	term  []bool // by column: a text stored as its term_id (migration 0018)
+	terms *terms
+	full  chan *rowBatch
+	free  chan *rowBatch
 }
 
 // rowCursor is one DuckDB thread's position in the batch it is copying.
@@ -135,8 +137,14 @@ func (r *Row) number(v float64) {
 }
 
 func (r *Row) text(s string, null bool) {
-	if r.col < len(r.s.text) && r.s.text[r.col] {
+	switch {
+	case r.col >= len(r.s.text):
+	case r.s.text[r.col]:
 		r.b.texts[r.col][r.b.n], r.b.nulls[r.col][r.b.n] = s, null
+	case r.s.term[r.col] && null:
+		r.b.numbers[r.col][r.b.n] = math.NaN()
+	case r.s.term[r.col]:
+		r.b.numbers[r.col][r.b.n] = float64(r.s.terms.id(s))
 	}
 	r.col++
 }
@@ -172,21 +180,23 @@ func (r *Row) Bool(v bool) {
 }
 
 // insertRows inserts into store.table the rows produce emits, each set out by fill in the
-// table's columns, and returns how many there were. The rows are inserted as they are made.
-func insertRows[T any](ctx context.Context, conn *sql.Conn, table string, produce func(emit func(T) error) error, fill func(T, *Row)) (int, error) {
+// table's columns, and returns how many there were. The rows are inserted as they are made; the
+// texts of _term columns are numbered in ts, which gains the texts it lacked.
+func insertRows[T any](ctx context.Context, conn *sql.Conn, table string, ts *terms, produce func(emit func(T) error) error, fill func(T, *Row)) (int, error) {
 	if err := registerHandleFunction(conn, rowsFunction, sources); err != nil {
 		return 0, err
 	}
-	types, err := columnTypes(ctx, conn, table)
+	names, types, err := columns(ctx, conn, table)
 	if err != nil {
 		return 0, err
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	s := &rowSource{ctx: ctx, text: make([]bool, len(types)), full: make(chan *rowBatch, 1)}
+	s := &rowSource{ctx: ctx, text: make([]bool, len(types)), term: make([]bool, len(types)), terms: ts, full: make(chan *rowBatch, 1)}
 	exprs := make([]string, len(types))
 	for i, t := range types {
 		s.text[i] = t == "VARCHAR"
+		s.term[i] = t == "INTEGER" && strings.HasSuffix(names[i], "_term")
 		switch t {
 		case "VARCHAR":
 			exprs[i] = fmt.Sprintf("c%d", i+1)
@@ -298,24 +308,20 @@ func (s *rowSource) release() {
 	}
 }
 
-// columnTypes lists the types of store.table's columns in order.
-func columnTypes(ctx context.Context, conn *sql.Conn, table string) ([]string, error) {
-	rs, err := conn.QueryContext(ctx, `SELECT data_type FROM information_schema.columns
+// columns lists the names and types of store.table's columns in order.
+func columns(ctx context.Context, conn *sql.Conn, table string) (names, types []string, err error) {
+	rs, err := conn.QueryContext(ctx, `SELECT column_name, data_type FROM information_schema.columns
 		WHERE table_schema = 'store' AND table_name = ? ORDER BY ordinal_position`, table)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer rs.Close()
-	var types []string
 	for rs.Next() {
-		var t string
-		if err := rs.Scan(&t); err != nil {
-			return nil, err
+		var n, t string
+		if err := rs.Scan(&n, &t); err != nil {
+			return nil, nil, err
 		}
-		types = append(types, t)
+		names, types = append(names, n), append(types, t)
 	}
-	if err := rs.Err(); err != nil {
-		return nil, err
-	}
-	return types, nil
+	return names, types, rs.Err()
 }

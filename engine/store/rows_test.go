@@ -46,7 +46,7 @@ func TestDerivedRowsWholeOrNotAtAll(t *testing.T) {
 	var rows, nowcasts, firsts, statuses int
 	var sum float64
 	if err := st.DB().QueryRow(`SELECT count(*), sum(value), count(*) FILTER (nowcast), count(first), count(status)
-		FROM store.gaps`).Scan(&rows, &sum, &nowcasts, &firsts, &statuses); err != nil {
+		FROM main.gaps`).Scan(&rows, &sum, &nowcasts, &firsts, &statuses); err != nil {
 		t.Fatal(err)
 	}
 	if rows != n || sum != float64(n)*(n-1)/2 || nowcasts != n/2 || firsts != 0 || statuses != 1 {
@@ -55,7 +55,7 @@ func TestDerivedRowsWholeOrNotAtAll(t *testing.T) {
 	}
 	var entity, status string
 	var year int
-	if err := st.DB().QueryRow(`SELECT entity, status, year FROM store.gaps WHERE value = 7`).Scan(&entity, &status, &year); err != nil {
+	if err := st.DB().QueryRow(`SELECT entity, status, year FROM main.gaps WHERE value = 7`).Scan(&entity, &status, &year); err != nil {
 		t.Fatal(err)
 	}
 	if entity != "Côte d'Ivoire" || status != "women behind" || year != 1997 {
@@ -82,7 +82,14 @@ func TestDerivedRowsWholeOrNotAtAll(t *testing.T) {
 	if err := w.Commit(); err == nil {
 		t.Error("a writer that failed committed")
 	}
-	if err := st.DB().QueryRow(`SELECT count(*) FROM store.gaps`).Scan(&rows); err != nil || rows != n {
+	if err := st.DB().QueryRow(`SELECT count(*) FROM main.gaps`).Scan(&rows); err != nil || rows != n {
 		t.Errorf("after a failed computation the store holds %d gap rows (%v); want the previous %d", rows, err, n)
+	}
+	// The texts the failed computation numbered are not kept; the earlier ones are.
+	var kept, lost int
+	if err := st.DB().QueryRow(`SELECT count(*) FILTER (term = 'Côte d''Ivoire'), count(*) FILTER (term IN ('X', 'm', 'i'))
+		FROM store.terms`).Scan(&kept, &lost); err != nil || kept != 1 || lost != 0 {
+		t.Errorf("after a failed computation store.terms holds the earlier text %d times and the failed one's texts %d times (%v); want 1 and 0",
+			kept, lost, err)
 	}
 }

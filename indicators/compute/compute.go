@@ -221,7 +221,7 @@ func Run(ctx context.Context, st *store.Store, opts Options) (Summary, error) {
 	}
 	if sc.full {
 		t.step("computing gaps", 1)
-		n, err := w.InsertSelect(economyGaps(st.AsOf(), nil, nil))
+		n, err := w.InsertSelect(economyGaps(st.AsOf(), nil, nil, w.Term))
 		if err != nil {
 			return Summary{}, fmt.Errorf("forming the economies' parity scores and urban/rural ratios: %w", err)
 		}
@@ -389,7 +389,7 @@ func computePass(ctx context.Context, st *store.Store, w *store.DerivedWriter, p
 	if p.incremental {
 		// The economies' parity scores and urban/rural ratios, formed in the store (a full
 		// computation forms them all at once after its passes).
-		n, err := w.InsertSelect(economyGaps(st.AsOf(), p.series, gy))
+		n, err := w.InsertSelect(economyGaps(st.AsOf(), p.series, gy, w.Term))
 		if err != nil {
 			return r, fmt.Errorf("forming the economies' parity scores and urban/rural ratios: %w", err)
 		}

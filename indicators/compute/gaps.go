@@ -178,28 +178,37 @@ func common(a, b *points) []pairAt {
 // series faster than they could be handed over one by one: it pairs the series first, then
 // their current observations (the relation %[8]s: series_id, year, value; not materialized, so
 // that each side reads only the observations of its series), of the indicators %[9]s selects.
-const economyGapsSQL = `INSERT INTO store.gaps (entity, entity_kind, measure, indicator, area, age, year, value,
-		first, second, status, basis, nowcast)
+// Its texts are term ids (store.terms): the pairs' codes found there, the measures, statuses,
+// entity kind and basis (%[1]d–%[2]d, %[5]d–%[7]d, %[10]d, %[11]d) numbered by the writer. The
+// pairs are formed, then coded, each once (materialized), and coded by a map rather than joins:
+// DuckDB cannot estimate joins with the terms a computation has just added, and paired the
+// observations first, many times slower.
+const economyGapsSQL = `INSERT INTO store.gaps (entity_term, entity_kind_term, measure_term, indicator_term, area_term, age_term,
+		year, value, first, second, status_term, basis_term, nowcast)
 	WITH labels AS (SELECT series_id, indicator, economy, sex, area, age FROM store.series_labels
 			WHERE economy IS NOT NULL AND %[9]s),
-		pairs AS (SELECT a.series_id AS first, b.series_id AS second, a.economy, a.indicator, a.sex, a.area, a.age
+		pairs AS MATERIALIZED (SELECT a.series_id AS first, b.series_id AS second, a.economy, a.indicator, a.sex, a.area, a.age
 			FROM labels a JOIN labels b ON b.indicator = a.indicator AND b.economy = a.economy AND b.age = a.age
 				AND (a.sex = 'female' AND b.sex = 'male' AND b.area = a.area
 					OR a.sex = 'total' AND a.area = 'urban' AND b.sex = 'total' AND b.area = 'rural')),
+		terms AS MATERIALIZED (SELECT map_from_entries(list((term, term_id))) AS id FROM store.terms),
+		coded AS MATERIALIZED (SELECT p.first, p.second, p.sex, t.id[p.economy] AS economy, t.id[p.indicator] AS indicator,
+				t.id[p.area] AS area, t.id[p.age] AS age
+			FROM pairs p, terms t),
 		obs AS NOT MATERIALIZED (%[8]s)
-	SELECT p.economy, 'economy', CASE WHEN p.sex = 'female' THEN '%[1]s' ELSE '%[2]s' END, p.indicator, p.area, p.age, a.year,
+	SELECT p.economy, %[10]d, CASE WHEN p.sex = 'female' THEN %[1]d ELSE %[2]d END, p.indicator, p.area, p.age, a.year,
 		a.value / b.value, a.value, b.value,
-		CASE WHEN p.sex <> 'female' THEN NULL WHEN a.value / b.value < %[3]v THEN '%[5]s' WHEN a.value / b.value > %[4]v THEN '%[6]s'
-			ELSE '%[7]s' END,
-		'reported', false
-	FROM pairs p JOIN obs a ON a.series_id = p.first JOIN obs b ON b.series_id = p.second AND b.year = a.year
+		CASE WHEN p.sex <> 'female' THEN NULL WHEN a.value / b.value < %[3]v THEN %[5]d WHEN a.value / b.value > %[4]v THEN %[6]d
+			ELSE %[7]d END,
+		%[11]d, false
+	FROM coded p JOIN obs a ON a.series_id = p.first JOIN obs b ON b.series_id = p.second AND b.year = a.year
 	WHERE b.value > 0`
 
 // economyGaps is economyGapsSQL over the observations current now, or as of a date, for every
-// indicator (indicators nil) or those listed, in every year (ys nil) or those listed. The list is written into the query, not bound as a
-// parameter: DuckDB then plans the join from the few series paired (1 s less on 10 million
-// observations).
-func economyGaps(asOf time.Time, indicators map[string]bool, ys years) string {
+// indicator (indicators nil) or those listed, in every year (ys nil) or those listed, with the
+// term ids term gives. The list is written into the query, not bound as a parameter: DuckDB then
+// plans the join from the few series paired (1 s less on 10 million observations).
+func economyGaps(asOf time.Time, indicators map[string]bool, ys years, term func(string) int32) string {
 	obs := "SELECT series_id, year, value FROM store.observations WHERE current"
 	if !asOf.IsZero() {
 		obs = "SELECT series_id, year, value FROM store.observations_at(DATE '" + asOf.Format(time.DateOnly) + "') WHERE current_at"
@@ -215,8 +224,8 @@ func economyGaps(asOf time.Time, indicators map[string]bool, ys years) string {
 		}
 		obs += " AND year IN (" + strings.Join(list, ", ") + ")"
 	}
-	return fmt.Sprintf(economyGapsSQL, GenderParityScore, UrbanRuralRatio, gaps.ParityLow, gaps.ParityHigh,
-		gaps.WomenBehind, gaps.MenBehind, gaps.Parity, obs, which)
+	return fmt.Sprintf(economyGapsSQL, term(GenderParityScore), term(UrbanRuralRatio), gaps.ParityLow, gaps.ParityHigh,
+		term(gaps.WomenBehind), term(gaps.MenBehind), term(gaps.Parity), obs, which, term("economy"), term("reported"))
 }
 
 // economyParity is every economy's gender parity score of every series it reports women's and

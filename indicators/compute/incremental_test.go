@@ -144,19 +144,25 @@ func compareDerived(t *testing.T, name, a, b string) {
 		}
 	}
 	for _, table := range derivedTables {
+		// The tables that keep their texts as term ids (migration 0018) are compared as their
+		// views give them: the ids depend on the order the texts came in.
+		rel := "store." + table
+		if slices.Contains([]string{"aggregates", "estimates", "gaps"}, table) {
+			rel = "main." + table
+		}
 		var rows, onlyA, onlyB int
-		err := db.QueryRow(`SELECT (SELECT count(*) FROM a.store.`+table+`),
-			(SELECT count(*) FROM (SELECT * FROM a.store.`+table+` EXCEPT ALL SELECT * FROM b.store.`+table+`)),
-			(SELECT count(*) FROM (SELECT * FROM b.store.`+table+` EXCEPT ALL SELECT * FROM a.store.`+table+`))`).
+		err := db.QueryRow(`SELECT (SELECT count(*) FROM a.`+rel+`),
+			(SELECT count(*) FROM (SELECT * FROM a.`+rel+` EXCEPT ALL SELECT * FROM b.`+rel+`)),
+			(SELECT count(*) FROM (SELECT * FROM b.`+rel+` EXCEPT ALL SELECT * FROM a.`+rel+`))`).
 			Scan(&rows, &onlyA, &onlyB)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if onlyA > 0 || onlyB > 0 {
 			var sample string
-			db.QueryRow(`SELECT string_agg(x::VARCHAR, '\n') FROM (SELECT * FROM (SELECT 'incremental' AS computation, * FROM (SELECT * FROM a.store.` +
-				table + ` EXCEPT ALL SELECT * FROM b.store.` + table + `) LIMIT 2) UNION ALL SELECT * FROM (SELECT 'full', * FROM (SELECT * FROM b.store.` +
-				table + ` EXCEPT ALL SELECT * FROM a.store.` + table + `) LIMIT 2)) x`).Scan(&sample)
+			db.QueryRow(`SELECT string_agg(x::VARCHAR, '\n') FROM (SELECT * FROM (SELECT 'incremental' AS computation, * FROM (SELECT * FROM a.` +
+				rel + ` EXCEPT ALL SELECT * FROM b.` + rel + `) LIMIT 2) UNION ALL SELECT * FROM (SELECT 'full', * FROM (SELECT * FROM b.` +
+				rel + ` EXCEPT ALL SELECT * FROM a.` + rel + `) LIMIT 2)) x`).Scan(&sample)
 			t.Errorf("%s: %s: %d of %d rows only in the incremental computation's, %d only in the full one's, e.g.\n%s",
 				name, table, onlyA, rows, onlyB, sample)
 		}

@@ -71,7 +71,7 @@ func (d *data) changedYears(ctx context.Context, db *sql.DB, p scope) (years, er
 	err = store.ScanRows(ctx, db, `SELECT economy, indicator, sex, area, age, list(year), list(value), list(status),
 			list(coalesce(last_reported, 0)), list(coalesce(ci80_low, 'NaN')), list(coalesce(ci80_high, 'NaN')),
 			list(coalesce(ci_low, 'NaN')), list(coalesce(ci_high, 'NaN')), any_value(method) FILTER (WHERE status = 'nowcast')
-		FROM store.estimates WHERE indicator IN (`+in+`) GROUP BY ALL`, func(r *sql.Rows) error {
+		FROM main.estimates WHERE indicator IN (`+in+`) GROUP BY ALL`, func(r *sql.Rows) error {
 		var economy string
 		var k key
 		var ys, vs, ss, ls, b0, b1, b2, b3 any

@@ -298,15 +298,34 @@ const (
 		FROM main.published_aggregates WHERE indicator = ? AND age = 'total' ORDER BY group_code, sex, area, year`
 	// A nowcast year (too few members have reported it) is drawn as estimated; a value with a
 	// tenth or more of the group's population nowcast, with its 95% interval (the explorer shows
-	// the same; below, the interval is too narrow to draw). main.aggregates is store.aggregates.
+	// the same; below, the interval is too narrow to draw). Read from aggregatesView or
+	// aggregatesStore.
 	aggregatesSQL = `SELECT group_code, sex, area, year, value, coverage_reported < 0.5 OR status = 'nowcast', '',
 			CASE WHEN status = 'nowcast' OR coverage_nowcast >= 0.1 THEN coalesce(ci_low, 'NaN'::DOUBLE) ELSE 'NaN'::DOUBLE END,
 			CASE WHEN status = 'nowcast' OR coverage_nowcast >= 0.1 THEN coalesce(ci_high, 'NaN'::DOUBLE) ELSE 'NaN'::DOUBLE END,
-			status = 'nowcast' FROM %s.aggregates
-		WHERE indicator = ? AND age = 'total' AND status IN ('published', 'nowcast') ORDER BY group_code, sex, area, year`
-	// main.gaps is store.gaps.
-	paritySQL = `SELECT entity, year, value, basis, coalesce(nowcast, false) FROM %s.gaps WHERE measure = 'gender_parity_score'
-		AND indicator = ? AND area = 'total' AND age = 'total' ORDER BY entity, year`
+			status = 'nowcast' FROM (%s)
+		WHERE status IN ('published', 'nowcast') ORDER BY group_code, sex, area, year`
+	aggregatesView = `SELECT * FROM main.aggregates WHERE indicator = ? AND age = 'total'`
+	// paritySQL reads parityView or parityStore.
+	paritySQL  = `SELECT entity, year, value, basis, coalesce(nowcast, false) FROM (%s) ORDER BY entity, year`
+	parityView = `SELECT * FROM main.gaps WHERE measure = 'gender_parity_score' AND indicator = ? AND area = 'total' AND age = 'total'`
+)
+
+// The store's aggregates and gaps with the texts figures need, as the views give them
+// (migration 0018: texts as term ids).
+const (
+	aggregatesStore = `SELECT g.term AS group_code, s.term AS sex, ar.term AS area, a.year, a.value, a.coverage_reported,
+			st.term AS status, a.coverage_nowcast, a.ci_low, a.ci_high
+		FROM store.aggregates a JOIN store.terms g ON g.term_id = a.group_code_term JOIN store.terms s ON s.term_id = a.sex_term
+			JOIN store.terms ar ON ar.term_id = a.area_term JOIN store.terms st ON st.term_id = a.status_term
+		WHERE a.indicator_term = (SELECT term_id FROM store.terms WHERE term = ?)
+			AND a.age_term = (SELECT term_id FROM store.terms WHERE term = 'total')`
+	parityStore = `SELECT e.term AS entity, g.year, g.value, b.term AS basis, g.nowcast
+		FROM store.gaps g JOIN store.terms e ON e.term_id = g.entity_term JOIN store.terms b ON b.term_id = g.basis_term
+		WHERE g.measure_term = (SELECT term_id FROM store.terms WHERE term = 'gender_parity_score')
+			AND g.indicator_term = (SELECT term_id FROM store.terms WHERE term = ?)
+			AND g.area_term = (SELECT term_id FROM store.terms WHERE term = 'total')
+			AND g.age_term = (SELECT term_id FROM store.terms WHERE term = 'total')`
 )
 
 // On the store's tables, observations and published_aggregates are read as the views define them
@@ -322,9 +341,9 @@ const (
 // read reads one part of an indicator's data, unless it has been read.
 func (s *Source) read(ctx context.Context, d *indicatorData, indicator string, p part) error {
 	views := s.views || s.cat == nil
-	schema := "store"
+	aggregatesFrom, parityFrom := aggregatesStore, parityStore
 	if views {
-		schema = "main"
+		aggregatesFrom, parityFrom = aggregatesView, parityView
 	}
 	switch {
 	case p == observations && d.observations == nil:
@@ -345,7 +364,7 @@ func (s *Source) read(ctx context.Context, d *indicatorData, indicator string, p
 		d.observations = m
 	case p == aggregates && d.aggregates == nil:
 		m := map[seriesKey][]point{}
-		if err := store.ScanRows(ctx, s.db, fmt.Sprintf(aggregatesSQL, schema), scanPoint(m), indicator); err != nil {
+		if err := store.ScanRows(ctx, s.db, fmt.Sprintf(aggregatesSQL, aggregatesFrom), scanPoint(m), indicator); err != nil {
 			return err
 		}
 		d.aggregates = m
@@ -357,7 +376,7 @@ func (s *Source) read(ctx context.Context, d *indicatorData, indicator string, p
 		d.published = m
 	case p == parity && d.parity == nil:
 		m, basis := map[string][]point{}, map[string]string{}
-		if err := store.ScanRows(ctx, s.db, fmt.Sprintf(paritySQL, schema), func(r *sql.Rows) error {
+		if err := store.ScanRows(ctx, s.db, fmt.Sprintf(paritySQL, parityFrom), func(r *sql.Rows) error {
 			var e, b string
 			var pt point
 			if err := r.Scan(&e, &pt.year, &pt.value, &b, &pt.nowcast); err != nil {

@@ -52,7 +52,8 @@ func run(path string, indicators []string) (float64, error) {
 	defer conn.Close()
 	where := "true"
 	if len(indicators) > 0 {
-		where = "indicator IN ('" + strings.Join(indicators, "', '") + "')"
+		// The tables keep indicator codes as term ids (migration 0018).
+		where = "indicator_term IN (SELECT term_id FROM store.terms WHERE term IN ('" + strings.Join(indicators, "', '") + "'))"
 	}
 	exec := func(qs ...string) error {
 		for _, q := range qs {

@@ -71,9 +71,16 @@ func addAsOf(cmd *cobra.Command, g *globals) {
 // one to 1.7 GB, in about the same time).
 const loadMemoryLimit = "256MB"
 
-// storeOptions are the options of the database as the global flags set them.
+// storeOptions are the options of the database as the global flags set them. Opening a database
+// of an earlier ictstat says that it is being upgraded, unless --quiet.
 func (g *globals) storeOptions(readOnly bool) store.Options {
-	return store.Options{ReadOnly: readOnly, MemoryLimit: g.memoryLimit, AsOf: g.asOfDate}
+	o := store.Options{ReadOnly: readOnly, MemoryLimit: g.memoryLimit, AsOf: g.asOfDate}
+	if !g.quiet {
+		o.Upgrading = func(from, to int) {
+			fmt.Fprintf(os.Stderr, say("upgrading %s from schema version %d to %d (once; a large database takes a minute or so)\n"), g.db, from, to)
+		}
+	}
+	return o
 }
 
 // openStore opens the database read-write with the global flags' options.

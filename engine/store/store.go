@@ -66,6 +66,10 @@ type Options struct {
 	// be, computed as of the same date.
 	AsOf         time.Time
 	AsOfComputed bool
+	// Upgrading, when set, is told before the migrations an existing database lacks are
+	// applied: its schema version and the version it is brought to (some take a while on a
+	// large database).
+	Upgrading func(from, to int)
 }
 
 // ErrBeforeEditions is returned by Open for an as-of date before the first edition's release.
@@ -214,7 +218,7 @@ func open(ctx context.Context, path, file string, opts Options) (*Store, error) 
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	s := &Store{path: path, db: qdb.SQL, q: qdb, readOnly: opts.ReadOnly, asOf: opts.AsOf}
-	if err := s.migrate(ctx); err != nil {
+	if err := s.migrate(ctx, opts.Upgrading); err != nil {
 		s.q.Close()
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -363,8 +367,9 @@ func SchemaVersion() int {
 // as an earlier ictstat left it.
 var migrationsUpTo = 0
 
-// migrate applies the migrations the database lacks, each in its own transaction.
-func (s *Store) migrate(ctx context.Context) error {
+// migrate applies the migrations the database lacks, each in its own transaction, telling
+// upgrading (if set) first when the database had a schema already.
+func (s *Store) migrate(ctx context.Context, upgrading func(from, to int)) error {
 	ms, err := migrations()
 	if err != nil {
 		return err
@@ -385,6 +390,9 @@ func (s *Store) migrate(ctx context.Context) error {
 	}
 	if s.readOnly {
 		return fmt.Errorf("the database has schema version %d and this ictstat needs %d: open it once read-write to upgrade it", current, latest)
+	}
+	if current > 0 && upgrading != nil {
+		upgrading(current, latest)
 	}
 	for _, m := range ms {
 		if m.version <= current {

@@ -15,7 +15,9 @@ import (
 func TestTermsMigrationKeepsTheRows(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "old.duckdb")
 	restore := store.MigrateUpTo(17)
-	st, err := store.Create(ctx, path, store.Options{})
+	var told [][2]int // what Options.Upgrading was told
+	upgrading := func(from, to int) { told = append(told, [2]int{from, to}) }
+	st, err := store.Create(ctx, path, store.Options{Upgrading: upgrading})
 	if err != nil {
 		restore()
 		t.Fatal(err)
@@ -41,11 +43,14 @@ func TestTermsMigrationKeepsTheRows(t *testing.T) {
 	st.Close()
 	restore()
 
-	st, err = store.Open(ctx, path, store.Options{})
+	st, err = store.Open(ctx, path, store.Options{Upgrading: upgrading})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
+	if len(told) != 1 || told[0] != [2]int{17, store.SchemaVersion()} {
+		t.Errorf("creating the database and upgrading it told %v; want only the upgrade from 17 to %d", told, store.SchemaVersion())
+	}
 	differ := func(table, values string) (n, only, missing int) {
 		t.Helper()
 		if err := st.DB().QueryRow(`SELECT (SELECT count(*) FROM main.`+table+`),

@@ -153,6 +153,7 @@ type DerivedWriter struct {
 	done        bool
 	composition string // of the computation, for every aggregate
 	terms       *terms // store.terms, with the texts written since it was last saved
+	referenced  bool   // the reference tables' codes are numbered in terms
 }
 
 // BeginDerived starts replacing the derived tables with the results of computation c: all of
@@ -416,8 +417,12 @@ func (w *DerivedWriter) InsertSelect(query string, args ...any) (int64, error) {
 	return res.RowsAffected()
 }
 
-// referenceTerms numbers every code of the reference tables.
+// referenceTerms numbers every code of the reference tables, once a computation.
 func (w *DerivedWriter) referenceTerms() error {
+	if w.referenced {
+		return nil
+	}
+	w.referenced = true
 	return ScanRows(w.ctx, w.conn, `SELECT iso3 FROM store.economies UNION ALL SELECT code FROM store.groups
 		UNION ALL SELECT code FROM store.indicators UNION ALL SELECT code FROM store.codes`, func(r *sql.Rows) error {
 		var code string
